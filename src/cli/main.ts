@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config/limits";
+import { EXIT_CODES } from "../findings/report";
+import { TOOL_VERSION } from "../version";
+import { registerCheck } from "./commands/check";
+
+/** Builds the command line. Each command sets process.exitCode; errors it cannot handle reach `main`. */
+export function buildProgram(): Command {
+  const program = new Command("amlguard")
+    .description("Organization limits for Azure Machine Learning online deployments.")
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  registerCheck(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  process.exitCode = undefined;
+  try {
+    await buildProgram().parseAsync([...argv], { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT_CODES.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`amlguard: ${error.message}\n`);
+      return EXIT_CODES.usage;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`amlguard: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = EXIT_CODES.usage;
+    },
+  );
+}

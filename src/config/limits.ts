@@ -1,0 +1,156 @@
+import { z } from "zod";
+import type { Rule } from "../rules/rule";
+import { type EnforcementLevel, EnforcementLevelSchema } from "./schema-types";
+
+/**
+ * The limits file is the JSON that `pulumi preview --policy-pack-config FILE` takes: each key is a rule id
+ * whose value is an enforcement level or an object with `enforcementLevel` and the rule's limits, and the key
+ * `all` sets the level of every rule that names none. The CLI and the pack parse it with this one schema.
+ */
+
+export interface RuleConfig {
+  readonly enforcementLevel: EnforcementLevel;
+  readonly limits: unknown;
+}
+
+export interface ResolvedConfig {
+  readonly rules: ReadonlyMap<string, RuleConfig>;
+}
+
+/** Raised for an invalid limits file; the message lists every bad field with its path and the fix. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly problems: readonly string[],
+  ) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+// `environments` names Pulumi ESC environments; the Pulumi CLI reads it, and amlguard accepts and ignores it.
+const PULUMI_RESERVED_KEYS = { environments: z.array(z.string()).optional() };
+
+const AllSchema = z.union([EnforcementLevelSchema, z.strictObject({ enforcementLevel: EnforcementLevelSchema.optional() })]);
+
+function ruleEntrySchema(rule: Rule) {
+  const limits = rule.limits as unknown as z.ZodObject;
+  return z.union([EnforcementLevelSchema, limits.extend({ enforcementLevel: EnforcementLevelSchema.optional() })]);
+}
+
+/** Builds the strict schema of the whole limits file for a rule set. */
+export function limitsFileSchema(rules: readonly Rule[]) {
+  const shape: Record<string, z.ZodType> = { all: AllSchema.optional(), ...PULUMI_RESERVED_KEYS };
+  for (const rule of rules) {
+    shape[rule.id] = ruleEntrySchema(rule).optional();
+  }
+  return z.strictObject(shape);
+}
+
+/** Validates a parsed limits file and applies each rule's defaults. `origin` names the file in errors. */
+export function resolveConfig(raw: unknown, rules: readonly Rule[], origin = "limits"): ResolvedConfig {
+  const parsed = limitsFileSchema(rules).safeParse(raw ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((issue) => describeIssue(issue, raw, rules));
+    throw new ConfigError(`Invalid ${origin}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`, problems);
+  }
+
+  const file = parsed.data as Record<string, unknown>;
+  const all = file.all;
+  const allLevel = typeof all === "string" ? (all as EnforcementLevel) : (all as { enforcementLevel?: EnforcementLevel } | undefined)?.enforcementLevel;
+
+  const resolved = new Map<string, RuleConfig>();
+  for (const rule of rules) {
+    const entry = file[rule.id];
+    const entryObject = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>) : undefined;
+    const entryLevel = typeof entry === "string" ? (entry as EnforcementLevel) : (entryObject?.enforcementLevel as EnforcementLevel | undefined);
+    const { enforcementLevel: _level, ...limitInput } = entryObject ?? {};
+    resolved.set(rule.id, {
+      enforcementLevel: entryLevel ?? allLevel ?? rule.defaultEnforcementLevel,
+      limits: rule.limits.parse(limitInput),
+    });
+  }
+  return { rules: resolved };
+}
+
+/** Returns the default configuration: every rule at its default level with its default limits. */
+export function defaultConfig(rules: readonly Rule[]): ResolvedConfig {
+  return resolveConfig({}, rules);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, rules: readonly Rule[]): string[] {
+  const where = issue.path.length === 0 ? "(top level)" : issue.path.map(String).join(".");
+
+  if (issue.code === "unrecognized_keys") {
+    const valid = validKeysAt(issue.path, rules);
+    return issue.keys.map((key) => {
+      const suggestion = closest(key, valid);
+      const hint = suggestion === undefined ? `valid keys: ${valid.join(", ")}` : `did you mean "${suggestion}"?`;
+      return `${where === "(top level)" ? "" : `${where}.`}${key}: unknown key; ${hint}`;
+    });
+  }
+
+  if (issue.code === "invalid_union") {
+    // A rule entry is a level or an object: report the object's own problems, which say more than "invalid input".
+    const value = valueAt(raw, issue.path);
+    if (typeof value === "object" && value !== null) {
+      const objectBranch = issue.errors.find((branch) => !branch.some((inner) => inner.code === "invalid_type" && inner.path.length === 0));
+      if (objectBranch !== undefined) {
+        return objectBranch.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] }, raw, rules));
+      }
+    }
+    return [`${where}: must be one of ${EnforcementLevelSchema.options.join(", ")}, or an object with enforcementLevel and the rule's limits`];
+  }
+
+  const value = valueAt(raw, issue.path);
+  const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)?.slice(0, 60)})`;
+  return [`${where}: ${issue.message}${shown}`];
+}
+
+function validKeysAt(path: readonly PropertyKey[], rules: readonly Rule[]): string[] {
+  if (path.length === 0) {
+    return ["all", ...Object.keys(PULUMI_RESERVED_KEYS), ...rules.map((rule) => rule.id)];
+  }
+  const rule = rules.find((candidate) => candidate.id === path[0]);
+  if (rule !== undefined && path.length === 1) {
+    return ["enforcementLevel", ...Object.keys((rule.limits as unknown as z.ZodObject).shape)];
+  }
+  return ["enforcementLevel"];
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let current = raw;
+  for (const key of path) {
+    if (current === null || typeof current !== "object" || !Object.prototype.hasOwnProperty.call(current, key)) {
+      return undefined;
+    }
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** Returns the candidate closest to `word` by edit distance, when it is close enough to be a likely typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

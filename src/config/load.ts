@@ -1,0 +1,39 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { RULES } from "../rules/index";
+import { ConfigError, type ResolvedConfig, defaultConfig, resolveConfig } from "./limits";
+
+export interface LoadedConfig {
+  readonly config: ResolvedConfig;
+  /** The file the limits came from, or undefined for the built-in defaults. */
+  readonly file?: string;
+  /** SHA-256 of the file's bytes, as evidence of which limits a report applied. */
+  readonly sha256?: string;
+}
+
+/** Reads and validates a limits file, or returns the built-in defaults when `file` is undefined. */
+export async function loadConfig(file: string | undefined): Promise<LoadedConfig> {
+  if (file === undefined) {
+    return { config: defaultConfig(RULES) };
+  }
+
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message;
+    throw new ConfigError(`Cannot read limits file ${file}: ${reason}.`, [reason]);
+  }
+
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.toString("utf8"));
+  } catch (error) {
+    throw new ConfigError(`Invalid limits file ${file}: not valid JSON (${(error as Error).message}).`, ["not valid JSON"]);
+  }
+  return {
+    config: resolveConfig(raw, RULES, `limits file ${file}`),
+    file,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+  };
+}

@@ -1,0 +1,155 @@
+import type { ResolvedConfig } from "../config/limits";
+import type { Finding, FindingLevel, ResourceResult, RuleResult } from "../findings/finding";
+import type { OnlineDeployment } from "../model/deployment";
+import type { SourceItem } from "../sources/source-item";
+import { type EffectiveValue, type Field, effectiveValue } from "../model/field";
+import type { CommonLimits, Rule, RuleContext, Violation } from "../rules/rule";
+
+/** Judges one deployment with every rule and returns a result that lists each rule's outcome. */
+export function evaluateDeployment(deployment: OnlineDeployment, rules: readonly Rule[], config: ResolvedConfig): ResourceResult {
+  const findings: Finding[] = [];
+  const outcomes: RuleResult[] = [];
+  const computeType = deployment.computeType.state === "set" ? deployment.computeType.value : undefined;
+
+  for (const rule of rules) {
+    const ruleConfig = config.rules.get(rule.id);
+    if (ruleConfig === undefined || ruleConfig.enforcementLevel === "disabled") {
+      outcomes.push({ ruleId: rule.id, outcome: "disabled" });
+      continue;
+    }
+    if (computeType !== undefined && !rule.computeTypes.includes(computeType)) {
+      outcomes.push({ ruleId: rule.id, outcome: "not-applicable", reason: `the rule judges only ${rule.computeTypes.join(" and ")} deployments` });
+      continue;
+    }
+
+    const ruleFindings = runRule(rule, deployment, ruleConfig.limits, ruleConfig.enforcementLevel);
+    findings.push(...ruleFindings);
+    outcomes.push({ ruleId: rule.id, outcome: outcomeOf(ruleFindings) });
+  }
+
+  return { resource: deployment.ref, computeType, status: "evaluated", findings, rules: outcomes };
+}
+
+/**
+ * Runs one rule. A rule needs the compute type to know Azure's caps and defaults, so an unknown or invalid
+ * compute type is read first and reported like any other field the rule needs.
+ */
+export function runRule(rule: Rule, deployment: OnlineDeployment, limits: unknown, level: "advisory" | "mandatory" | "remediate"): Finding[] {
+  const findingLevel: FindingLevel = level === "advisory" ? "advisory" : "mandatory";
+  const collector = new FindingCollector(rule, deployment, findingLevel);
+
+  if (collector.context.read(deployment.computeType) !== undefined) {
+    try {
+      rule.check(deployment, limits, collector.context);
+    } catch (error) {
+      // A rule that throws must not hide its own verdict: the resource fails the rule with the error named.
+      collector.reportError(error);
+    }
+  }
+
+  const unknownLevel = (limits as CommonLimits).unknownValues === "mandatory" ? "mandatory" : "advisory";
+  return collector.finish(unknownLevel);
+}
+
+function outcomeOf(findings: readonly Finding[]): RuleResult["outcome"] {
+  if (findings.some((finding) => finding.kind !== "unknown")) {
+    return "failed";
+  }
+  return findings.length > 0 ? "unverified" : "passed";
+}
+
+class FindingCollector {
+  private readonly findings: Finding[] = [];
+  private readonly invalidPaths = new Set<string>();
+  private readonly unknownPaths: string[] = [];
+  readonly context: RuleContext;
+
+  constructor(
+    private readonly rule: Rule,
+    private readonly deployment: OnlineDeployment,
+    private readonly level: FindingLevel,
+  ) {
+    this.context = {
+      read: <T>(field: Field<T>) => this.read(field),
+      report: (violation: Violation) => this.add({ kind: "violation", ...violation }),
+    };
+  }
+
+  private read<T>(field: Field<T>): EffectiveValue<T> | undefined {
+    if (field.state === "unknown") {
+      if (!this.unknownPaths.includes(field.path)) {
+        this.unknownPaths.push(field.path);
+      }
+      return undefined;
+    }
+    if (field.state === "invalid") {
+      if (!this.invalidPaths.has(field.path)) {
+        this.invalidPaths.add(field.path);
+        this.add({
+          kind: "invalid",
+          path: field.path,
+          actual: field.raw,
+          actualIsDefault: false,
+          limit: null,
+          message: `${field.path} is ${field.raw}, which ${field.reason}. Set a valid value: amlguard does not pass a value it cannot read.`,
+        });
+      }
+      return undefined;
+    }
+    return effectiveValue(field);
+  }
+
+  reportError(error: unknown): void {
+    const detail = error instanceof Error ? error.message : String(error);
+    this.add({
+      kind: "invalid",
+      path: this.deployment.computeType.path,
+      actual: null,
+      actualIsDefault: false,
+      limit: null,
+      message: `Rule ${this.rule.id} failed on this deployment (${detail}), so it cannot pass. Report this error to the amlguard maintainers.`,
+    });
+  }
+
+  finish(unknownLevel: FindingLevel): Finding[] {
+    if (this.unknownPaths.length > 0) {
+      const fields = this.unknownPaths.join(", ");
+      this.findings.push(
+        this.finding(unknownLevel, {
+          kind: "unknown",
+          path: this.unknownPaths[0],
+          actual: null,
+          actualIsDefault: false,
+          limit: null,
+          message: `${this.rule.id} cannot be verified until the value is known: ${fields} ${this.unknownPaths.length === 1 ? "is" : "are"} not known yet.`,
+        }),
+      );
+    }
+    return this.findings;
+  }
+
+  private add(draft: Omit<Finding, "ruleId" | "severity" | "enforcementLevel" | "resource" | "location">): void {
+    this.findings.push(this.finding(this.level, draft));
+  }
+
+  private finding(level: FindingLevel, draft: Omit<Finding, "ruleId" | "severity" | "enforcementLevel" | "resource" | "location">): Finding {
+    const location = this.deployment.locate?.(draft.path);
+    return {
+      ruleId: this.rule.id,
+      severity: this.rule.severity,
+      enforcementLevel: level,
+      resource: this.deployment.ref,
+      ...draft,
+      ...(location === undefined ? {} : { location }),
+    };
+  }
+}
+
+/** Judges every item a source produced; items the source could not read stay in the result as not evaluated. */
+export function evaluateItems(items: readonly SourceItem[], rules: readonly Rule[], config: ResolvedConfig): ResourceResult[] {
+  return items.map((item) =>
+    item.kind === "deployment"
+      ? evaluateDeployment(item.deployment, rules, config)
+      : { resource: item.ref, status: "not-evaluated", reason: item.reason, findings: [], rules: [] },
+  );
+}

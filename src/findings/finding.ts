@@ -1,0 +1,56 @@
+import type { ComputeType, ResourceRef, SourcePosition } from "../model/deployment";
+
+export type Severity = "low" | "medium" | "high" | "critical";
+
+/**
+ * What a finding says about a rule on one resource:
+ * - `violation`: the effective value breaks a limit;
+ * - `invalid`: a value the rule needs cannot be read, so it cannot pass;
+ * - `unknown`: a value the rule needs is not known until `pulumi up`.
+ */
+export type FindingKind = "violation" | "invalid" | "unknown";
+
+/** Enforcement level of a finding. A `remediate` rule that still fails reports `mandatory`, as the Pulumi engine does. */
+export type FindingLevel = "advisory" | "mandatory";
+
+export type FindingValue = string | number | boolean;
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly enforcementLevel: FindingLevel;
+  readonly kind: FindingKind;
+  readonly resource: ResourceRef;
+  /** The property path as the source spells it. */
+  readonly path: string;
+  /** The effective value, or null when it is unknown. Durations are ISO 8601 strings, quantities as spelled. */
+  readonly actual: FindingValue | null;
+  /** True when `actual` is Azure's default because the source does not set the field. */
+  readonly actualIsDefault: boolean;
+  readonly limit: FindingValue | null;
+  readonly message: string;
+  readonly location?: SourcePosition;
+}
+
+/** The outcome of one rule on one resource, so reports can list passes as well as failures. */
+export type RuleOutcome = "passed" | "failed" | "unverified" | "not-applicable" | "disabled";
+
+export interface RuleResult {
+  readonly ruleId: string;
+  readonly outcome: RuleOutcome;
+  /** Why the rule does not apply, for `not-applicable`. */
+  readonly reason?: string;
+}
+
+export type ResourceStatus = "evaluated" | "not-evaluated";
+
+/** Everything known about one resource that was listed or sent: judged, or not judged with the reason. */
+export interface ResourceResult {
+  readonly resource: ResourceRef;
+  readonly computeType?: ComputeType;
+  readonly status: ResourceStatus;
+  /** Why the resource was not evaluated, for `not-evaluated`. */
+  readonly reason?: string;
+  readonly findings: readonly Finding[];
+  readonly rules: readonly RuleResult[];
+}

@@ -1,0 +1,41 @@
+import type { ComputeType, EgressPublicNetworkAccess, ProbeKind, ScaleType } from "./deployment";
+
+/**
+ * Values Azure applies when a field is absent, from the OpenAPI definitions of api-version 2025-06-01
+ * (`OnlineDeployment`, `OnlineRequestSettings`, `ProbeSettings`, `TargetUtilizationScaleSettings` in
+ * Azure/azure-rest-api-specs `machinelearningservices/.../stable/2025-06-01/mfe.json`).
+ */
+export const AZURE_DEFAULTS = {
+  egressPublicNetworkAccess: "Enabled" as EgressPublicNetworkAccess,
+  instanceType: "Standard_F4s_v2",
+  requestTimeoutMs: 5_000,
+  maxQueueWaitMs: 500,
+  maxConcurrentRequestsPerInstance: 1,
+  probe: {
+    failureThreshold: 30,
+    successThreshold: 1,
+    periodMs: 10_000,
+    timeoutMs: 2_000,
+    // The OpenAPI definition gives no default; the Azure ML CLI and Python SDK document 10 seconds.
+    initialDelayMs: 10_000,
+  },
+  targetUtilization: {
+    minInstances: 1,
+    maxInstances: 1,
+    targetUtilizationPercentage: 70,
+    pollingIntervalMs: 1_000,
+  },
+} as const;
+
+/** Scale type Azure uses when `scaleSettings` is absent: TargetUtilization for Kubernetes, Default for Managed. */
+export function defaultScaleType(computeType: ComputeType): ScaleType {
+  return computeType === "Kubernetes" ? "TargetUtilization" : "Default";
+}
+
+/**
+ * Whether Azure runs a probe with default settings when the source omits it. Azure ML applies default
+ * liveness and readiness probes to every online deployment; a startup probe runs only when configured.
+ */
+export function probeRunsByDefault(kind: ProbeKind): boolean {
+  return kind !== "startup";
+}

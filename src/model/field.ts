@@ -1,0 +1,92 @@
+/**
+ * A value read from a source, in one of four states. Every state carries `path`: the property path as the
+ * source spells it (`properties.requestSettings.requestTimeout`, `request_settings.request_timeout_ms`), so a
+ * message can name the field the user edits even when the field is absent.
+ */
+export type Field<T> = SetField<T> | UnsetField<T> | UnknownField | InvalidField;
+
+/** A value the source spelled, converted to canonical units (milliseconds, integers, bytes, cores). */
+export interface SetField<T> {
+  readonly state: "set";
+  readonly value: T;
+  readonly path: string;
+}
+
+/** An absent value: Azure applies `defaultValue`, or nothing at all when Azure documents no default. */
+export interface UnsetField<T> {
+  readonly state: "unset";
+  readonly defaultValue: T | undefined;
+  readonly path: string;
+}
+
+/** A value that is not known yet, such as a Pulumi preview of an output of another resource. */
+export interface UnknownField {
+  readonly state: "unknown";
+  readonly path: string;
+}
+
+/** A value that is present but cannot be read: `raw` is a short, printable rendering of it, `reason` says why. */
+export interface InvalidField {
+  readonly state: "invalid";
+  readonly raw: string;
+  readonly reason: string;
+  readonly path: string;
+}
+
+/** The value a rule judges: what the source set, or Azure's default when it is unset. */
+export interface EffectiveValue<T> {
+  readonly value: T;
+  readonly isDefault: boolean;
+  readonly path: string;
+}
+
+export function setField<T>(path: string, value: T): SetField<T> {
+  return { state: "set", value, path };
+}
+
+export function unsetField<T>(path: string, defaultValue?: T): UnsetField<T> {
+  return { state: "unset", defaultValue, path };
+}
+
+export function unknownField(path: string): UnknownField {
+  return { state: "unknown", path };
+}
+
+export function invalidField(path: string, raw: unknown, reason: string): InvalidField {
+  return { state: "invalid", raw: renderRaw(raw), reason, path };
+}
+
+/** Returns the effective value of a set or unset field, or undefined when it is unknown, invalid or has no default. */
+export function effectiveValue<T>(field: Field<T>): EffectiveValue<T> | undefined {
+  if (field.state === "set") {
+    return { value: field.value, isDefault: false, path: field.path };
+  }
+  if (field.state === "unset" && field.defaultValue !== undefined) {
+    return { value: field.defaultValue, isDefault: true, path: field.path };
+  }
+  return undefined;
+}
+
+const MAX_RAW_LENGTH = 80;
+
+/**
+ * Renders an unreadable value for a message, cut to a short length. Sources call this only for fields that
+ * rules check (durations, counts, enums), never for free text such as environment variables.
+ */
+export function renderRaw(raw: unknown): string {
+  let text: string;
+  if (typeof raw === "string") {
+    text = JSON.stringify(raw);
+  } else if (raw === undefined) {
+    text = "undefined";
+  } else if (typeof raw === "number" || typeof raw === "boolean" || raw === null) {
+    text = String(raw);
+  } else if (Array.isArray(raw)) {
+    text = `an array of ${raw.length} items`;
+  } else if (typeof raw === "object") {
+    text = "an object";
+  } else {
+    text = `a ${typeof raw}`;
+  }
+  return text.length > MAX_RAW_LENGTH ? `${text.slice(0, MAX_RAW_LENGTH - 1)}…` : text;
+}

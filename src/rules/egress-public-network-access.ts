@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { defineRule, describeValue } from "./rule";
+
+export const egressPublicNetworkAccess = defineRule({
+  id: "egress-public-network-access",
+  description: "A Managed deployment must disable public egress, so its container reaches only workspace-approved resources.",
+  severity: "high",
+  rationale:
+    "With public egress enabled, scoring code can send data to any internet host; disabling it limits outbound " +
+    "traffic to the workspace's private endpoints.",
+  remediation: "Set egressPublicNetworkAccess to Disabled (egress_public_network_access: disabled in CLI YAML), or secure the workspace with a managed virtual network.",
+  azureFact: {
+    statement:
+      "egressPublicNetworkAccess defaults to Enabled and applies to Managed deployments that use the legacy network " +
+      "isolation method; it cannot be changed after creation, and a workspace managed virtual network supersedes it.",
+    source:
+      "Azure REST API specs, machinelearningservices 2025-06-01 mfe.json (OnlineDeployment); " +
+      "https://learn.microsoft.com/azure/machine-learning/concept-secure-online-endpoint",
+  },
+  defaultEnforcementLevel: "mandatory",
+  computeTypes: ["Managed"],
+  limits: {
+    allowPublicEgress: z.boolean().default(false).describe("Allow deployments with egressPublicNetworkAccess Enabled."),
+    acceptWorkspaceManagedNetwork: z
+      .boolean()
+      .default(true)
+      .describe("Accept a deployment whose workspace has managedNetwork.isolationMode AllowOnlyApprovedOutbound, where Azure ignores the deployment's flag."),
+  },
+
+  check(deployment, limits, context) {
+    const egress = context.read(deployment.egressPublicNetworkAccess);
+    if (egress === undefined || limits.allowPublicEgress || egress.value === "Disabled") {
+      return;
+    }
+
+    // Azure ignores the deployment's flag when the workspace has a managed virtual network that allows only approved outbound traffic.
+    const isolation = deployment.related?.workspaceIsolationMode;
+    if (limits.acceptWorkspaceManagedNetwork && isolation !== undefined && context.read(isolation)?.value === "AllowOnlyApprovedOutbound") {
+      return;
+    }
+
+    context.report({
+      path: egress.path,
+      actual: egress.value,
+      actualIsDefault: egress.isDefault,
+      limit: "Disabled",
+      message: `Public egress is ${describeValue(egress)}, expected Disabled. Set ${egress.path} to Disabled; Azure rejects the change on an existing deployment, so create a new deployment and shift traffic to it.`,
+    });
+  },
+
+  remediate(deployment, limits) {
+    const egress = deployment.egressPublicNetworkAccess;
+    const enabled = egress.state === "set" ? egress.value === "Enabled" : egress.state === "unset";
+    return enabled && !limits.allowPublicEgress ? [{ path: egress.path, value: "Disabled" }] : [];
+  },
+});

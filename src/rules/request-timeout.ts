@@ -1,0 +1,51 @@
+import { durationLimit } from "../config/schema-types";
+import { formatIsoDuration } from "../model/duration";
+import { defineRule, describeValue } from "./rule";
+
+// Azure rejects longer scoring timeouts: 180 seconds on managed compute, 300 seconds on Kubernetes.
+const AZURE_MAX_TIMEOUT_MS = { Managed: 180_000, Kubernetes: 300_000 } as const;
+
+export const requestTimeout = defineRule({
+  id: "request-timeout",
+  description: "A deployment's scoring request timeout must stay within the organization's maximum and Azure's cap.",
+  severity: "medium",
+  rationale:
+    "A long request timeout holds an instance's concurrency slot while a client waits, so a few slow requests " +
+    "exhaust capacity and callers see 429 responses instead of fast failures.",
+  remediation: "Lower requestSettings.requestTimeout (request_timeout_ms in CLI YAML) to the maximum or below.",
+  azureFact: {
+    statement:
+      "requestSettings.requestTimeout defaults to PT5S; Azure allows at most 180 seconds on managed online endpoints " +
+      "and 300 seconds on Kubernetes online endpoints.",
+    source:
+      "Azure REST API specs, machinelearningservices 2025-06-01 mfe.json (OnlineRequestSettings); " +
+      "https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas (Azure Machine Learning online endpoints)",
+  },
+  defaultEnforcementLevel: "mandatory",
+  limits: {
+    maxRequestTimeout: durationLimit("Maximum scoring request timeout (ISO 8601 duration).", "PT90S"),
+  },
+
+  check(deployment, limits, context) {
+    const computeType = context.read(deployment.computeType);
+    const timeout = context.read(deployment.requestSettings.requestTimeoutMs);
+    if (computeType === undefined || timeout === undefined) {
+      return;
+    }
+
+    const azureMax = AZURE_MAX_TIMEOUT_MS[computeType.value];
+    const limit = Math.min(limits.maxRequestTimeout, azureMax);
+    if (timeout.value <= limit) {
+      return;
+    }
+
+    const bound = limit === azureMax ? `Azure's maximum of ${formatIsoDuration(azureMax)} for ${computeType.value} deployments` : `the maximum of ${formatIsoDuration(limit)}`;
+    context.report({
+      path: timeout.path,
+      actual: formatIsoDuration(timeout.value),
+      actualIsDefault: timeout.isDefault,
+      limit: formatIsoDuration(limit),
+      message: `Request timeout is ${describeValue(timeout, formatIsoDuration)}, above ${bound}. Set ${timeout.path} to ${formatIsoDuration(limit)} or less.`,
+    });
+  },
+});

@@ -1,0 +1,95 @@
+import type { ResourceRef } from "../model/deployment";
+import { parseDeploymentId } from "./arm-id";
+import { UnsupportedDeploymentError, readDeploymentBody } from "./deployment-body";
+import type { PositionedDocument } from "./locator";
+import { isPlainObject, plainAccess } from "./property-access";
+import type { SourceItem } from "./source-item";
+
+/**
+ * Reads ARM JSON as `GET …/onlineEndpoints/{endpoint}/deployments/{deployment}` returns it: one
+ * `OnlineDeploymentTrackedResource`, a list response (`{ "value": [...] }`), or an array of resources. An
+ * OpenAPI example file (`{ "parameters", "responses" }`) is read through the body of its success response.
+ */
+export function readArmJson(document: PositionedDocument, file?: string): SourceItem[] {
+  const root = document.value;
+  const items: SourceItem[] = [];
+
+  const visit = (value: unknown, prefix: (string | number)[]): void => {
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(item, [...prefix, index]));
+      return;
+    }
+    if (isPlainObject(value) && Array.isArray(value.value) && !("properties" in value)) {
+      visit(value.value, [...prefix, "value"]);
+      return;
+    }
+    if (isPlainObject(value) && isPlainObject(value.responses) && isPlainObject(value.parameters)) {
+      const status = ["200", "201"].find((code) => isPlainObject((value.responses as Record<string, unknown>)[code]));
+      if (status !== undefined) {
+        visit(((value.responses as Record<string, unknown>)[status] as Record<string, unknown>).body, [...prefix, "responses", status, "body"]);
+        return;
+      }
+    }
+    items.push(readArmResource(value, document, prefix, file));
+  };
+
+  visit(root, []);
+  return items;
+}
+
+/** Reads one ARM resource. Anything that is not an online deployment is returned as not evaluated. */
+export function readArmResource(value: unknown, document: PositionedDocument | undefined, prefix: (string | number)[], file?: string): SourceItem {
+  const ref = armRef(value, prefix, file);
+  if (!isPlainObject(value)) {
+    return { kind: "not-evaluated", ref, reason: "is not a JSON object, so it is not an ARM resource" };
+  }
+
+  const type = typeof value.type === "string" ? value.type : undefined;
+  // OpenAPI example files fill string fields with the word "string", the type included.
+  const isDeploymentType = type === undefined || /onlineEndpoints\/deployments$/i.test(type) || type === "string";
+  if (!isDeploymentType) {
+    return { kind: "not-evaluated", ref, reason: `is of type ${type}, not Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments` };
+  }
+
+  try {
+    const deployment = readDeploymentBody({
+      ref,
+      body: plainAccess.get(value, "properties"),
+      bodyPath: "properties",
+      sku: plainAccess.get(value, "sku"),
+      skuPath: "sku",
+      access: plainAccess,
+      locate: document?.locatorAt(prefix),
+    });
+    return { kind: "deployment", deployment };
+  } catch (error) {
+    if (error instanceof UnsupportedDeploymentError) {
+      return { kind: "not-evaluated", ref, reason: error.message };
+    }
+    throw error;
+  }
+}
+
+function armRef(value: unknown, prefix: readonly (string | number)[], file?: string): ResourceRef {
+  const object = isPlainObject(value) ? value : {};
+  const id = typeof object.id === "string" && object.id.startsWith("/") ? object.id : undefined;
+  const parts = id === undefined ? undefined : parseDeploymentId(id);
+  const where = prefix.length === 0 ? "" : `#/${prefix.join("/")}`;
+  const name = parts?.deploymentName ?? (typeof object.name === "string" ? object.name : `${file ?? "input"}${where}`);
+
+  return {
+    ...(id === undefined ? {} : { id }),
+    name,
+    ...(parts === undefined
+      ? {}
+      : {
+          endpointName: parts.endpointName,
+          workspaceName: parts.workspaceName,
+          resourceGroupName: parts.resourceGroupName,
+          subscriptionId: parts.subscriptionId,
+        }),
+    source: "arm",
+    ...(file === undefined ? {} : { file }),
+    ...(typeof object.type === "string" ? { type: object.type } : {}),
+  };
+}
