@@ -10,7 +10,7 @@ export function parseFormat(value: string): OutputFormat {
   return value as OutputFormat;
 }
 
-/** A person at a terminal gets a table; a pipe or a CI log gets JSON. */
+/** Returns the format for stdout: a table for a person at a terminal, JSON for a pipe or a CI log. */
 export function defaultFormat(): OutputFormat {
   return process.stdout.isTTY ? "table" : "json";
 }

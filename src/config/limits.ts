@@ -3,9 +3,9 @@ import type { Rule } from "../rules/rule";
 import { type EnforcementLevel, EnforcementLevelSchema } from "./schema-types";
 
 /**
- * The limits file is the JSON that `pulumi preview --policy-pack-config FILE` takes: each key is a rule id
- * whose value is an enforcement level or an object with `enforcementLevel` and the rule's limits, and the key
- * `all` sets the level of every rule that names none. The CLI and the pack parse it with this one schema.
+ * The limits file is the JSON that `pulumi preview --policy-pack-config FILE` takes. Each key is a rule id,
+ * and its value is an enforcement level or an object with `enforcementLevel` and the rule's limits. The key
+ * `all` sets the level of every rule that names none. The CLI and the pack parse the file with this one schema.
  */
 
 export interface RuleConfig {
@@ -91,7 +91,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, rules: readonly Ru
   }
 
   if (issue.code === "invalid_union") {
-    // A rule entry is a level or an object: report the object's own problems, which say more than "invalid input".
+    // A rule entry is a level or an object: report the object's own problems, which are more precise than "invalid input".
     const value = valueAt(raw, issue.path);
     if (typeof value === "object" && value !== null) {
       const objectBranch = issue.errors.find((branch) => !branch.some((inner) => inner.code === "invalid_type" && inner.path.length === 0));

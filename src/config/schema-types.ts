@@ -6,12 +6,12 @@ export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabl
 export type EnforcementLevel = (typeof ENFORCEMENT_LEVELS)[number];
 export const EnforcementLevelSchema = z.enum(ENFORCEMENT_LEVELS);
 
-/** How a rule reports a field it needs whose value is not known until `pulumi up`. */
+/** Levels for the finding about a needed field whose value is not known until `pulumi up`. */
 export const UNKNOWN_VALUE_LEVELS = ["advisory", "mandatory"] as const;
 export type UnknownValueLevel = (typeof UNKNOWN_VALUE_LEVELS)[number];
 
 /**
- * An ISO 8601 duration limit (`PT60S`), parsed to milliseconds. The pattern reaches the JSON Schema, so the
+ * Builds an ISO 8601 duration limit (`PT60S`), parsed to milliseconds. The pattern reaches the JSON Schema, so the
  * Pulumi engine rejects a malformed duration before the pack starts; the refinement gives the exact reason.
  */
 export function durationLimit(description: string, defaultValue: string) {
@@ -32,7 +32,7 @@ export function durationLimit(description: string, defaultValue: string) {
     .describe(description);
 }
 
-/** A whole-number limit with inclusive bounds. */
+/** Builds a whole-number limit with inclusive bounds. */
 export function integerLimit(description: string, defaultValue: number, minimum = 0, maximum = 1_000_000) {
   return z.number().int().min(minimum).max(maximum).default(defaultValue).describe(description);
 }

@@ -3,7 +3,7 @@ import type { ComputeType, ResourceRef, SourcePosition } from "../model/deployme
 export type Severity = "low" | "medium" | "high" | "critical";
 
 /**
- * What a finding says about a rule on one resource:
+ * Kind of finding a rule produces on one resource:
  * - `violation`: the effective value breaks a limit;
  * - `invalid`: a value the rule needs cannot be read, so it cannot pass;
  * - `unknown`: a value the rule needs is not known until `pulumi up`.
@@ -38,7 +38,7 @@ export type RuleOutcome = "passed" | "failed" | "unverified" | "not-applicable" 
 export interface RuleResult {
   readonly ruleId: string;
   readonly outcome: RuleOutcome;
-  /** Why the rule does not apply, for `not-applicable`. */
+  /** Reason the rule does not apply, for `not-applicable`. */
   readonly reason?: string;
 }
 
@@ -49,7 +49,7 @@ export interface ResourceResult {
   readonly resource: ResourceRef;
   readonly computeType?: ComputeType;
   readonly status: ResourceStatus;
-  /** Why the resource was not evaluated, for `not-evaluated`. */
+  /** Reason the resource was not evaluated, for `not-evaluated`. */
   readonly reason?: string;
   readonly findings: readonly Finding[];
   readonly rules: readonly RuleResult[];

@@ -33,7 +33,7 @@ export function defaultScaleType(computeType: ComputeType): ScaleType {
 }
 
 /**
- * Whether Azure runs a probe with default settings when the source omits it. Azure ML applies default
+ * Returns whether Azure runs a probe with default settings when the source omits it. Azure ML applies default
  * liveness and readiness probes to every online deployment; a startup probe runs only when configured.
  */
 export function probeRunsByDefault(kind: ProbeKind): boolean {

@@ -6,7 +6,7 @@ export type ScaleType = "Default" | "TargetUtilization";
 export type ProbeKind = "liveness" | "readiness" | "startup";
 export type ManagedNetworkIsolationMode = "Disabled" | "AllowInternetOutbound" | "AllowOnlyApprovedOutbound";
 
-/** Where a deployment came from, so findings can name it and reporters can locate it. */
+/** Kind of input a deployment was read from. */
 export type SourceKind = "arm" | "pulumi" | "cli-yaml" | "arm-template";
 
 /** Names a deployment in every report: its ARM id or Pulumi URN, its name, and its parents' names. */

@@ -25,7 +25,7 @@ export interface UnknownField {
   readonly path: string;
 }
 
-/** A value that is present but cannot be read: `raw` is a short, printable rendering of it, `reason` says why. */
+/** A value that is present but cannot be read: `raw` is a short, printable rendering of it, and `reason` explains the problem. */
 export interface InvalidField {
   readonly state: "invalid";
   readonly raw: string;

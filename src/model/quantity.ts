@@ -47,7 +47,12 @@ export function parseQuantity(input: string): QuantityParse {
   }
 
   const [, number, exponent, suffix] = match;
-  const factor = exponent !== undefined ? 10 ** Number(exponent.slice(1)) : suffix !== undefined ? SUFFIX_FACTORS[suffix] : 1;
+  let factor = 1;
+  if (exponent !== undefined) {
+    factor = 10 ** Number(exponent.slice(1));
+  } else if (suffix !== undefined) {
+    factor = SUFFIX_FACTORS[suffix];
+  }
   const value = Number(number) * factor;
   if (!Number.isFinite(value)) {
     return { ok: false, reason: "is too large to be a resource quantity" };

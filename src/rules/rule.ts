@@ -20,7 +20,7 @@ export interface Violation {
   readonly message: string;
 }
 
-/** What a rule's check can do besides returning. */
+/** Callbacks a rule's check uses to read fields and report violations. */
 export interface RuleContext {
   /**
    * Returns the effective value of a field, or undefined when there is nothing to judge. An unknown or invalid
@@ -43,9 +43,9 @@ export interface RuleMetadata {
   /** One sentence: what the rule requires. */
   readonly description: string;
   readonly severity: Severity;
-  /** Why an organization wants the limit. */
+  /** Reason an organization wants the limit. */
   readonly rationale: string;
-  /** What to change to comply. */
+  /** Change that makes a deployment comply. */
   readonly remediation: string;
   readonly azureFact: AzureFact;
   readonly defaultEnforcementLevel: EnforcementLevel;

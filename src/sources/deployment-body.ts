@@ -29,7 +29,7 @@ export interface DeploymentBodyInput {
   readonly ref: ResourceRef;
   /** The deployment body: `properties` of an ARM resource or of Pulumi v3 inputs, `onlineDeploymentProperties` in Pulumi v2. */
   readonly body: Lookup;
-  /** How the source spells the path of the body, for example `properties`. */
+  /** Path of the body as the source spells it, for example `properties`. */
   readonly bodyPath: string;
   readonly sku: Lookup;
   readonly skuPath: string;
@@ -71,8 +71,8 @@ export function readDeploymentBody(input: DeploymentBodyInput): OnlineDeployment
     ref: input.ref,
     computeType,
     instanceType: stringField(reader.child(body, "instanceType"), `${bodyPath}.instanceType`, AZURE_DEFAULTS.instanceType),
-    // NOTE: Azure documents no default for sku.capacity; one instance is what a deployment created without a
-    // sku gets, so an absent capacity is judged as 1.
+    // NOTE: Azure documents no default for sku.capacity. An absent capacity is judged as 1, the instance
+    // count we expect Azure to create, but no source confirms it.
     instanceCount: integerField(reader.child(input.sku, "capacity"), `${input.skuPath}.capacity`, 1),
     egressPublicNetworkAccess: enumField(
       reader.child(body, "egressPublicNetworkAccess"),
@@ -143,7 +143,12 @@ function readScaleSettings(reader: BodyReader, scale: Lookup, path: string, comp
   const defaultType = computeType === undefined ? undefined : defaultScaleType(computeType);
   const scaleType = enumField(reader.child(scale, "scaleType"), `${path}.scaleType`, SCALE_TYPES, defaultType);
   // TargetUtilization defaults apply only when the effective scale type is TargetUtilization.
-  const effectiveType = scaleType.state === "set" ? scaleType.value : scaleType.state === "unset" ? scaleType.defaultValue : undefined;
+  let effectiveType: ScaleType | undefined;
+  if (scaleType.state === "set") {
+    effectiveType = scaleType.value;
+  } else if (scaleType.state === "unset") {
+    effectiveType = scaleType.defaultValue;
+  }
   const defaults = effectiveType === "TargetUtilization" ? AZURE_DEFAULTS.targetUtilization : undefined;
 
   return {

@@ -5,7 +5,7 @@ import type { Lookup } from "./property-access";
 
 type EmptyLookup = Exclude<Lookup, { kind: "present" }>;
 
-/** Returns the field for a lookup that holds no value: absent, unknown, or under a parent that is not an object. */
+/** Returns the field for a lookup that contains no value: absent, unknown, or under a parent that is not an object. */
 function fieldWithoutValue<T>(lookup: EmptyLookup, path: string, defaultValue: T | undefined): Field<T> {
   switch (lookup.kind) {
     case "absent":
