@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseIsoDuration } from "../model/duration";
+import { parseQuantity } from "../model/quantity";
 
 /** Enforcement levels of `@pulumi/policy`, used unchanged in the limits file. */
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
@@ -35,4 +36,23 @@ export function durationLimit(description: string, defaultValue: string) {
 /** Builds a whole-number limit with inclusive bounds. */
 export function integerLimit(description: string, defaultValue: number, minimum = 0, maximum = 1_000_000) {
   return z.number().int().min(minimum).max(maximum).default(defaultValue).describe(description);
+}
+
+/**
+ * A Kubernetes resource quantity limit (`8`, `500m`, `32Gi`), parsed to its base unit: cores, bytes or devices.
+ * It is written as a string, as in a Kubernetes manifest, so `500m` and `0.5` mean the same thing.
+ */
+export function quantityLimit(description: string, defaultValue: string) {
+  return z
+    .string()
+    .transform((text, context) => {
+      const parsed = parseQuantity(text);
+      if (!parsed.ok) {
+        context.addIssue({ code: "custom", message: `${JSON.stringify(text)} ${parsed.reason}` });
+        return z.NEVER;
+      }
+      return parsed.value;
+    })
+    .prefault(defaultValue)
+    .describe(description);
 }

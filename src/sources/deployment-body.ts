@@ -116,7 +116,8 @@ class BodyReader {
 }
 
 function readProbe(reader: BodyReader, kind: ProbeKind, probe: Lookup, path: string): Probe {
-  const defaults = probeRunsByDefault(kind) ? AZURE_DEFAULTS.probe : undefined;
+  // A declared probe takes Azure's ProbeSettings defaults for the fields it omits, the startup probe included.
+  const defaults = probeRunsByDefault(kind) || probe.kind === "present" ? AZURE_DEFAULTS.probe : undefined;
   let declared: Field<boolean>;
   if (probe.kind === "absent") {
     declared = unsetField(path, false);

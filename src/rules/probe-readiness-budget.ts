@@ -1,0 +1,54 @@
+import { durationLimit } from "../config/schema-types";
+import { formatIsoDuration } from "../model/duration";
+import { defineRule } from "./rule";
+
+export const probeReadinessBudget = defineRule({
+  id: "probe-readiness-budget",
+  description: "The time a container has to become ready, initialDelay + failureThreshold × period of the readiness probe, must stay within the organization's maximum.",
+  severity: "medium",
+  rationale:
+    "The readiness budget is how long a deployment can sit without serving before Azure declares it failed; a " +
+    "long budget turns a broken image into a slow rollout that holds quota and blocks the next deployment.",
+  remediation: "Lower the readinessProbe's initialDelay, failureThreshold or period so their budget fits the maximum, or speed up model loading.",
+  azureFact: {
+    statement:
+      "With Azure's probe defaults (initial delay 10 seconds, failureThreshold 30, period PT10S) a container has " +
+      "about 10 + 30 × 10 = 310 seconds to become ready, following Kubernetes probe semantics.",
+    source:
+      "Azure REST API specs, machinelearningservices 2025-06-01 mfe.json (ProbeSettings); " +
+      "https://learn.microsoft.com/azure/machine-learning/reference-yaml-deployment-managed-online; " +
+      "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+  },
+  defaultEnforcementLevel: "mandatory",
+  limits: {
+    maxReadinessBudget: durationLimit("Longest allowed initialDelay + failureThreshold × period of the readiness probe (ISO 8601 duration).", "PT10M"),
+  },
+
+  check(deployment, limits, context) {
+    const probe = deployment.probes.readiness;
+    const delay = context.read(probe.initialDelayMs);
+    const threshold = context.read(probe.failureThreshold);
+    const period = context.read(probe.periodMs);
+    if (delay === undefined || threshold === undefined || period === undefined) {
+      return;
+    }
+
+    const budget = delay.value + threshold.value * period.value;
+    if (budget <= limits.maxReadinessBudget) {
+      return;
+    }
+    const allDefault = delay.isDefault && threshold.isDefault && period.isDefault;
+    const parts = `${formatIsoDuration(delay.value)} + ${threshold.value} × ${formatIsoDuration(period.value)}`;
+    const maximum = formatIsoDuration(limits.maxReadinessBudget);
+    context.report({
+      path: probe.declared.path,
+      actual: formatIsoDuration(budget),
+      actualIsDefault: allDefault,
+      limit: maximum,
+      message:
+        `Readiness probe budget (initialDelay + failureThreshold × period) is ${formatIsoDuration(budget)} = ${parts}` +
+        `${allDefault ? " (Azure defaults, not set)" : ""}, above the maximum of ${maximum}. ` +
+        `Lower ${threshold.path}, ${period.path} or ${delay.path} so the sum is ${maximum} or less.`,
+    });
+  },
+});
