@@ -1,7 +1,35 @@
-import { InvalidArgumentError } from "commander";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { applyExemptions } from "../exemptions/apply";
+import type { ExemptionStatus } from "../exemptions/exemption";
+import { loadExemptions } from "../exemptions/load";
+import type { ResourceResult } from "../findings/finding";
+import { FAIL_ON_THRESHOLDS, type FailOn } from "../findings/report";
+import type { RunReport } from "../findings/run-report";
+import { renderJson } from "../reporters/json";
+import { renderJunit } from "../reporters/junit";
+import { renderMarkdown } from "../reporters/markdown";
+import { renderSarif } from "../reporters/sarif";
+import { renderTable } from "../reporters/table";
 
-export const OUTPUT_FORMATS = ["table", "json"] as const;
+export const OUTPUT_FORMATS = ["table", "json", "sarif", "junit", "markdown"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** One `--output FORMAT=FILE`. */
+export interface OutputTarget {
+  readonly format: OutputFormat;
+  readonly file: string;
+}
+
+/** The report options `check`, `audit` and `report` share, as commander parses them. */
+export interface ReportCliOptions {
+  readonly format?: OutputFormat;
+  readonly output: readonly OutputTarget[];
+  readonly failOn: FailOn;
+  readonly includePasses?: boolean;
+  readonly exemptions?: string;
+}
 
 export function parseFormat(value: string): OutputFormat {
   if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) {
@@ -10,7 +38,105 @@ export function parseFormat(value: string): OutputFormat {
   return value as OutputFormat;
 }
 
-/** Returns the format for stdout: a table for a person at a terminal, JSON for a pipe or a CI log. */
+/** Parses `FORMAT=FILE` and appends it to the targets commander collected so far. */
+export function parseOutputTarget(value: string, previous: readonly OutputTarget[] = []): OutputTarget[] {
+  const separator = value.indexOf("=");
+  if (separator <= 0 || separator === value.length - 1) {
+    throw new InvalidArgumentError(`expected FORMAT=FILE, such as sarif=amlguard.sarif, got "${value}".`);
+  }
+  return [...previous, { format: parseFormat(value.slice(0, separator)), file: value.slice(separator + 1) }];
+}
+
+/** A person at a terminal gets a table; a pipe or a CI log gets JSON. */
 export function defaultFormat(): OutputFormat {
   return process.stdout.isTTY ? "table" : "json";
+}
+
+/** Adds --format, --output, --fail-on, --include-passes and --exemptions to a command. */
+export function addReportOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--format <format>", "format written to stdout (default: table on a terminal, json otherwise; table when --output is given)")
+        .choices(OUTPUT_FORMATS),
+    )
+    .option("--output <format=file>", `write a report to a file, repeatable; format is one of ${OUTPUT_FORMATS.join(", ")}`, parseOutputTarget, [])
+    .addOption(
+      new Option("--fail-on <threshold>", "exit 1 when an unwaived finding reaches this enforcement level or severity")
+        .choices(FAIL_ON_THRESHOLDS)
+        .default("mandatory"),
+    )
+    .option("--include-passes", "list passed and not-applicable checks in SARIF results")
+    .option("--exemptions <file>", "exemptions file (YAML or JSON) whose entries waive matching findings");
+}
+
+/**
+ * Applies the exemptions file, when one is given, to the results. Throws a ConfigError for an unreadable or
+ * invalid file, which the CLI turns into exit code 2.
+ */
+export async function exemptResults(
+  results: readonly ResourceResult[],
+  file: string | undefined,
+  ruleIds: readonly string[],
+  now: Date,
+): Promise<{ results: readonly ResourceResult[]; exemptions?: ExemptionStatus }> {
+  if (file === undefined) {
+    return { results };
+  }
+  const loaded = await loadExemptions(file, ruleIds);
+  const exempted = applyExemptions(results, loaded.exemptions, now, { file: loaded.file, sha256: loaded.sha256 });
+  return { results: exempted.results, exemptions: exempted.status };
+}
+
+/** Renders a run in one format. */
+export function renderReport(run: RunReport, format: OutputFormat, options: { readonly includePasses?: boolean; readonly cwd?: string } = {}): string {
+  switch (format) {
+    case "table":
+      return renderTable(run);
+    case "json":
+      return renderJson(run);
+    case "sarif":
+      return renderSarif(run, options);
+    case "junit":
+      return renderJunit(run);
+    case "markdown":
+      return renderMarkdown(run);
+  }
+}
+
+export interface WriteReportsOptions {
+  /** Format for stdout. Without it, stdout gets the table when files are requested, else the terminal default. */
+  readonly format?: OutputFormat;
+  readonly output?: readonly OutputTarget[];
+  readonly includePasses?: boolean;
+  /** Directory SARIF file URIs are relative to. Defaults to the working directory. */
+  readonly cwd?: string;
+  readonly stdout?: NodeJS.WritableStream;
+  readonly stderr?: NodeJS.WritableStream;
+}
+
+/**
+ * Writes a run report to stdout and to every `--output` file, creating parent directories. This is the one output
+ * path of `check`, `audit` and `report`. Returns false, after naming each file on stderr, when a file cannot be
+ * written; the caller then exits 2.
+ */
+export async function writeReports(run: RunReport, options: WriteReportsOptions = {}): Promise<boolean> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const targets = options.output ?? [];
+  const renderOptions = { includePasses: options.includePasses, cwd: options.cwd };
+
+  const stdoutFormat = options.format ?? (targets.length > 0 ? "table" : defaultFormat());
+  stdout.write(renderReport(run, stdoutFormat, renderOptions));
+
+  let written = true;
+  for (const target of targets) {
+    try {
+      await mkdir(dirname(target.file), { recursive: true });
+      await writeFile(target.file, renderReport(run, target.format, renderOptions), "utf8");
+    } catch (error) {
+      written = false;
+      stderr.write(`amlguard: cannot write the ${target.format} report to ${target.file}: ${(error as Error).message}\n`);
+    }
+  }
+  return written;
 }

@@ -15,6 +15,17 @@ export type FindingLevel = "advisory" | "mandatory";
 
 export type FindingValue = string | number | boolean;
 
+/** The exemption that waived a finding: the finding stays in every report, suppressed, and never fails the run. */
+export interface Waiver {
+  /** 0-based index of the entry in its exemptions list. */
+  readonly exemptionIndex: number;
+  readonly resourcePattern: string;
+  readonly reason: string;
+  readonly owner: string;
+  /** Last day (UTC, YYYY-MM-DD) on which the entry applies. */
+  readonly expires: string;
+}
+
 export interface Finding {
   readonly ruleId: string;
   readonly severity: Severity;
@@ -30,6 +41,8 @@ export interface Finding {
   readonly limit: FindingValue | null;
   readonly message: string;
   readonly location?: SourcePosition;
+  /** Set when an exemption matched the finding. */
+  readonly waiver?: Waiver;
 }
 
 /** The outcome of one rule on one resource, so reports can list passes as well as failures. */
@@ -40,6 +53,8 @@ export interface RuleResult {
   readonly outcome: RuleOutcome;
   /** Reason the rule does not apply, for `not-applicable`. */
   readonly reason?: string;
+  /** True when the outcome is `failed` or `unverified` and an exemption waived every finding behind it. */
+  readonly waived?: boolean;
 }
 
 export type ResourceStatus = "evaluated" | "not-evaluated";

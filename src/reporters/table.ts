@@ -1,39 +1,50 @@
 import type { ResourceResult } from "../findings/finding";
-import { summarize } from "../findings/report";
+import { type RunReport, resourceLabel } from "../findings/run-report";
+import { describeEvidence, describeExemptionStatus } from "./evidence-text";
 
-/** Renders results for a terminal: one block per resource with findings, then the counts. */
-export function renderTable(results: readonly ResourceResult[]): string {
+/** Renders a run for a terminal: one block per resource with findings, then the counts and the evidence. */
+export function renderTable(run: RunReport): string {
   const lines: string[] = [];
 
-  for (const result of results) {
-    const label = resourceLabel(result);
-    if (result.status === "not-evaluated") {
-      lines.push(`NOT EVALUATED  ${label}`, `    ${result.reason ?? "no reason given"}`, "");
-      continue;
-    }
-    if (result.findings.length === 0) {
-      lines.push(`PASS           ${label}`);
-      continue;
-    }
-    lines.push(`${result.findings.some((finding) => finding.enforcementLevel === "mandatory") ? "FAIL" : "WARN"}           ${label}`);
-    for (const finding of result.findings) {
-      const where = finding.location === undefined ? "" : ` (line ${finding.location.line})`;
-      lines.push(`    ${finding.enforcementLevel.padEnd(9)} ${finding.ruleId}${where}`, `              ${finding.message}`);
-    }
-    lines.push("");
+  for (const result of run.results) {
+    lines.push(...resourceBlock(result));
   }
 
-  const summary = summarize(results);
+  const { summary, checks } = run;
   lines.push(
-    `${summary.resources} resources: ${summary.passed} passed, ${summary.failed} failed, ${summary.notEvaluated} not evaluated; ` +
-      `${summary.findings.mandatory} mandatory and ${summary.findings.advisory} advisory findings.`,
+    `${summary.resources} resources: ${summary.passed} passed, ${summary.failed} failed, ${summary.waived} waived, ${summary.notEvaluated} not evaluated; ` +
+      `${summary.findings.mandatory} mandatory, ${summary.findings.advisory} advisory and ${summary.findings.waived} waived findings.`,
+    `${checks.evaluated} rule checks: ${checks.passed} passed, ${checks.failed} failed, ${checks.waived} waived, ${checks.unverified} unverified; ${checks.notEvaluated} not evaluated.`,
   );
+  lines.push(...describeExemptionStatus(run.exemptions), ...describeEvidence(run.evidence));
   return `${lines.join("\n")}\n`;
 }
 
-function resourceLabel(result: ResourceResult): string {
+function resourceBlock(result: ResourceResult): string[] {
+  const label = `${resourceLabel(result)}  ${origin(result)}`.trimEnd();
+  if (result.status === "not-evaluated") {
+    return [`NOT EVALUATED  ${label}`, `    ${result.reason ?? "no reason given"}`, ""];
+  }
+  if (result.findings.length === 0) {
+    return [`PASS           ${label}`];
+  }
+
+  const open = result.findings.filter((finding) => finding.waiver === undefined);
+  const status = open.some((finding) => finding.enforcementLevel === "mandatory") ? "FAIL" : open.length > 0 ? "WARN" : "WAIVED";
+  const lines = [`${status.padEnd(15)}${label}`];
+  for (const finding of result.findings) {
+    const where = finding.location === undefined ? "" : ` (line ${finding.location.line})`;
+    const level = finding.waiver === undefined ? finding.enforcementLevel : "waived";
+    lines.push(`    ${level.padEnd(9)} ${finding.ruleId}${where}`, `              ${finding.message}`);
+    if (finding.waiver !== undefined) {
+      lines.push(`              Waived until ${finding.waiver.expires} (owner ${finding.waiver.owner}): ${finding.waiver.reason}`);
+    }
+  }
+  lines.push("");
+  return lines;
+}
+
+function origin(result: ResourceResult): string {
   const { resource } = result;
-  const parent = resource.endpointName === undefined ? "" : ` of endpoint '${resource.endpointName}'`;
-  const origin = resource.file ?? resource.id ?? resource.urn ?? "";
-  return `deployment '${resource.name}'${parent}${origin === "" ? "" : `  ${origin}`}`;
+  return resource.file ?? resource.id ?? resource.urn ?? "";
 }

@@ -1,34 +1,32 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../config/load";
 import { evaluateItems } from "../../engine/evaluate";
-import type { ResourceResult } from "../../findings/finding";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
-import { renderJson } from "../../reporters/json";
-import { renderTable } from "../../reporters/table";
-import { RULES } from "../../rules/index";
+import { buildRunReport, reportRules } from "../../findings/run-report";
+import { RULES, RULE_CATALOGUE_VERSION } from "../../rules/index";
 import { InputError, readInputFile } from "../../sources/files";
 import type { SourceItem } from "../../sources/source-item";
-import { type OutputFormat, defaultFormat, parseFormat } from "../output";
+import { TOOL_NAME, TOOL_VERSION } from "../../version";
+import { type ReportCliOptions, addReportOptions, exemptResults, writeReports } from "../output";
 
-interface CheckOptions {
+interface CheckOptions extends ReportCliOptions {
   readonly policyPackConfig?: string;
-  readonly format?: OutputFormat;
 }
 
 export function registerCheck(program: Command): void {
-  program
+  const command = program
     .command("check")
     .description("Check online deployments in files (ARM JSON) against the organization's limits.")
     .argument("<files...>", "files to check")
-    .option("--policy-pack-config <file>", "limits file, the same JSON that pulumi preview --policy-pack-config takes (default: built-in limits)")
-    .option("--format <format>", "output format: table or json (default: table on a terminal, json otherwise)", parseFormat)
-    .action(async (files: string[], options: CheckOptions) => {
-      process.exitCode = await runCheck(files, options);
-    });
+    .option("--policy-pack-config <file>", "limits file, the same JSON that pulumi preview --policy-pack-config takes (default: built-in limits)");
+  addReportOptions(command).action(async (files: string[], options: CheckOptions) => {
+    process.exitCode = await runCheck(files, options);
+  });
 }
 
 async function runCheck(files: readonly string[], options: CheckOptions): Promise<number> {
-  const { config } = await loadConfig(options.policyPackConfig);
+  const startedAt = new Date();
+  const loaded = await loadConfig(options.policyPackConfig);
 
   const items: SourceItem[] = [];
   let unreadable = false;
@@ -46,8 +44,31 @@ async function runCheck(files: readonly string[], options: CheckOptions): Promis
     }
   }
 
-  const results: ResourceResult[] = evaluateItems(items, RULES, config);
-  const format = options.format ?? defaultFormat();
-  process.stdout.write(format === "json" ? renderJson(results) : renderTable(results));
-  return unreadable ? EXIT_CODES.usage : exitCodeFor(results);
+  const evaluated = evaluateItems(items, RULES, loaded.config);
+  const { results, exemptions } = await exemptResults(
+    evaluated,
+    options.exemptions,
+    RULES.map((rule) => rule.id),
+    startedAt,
+  );
+
+  const run = buildRunReport({
+    results,
+    rules: reportRules(RULES),
+    evidence: {
+      tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
+      command: "check",
+      limits: loaded.file === undefined ? { source: "built-in" } : { source: "file", file: loaded.file, sha256: loaded.sha256 },
+      scope: { files },
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+    },
+    ...(exemptions === undefined ? {} : { exemptions }),
+  });
+
+  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses });
+  if (unreadable || !written) {
+    return EXIT_CODES.usage;
+  }
+  return exitCodeFor(run.results, options.failOn);
 }

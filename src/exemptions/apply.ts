@@ -1,0 +1,83 @@
+import type { Finding, ResourceResult, RuleResult, Waiver } from "../findings/finding";
+import type { Exemption, ExemptionStatus, ExemptionUse } from "./exemption";
+import { resourceMatcher } from "./parse";
+
+const DAY_MS = 86_400_000;
+
+export interface ExemptedResults {
+  readonly results: ResourceResult[];
+  readonly status: ExemptionStatus;
+}
+
+/** Evidence of where the entries came from, copied into the status. */
+export interface ExemptionOrigin {
+  readonly file?: string;
+  readonly sha256?: string;
+}
+
+/**
+ * Marks every finding an exemption in force matches as waived, and reports which entries applied, expired or
+ * matched nothing. An entry applies through the end of its `expires` day in UTC. Pure: `now` is the clock, so
+ * the CLI, the audit and the pack's exemptions policy give the same answer for the same input.
+ */
+export function applyExemptions(results: readonly ResourceResult[], exemptions: readonly Exemption[], now: Date, origin: ExemptionOrigin = {}): ExemptedResults {
+  const inForce = exemptions.filter((entry) => !isExpired(entry, now));
+  const matchers = inForce.map((entry) => ({ entry, matches: resourceMatcher(entry.resource) }));
+  const waivedCounts = new Map<number, number>();
+
+  const exempted = results.map((result) => {
+    const candidates = matchers.filter(({ matches }) => matches(result.resource));
+    if (candidates.length === 0 || result.findings.length === 0) {
+      return result;
+    }
+
+    const findings = result.findings.map((finding): Finding => {
+      // The first entry in file order wins, so the waiver a report names does not depend on anything else.
+      const match = candidates.find(({ entry }) => entry.rules === "*" || entry.rules.includes(finding.ruleId));
+      if (match === undefined) {
+        return finding;
+      }
+      waivedCounts.set(match.entry.index, (waivedCounts.get(match.entry.index) ?? 0) + 1);
+      return { ...finding, waiver: waiverOf(match.entry) };
+    });
+    return { ...result, findings, rules: result.rules.map((rule) => markWaived(rule, findings)) };
+  });
+
+  const use = (entry: Exemption): ExemptionUse => ({
+    index: entry.index,
+    resource: entry.resource,
+    rules: entry.rules,
+    owner: entry.owner,
+    expires: entry.expires,
+    waivedFindings: waivedCounts.get(entry.index) ?? 0,
+  });
+
+  return {
+    results: exempted,
+    status: {
+      ...(origin.file === undefined ? {} : { file: origin.file }),
+      ...(origin.sha256 === undefined ? {} : { sha256: origin.sha256 }),
+      entries: exemptions.length,
+      applied: inForce.filter((entry) => waivedCounts.has(entry.index)).map(use),
+      expired: exemptions.filter((entry) => isExpired(entry, now)).map(use),
+      unused: inForce.filter((entry) => !waivedCounts.has(entry.index)).map(use),
+    },
+  };
+}
+
+/** Returns true once the UTC day after `expires` has begun. */
+export function isExpired(entry: Pick<Exemption, "expires">, now: Date): boolean {
+  return now.getTime() >= Date.parse(`${entry.expires}T00:00:00Z`) + DAY_MS;
+}
+
+function waiverOf(entry: Exemption): Waiver {
+  return { exemptionIndex: entry.index, resourcePattern: entry.resource, reason: entry.reason, owner: entry.owner, expires: entry.expires };
+}
+
+function markWaived(rule: RuleResult, findings: readonly Finding[]): RuleResult {
+  if (rule.outcome !== "failed" && rule.outcome !== "unverified") {
+    return rule;
+  }
+  const own = findings.filter((finding) => finding.ruleId === rule.ruleId);
+  return own.length > 0 && own.every((finding) => finding.waiver !== undefined) ? { ...rule, waived: true } : rule;
+}

@@ -1,0 +1,60 @@
+import { z } from "zod";
+
+/** An exemption date is a calendar day in UTC, and the entry stays valid through the end of that day. */
+const ExpiryDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date in the form YYYY-MM-DD" })
+  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), {
+    message: "must be a real calendar date",
+  });
+
+/**
+ * One entry of an exemptions file. `resource` is a picomatch glob over the ARM resource id (matched without
+ * regard to case, as ARM treats ids) or over the Pulumi URN (matched exactly).
+ */
+export const ExemptionEntrySchema = z.strictObject({
+  resource: z.string().min(1, { message: "must name an ARM id or Pulumi URN pattern" }),
+  rules: z.union([z.literal("*"), z.array(z.string().min(1)).min(1, { message: "must list at least one rule id, or be \"*\"" })]),
+  reason: z.string().trim().min(1, { message: "must say why the resource is exempt" }),
+  owner: z.string().trim().min(1, { message: "must name who owns the exemption" }),
+  expires: ExpiryDateSchema,
+});
+
+export type ExemptionEntry = z.infer<typeof ExemptionEntrySchema>;
+
+/** The list of entries, as the exemptions file and the pack's `exemptions` policy config both hold it. */
+export const ExemptionEntriesSchema = z.array(ExemptionEntrySchema);
+
+/** The exemptions file: an object with one `exemptions` list, so later versions can add keys beside it. */
+export const ExemptionsFileSchema = z.strictObject({ exemptions: ExemptionEntriesSchema });
+
+/** An entry with its position in the file, so reports can point at it. */
+export interface Exemption extends ExemptionEntry {
+  /** 0-based index in the `exemptions` list. */
+  readonly index: number;
+}
+
+/** The state of every entry after a run, as every report lists it. */
+export interface ExemptionStatus {
+  /** The exemptions file, or undefined when the entries came from elsewhere (the pack's config). */
+  readonly file?: string;
+  /** SHA-256 of the file's bytes, as evidence of which exemptions a report applied. */
+  readonly sha256?: string;
+  readonly entries: number;
+  /** Entries in force that waived at least one finding, with the number of findings each waived. */
+  readonly applied: readonly ExemptionUse[];
+  /** Entries whose expiry date has passed: they waived nothing. */
+  readonly expired: readonly ExemptionUse[];
+  /** Entries in force that matched no finding. */
+  readonly unused: readonly ExemptionUse[];
+}
+
+export interface ExemptionUse {
+  readonly index: number;
+  readonly resource: string;
+  readonly rules: "*" | readonly string[];
+  readonly owner: string;
+  readonly expires: string;
+  /** Findings the entry waived (0 for expired and unused entries). */
+  readonly waivedFindings: number;
+}

@@ -1,0 +1,85 @@
+import picomatch from "picomatch";
+import type { z } from "zod";
+import { ConfigError, closest } from "../config/limits";
+import { type Exemption, ExemptionEntriesSchema, type ExemptionEntry, ExemptionsFileSchema } from "./exemption";
+
+// Resources no real scope contains. A pattern that matches them matches every deployment of every subscription
+// or stack, so combined with every rule it would switch the gate off.
+const PROBE_ARM_ID =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/amlguard-probe-rg/providers/" +
+  "Microsoft.MachineLearningServices/workspaces/amlguard-probe-ws/onlineEndpoints/amlguard-probe-ep/deployments/amlguard-probe";
+const PROBE_URN = "urn:pulumi:amlguard-probe-stack::amlguard-probe-project::azure-native:machinelearningservices:OnlineDeployment::amlguard-probe";
+
+/**
+ * Validates the `exemptions` file object ({ exemptions: [...] }) and returns its entries. Throws a ConfigError
+ * that lists every invalid field, every unknown rule id and every entry that would exempt all resources from all rules.
+ */
+export function parseExemptionsFile(raw: unknown, ruleIds: readonly string[], origin: string): Exemption[] {
+  return validate(ExemptionsFileSchema, raw, ruleIds, origin, (data) => data.exemptions, ["exemptions"]);
+}
+
+/**
+ * Validates a bare list of entries, as the pack's `exemptions` policy config holds it under `entries`.
+ * Errors are those of {@link parseExemptionsFile}.
+ */
+export function parseExemptionEntries(raw: unknown, ruleIds: readonly string[], origin: string): Exemption[] {
+  return validate(ExemptionEntriesSchema, raw, ruleIds, origin, (data) => data, []);
+}
+
+function validate<Schema extends z.ZodType>(
+  schema: Schema,
+  raw: unknown,
+  ruleIds: readonly string[],
+  origin: string,
+  entriesOf: (data: z.output<Schema>) => ExemptionEntry[],
+  entriesPath: readonly string[],
+): Exemption[] {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.length === 0 ? "(top level)" : issue.path.map(String).join(".")}: ${issue.message}`);
+    throw invalid(origin, problems);
+  }
+
+  const entries = entriesOf(parsed.data);
+  const problems: string[] = [];
+  entries.forEach((entry, index) => {
+    const where = [...entriesPath, String(index)].join(".");
+    if (entry.rules !== "*") {
+      for (const ruleId of entry.rules.filter((id) => !ruleIds.includes(id))) {
+        const suggestion = closest(ruleId, ruleIds);
+        problems.push(`${where}.rules: unknown rule id "${ruleId}"; ${suggestion === undefined ? `valid ids: ${ruleIds.join(", ")}` : `did you mean "${suggestion}"?`}`);
+      }
+    }
+    const everyRule = entry.rules === "*" || ruleIds.every((id) => entry.rules.includes(id));
+    if (everyRule && matchesAnyScope(entry.resource)) {
+      problems.push(
+        `${where}: resource "${entry.resource}" with every rule exempts all deployments of every subscription and stack; ` +
+          "name a subscription, resource group, stack or deployment in the pattern, or list the rules to exempt",
+      );
+    }
+  });
+  if (problems.length > 0) {
+    throw invalid(origin, problems);
+  }
+
+  return entries.map((entry, index) => ({ ...entry, index }));
+}
+
+function matchesAnyScope(pattern: string): boolean {
+  const matcher = resourceMatcher(pattern);
+  return matcher({ id: PROBE_ARM_ID }) || matcher({ urn: PROBE_URN });
+}
+
+/**
+ * Builds the matcher of one entry's pattern. ARM ids are compared without regard to case, because ARM treats
+ * them that way; Pulumi URNs are compared exactly. `dot` lets `*` match names that start with a dot.
+ */
+export function resourceMatcher(pattern: string): (ref: { readonly id?: string; readonly urn?: string }) => boolean {
+  const matchArmId = picomatch(pattern, { nocase: true, dot: true });
+  const matchUrn = picomatch(pattern, { dot: true });
+  return (ref) => (ref.id !== undefined && matchArmId(ref.id)) || (ref.urn !== undefined && matchUrn(ref.urn));
+}
+
+function invalid(origin: string, problems: readonly string[]): ConfigError {
+  return new ConfigError(`Invalid ${origin}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\nFix these entries and run again.`, problems);
+}

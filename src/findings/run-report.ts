@@ -1,0 +1,164 @@
+import type { EnforcementLevel } from "../config/schema-types";
+import type { ExemptionStatus } from "../exemptions/exemption";
+import { type AzureFact, HELP_BASE_URI, type RuleMetadata } from "../rules/rule";
+import type { Finding, ResourceResult, Severity } from "./finding";
+import { type Summary, summarize } from "./report";
+
+/** The rule metadata reports show: the catalogue entry of each rule, with its help page. */
+export interface ReportRule {
+  readonly id: string;
+  readonly description: string;
+  readonly severity: Severity;
+  readonly rationale: string;
+  readonly remediation: string;
+  readonly azureFact: AzureFact;
+  readonly defaultEnforcementLevel: EnforcementLevel;
+  readonly helpUri: string;
+}
+
+/** Returns the report entry of each catalogue rule, in catalogue order. */
+export function reportRules(rules: readonly RuleMetadata[]): ReportRule[] {
+  return rules.map((rule) => ({
+    id: rule.id,
+    description: rule.description,
+    severity: rule.severity,
+    rationale: rule.rationale,
+    remediation: rule.remediation,
+    azureFact: rule.azureFact,
+    defaultEnforcementLevel: rule.defaultEnforcementLevel,
+    helpUri: `${HELP_BASE_URI}${rule.id}.md`,
+  }));
+}
+
+/** What a run covered. Each source fills the part it knows. */
+export interface RunScope {
+  /** Input files of `amlguard check`, as the user named them. */
+  readonly files?: readonly string[];
+  /** Subscriptions the audit listed. */
+  readonly subscriptions?: readonly string[];
+  /** Pulumi stack (`project/stack`), for the event-log path. */
+  readonly stack?: string;
+  /** The Pulumi event log a report was read from. */
+  readonly eventLog?: string;
+  /** Policy packs the Pulumi engine ran, name to version, for the event-log path. */
+  readonly policyPacks?: Readonly<Record<string, string>>;
+}
+
+/** Which limits a run applied. `sha256` is absent only for the built-in defaults or when the source does not say. */
+export interface LimitsEvidence {
+  /** `file` (a limits file), `built-in` (the zod defaults) or `not-recorded` (an event log names no limits file). */
+  readonly source: "file" | "built-in" | "not-recorded";
+  readonly file?: string;
+  readonly sha256?: string;
+}
+
+/** Evidence every report states, so an auditor can tell what ran, on what, with which limits and when. */
+export interface RunEvidence {
+  readonly tool: { readonly name: string; readonly version: string; readonly ruleCatalogueVersion: string };
+  readonly command: "check" | "audit" | "report";
+  readonly limits: LimitsEvidence;
+  readonly scope: RunScope;
+  /** ISO 8601 UTC times of the evaluation (for an event log, of its first and last event). */
+  readonly startedAt: string;
+  readonly endedAt: string;
+}
+
+/** Counts of (resource, rule) checks, besides the per-resource counts of {@link Summary}. */
+export interface CheckCounts {
+  /** Checks run: passed + failed + waived + unverified. */
+  readonly evaluated: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly waived: number;
+  /** Checks whose value is not known until `pulumi up`. */
+  readonly unverified: number;
+  /** Checks not run: one per rule for each resource not evaluated. Disabled and not-applicable rules are not counted. */
+  readonly notEvaluated: number;
+}
+
+/**
+ * Everything a report shows, produced the same way by `check`, `audit` and `report --from-pulumi-events`:
+ * results in a stable order, the rules, the evidence and the exemption status.
+ */
+export interface RunReport {
+  readonly results: readonly ResourceResult[];
+  readonly rules: readonly ReportRule[];
+  readonly evidence: RunEvidence;
+  readonly exemptions?: ExemptionStatus;
+  readonly summary: Summary;
+  readonly checks: CheckCounts;
+}
+
+export interface RunReportInput {
+  readonly results: readonly ResourceResult[];
+  readonly rules: readonly ReportRule[];
+  readonly evidence: RunEvidence;
+  readonly exemptions?: ExemptionStatus;
+}
+
+/** Builds a run report. Sorts resources and findings by stable keys so the same input gives byte-identical reports. */
+export function buildRunReport(input: RunReportInput): RunReport {
+  const results = [...input.results].map(sortResult).sort((a, b) => compareText(resourceKey(a), resourceKey(b)));
+  return {
+    results,
+    rules: input.rules,
+    evidence: input.evidence,
+    ...(input.exemptions === undefined ? {} : { exemptions: input.exemptions }),
+    summary: summarize(results),
+    checks: countChecks(results, input.rules.length),
+  };
+}
+
+/** The key a resource sorts by and reports name it with: its ARM id, else its URN, else its file and name. */
+export function resourceKey(result: ResourceResult): string {
+  const { resource } = result;
+  return resource.id?.toLowerCase() ?? resource.urn ?? `${resource.file ?? ""}#${resource.endpointName ?? ""}/${resource.name}`;
+}
+
+/** Names a deployment for a reader: `deployment 'blue' of endpoint 'fraud-scoring'`. */
+export function resourceLabel(result: ResourceResult): string {
+  const { resource } = result;
+  const parent = resource.endpointName === undefined ? "" : ` of endpoint '${resource.endpointName}'`;
+  return `deployment '${resource.name}'${parent}`;
+}
+
+function sortResult(result: ResourceResult): ResourceResult {
+  return { ...result, findings: [...result.findings].sort(compareFindings) };
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return compareText(a.ruleId, b.ruleId) || compareText(a.path, b.path) || compareText(a.kind, b.kind) || compareText(a.message, b.message);
+}
+
+// Code-unit order, not locale order, so the sort does not depend on the machine's locale.
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function countChecks(results: readonly ResourceResult[], ruleCount: number): CheckCounts {
+  let passed = 0;
+  let failed = 0;
+  let waived = 0;
+  let unverified = 0;
+  let notEvaluated = 0;
+
+  for (const result of results) {
+    if (result.status === "not-evaluated") {
+      notEvaluated += ruleCount;
+      continue;
+    }
+    for (const rule of result.rules) {
+      if (rule.waived === true) {
+        waived++;
+      } else if (rule.outcome === "passed") {
+        passed++;
+      } else if (rule.outcome === "failed") {
+        failed++;
+      } else if (rule.outcome === "unverified") {
+        unverified++;
+      }
+    }
+  }
+
+  return { evaluated: passed + failed + waived + unverified, passed, failed, waived, unverified, notEvaluated };
+}

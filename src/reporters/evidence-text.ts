@@ -1,0 +1,62 @@
+import type { RunEvidence } from "../findings/run-report";
+import type { ExemptionStatus, ExemptionUse } from "../exemptions/exemption";
+
+/** Describes the evidence of a run in plain lines, for the table and Markdown reports. */
+export function describeEvidence(evidence: RunEvidence): string[] {
+  const { tool, scope } = evidence;
+  const lines = [
+    `Tool: ${tool.name} ${tool.version}, rule catalogue ${tool.ruleCatalogueVersion}, command ${evidence.command}.`,
+    `Limits: ${describeLimits(evidence)}.`,
+  ];
+  if (scope.files !== undefined) {
+    lines.push(`Files: ${scope.files.join(", ")}.`);
+  }
+  if (scope.subscriptions !== undefined) {
+    lines.push(`Subscriptions: ${scope.subscriptions.join(", ")}.`);
+  }
+  if (scope.stack !== undefined) {
+    lines.push(`Stack: ${scope.stack}.`);
+  }
+  if (scope.eventLog !== undefined) {
+    lines.push(`Pulumi event log: ${scope.eventLog}.`);
+  }
+  if (scope.policyPacks !== undefined) {
+    const packs = Object.entries(scope.policyPacks).map(([name, version]) => `${name} ${version}`);
+    lines.push(`Policy packs: ${packs.length === 0 ? "none recorded" : packs.join(", ")}.`);
+  }
+  lines.push(`Started ${evidence.startedAt}, ended ${evidence.endedAt}.`);
+  return lines;
+}
+
+function describeLimits(evidence: RunEvidence): string {
+  const { limits } = evidence;
+  if (limits.source === "built-in") {
+    return "built-in defaults";
+  }
+  if (limits.source === "not-recorded") {
+    return "not recorded in the event log (pass --policy-pack-config to state them)";
+  }
+  return `${limits.file ?? "file"} (SHA-256 ${limits.sha256 ?? "unknown"})`;
+}
+
+/** Describes the exemption entries that expired or matched nothing, which need an owner's attention. */
+export function describeExemptionStatus(status: ExemptionStatus | undefined): string[] {
+  if (status === undefined) {
+    return [];
+  }
+  const source = status.file === undefined ? "" : ` from ${status.file} (SHA-256 ${status.sha256 ?? "unknown"})`;
+  const lines = [`Exemptions${source}: ${status.entries} entries, ${status.applied.length} applied, ${status.expired.length} expired, ${status.unused.length} unused.`];
+  for (const entry of status.expired) {
+    lines.push(`  Expired: ${describeEntry(entry)}; it no longer waives anything.`);
+  }
+  for (const entry of status.unused) {
+    lines.push(`  Unused: ${describeEntry(entry)}; it matched no finding.`);
+  }
+  return lines;
+}
+
+/** Describes one entry: `entry 2 (resource '...', rules a, b, owner x, expires 2026-12-31)`. */
+export function describeEntry(entry: ExemptionUse): string {
+  const rules = entry.rules === "*" ? "all rules" : `rules ${entry.rules.join(", ")}`;
+  return `entry ${entry.index} (resource '${entry.resource}', ${rules}, owner ${entry.owner}, expires ${entry.expires})`;
+}

@@ -1,0 +1,140 @@
+import { XMLBuilder } from "fast-xml-parser";
+import type { Finding, ResourceResult, RuleResult } from "../findings/finding";
+import { type RunReport, resourceKey, resourceLabel } from "../findings/run-report";
+import { xmlAttribute, xmlText } from "./xml-text";
+
+type XmlNode = Record<string, unknown>;
+
+interface CaseOutcome {
+  readonly failure?: { readonly message: string; readonly type: string; readonly text: string };
+  readonly skipped?: string;
+}
+
+/**
+ * Renders a run as JUnit XML: one test suite per resource and one test case per rule on it, passes included.
+ * A test case fails on a violation or invalid value no exemption waived, and on an unknown value at mandatory
+ * level. It is skipped when the rule is waived, disabled, not applicable, unverified at advisory level, or when the
+ * resource was not evaluated (one skipped case per catalogue rule, so the counts cover every check).
+ */
+export function renderJunit(run: RunReport): string {
+  let tests = 0;
+  let failures = 0;
+  let skipped = 0;
+
+  const suites = run.results.map((result) => {
+    const cases = testCases(run, result);
+    tests += cases.length;
+    failures += cases.filter(({ outcome }) => outcome.failure !== undefined).length;
+    skipped += cases.filter(({ outcome }) => outcome.skipped !== undefined).length;
+    return suiteNode(run, result, cases);
+  });
+
+  const document = {
+    "?xml": { "@_version": "1.0", "@_encoding": "UTF-8" },
+    testsuites: {
+      "@_name": run.evidence.tool.name,
+      "@_tests": tests,
+      "@_failures": failures,
+      "@_errors": 0,
+      "@_skipped": skipped,
+      "@_time": durationSeconds(run),
+      "@_timestamp": run.evidence.startedAt,
+      testsuite: suites,
+    },
+  };
+
+  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@_", format: true, suppressEmptyNode: true });
+  return `${builder.build(document) as string}`.replace(/\n?$/, "\n");
+}
+
+function testCases(run: RunReport, result: ResourceResult): { ruleId: string; outcome: CaseOutcome }[] {
+  if (result.status === "not-evaluated") {
+    const skippedText = `Not evaluated: ${result.reason ?? "no reason given"}`;
+    return run.rules.map((rule) => ({ ruleId: rule.id, outcome: { skipped: skippedText } }));
+  }
+  return [...result.rules]
+    .sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))
+    .map((rule) => ({ ruleId: rule.ruleId, outcome: caseOutcome(rule, result.findings.filter((finding) => finding.ruleId === rule.ruleId)) }));
+}
+
+function caseOutcome(rule: RuleResult, findings: readonly Finding[]): CaseOutcome {
+  switch (rule.outcome) {
+    case "passed":
+      return {};
+    case "disabled":
+      return { skipped: "Disabled by the limits file." };
+    case "not-applicable":
+      return { skipped: `Not applicable: ${rule.reason ?? "no reason given"}` };
+    default:
+      break;
+  }
+
+  const failing = findings.filter((finding) => finding.waiver === undefined && (finding.kind !== "unknown" || finding.enforcementLevel === "mandatory"));
+  if (failing.length > 0) {
+    return {
+      failure: {
+        message: failing[0].message,
+        type: rule.ruleId,
+        text: failing.map(describeFinding).join("\n"),
+      },
+    };
+  }
+
+  const waived = findings.find((finding) => finding.waiver !== undefined);
+  if (waived?.waiver !== undefined && findings.every((finding) => finding.waiver !== undefined)) {
+    const { waiver } = waived;
+    return { skipped: `Waived by exemption ${waiver.exemptionIndex} until ${waiver.expires} (owner ${waiver.owner}): ${waiver.reason}` };
+  }
+  return { skipped: findings.map((finding) => finding.message).join(" ") };
+}
+
+function describeFinding(finding: Finding): string {
+  const where = finding.location === undefined ? "" : ` (line ${finding.location.line}, column ${finding.location.column})`;
+  return `[${finding.enforcementLevel}, ${finding.severity}] ${finding.path}${where}: ${finding.message}`;
+}
+
+function suiteNode(run: RunReport, result: ResourceResult, cases: readonly { ruleId: string; outcome: CaseOutcome }[]): XmlNode {
+  const key = suiteName(result);
+  const properties: [string, string | undefined][] = [
+    ["resource.id", result.resource.id],
+    ["resource.urn", result.resource.urn],
+    ["resource.file", result.resource.file],
+    ["resource.status", result.status],
+    ["tool.version", run.evidence.tool.version],
+    ["ruleCatalogueVersion", run.evidence.tool.ruleCatalogueVersion],
+    ["limits.sha256", run.evidence.limits.sha256],
+  ];
+
+  return {
+    "@_name": xmlAttribute(key),
+    "@_tests": cases.length,
+    "@_failures": cases.filter(({ outcome }) => outcome.failure !== undefined).length,
+    "@_errors": 0,
+    "@_skipped": cases.filter(({ outcome }) => outcome.skipped !== undefined).length,
+    "@_time": 0,
+    properties: {
+      property: properties
+        .filter((entry): entry is [string, string] => entry[1] !== undefined)
+        .map(([name, value]) => ({ "@_name": name, "@_value": xmlAttribute(value) })),
+    },
+    testcase: cases.map(({ ruleId, outcome }) => ({
+      "@_name": xmlAttribute(ruleId),
+      "@_classname": xmlAttribute(key),
+      "@_time": 0,
+      ...(outcome.failure === undefined
+        ? {}
+        : { failure: { "@_message": xmlAttribute(outcome.failure.message), "@_type": xmlAttribute(outcome.failure.type), "#text": xmlText(outcome.failure.text) } }),
+      ...(outcome.skipped === undefined ? {} : { skipped: { "@_message": xmlAttribute(outcome.skipped) } }),
+    })),
+  };
+}
+
+function suiteName(result: ResourceResult): string {
+  const origin = result.resource.id ?? result.resource.urn ?? (result.resource.file === undefined ? resourceKey(result) : `${result.resource.file}: ${resourceLabel(result)}`);
+  return origin;
+}
+
+function durationSeconds(run: RunReport): string {
+  const milliseconds = Date.parse(run.evidence.endedAt) - Date.parse(run.evidence.startedAt);
+  return Number.isFinite(milliseconds) && milliseconds >= 0 ? (milliseconds / 1000).toFixed(3) : "0";
+}

@@ -1,0 +1,117 @@
+import type { Finding, ResourceResult } from "../findings/finding";
+import { type RunReport, resourceLabel } from "../findings/run-report";
+import { describeEntry, describeEvidence } from "./evidence-text";
+
+// GitHub rejects pull-request comments longer than 65,536 characters, so each rule's table stops at this many
+// rows and says how many it left out; the JSON and SARIF reports keep every finding.
+const MAX_ROWS_PER_RULE = 50;
+
+/**
+ * Renders a run as GitHub-flavoured Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY: the counts,
+ * then open findings grouped by rule, waived findings, resources not evaluated, exemption problems and the evidence.
+ */
+export function renderMarkdown(run: RunReport): string {
+  const { summary, checks } = run;
+  const failed = summary.failed > 0;
+  const lines: string[] = [
+    `## amlguard: ${failed ? "limits violated" : summary.notEvaluated > 0 ? "incomplete" : "all limits met"}`,
+    "",
+    "| Resources | Passed | Failed | Waived | Not evaluated |",
+    "| ---: | ---: | ---: | ---: | ---: |",
+    `| ${summary.resources} | ${summary.passed} | ${summary.failed} | ${summary.waived} | ${summary.notEvaluated} |`,
+    "",
+    `Rule checks: ${checks.evaluated} evaluated, ${checks.passed} passed, ${checks.failed} failed, ${checks.waived} waived, ${checks.unverified} unverified, ${checks.notEvaluated} not evaluated. ` +
+      `Open findings: ${summary.findings.mandatory} mandatory, ${summary.findings.advisory} advisory.`,
+    "",
+  ];
+
+  const open = findingsBy(run.results, (finding) => finding.waiver === undefined);
+  for (const rule of run.rules) {
+    const rows = open.filter(({ finding }) => finding.ruleId === rule.id);
+    if (rows.length === 0) {
+      continue;
+    }
+    lines.push(`### [${rule.id}](${rule.helpUri}) (${rule.severity}): ${rows.length} finding${rows.length === 1 ? "" : "s"}`, "");
+    lines.push("| Level | Resource | Field | Actual | Limit | Message |", "| --- | --- | --- | --- | --- | --- |");
+    for (const { result, finding } of rows.slice(0, MAX_ROWS_PER_RULE)) {
+      const level = finding.kind === "unknown" ? `${finding.enforcementLevel} (unknown value)` : finding.enforcementLevel;
+      lines.push(row([level, resourceCell(result, finding), code(finding.path), code(shown(finding.actual)), code(shown(finding.limit)), finding.message]));
+    }
+    if (rows.length > MAX_ROWS_PER_RULE) {
+      lines.push("", `${rows.length - MAX_ROWS_PER_RULE} more findings of this rule are in the JSON and SARIF reports.`);
+    }
+    lines.push("");
+  }
+
+  const waived = findingsBy(run.results, (finding) => finding.waiver !== undefined);
+  if (waived.length > 0) {
+    lines.push(`### Waived findings: ${waived.length}`, "", "| Rule | Resource | Owner | Expires | Reason |", "| --- | --- | --- | --- | --- |");
+    for (const { result, finding } of waived) {
+      const waiver = finding.waiver!;
+      lines.push(row([finding.ruleId, resourceCell(result, finding), waiver.owner, waiver.expires, waiver.reason]));
+    }
+    lines.push("");
+  }
+
+  const notEvaluated = run.results.filter((result) => result.status === "not-evaluated");
+  if (notEvaluated.length > 0) {
+    lines.push(`### Not evaluated: ${notEvaluated.length}`, "", "| Resource | Reason |", "| --- | --- |");
+    for (const result of notEvaluated) {
+      lines.push(row([resourceCell(result, undefined), result.reason ?? "no reason given"]));
+    }
+    lines.push("");
+  }
+
+  const exemptionProblems = [
+    ...(run.exemptions?.expired ?? []).map((entry) => `- Expired: ${escapeInline(describeEntry(entry))}`),
+    ...(run.exemptions?.unused ?? []).map((entry) => `- Unused: ${escapeInline(describeEntry(entry))}`),
+  ];
+  if (exemptionProblems.length > 0) {
+    lines.push("### Exemptions to review", "", ...exemptionProblems, "");
+  }
+
+  lines.push("<details><summary>Evidence</summary>", "", ...describeEvidence(run.evidence).map((line) => `- ${escapeInline(line)}`), "", "</details>");
+  return `${lines.join("\n")}\n`;
+}
+
+function findingsBy(results: readonly ResourceResult[], keep: (finding: Finding) => boolean): { result: ResourceResult; finding: Finding }[] {
+  return results.flatMap((result) => result.findings.filter(keep).map((finding) => ({ result, finding })));
+}
+
+function resourceCell(result: ResourceResult, finding: Finding | undefined): Cell {
+  const { resource } = result;
+  const where = resource.file === undefined ? (resource.id ?? resource.urn ?? "") : `${resource.file}${finding?.location === undefined ? "" : `:${finding.location.line}`}`;
+  return { markdown: `${escapeCell(resourceLabel(result))}${where === "" ? "" : ` ${code(where).markdown}`}` };
+}
+
+function shown(value: Finding["actual"]): string {
+  return value === null ? "unknown" : String(value);
+}
+
+/** Marks text as a code span. GitHub shows code spans verbatim, so only backticks, pipes and line breaks need care. */
+function code(text: string): Cell {
+  return { markdown: `\`${text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, " ")}\`` };
+}
+
+/** A cell that is already Markdown, as opposed to a string, which is plain text and is escaped. */
+interface Cell {
+  readonly markdown: string;
+}
+
+function row(cells: readonly (string | Cell)[]): string {
+  return `| ${cells.map((cell) => (typeof cell === "string" ? escapeCell(cell) : cell.markdown)).join(" | ")} |`;
+}
+
+/** Escapes a table cell: a pipe ends the cell and a line break ends the row, so both are replaced. */
+function escapeCell(text: string): string {
+  return escapeInline(text).replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, "<br>");
+}
+
+function escapeInline(text: string): string {
+  return escapeHtml(text).replace(/([\\*_[\]#])/g, "\\$1");
+}
+
+// GitHub renders some HTML in comments, so angle brackets from messages must not become tags.
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
