@@ -3,11 +3,11 @@ import type { EffectiveValue } from "../model/field";
 import type { FindingValue } from "../findings/finding";
 import { type RuleContext, describeValue } from "./rule";
 
-/** How a number appears in a message and a finding: a count as is, milliseconds as an ISO 8601 duration. */
+/** Unit of a judged number: a count shown as is, or milliseconds shown as an ISO 8601 duration. */
 export type Unit = "count" | "duration";
 
 export interface RangeCheck {
-  /** What the value is, starting with a capital: `Liveness probe period`. */
+  /** Name of the value for a message, capitalized: `Liveness probe period`. */
   readonly label: string;
   readonly value: EffectiveValue<number>;
   readonly unit: Unit;

@@ -1,6 +1,6 @@
 import { integerLimit } from "../config/schema-types";
 import { checkRange } from "./bounds";
-import { type Remediation, defineRule } from "./rule";
+import { type Remediation, defineRule, describeValue } from "./rule";
 
 // Azure fixes the liveness probe's success threshold at 1; Kubernetes rejects any other value for liveness probes.
 const FIXED_SUCCESS_THRESHOLD = 1;
@@ -26,15 +26,13 @@ export const probeSuccessThreshold = defineRule({
 
   check(deployment, limits, context) {
     const liveness = context.read(deployment.probes.liveness.successThreshold);
-    if (liveness !== undefined) {
-      checkRange(context, {
-        label: "Liveness probe success threshold",
-        value: liveness,
-        unit: "count",
-        minimum: FIXED_SUCCESS_THRESHOLD,
-        maximum: FIXED_SUCCESS_THRESHOLD,
-        minimumName: `the value Azure requires, ${FIXED_SUCCESS_THRESHOLD}`,
-        maximumName: `the value Azure requires, ${FIXED_SUCCESS_THRESHOLD}`,
+    if (liveness !== undefined && liveness.value !== FIXED_SUCCESS_THRESHOLD) {
+      context.report({
+        path: liveness.path,
+        actual: liveness.value,
+        actualIsDefault: liveness.isDefault,
+        limit: FIXED_SUCCESS_THRESHOLD,
+        message: `Liveness probe success threshold is ${describeValue(liveness)}, but Azure requires ${FIXED_SUCCESS_THRESHOLD}. Set ${liveness.path} to ${FIXED_SUCCESS_THRESHOLD}.`,
       });
     }
 
@@ -51,7 +49,7 @@ export const probeSuccessThreshold = defineRule({
     }
   },
 
-  // Only the liveness value has one correct answer; a readiness threshold is the team's trade-off to make.
+  // Only the liveness value has one correct setting. A readiness threshold is a trade-off the team makes.
   remediate(deployment): Remediation[] {
     const threshold = deployment.probes.liveness.successThreshold;
     return threshold.state === "set" && threshold.value !== FIXED_SUCCESS_THRESHOLD ? [{ path: threshold.path, value: FIXED_SUCCESS_THRESHOLD }] : [];

@@ -1,0 +1,49 @@
+import { setField, unknownField } from "../../src/model/field";
+import { egressPublicNetworkAccess } from "../../src/rules/egress-public-network-access";
+import { deployment } from "../support/deployment-builder";
+import { describeRuleCases, invalid } from "./rule-table";
+
+const PATH = "properties.egressPublicNetworkAccess";
+const ISOLATION = "workspace.properties.managedNetwork.isolationMode";
+
+describeRuleCases(
+  egressPublicNetworkAccess,
+  [
+    { name: "Disabled", properties: { egressPublicNetworkAccess: "Disabled" }, expected: [] },
+    { name: "Enabled", properties: { egressPublicNetworkAccess: "Enabled" }, expected: [{ path: PATH, actual: "Enabled", limit: "Disabled" }] },
+    { name: "unset is Enabled", expected: [{ path: PATH, actual: "Enabled", limit: "Disabled", actualIsDefault: true }] },
+    { name: "allowed by limits", limits: { allowPublicEgress: true }, expected: [] },
+    { name: "approved-outbound workspace", related: { workspaceIsolationMode: setField(ISOLATION, "AllowOnlyApprovedOutbound") }, expected: [] },
+    {
+      name: "internet-outbound workspace",
+      related: { workspaceIsolationMode: setField(ISOLATION, "AllowInternetOutbound") },
+      expected: [{ path: PATH, actual: "Enabled", limit: "Disabled", actualIsDefault: true }],
+    },
+    {
+      name: "workspace not accepted",
+      limits: { acceptWorkspaceManagedNetwork: false },
+      related: { workspaceIsolationMode: setField(ISOLATION, "AllowOnlyApprovedOutbound") },
+      expected: [{ path: PATH, actual: "Enabled", limit: "Disabled", actualIsDefault: true }],
+    },
+    { name: "lower-case value", properties: { egressPublicNetworkAccess: "disabled" }, expected: [invalid(PATH, '"disabled"')] },
+    { name: "boolean value", properties: { egressPublicNetworkAccess: false }, expected: [invalid(PATH, "false")] },
+  ],
+  [{ name: "egress", field: ["egressPublicNetworkAccess"], path: PATH }],
+);
+
+describe("egress-public-network-access remediation", () => {
+  const limits = egressPublicNetworkAccess.limits.parse({});
+
+  test("unset becomes Disabled", () => {
+    expect(egressPublicNetworkAccess.remediate?.(deployment(), limits)).toEqual([{ path: PATH, value: "Disabled" }]);
+  });
+
+  test("Disabled needs nothing", () => {
+    expect(egressPublicNetworkAccess.remediate?.(deployment({ properties: { egressPublicNetworkAccess: "Disabled" } }), limits)).toEqual([]);
+  });
+
+  test("unknown is left alone", () => {
+    const target = { ...deployment(), egressPublicNetworkAccess: unknownField(PATH) };
+    expect(egressPublicNetworkAccess.remediate?.(target, limits)).toEqual([]);
+  });
+});
