@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/limits";
 import { EXIT_CODES } from "../findings/report";
 import { TOOL_VERSION } from "../version";
+import { registerAudit } from "./commands/audit";
 import { registerCheck } from "./commands/check";
 
 /** Builds the command line. Each command sets process.exitCode; errors it cannot handle reach `main`. */
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
   registerCheck(program);
+  registerAudit(program);
   return program;
 }
 

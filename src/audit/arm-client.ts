@@ -1,0 +1,218 @@
+import type { TokenCredential } from "@azure/core-auth";
+import {
+  type Pipeline,
+  type PipelineResponse,
+  RestError,
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createPipelineRequest,
+  isRestError,
+  retryPolicy,
+} from "@azure/core-rest-pipeline";
+import { z } from "zod";
+import { isLoopback } from "./arm-endpoint";
+import {
+  RETRY_AFTER_TOO_LONG_CODE,
+  type RetryOptions,
+  TIMEOUT_ERROR_CODE,
+  armBearerTokenPolicy,
+  armRetryStrategy,
+  attemptTimeoutPolicy,
+  concurrencyLimitPolicy,
+  describeRequest,
+} from "./http-policies";
+import { NOT_EVALUATED_REASONS, type NotEvaluatedReason } from "./reasons";
+
+export interface ArmClientOptions {
+  /** Origin of Resource Manager, already validated by parseArmEndpoint. */
+  readonly endpoint: URL;
+  readonly credential: TokenCredential;
+  /** Attempts in flight at once, across all listings. */
+  readonly concurrency: number;
+  /** Longest time one attempt may take, from sending to the last byte of the body. */
+  readonly timeoutMs: number;
+  readonly retry: RetryOptions;
+  /** Writes one line to the log (stderr). Never receives a token, a header other than ids, or a body. */
+  readonly log: (message: string) => void;
+}
+
+/** Why a request produced no usable body, with the status and request id for the log. */
+export interface ArmFailure {
+  readonly reason: NotEvaluatedReason;
+  readonly status?: number;
+  readonly requestId?: string;
+}
+
+export type ArmResult = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly failure: ArmFailure };
+
+/** Raised when ARM rejects the token (HTTP 401): every later request would fail the same way, so the audit stops. */
+export class ArmAuthenticationError extends Error {}
+
+const ListPageSchema = z.looseObject({
+  value: z.array(z.unknown()),
+  nextLink: z.string().nullish(),
+});
+
+/** Items of a listing and, when the listing stopped early, why. Items read before the failure are kept. */
+export interface ArmListing {
+  readonly items: readonly unknown[];
+  readonly failure?: ArmFailure;
+}
+
+/** Reads Resource Manager with retries, a per-attempt timeout, bounded concurrency and a token bound to one origin. */
+export class ArmClient {
+  private readonly pipeline: Pipeline;
+  private readonly httpClient = createDefaultHttpClient();
+  private readonly origin: string;
+  private readonly allowInsecure: boolean;
+
+  constructor(private readonly options: ArmClientOptions) {
+    this.origin = options.endpoint.origin;
+    this.allowInsecure = options.endpoint.protocol === "http:" && isLoopback(options.endpoint.hostname);
+
+    // Policies without a phase run in the order they are added: each retry goes through the concurrency
+    // limit, the timeout and the token policy again.
+    this.pipeline = createEmptyPipeline();
+    this.pipeline.addPolicy(retryPolicy([armRetryStrategy(options.retry, options.log)], { maxRetries: options.retry.maxRetries }));
+    this.pipeline.addPolicy(concurrencyLimitPolicy(options.concurrency));
+    this.pipeline.addPolicy(attemptTimeoutPolicy(options.timeoutMs));
+    this.pipeline.addPolicy(armBearerTokenPolicy(options.credential, `${this.origin}/.default`, this.origin));
+  }
+
+  /** Builds the URL of an ARM path with its api-version. */
+  url(path: string, apiVersion: string): string {
+    const url = new URL(path, this.origin);
+    url.searchParams.set("api-version", apiVersion);
+    return url.toString();
+  }
+
+  /** Sends GET to a URL on the ARM origin and parses the JSON body. A URL on any other origin is never contacted. */
+  async get(url: string): Promise<ArmResult> {
+    if (!this.isArmUrl(url)) {
+      this.options.log(`${describeRequest(url)} was not sent: ${safeOrigin(url)} is not the ARM endpoint ${this.origin}`);
+      return { ok: false, failure: { reason: NOT_EVALUATED_REASONS.foreignNextLink } };
+    }
+
+    const request = createPipelineRequest({ url, method: "GET", allowInsecureConnection: this.allowInsecure });
+    request.headers.set("Accept", "application/json");
+
+    let response: PipelineResponse;
+    try {
+      response = await this.pipeline.sendRequest(this.httpClient, request);
+    } catch (error) {
+      return { ok: false, failure: this.failureFromError(url, error) };
+    }
+    return this.readResponse(url, response);
+  }
+
+  /** Reads every page of a listing, following `nextLink` only while it stays on the ARM origin. */
+  async list(url: string): Promise<ArmListing> {
+    const items: unknown[] = [];
+    let next: string | undefined = url;
+
+    while (next !== undefined) {
+      const result = await this.get(next);
+      if (!result.ok) {
+        return { items, failure: result.failure };
+      }
+      const page = ListPageSchema.safeParse(result.body);
+      if (!page.success) {
+        this.options.log(`${describeRequest(next)} returned a listing without a value array`);
+        return { items, failure: { reason: NOT_EVALUATED_REASONS.malformedBody } };
+      }
+      items.push(...page.data.value);
+      next = page.data.nextLink ?? undefined;
+    }
+    return { items };
+  }
+
+  private isArmUrl(url: string): boolean {
+    try {
+      return new URL(url).origin === this.origin;
+    } catch {
+      return false;
+    }
+  }
+
+  private readResponse(url: string, response: PipelineResponse): ArmResult {
+    const requestId = response.headers.get("x-ms-request-id");
+    const status = response.status;
+
+    if (status === 401) {
+      this.options.log(`${describeRequest(url)} failed: HTTP 401 (x-ms-request-id ${requestId ?? "none"})`);
+      throw new ArmAuthenticationError(
+        `ARM rejected the access token (HTTP 401, x-ms-request-id ${requestId ?? "none"}). Sign in again (az login) or refresh AMLGUARD_ARM_TOKEN.`,
+      );
+    }
+    if (status < 200 || status > 299) {
+      const reason = reasonForStatus(status);
+      this.options.log(`${describeRequest(url)} failed: HTTP ${status}${armErrorCode(response)} (x-ms-request-id ${requestId ?? "none"})`);
+      return { ok: false, failure: { reason, status, requestId } };
+    }
+
+    try {
+      return { ok: true, body: JSON.parse(response.bodyAsText ?? "") };
+    } catch {
+      this.options.log(`${describeRequest(url)} returned HTTP ${status} with a body that is not JSON (x-ms-request-id ${requestId ?? "none"})`);
+      return { ok: false, failure: { reason: NOT_EVALUATED_REASONS.malformedBody, status, requestId } };
+    }
+  }
+
+  private failureFromError(url: string, error: unknown): ArmFailure {
+    if (!isRestError(error)) {
+      throw error;
+    }
+    const requestId = error.response?.headers.get("x-ms-request-id");
+    const reason = reasonForError(error);
+    this.options.log(`${describeRequest(url)} failed: ${error.message}${requestId === undefined ? "" : ` (x-ms-request-id ${requestId})`}`);
+    return { reason, status: error.statusCode, requestId };
+  }
+}
+
+function reasonForStatus(status: number): NotEvaluatedReason {
+  if (status === 403) {
+    return NOT_EVALUATED_REASONS.forbidden;
+  }
+  if (status === 404) {
+    return NOT_EVALUATED_REASONS.notFound;
+  }
+  if (status === 429) {
+    return NOT_EVALUATED_REASONS.throttled;
+  }
+  if (status >= 500) {
+    return NOT_EVALUATED_REASONS.serverError;
+  }
+  return NOT_EVALUATED_REASONS.httpError;
+}
+
+function reasonForError(error: RestError): NotEvaluatedReason {
+  switch (error.code) {
+    case TIMEOUT_ERROR_CODE:
+      return NOT_EVALUATED_REASONS.timeout;
+    case RETRY_AFTER_TOO_LONG_CODE:
+      return NOT_EVALUATED_REASONS.retryAfterTooLong;
+    // The HTTP client reports a body stream that ends early as a parse error.
+    case RestError.PARSE_ERROR:
+      return NOT_EVALUATED_REASONS.truncatedBody;
+    default:
+      return NOT_EVALUATED_REASONS.networkError;
+  }
+}
+
+/** Returns ` code X` from an ARM error body (`{ "error": { "code": … } }`); the message is not logged, because it may echo input. */
+function armErrorCode(response: PipelineResponse): string {
+  try {
+    const code = (JSON.parse(response.bodyAsText ?? "") as { error?: { code?: unknown } }).error?.code;
+    return typeof code === "string" && /^[\w.]{1,80}$/.test(code) ? `, code ${code}` : "";
+  } catch {
+    return "";
+  }
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "an unparsable URL";
+  }
+}

@@ -1,0 +1,228 @@
+import { z } from "zod";
+import type { AutoscaleProfile, ManagedNetworkIsolationMode, OnlineDeployment, ResourceRef } from "../model/deployment";
+import type { Field } from "../model/field";
+import { parseDeploymentId } from "../sources/arm-id";
+import { readArmResource } from "../sources/arm-json";
+import type { SourceItem } from "../sources/source-item";
+import type { ArmClient, ArmFailure } from "./arm-client";
+import type { AuditProgress } from "./progress";
+import { NOT_EVALUATED_REASONS } from "./reasons";
+import {
+  AUTOSCALE_API_VERSION,
+  type AutoscaleIndex,
+  type WorkspaceBody,
+  WorkspaceSchema,
+  indexAutoscaleSettings,
+  isolationModeOf,
+  unreadableAutoscaleProfile,
+  unreadableIsolationMode,
+} from "./related";
+
+/** What to audit: subscriptions narrowed by resource group, workspace and endpoint, or deployment ids. */
+export interface AuditScope {
+  readonly subscriptions: readonly string[];
+  readonly resourceGroup?: string;
+  readonly workspace?: string;
+  readonly endpoint?: string;
+  readonly deploymentIds: readonly string[];
+}
+
+const ML_PROVIDER = "providers/Microsoft.MachineLearningServices";
+const WORKSPACE_TYPE = "Microsoft.MachineLearningServices/workspaces";
+const ENDPOINT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints";
+const DEPLOYMENT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
+
+const NamedResourceSchema = z.looseObject({ id: z.string().startsWith("/"), name: z.string().min(1) });
+
+/**
+ * Lists workspaces, online endpoints and deployments through ARM and reads each deployment with the same
+ * reader as `amlguard check`. Every deployment a listing returned, and every scope that could not be listed,
+ * ends up in the result.
+ */
+export class DeploymentCollector {
+  private readonly autoscaleIndexes = new Map<string, Promise<AutoscaleIndex>>();
+  private readonly workspaceReads = new Map<string, Promise<Field<ManagedNetworkIsolationMode>>>();
+
+  constructor(
+    private readonly client: ArmClient,
+    private readonly apiVersion: string,
+    private readonly progress: AuditProgress,
+  ) {}
+
+  async collect(scope: AuditScope): Promise<SourceItem[]> {
+    const batches = await Promise.all([
+      ...scope.subscriptions.map((subscription) => this.collectSubscription(subscription, scope)),
+      ...scope.deploymentIds.map(async (id) => [await this.collectDeploymentId(id)]),
+    ]);
+    return batches.flat();
+  }
+
+  private async collectSubscription(subscription: string, scope: AuditScope): Promise<SourceItem[]> {
+    const subscriptionPath = `/subscriptions/${encodeURIComponent(subscription)}`;
+    const groupPath = scope.resourceGroup === undefined ? undefined : `${subscriptionPath}/resourceGroups/${encodeURIComponent(scope.resourceGroup)}`;
+
+    let workspaces: unknown[];
+    let failure: ArmFailure | undefined;
+    let scopeRef: ResourceRef;
+    if (groupPath !== undefined && scope.workspace !== undefined) {
+      const path = `${groupPath}/${ML_PROVIDER}/workspaces/${encodeURIComponent(scope.workspace)}`;
+      scopeRef = scopeReference(path, scope.workspace, WORKSPACE_TYPE, subscription);
+      const result = await this.client.get(this.client.url(path, this.apiVersion));
+      workspaces = result.ok ? [result.body] : [];
+      failure = result.ok ? undefined : result.failure;
+    } else {
+      const listPath = `${groupPath ?? subscriptionPath}/${ML_PROVIDER}/workspaces`;
+      scopeRef =
+        groupPath === undefined
+          ? scopeReference(subscriptionPath, subscription, "Microsoft.Resources/subscriptions", subscription)
+          : scopeReference(groupPath, scope.resourceGroup ?? "", "Microsoft.Resources/resourceGroups", subscription);
+      const listing = await this.client.list(this.client.url(listPath, this.apiVersion));
+      workspaces = [...listing.items];
+      failure = listing.failure;
+    }
+
+    const items: SourceItem[] = failure === undefined ? [] : [{ kind: "not-evaluated", ref: scopeRef, reason: failure.reason }];
+    const perWorkspace = await Promise.all(workspaces.map((workspace, index) => this.collectWorkspace(workspace, scope, `${scopeRef.id}#workspace[${index}]`)));
+    return [...items, ...perWorkspace.flat()];
+  }
+
+  private async collectWorkspace(raw: unknown, scope: AuditScope, fallbackName: string): Promise<SourceItem[]> {
+    const parsed = WorkspaceSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.progress.workspaceDone();
+      return [{ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: WORKSPACE_TYPE }, reason: NOT_EVALUATED_REASONS.malformedBody }];
+    }
+    const workspace = parsed.data;
+    const isolation = isolationModeOf(workspace);
+    this.workspaceReads.set(workspace.id.toLowerCase(), Promise.resolve(isolation));
+
+    let endpoints: unknown[];
+    let failure: ArmFailure | undefined;
+    if (scope.endpoint !== undefined) {
+      const result = await this.client.get(this.client.url(`${workspace.id}/onlineEndpoints/${encodeURIComponent(scope.endpoint)}`, this.apiVersion));
+      endpoints = result.ok ? [result.body] : [];
+      failure = result.ok ? undefined : result.failure;
+    } else {
+      const listing = await this.client.list(this.client.url(`${workspace.id}/onlineEndpoints`, this.apiVersion));
+      endpoints = [...listing.items];
+      failure = listing.failure;
+    }
+
+    const items: SourceItem[] = failure === undefined ? [] : [{ kind: "not-evaluated", ref: workspaceReference(workspace), reason: failure.reason }];
+    const perEndpoint = await Promise.all(endpoints.map((endpoint, index) => this.collectEndpoint(endpoint, workspace, isolation, index)));
+    this.progress.workspaceDone();
+    return [...items, ...perEndpoint.flat()];
+  }
+
+  private async collectEndpoint(raw: unknown, workspace: WorkspaceBody, isolation: Field<ManagedNetworkIsolationMode>, index: number): Promise<SourceItem[]> {
+    const parsed = NamedResourceSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.progress.endpointDone();
+      const ref = { ...workspaceReference(workspace), name: `${workspace.name}#onlineEndpoints[${index}]`, type: ENDPOINT_TYPE };
+      return [{ kind: "not-evaluated", ref, reason: NOT_EVALUATED_REASONS.malformedBody }];
+    }
+    const endpoint = parsed.data;
+
+    const listing = await this.client.list(this.client.url(`${endpoint.id}/deployments`, this.apiVersion));
+    const items: SourceItem[] = [];
+    if (listing.failure !== undefined) {
+      const ref: ResourceRef = { ...workspaceReference(workspace), id: endpoint.id, name: endpoint.name, endpointName: endpoint.name, type: ENDPOINT_TYPE };
+      items.push({ kind: "not-evaluated", ref, reason: listing.failure.reason });
+    }
+    const deployments = await Promise.all(listing.items.map((item, position) => this.readDeployment(item, isolation, `${endpoint.id}/deployments#${position}`)));
+    this.progress.endpointDone();
+    this.progress.deploymentsRead(listing.items.length);
+    return [...items, ...deployments];
+  }
+
+  private async collectDeploymentId(id: string): Promise<SourceItem> {
+    const parts = parseDeploymentId(id);
+    const ref: ResourceRef = { id, name: parts?.deploymentName ?? id, ...parts, source: "arm", type: DEPLOYMENT_TYPE };
+    const result = await this.client.get(this.client.url(id, this.apiVersion));
+    this.progress.deploymentsRead(1);
+    if (!result.ok) {
+      return { kind: "not-evaluated", ref, reason: result.failure.reason };
+    }
+
+    const workspaceId = id.replace(/\/onlineEndpoints\/.*$/i, "");
+    return this.readDeployment(result.body, await this.isolationFor(workspaceId), id);
+  }
+
+  private async readDeployment(raw: unknown, isolation: Field<ManagedNetworkIsolationMode>, fallbackName: string): Promise<SourceItem> {
+    if (!NamedResourceSchema.safeParse(raw).success) {
+      return { kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.malformedBody };
+    }
+    const item = readArmResource(raw, undefined, []);
+    if (item.kind !== "deployment") {
+      return item;
+    }
+
+    const deployment = item.deployment;
+    const autoscaleProfiles = await this.autoscaleFor(deployment);
+    const related = { workspaceIsolationMode: isolation, ...(autoscaleProfiles === undefined ? {} : { autoscaleProfiles }) };
+    return { kind: "deployment", deployment: { ...deployment, related } };
+  }
+
+  /** Autoscale settings only bound Managed deployments; Kubernetes deployments scale through scaleSettings. */
+  private async autoscaleFor(deployment: OnlineDeployment): Promise<readonly AutoscaleProfile[] | undefined> {
+    const id = deployment.ref.id;
+    const parts = id === undefined ? undefined : parseDeploymentId(id);
+    if (deployment.computeType.state !== "set" || deployment.computeType.value !== "Managed" || id === undefined || parts === undefined) {
+      return undefined;
+    }
+
+    const groupId = `/subscriptions/${parts.subscriptionId}/resourceGroups/${parts.resourceGroupName}`;
+    const key = groupId.toLowerCase();
+    let index = this.autoscaleIndexes.get(key);
+    if (index === undefined) {
+      index = this.listAutoscaleSettings(groupId);
+      this.autoscaleIndexes.set(key, index);
+    }
+    const resolved = await index;
+    if (!resolved.ok) {
+      return [unreadableAutoscaleProfile(resolved)];
+    }
+    return resolved.byTarget.get(id.toLowerCase()) ?? [];
+  }
+
+  private async listAutoscaleSettings(groupId: string): Promise<AutoscaleIndex> {
+    const listingId = `${groupId}/providers/Microsoft.Insights/autoscalesettings`;
+    const listing = await this.client.list(this.client.url(listingId, AUTOSCALE_API_VERSION));
+    if (listing.failure !== undefined) {
+      return { ok: false, reason: listing.failure.reason, listingId };
+    }
+    return indexAutoscaleSettings(listing.items, listingId);
+  }
+
+  private isolationFor(workspaceId: string): Promise<Field<ManagedNetworkIsolationMode>> {
+    const key = workspaceId.toLowerCase();
+    let read = this.workspaceReads.get(key);
+    if (read === undefined) {
+      read = this.client.get(this.client.url(workspaceId, this.apiVersion)).then((result) => {
+        if (!result.ok) {
+          return unreadableIsolationMode(result.failure.reason);
+        }
+        const workspace = WorkspaceSchema.safeParse(result.body);
+        return workspace.success ? isolationModeOf(workspace.data) : unreadableIsolationMode(NOT_EVALUATED_REASONS.malformedBody);
+      });
+      this.workspaceReads.set(key, read);
+    }
+    return read;
+  }
+}
+
+function scopeReference(id: string, name: string, type: string, subscriptionId: string): ResourceRef {
+  return { id, name, subscriptionId, source: "arm", type };
+}
+
+function workspaceReference(workspace: WorkspaceBody): ResourceRef {
+  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(workspace.id);
+  return {
+    id: workspace.id,
+    name: workspace.name,
+    workspaceName: workspace.name,
+    ...(match === null ? {} : { subscriptionId: match[1], resourceGroupName: match[2] }),
+    source: "arm",
+    type: WORKSPACE_TYPE,
+  };
+}

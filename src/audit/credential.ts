@@ -1,0 +1,28 @@
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
+
+/** Environment variable through which a pipeline that already holds an ARM access token passes it. */
+export const ARM_TOKEN_VARIABLE = "AMLGUARD_ARM_TOKEN";
+
+// A pipeline token's expiry is unknown; ARM rejects an expired one with 401, which stops the audit.
+const ASSUMED_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+
+/**
+ * Returns the credential for ARM: the token in AMLGUARD_ARM_TOKEN when it is set, else DefaultAzureCredential
+ * (environment, workload identity, managed identity, Azure CLI, Azure PowerShell, Azure Developer CLI).
+ */
+export async function armCredential(env: NodeJS.ProcessEnv): Promise<TokenCredential> {
+  const token = env[ARM_TOKEN_VARIABLE];
+  if (token !== undefined && token !== "") {
+    return staticTokenCredential(token);
+  }
+  // Loaded only when needed: the identity library and MSAL take a noticeable time to load.
+  const { DefaultAzureCredential } = await import("@azure/identity");
+  return new DefaultAzureCredential();
+}
+
+/** A credential that returns one fixed token. */
+export function staticTokenCredential(token: string): TokenCredential {
+  return {
+    getToken: async (): Promise<AccessToken> => ({ token, expiresOnTimestamp: Date.now() + ASSUMED_TOKEN_LIFETIME_MS }),
+  };
+}

@@ -1,0 +1,54 @@
+/** Counts listing progress and, when enabled, redraws one status line on stderr. */
+export class AuditProgress {
+  private workspaces = 0;
+  private endpoints = 0;
+  private deployments = 0;
+  private lastDraw = 0;
+
+  /**
+   * @param mode `tty` redraws one line in place, `lines` writes a line per update (for --verbose in CI logs),
+   * `off` writes nothing.
+   */
+  constructor(
+    private readonly mode: "tty" | "lines" | "off",
+    private readonly write: (text: string) => void,
+  ) {}
+
+  workspaceDone(): void {
+    this.workspaces++;
+    this.draw();
+  }
+
+  endpointDone(): void {
+    this.endpoints++;
+    this.draw();
+  }
+
+  deploymentsRead(count: number): void {
+    this.deployments += count;
+    this.draw();
+  }
+
+  /** Ends the status line, so later output starts on a new line. */
+  finish(): void {
+    if (this.mode === "tty") {
+      this.write(`\r${this.status()}\n`);
+    } else if (this.mode === "lines") {
+      this.write(`${this.status()}\n`);
+    }
+  }
+
+  private draw(): void {
+    const now = Date.now();
+    // Redraw at most ten times a second: a large tenant produces thousands of updates.
+    if (this.mode === "off" || now - this.lastDraw < 100) {
+      return;
+    }
+    this.lastDraw = now;
+    this.write(this.mode === "tty" ? `\r${this.status()}` : `${this.status()}\n`);
+  }
+
+  private status(): string {
+    return `amlguard audit: ${this.workspaces} workspaces, ${this.endpoints} endpoints, ${this.deployments} deployments read`;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Why a listed scope or resource was not evaluated. Each reason is a fixed sentence, because reports count
+ * not-evaluated resources by reason; the request id and status of each failure go to the log instead.
+ */
+export const NOT_EVALUATED_REASONS = {
+  forbidden: "access denied (HTTP 403): the caller cannot read this scope, so its deployments were not listed",
+  notFound: "not found (HTTP 404): the resource was deleted while the audit ran",
+  malformedBody: "malformed response: the body is not the JSON shape ARM documents",
+  truncatedBody: "truncated response: the connection closed before the whole body arrived",
+  serverError: "server error: ARM kept failing after every retry",
+  throttled: "throttled: ARM kept answering 429 after every retry",
+  retryAfterTooLong: "throttled: ARM asked to wait longer than the audit's Retry-After cap",
+  timeout: "timed out: no complete response within the per-request timeout, after every retry",
+  networkError: "network error: the request failed after every retry",
+  foreignNextLink: "listing not followed: nextLink points to a host other than the ARM endpoint, so the token was not sent there",
+  httpError: "request rejected: ARM answered with an error status that is not retried",
+} as const;
+
+export type NotEvaluatedReason = (typeof NOT_EVALUATED_REASONS)[keyof typeof NOT_EVALUATED_REASONS];

@@ -1,0 +1,189 @@
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { ARM_ENDPOINTS, ArmEndpointError, CLOUD_NAMES, type CloudName, parseArmEndpoint } from "../../audit/arm-endpoint";
+import { ArmAuthenticationError } from "../../audit/arm-client";
+import { armCredential } from "../../audit/credential";
+import { AuditProgress } from "../../audit/progress";
+import { DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, runAudit } from "../../audit/run";
+import { loadConfig } from "../../config/load";
+import type { LoadedConfig } from "../../config/load";
+import type { ResourceResult } from "../../findings/finding";
+import { EXIT_CODES, exitCodeFor } from "../../findings/report";
+import { buildRunReport, reportRules } from "../../findings/run-report";
+import { RULES, RULE_CATALOGUE_VERSION } from "../../rules/index";
+import { parseDeploymentId } from "../../sources/arm-id";
+import { TOOL_NAME, TOOL_VERSION } from "../../version";
+import { type ReportCliOptions, addReportOptions, exemptResults, writeReports } from "../output";
+
+interface AuditOptions extends ReportCliOptions {
+  readonly subscription: string[];
+  readonly resourceGroup?: string;
+  readonly workspace?: string;
+  readonly endpoint?: string;
+  readonly id: string[];
+  readonly apiVersion: string;
+  readonly cloud: CloudName;
+  readonly armEndpoint?: string;
+  readonly concurrency: number;
+  readonly requestTimeout: number;
+  readonly maxRetries: number;
+  readonly retryDelay: number;
+  readonly maxRetryAfter: number;
+  readonly policyPackConfig?: string;
+  readonly verbose?: boolean;
+}
+
+export function registerAudit(program: Command): void {
+  const command = program
+    .command("audit")
+    .description("Audit live online deployments read from Azure Resource Manager against the organization's limits.")
+    .option("--subscription <id>", "subscription to audit; repeat for several", collect, [])
+    .option("--resource-group <name>", "audit only this resource group of each subscription")
+    .option("--workspace <name>", "audit only this workspace (needs --resource-group)")
+    .option("--endpoint <name>", "audit only this online endpoint (needs --workspace)")
+    .option("--id <deployment-id>", "ARM id of one online deployment to audit; repeat for several", collect, [])
+    .option("--api-version <version>", "api-version of Microsoft.MachineLearningServices to read", DEFAULT_API_VERSION)
+    .addOption(new Option("--cloud <name>", "Azure cloud whose Resource Manager to read").choices(CLOUD_NAMES).default("AzureCloud"))
+    .option("--arm-endpoint <url>", "Resource Manager origin, overriding --cloud (HTTPS, or HTTP to a loopback address)")
+    .option("--concurrency <n>", "ARM requests in flight at once", positiveInteger, DEFAULT_CONCURRENCY)
+    .option("--request-timeout <seconds>", "time one request may take before it is retried", positiveInteger, DEFAULT_TIMEOUT_MS / 1000)
+    .option("--max-retries <n>", "retries of a throttled, failed or timed-out request", nonNegativeInteger, DEFAULT_RETRY.maxRetries)
+    .option("--retry-delay <ms>", "first backoff delay in milliseconds, doubled on each retry", nonNegativeInteger, DEFAULT_RETRY.baseDelayMs)
+    .option("--max-retry-after <seconds>", "longest Retry-After the audit waits; a longer one is reported", positiveInteger, DEFAULT_RETRY.maxRetryAfterMs / 1000)
+    .option("--policy-pack-config <file>", "limits file, the same JSON that pulumi preview --policy-pack-config takes (default: built-in limits)")
+    .option("--verbose", "write progress to stderr even when stderr is not a terminal");
+  addReportOptions(command).action(async (options: AuditOptions) => {
+    process.exitCode = await runAuditCommand(options);
+  });
+}
+
+async function runAuditCommand(options: AuditOptions): Promise<number> {
+  const usageError = validateScope(options);
+  if (usageError !== undefined) {
+    process.stderr.write(`amlguard: ${usageError}\n`);
+    return EXIT_CODES.usage;
+  }
+
+  let endpoint: URL;
+  try {
+    endpoint = parseArmEndpoint(options.armEndpoint ?? ARM_ENDPOINTS[options.cloud]);
+  } catch (error) {
+    if (error instanceof ArmEndpointError) {
+      process.stderr.write(`amlguard: ${error.message}\n`);
+      return EXIT_CODES.usage;
+    }
+    throw error;
+  }
+
+  const startedAt = new Date();
+  const loaded = await loadConfig(options.policyPackConfig);
+  const log = (message: string): void => {
+    process.stderr.write(`amlguard: ${message}\n`);
+  };
+  const progressMode = process.stderr.isTTY ? "tty" : options.verbose === true ? "lines" : "off";
+
+  let results: ResourceResult[];
+  try {
+    results = await runAudit({
+      scope: {
+        subscriptions: options.subscription,
+        resourceGroup: options.resourceGroup,
+        workspace: options.workspace,
+        endpoint: options.endpoint,
+        deploymentIds: options.id,
+      },
+      endpoint,
+      credential: await armCredential(process.env),
+      apiVersion: options.apiVersion,
+      concurrency: options.concurrency,
+      timeoutMs: options.requestTimeout * 1000,
+      retry: {
+        maxRetries: options.maxRetries,
+        baseDelayMs: options.retryDelay,
+        maxDelayMs: DEFAULT_RETRY.maxDelayMs,
+        maxRetryAfterMs: options.maxRetryAfter * 1000,
+      },
+      config: loaded.config,
+      rules: RULES,
+      log,
+      progress: new AuditProgress(progressMode, (text) => process.stderr.write(text)),
+    });
+  } catch (error) {
+    if (error instanceof ArmAuthenticationError) {
+      log(error.message);
+      return EXIT_CODES.usage;
+    }
+    if (error instanceof Error && error.name === "CredentialUnavailableError") {
+      log(`cannot get an ARM access token: ${error.message.split("\n")[0]} Sign in with az login, or set AMLGUARD_ARM_TOKEN.`);
+      return EXIT_CODES.usage;
+    }
+    throw error;
+  }
+
+  return writeAuditReport(results, options, loaded, startedAt);
+}
+
+/** Applies exemptions, writes every requested report and returns the exit code. */
+async function writeAuditReport(evaluated: readonly ResourceResult[], options: AuditOptions, loaded: LoadedConfig, startedAt: Date): Promise<number> {
+  const { results, exemptions } = await exemptResults(
+    evaluated,
+    options.exemptions,
+    RULES.map((rule) => rule.id),
+    startedAt,
+  );
+  const run = buildRunReport({
+    results,
+    rules: reportRules(RULES),
+    evidence: {
+      tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
+      command: "audit",
+      limits: loaded.file === undefined ? { source: "built-in" } : { source: "file", file: loaded.file, sha256: loaded.sha256 },
+      scope: { subscriptions: [...options.subscription, ...options.id.flatMap((id) => parseDeploymentId(id)?.subscriptionId ?? [])] },
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+    },
+    ...(exemptions === undefined ? {} : { exemptions }),
+  });
+
+  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses });
+  return written ? exitCodeFor(run.results, options.failOn) : EXIT_CODES.usage;
+}
+
+function validateScope(options: AuditOptions): string | undefined {
+  if (options.subscription.length === 0 && options.id.length === 0) {
+    return "audit needs a scope: give --subscription ID or --id DEPLOYMENT_ID.";
+  }
+  if (options.workspace !== undefined && options.resourceGroup === undefined) {
+    return "--workspace needs --resource-group, because workspace names are unique only within a resource group.";
+  }
+  if (options.endpoint !== undefined && options.workspace === undefined) {
+    return "--endpoint needs --workspace and --resource-group.";
+  }
+  if (options.resourceGroup !== undefined && options.subscription.length === 0) {
+    return "--resource-group needs --subscription.";
+  }
+  const invalid = options.id.find((id) => parseDeploymentId(id) === undefined);
+  if (invalid !== undefined) {
+    return `--id ${JSON.stringify(invalid)} is not an online deployment id; expected /subscriptions/…/resourceGroups/…/providers/Microsoft.MachineLearningServices/workspaces/…/onlineEndpoints/…/deployments/….`;
+  }
+  return undefined;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 1) {
+    throw new InvalidArgumentError("must be a whole number of 1 or more.");
+  }
+  return number;
+}
+
+function nonNegativeInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 0) {
+    throw new InvalidArgumentError("must be a whole number of 0 or more.");
+  }
+  return number;
+}

@@ -1,0 +1,50 @@
+/**
+ * Faults the emulator injects on a path. `path` is compared case-insensitively with the request path; `page`
+ * (1-based) limits the fault to one page of a listing; `times` limits how many requests it affects (default:
+ * every request).
+ */
+export type Fault = FaultTarget &
+  (
+    | { readonly kind: "status"; readonly status: number; readonly retryAfterSeconds?: number; readonly code?: string }
+    | { readonly kind: "delay"; readonly delayMs: number }
+    | { readonly kind: "truncate" }
+    | { readonly kind: "malformed" }
+    | { readonly kind: "foreign-next-link" }
+  );
+
+export interface FaultTarget {
+  readonly path: string;
+  readonly page?: number;
+  readonly times?: number;
+}
+
+/** Tracks how often each fault has fired. */
+export class FaultPlan {
+  private readonly remaining: number[];
+
+  constructor(private readonly faults: readonly Fault[]) {
+    this.remaining = faults.map((fault) => fault.times ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** Returns the first fault that matches the request and still has uses left, and uses it up once. */
+  take(url: URL): Fault | undefined {
+    const path = url.pathname.toLowerCase().replace(/\/+$/, "");
+    for (const [index, fault] of this.faults.entries()) {
+      if (this.remaining[index] <= 0 || fault.path.toLowerCase().replace(/\/+$/, "") !== path) {
+        continue;
+      }
+      if (fault.page !== undefined && pageOf(url) !== fault.page) {
+        continue;
+      }
+      this.remaining[index]--;
+      return fault;
+    }
+    return undefined;
+  }
+}
+
+/** The emulator's nextLink carries `$skiptoken=<page index>`; the first page has none. */
+function pageOf(url: URL): number {
+  const token = url.searchParams.get("$skiptoken");
+  return token === null ? 1 : Number(token) + 1;
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from "node:crypto";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Fault, FaultPlan } from "./faults";
+import { routeRequest } from "./routes";
+import type { EmulatedTenant } from "./tenant";
+
+export interface ArmEmulatorOptions {
+  readonly tenant: EmulatedTenant;
+  /** The bearer token the emulator accepts; any other token gets HTTP 401. */
+  readonly token: string;
+  /** Items per listing page before a `nextLink`; ARM pages vary by provider, 100 is a common size. */
+  readonly pageSize?: number;
+  /** Delay added to every response, to stand in for network and ARM latency. */
+  readonly latencyMs?: number;
+  readonly faults?: readonly Fault[];
+  /**
+   * Also listen on 127.0.0.2, a second loopback address, and count what arrives there. A `foreign-next-link`
+   * fault points listings at it, so a test can prove the client never contacted another host.
+   */
+  readonly foreignHost?: boolean;
+}
+
+/** One request the emulator received. */
+export interface RecordedRequest {
+  readonly path: string;
+  readonly apiVersion: string | null;
+  readonly authorized: boolean;
+}
+
+export interface ArmEmulator {
+  /** Origin to pass as `--arm-endpoint`, for example http://127.0.0.1:41234. */
+  readonly url: string;
+  /** Origin of the foreign listener, when `foreignHost` is set. */
+  readonly foreignUrl?: string;
+  readonly requests: readonly RecordedRequest[];
+  /** Requests that reached the foreign listener. */
+  readonly foreignRequests: readonly RecordedRequest[];
+  /** Number of requests whose lower-cased path equals `path`. */
+  countRequests(path: string): number;
+  close(): Promise<void>;
+}
+
+/** Starts the emulator on 127.0.0.1 with an ephemeral port. */
+export async function startArmEmulator(options: ArmEmulatorOptions): Promise<ArmEmulator> {
+  const requests: RecordedRequest[] = [];
+  const foreignRequests: RecordedRequest[] = [];
+  const faults = new FaultPlan(options.faults ?? []);
+  const servers: Server[] = [];
+
+  let foreignUrl: string | undefined;
+  if (options.foreignHost === true) {
+    const foreign = createServer((request, response) => {
+      foreignRequests.push(record(request, options.token));
+      sendJson(response, 200, { value: [] });
+    });
+    foreignUrl = await listen(foreign, "127.0.0.2");
+    servers.push(foreign);
+  }
+
+  let url = "";
+  const server = createServer((request, response) => {
+    const recorded = record(request, options.token);
+    requests.push(recorded);
+    void handle(request, response, recorded).catch(() => response.destroy());
+  });
+
+  const handle = async (request: IncomingMessage, response: ServerResponse, recorded: RecordedRequest): Promise<void> => {
+    if (options.latencyMs !== undefined && options.latencyMs > 0) {
+      await sleep(options.latencyMs);
+    }
+    if (!recorded.authorized) {
+      sendJson(response, 401, armError("InvalidAuthenticationToken", "The access token is missing or invalid."));
+      return;
+    }
+    if (recorded.apiVersion === null) {
+      sendJson(response, 400, armError("MissingApiVersionParameter", "The api-version query parameter is required."));
+      return;
+    }
+
+    const requestUrl = new URL(request.url ?? "/", url);
+    const fault = faults.take(requestUrl);
+    if (fault?.kind === "delay") {
+      await sleep(fault.delayMs);
+    }
+    if (fault?.kind === "status") {
+      const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { "Retry-After": String(fault.retryAfterSeconds) };
+      sendJson(response, fault.status, armError(fault.code ?? `Http${fault.status}`, "Injected fault."), headers);
+      return;
+    }
+
+    const routed = routeRequest(options.tenant, requestUrl, {
+      origin: url,
+      nextLinkOrigin: fault?.kind === "foreign-next-link" ? foreignUrl : undefined,
+      pageSize: options.pageSize ?? 100,
+    });
+    const text = JSON.stringify(routed.body);
+
+    if (fault?.kind === "truncate") {
+      // Declare the full length, send half, then close: the client sees the body end early.
+      const bytes = Buffer.from(text, "utf8");
+      response.writeHead(routed.status, responseHeaders({ "Content-Length": String(bytes.length) }));
+      response.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+      setImmediate(() => response.destroy());
+      return;
+    }
+    if (fault?.kind === "malformed") {
+      sendText(response, routed.status, text.slice(0, Math.floor(text.length / 2)));
+      return;
+    }
+    sendText(response, routed.status, text);
+  };
+
+  url = await listen(server, "127.0.0.1");
+  servers.push(server);
+
+  return {
+    url,
+    foreignUrl,
+    requests,
+    foreignRequests,
+    countRequests: (path) => requests.filter((request) => request.path === path.toLowerCase()).length,
+    close: async () => {
+      await Promise.all(servers.map((each) => new Promise<void>((resolve) => each.close(() => resolve()))));
+    },
+  };
+}
+
+function record(request: IncomingMessage, token: string): RecordedRequest {
+  const url = new URL(request.url ?? "/", "http://emulator");
+  return {
+    path: url.pathname.toLowerCase(),
+    apiVersion: url.searchParams.get("api-version"),
+    authorized: request.headers.authorization === `Bearer ${token}`,
+  };
+}
+
+async function listen(server: Server, host: string): Promise<string> {
+  // Keep-alive sockets would hold close() open until they time out.
+  server.keepAliveTimeout = 1;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return `http://${host}:${address.port}`;
+}
+
+function armError(code: string, message: string): unknown {
+  return { error: { code, message } };
+}
+
+function responseHeaders(extra: Record<string, string>): Record<string, string> {
+  return { "Content-Type": "application/json; charset=utf-8", "x-ms-request-id": randomUUID(), Connection: "close", ...extra };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendText(response, status, JSON.stringify(body), headers);
+}
+
+function sendText(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  const bytes = Buffer.from(text, "utf8");
+  response.writeHead(status, responseHeaders({ "Content-Length": String(bytes.length), ...headers }));
+  response.end(bytes);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
