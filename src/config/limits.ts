@@ -67,7 +67,8 @@ export function resolveConfig(raw: unknown, rules: readonly Rule[], origin = "li
     const { enforcementLevel: _level, ...limitInput } = entryObject ?? {};
     resolved.set(rule.id, {
       enforcementLevel: entryLevel ?? allLevel ?? rule.defaultEnforcementLevel,
-      limits: rule.limits.parse(limitInput),
+      // An object entry was parsed above with the rule's schema, so its limits are already transformed and defaulted.
+      limits: entryObject === undefined ? rule.limits.parse({}) : limitInput,
     });
   }
   return { rules: resolved };
@@ -94,7 +95,10 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, rules: readonly Ru
     // A rule entry is a level or an object: report the object's own problems, which are more precise than "invalid input".
     const value = valueAt(raw, issue.path);
     if (typeof value === "object" && value !== null) {
-      const objectBranch = issue.errors.find((branch) => !branch.some((inner) => inner.code === "invalid_type" && inner.path.length === 0));
+      // The level branch fails at the entry itself (invalid_value for a string, invalid_type for an object); the object branch fails inside it.
+      const objectBranch = issue.errors.find(
+        (branch) => !branch.some((inner) => inner.path.length === 0 && (inner.code === "invalid_type" || inner.code === "invalid_value")),
+      );
       if (objectBranch !== undefined) {
         return objectBranch.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] }, raw, rules));
       }

@@ -1,0 +1,118 @@
+import { ruleConfigSchema } from "../../src/config/json-schema";
+import { ConfigError, defaultConfig, resolveConfig } from "../../src/config/limits";
+import { RULES } from "../../src/rules/index";
+
+/** Returns the problems resolveConfig raises for a limits file, or an empty list when it is valid. */
+function problemsOf(raw: unknown): readonly string[] {
+  try {
+    resolveConfig(raw, RULES);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error.problems;
+    }
+    throw error;
+  }
+}
+
+describe("limits file errors", () => {
+  test("unknown rule names the closest id", () => {
+    expect(problemsOf({ "request-timout": "advisory" })).toEqual(['request-timout: unknown key; did you mean "request-timeout"?']);
+  });
+
+  test("typo in an entry names the closest key", () => {
+    expect(problemsOf({ "probe-period": { maxPeriodd: "PT30S" } })).toEqual(['probe-period.maxPeriodd: unknown key; did you mean "maxPeriod"?']);
+  });
+
+  test("wrong type names the field", () => {
+    expect(problemsOf({ "request-concurrency": { maxConcurrentRequestsPerInstance: "16" } })).toEqual([
+      'request-concurrency.maxConcurrentRequestsPerInstance: Invalid input: expected number, received string (got "16")',
+    ]);
+  });
+
+  test("bad duration names the field", () => {
+    expect(problemsOf({ "request-timeout": { maxRequestTimeout: "P1M" } })).toEqual([
+      'request-timeout.maxRequestTimeout: must be an ISO 8601 duration such as PT30S or PT1M30S, without years or months (got "P1M")',
+    ]);
+  });
+
+  test("bad quantity names the field", () => {
+    expect(problemsOf({ "container-resources": { maxMemory: "32 gigs" } })).toEqual([
+      'container-resources.maxMemory: "32 gigs" is not a Kubernetes quantity such as 500m, 2, or 4Gi (got "32 gigs")',
+    ]);
+  });
+
+  test("bad level string", () => {
+    expect(problemsOf({ "request-timeout": "warn" })).toEqual([
+      "request-timeout: must be one of advisory, mandatory, remediate, disabled, or an object with enforcementLevel and the rule's limits",
+    ]);
+  });
+
+  test("one error lists every bad field", () => {
+    const problems = problemsOf({
+      "request-timeout": { maxRequestTimeout: "5 seconds", enforcementLevel: "strict" },
+      "probe-perod": {},
+      "scale-target-utilization": { maxTargetUtilizationPercentage: 101 },
+    });
+    expect(problems.map((problem) => problem.split(":")[0]).sort()).toEqual([
+      "probe-perod",
+      "request-timeout.enforcementLevel",
+      "request-timeout.maxRequestTimeout",
+      "scale-target-utilization.maxTargetUtilizationPercentage",
+    ]);
+  });
+
+  test("message lists every problem", () => {
+    expect(() => resolveConfig({ "request-timout": "advisory", "probe-perod": {} }, RULES, "limits file org.json")).toThrow(
+      /^Invalid limits file org\.json:\n {2}- request-timout: .*\n {2}- probe-perod: /,
+    );
+  });
+});
+
+describe("limits file values", () => {
+  test("object entry keeps its limits", () => {
+    const config = resolveConfig({ "request-timeout": { maxRequestTimeout: "PT1M" } }, RULES);
+    expect(config.rules.get("request-timeout")?.limits).toEqual({ maxRequestTimeout: 60_000, unknownValues: "advisory" });
+  });
+
+  test("empty object entry takes defaults", () => {
+    const config = resolveConfig({ "request-timeout": {} }, RULES);
+    expect(config.rules.get("request-timeout")?.limits).toEqual({ maxRequestTimeout: 90_000, unknownValues: "advisory" });
+  });
+
+  test("quantity limit is in base units", () => {
+    const config = resolveConfig({ "container-resources": { maxMemory: "1Gi", maxCpu: "500m" } }, RULES);
+    expect(config.rules.get("container-resources")?.limits).toEqual({ maxMemory: 2 ** 30, maxCpu: 0.5, maxGpu: 1, unknownValues: "advisory" });
+  });
+
+  test("string entry sets the level", () => {
+    const config = resolveConfig({ "probe-period": "disabled" }, RULES);
+    expect(config.rules.get("probe-period")?.enforcementLevel).toBe("disabled");
+  });
+
+  test("all sets unnamed levels", () => {
+    const config = resolveConfig({ all: "advisory", "request-timeout": "mandatory" }, RULES);
+    const levels = new Set([...config.rules].filter(([id]) => id !== "request-timeout").map(([, rule]) => rule.enforcementLevel));
+    expect([...levels]).toEqual(["advisory"]);
+  });
+
+  test("rule level beats all", () => {
+    const config = resolveConfig({ all: { enforcementLevel: "advisory" }, "request-timeout": { enforcementLevel: "mandatory" } }, RULES);
+    expect(config.rules.get("request-timeout")?.enforcementLevel).toBe("mandatory");
+  });
+
+  test("environments key accepted", () => {
+    expect(problemsOf({ environments: ["org/limits"] })).toEqual([]);
+  });
+
+  test("defaults parse for every rule", () => {
+    const config = defaultConfig(RULES);
+    expect([...config.rules.keys()]).toEqual(RULES.map((rule) => rule.id));
+  });
+
+  test.each(RULES.map((rule) => [rule.id, rule] as const))("%s accepts its defaults written out", (_id, rule) => {
+    // The defaults the JSON Schema publishes must be valid input that changes nothing.
+    const input = Object.fromEntries(Object.entries(ruleConfigSchema(rule).properties).map(([key, property]) => [key, (property as { default?: unknown }).default]));
+    expect(resolveConfig({ [rule.id]: input }, RULES).rules.get(rule.id)?.limits).toEqual(defaultConfig(RULES).rules.get(rule.id)?.limits);
+  });
+});

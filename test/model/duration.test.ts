@@ -1,0 +1,55 @@
+import { formatIsoDuration, parseIsoDuration } from "../../src/model/duration";
+
+describe("parseIsoDuration", () => {
+  test.each([
+    ["PT0.5S", 500],
+    ["PT5S", 5_000],
+    ["PT1M30S", 90_000],
+    ["PT1M30,5S", 90_500],
+    ["P1DT2H", 93_600_000],
+    ["P1W", 604_800_000],
+    ["PT0S", 0],
+    ["PT1.5H", 5_400_000],
+    ["PT1H0.5M", 3_630_000],
+    ["PT5M", 300_000],
+  ])("%s is %d ms", (text, milliseconds) => {
+    expect(parseIsoDuration(text)).toEqual({ ok: true, milliseconds });
+  });
+
+  test.each([
+    ["PT", "is not an ISO 8601 duration"],
+    ["P", "is not an ISO 8601 duration"],
+    ["P2DT", "is not an ISO 8601 duration"],
+    ["P1M", "uses years or months"],
+    ["P1Y", "uses years or months"],
+    ["P1Y2M", "uses years or months"],
+    ["-PT5S", "is negative"],
+    ["5 seconds", "is not an ISO 8601 duration"],
+    ["pt5s", "is not an ISO 8601 duration"],
+    ["PT1.5M30S", "has a fraction before its last part"],
+    ["P1.5DT2H", "has a fraction before its last part"],
+    ["P99999999999999D", "is too large"],
+    ["PT99999999999999999999S", "is too large"],
+    [`PT${"1".repeat(80)}S`, "characters long"],
+  ])("%s is rejected", (text, reason) => {
+    const parsed = parseIsoDuration(text);
+    expect(parsed.ok ? "accepted" : parsed.reason).toContain(reason);
+  });
+});
+
+describe("formatIsoDuration", () => {
+  test.each([
+    [0, "PT0S"],
+    [500, "PT0.5S"],
+    [90_000, "PT1M30S"],
+    [93_600_000, "P1DT2H"],
+    [90_001, "PT1M30.001S"],
+    [86_400_000, "P1D"],
+  ])("%d ms is %s", (milliseconds, text) => {
+    expect(formatIsoDuration(milliseconds)).toBe(text);
+  });
+
+  test.each([0, 500, 1_000, 90_000, 90_001, 93_600_000, 3_723_004])("%d ms round-trips", (milliseconds) => {
+    expect(parseIsoDuration(formatIsoDuration(milliseconds))).toEqual({ ok: true, milliseconds });
+  });
+});
