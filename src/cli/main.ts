@@ -5,6 +5,8 @@ import { EXIT_CODES } from "../findings/report";
 import { TOOL_VERSION } from "../version";
 import { registerAudit } from "./commands/audit";
 import { registerCheck } from "./commands/check";
+import { registerReport } from "./commands/report";
+import { registerRules } from "./commands/rules";
 
 /** Builds the command line. Each command sets process.exitCode; errors it cannot handle reach `main`. */
 export function buildProgram(): Command {
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
   registerCheck(program);
+  registerReport(program);
+  registerRules(program);
   registerAudit(program);
   return program;
 }

@@ -40,6 +40,8 @@ export interface RunScope {
   readonly stack?: string;
   /** The Pulumi event log a report was read from. */
   readonly eventLog?: string;
+  /** SHA-256 of the event log's bytes. */
+  readonly eventLogSha256?: string;
   /** Policy packs the Pulumi engine ran, name to version, for the event-log path. */
   readonly policyPacks?: Readonly<Record<string, string>>;
 }

@@ -18,7 +18,7 @@ export function describeEvidence(evidence: RunEvidence): string[] {
     lines.push(`Stack: ${scope.stack}.`);
   }
   if (scope.eventLog !== undefined) {
-    lines.push(`Pulumi event log: ${scope.eventLog}.`);
+    lines.push(`Pulumi event log: ${scope.eventLog}${scope.eventLogSha256 === undefined ? "" : ` (SHA-256 ${scope.eventLogSha256})`}.`);
   }
   if (scope.policyPacks !== undefined) {
     const packs = Object.entries(scope.policyPacks).map(([name, version]) => `${name} ${version}`);

@@ -1,0 +1,88 @@
+import type { Command } from "commander";
+import { loadConfig } from "../../config/load";
+import { policyEventsToResults } from "../../events/to-results";
+import { readEventLog } from "../../events/read";
+import { EXIT_CODES, exitCodeFor } from "../../findings/report";
+import { type LimitsEvidence, buildRunReport, reportRules } from "../../findings/run-report";
+import { RULES, RULE_CATALOGUE_VERSION } from "../../rules/index";
+import { InputError } from "../../sources/files";
+import { TOOL_NAME, TOOL_VERSION } from "../../version";
+import { type ReportCliOptions, addReportOptions, exemptResults, writeReports } from "../output";
+
+/** Name of the policy pack in PulumiPolicy.yaml, which the engine writes into every policy event. */
+export const DEFAULT_POLICY_PACK_NAME = "amlguard";
+
+interface ReportOptions extends ReportCliOptions {
+  readonly fromPulumiEvents: string;
+  readonly policyPack: string;
+  readonly policyPackConfig?: string;
+}
+
+export function registerReport(program: Command): void {
+  const command = program
+    .command("report")
+    .description("Turn the policy results of a pulumi preview into reports, from the event log it wrote with --event-log.")
+    .requiredOption("--from-pulumi-events <file>", "event log written by pulumi preview --event-log FILE (newline-delimited JSON)")
+    .option("--policy-pack <name>", "name of the amlguard policy pack in the event log", DEFAULT_POLICY_PACK_NAME)
+    .option("--policy-pack-config <file>", "limits file the preview used, to record its SHA-256 in the report's evidence");
+  addReportOptions(command).action(async (options: ReportOptions) => {
+    process.exitCode = await runReport(options);
+  });
+}
+
+async function runReport(options: ReportOptions): Promise<number> {
+  const now = new Date();
+  let limits: LimitsEvidence = { source: "not-recorded" };
+  if (options.policyPackConfig !== undefined) {
+    const loaded = await loadConfig(options.policyPackConfig);
+    limits = { source: "file", file: loaded.file, sha256: loaded.sha256 };
+  }
+
+  let log;
+  try {
+    log = await readEventLog(options.fromPulumiEvents);
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`amlguard: ${error.message}\n`);
+      return EXIT_CODES.usage;
+    }
+    throw error;
+  }
+
+  const converted = policyEventsToResults(log.events, options.policyPack, RULES);
+  if (!converted.complete) {
+    process.stderr.write(`amlguard: ${log.file} has no summary event, so the preview stopped early and resources may be missing; the run counts as incomplete.\n`);
+  }
+  const { results, exemptions } = await exemptResults(
+    converted.results,
+    options.exemptions,
+    RULES.map((rule) => rule.id),
+    now,
+  );
+
+  const run = buildRunReport({
+    results,
+    rules: reportRules(RULES),
+    evidence: {
+      tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
+      command: "report",
+      limits,
+      scope: {
+        ...(converted.stack === undefined ? {} : { stack: converted.stack }),
+        eventLog: log.file,
+        eventLogSha256: log.sha256,
+        policyPacks: converted.policyPacks,
+      },
+      startedAt: converted.startedAt ?? now.toISOString(),
+      endedAt: converted.endedAt ?? now.toISOString(),
+    },
+    ...(exemptions === undefined ? {} : { exemptions }),
+  });
+
+  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses });
+  if (!written) {
+    return EXIT_CODES.usage;
+  }
+  const code = exitCodeFor(run.results, options.failOn);
+  return code === EXIT_CODES.ok && !converted.complete ? EXIT_CODES.incomplete : code;
+}

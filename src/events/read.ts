@@ -1,0 +1,47 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { InputError } from "../sources/files";
+import { type EngineEvent, EngineEventSchema } from "./engine-event";
+
+export interface EventLog {
+  readonly file: string;
+  readonly sha256: string;
+  /** Events in sequence order. */
+  readonly events: readonly EngineEvent[];
+}
+
+/** Reads a Pulumi event log (newline-delimited JSON). Throws an InputError naming the line of the first bad event. */
+export async function readEventLog(file: string): Promise<EventLog> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message;
+    throw new InputError(`Cannot read Pulumi event log ${file}: ${reason}.`);
+  }
+  return { file, sha256: createHash("sha256").update(bytes).digest("hex"), events: parseEventLog(bytes.toString("utf8"), file) };
+}
+
+/** Parses the text of an event log. `file` names the log in errors. */
+export function parseEventLog(text: string, file: string): EngineEvent[] {
+  const events: EngineEvent[] = [];
+  const lines = text.split(/\r?\n/);
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === "") {
+      continue;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (error) {
+      throw new InputError(`${file} line ${index + 1} is not valid JSON (${(error as Error).message}); is it the file pulumi preview --event-log wrote?`);
+    }
+    const parsed = EngineEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join(".") || "(event)"}: ${issue.message}`).join("; ");
+      throw new InputError(`${file} line ${index + 1} is not a Pulumi engine event: ${problems}.`);
+    }
+    events.push(parsed.data);
+  }
+  return events.sort((a, b) => a.sequence - b.sequence);
+}

@@ -1,0 +1,199 @@
+import type { Finding, FindingLevel, ResourceResult, RuleResult, Severity } from "../findings/finding";
+import type { ResourceRef } from "../model/deployment";
+import type { RuleMetadata } from "../rules/rule";
+import type { EngineEvent, PolicyEvent } from "./engine-event";
+
+const SEVERITIES: readonly string[] = ["low", "medium", "high", "critical"] satisfies Severity[];
+
+// Pulumi writes colorized text as `<{%fg 1%}>` directives when the event's color mode is "raw".
+const COLOR_DIRECTIVE = /<\{%[^%]*%\}>/g;
+
+/** What the event log says about amlguard's policy pack. */
+export interface PolicyEventResults {
+  readonly results: ResourceResult[];
+  /** `project/stack` of the resources, when the log names any. */
+  readonly stack?: string;
+  /** Policy packs the engine ran, name to version, from the final summary or the policy summaries. */
+  readonly policyPacks: Readonly<Record<string, string>>;
+  /** ISO 8601 times of the first and last event. */
+  readonly startedAt?: string;
+  readonly endedAt?: string;
+  /** False when the log has no final summary event: the preview stopped early and resources may be missing. */
+  readonly complete: boolean;
+}
+
+interface ResourceEntry {
+  readonly ref: ResourceRef;
+  readonly findings: Finding[];
+  passed?: Set<string>;
+  failed?: Set<string>;
+}
+
+/**
+ * Turns the events of one policy pack into resource results. Findings come from policy events, passes from
+ * policy summary events. A rule in neither list of a resource's summary was disabled or did not apply: the
+ * engine does not say which, so it is reported as not applicable with that reason. An online deployment that
+ * the engine stepped over but the pack never summarized is not evaluated.
+ */
+export function policyEventsToResults(events: readonly EngineEvent[], policyPackName: string, rules: readonly RuleMetadata[]): PolicyEventResults {
+  const resources = new Map<string, ResourceEntry>();
+  const entry = (urn: string): ResourceEntry => {
+    let found = resources.get(urn);
+    if (found === undefined) {
+      found = { ref: refFromUrn(urn), findings: [] };
+      resources.set(urn, found);
+    }
+    return found;
+  };
+  const policyPacks: Record<string, string> = {};
+  let complete = false;
+
+  for (const event of events) {
+    const policy = event.policyEvent;
+    if (policy !== undefined && policy.policyPackName === policyPackName) {
+      const level = findingLevel(policy.enforcementLevel);
+      if (level !== undefined) {
+        const target = entry(policy.resourceUrn ?? STACK_KEY);
+        target.findings.push(findingOf(policy, level, target.ref, rules));
+      }
+    }
+
+    const summary = event.policyAnalyzeSummaryEvent;
+    if (summary !== undefined && summary.policyPackName === policyPackName) {
+      const target = entry(summary.resourceUrn);
+      target.passed = new Set([...(target.passed ?? []), ...(summary.passed ?? [])]);
+      target.failed = new Set([...(target.failed ?? []), ...(summary.failed ?? [])]);
+      policyPacks[summary.policyPackName] = summary.policyPackVersionTag ?? summary.policyPackVersion ?? "unknown";
+    }
+
+    const step = event.resourcePreEvent?.metadata;
+    if (step !== undefined && isOnlineDeploymentType(step.type)) {
+      entry(step.urn);
+    }
+
+    if (event.summaryEvent !== undefined) {
+      complete = true;
+      Object.assign(policyPacks, event.summaryEvent.PolicyPacks ?? {});
+    }
+  }
+
+  const results = [...resources.entries()]
+    .filter(([, resource]) => isRelevant(resource))
+    .map(([urn, resource]) => resultOf(urn, resource, policyPackName, rules));
+  const stacks = [...resources.keys()].map(stackOfUrn).filter((stack): stack is string => stack !== undefined);
+  const first = events.at(0);
+  const last = events.at(-1);
+
+  return {
+    results,
+    ...(stacks.length === 0 ? {} : { stack: stacks[0] }),
+    policyPacks,
+    ...(first === undefined ? {} : { startedAt: new Date(first.timestamp * 1000).toISOString() }),
+    ...(last === undefined ? {} : { endedAt: new Date(last.timestamp * 1000).toISOString() }),
+    complete,
+  };
+}
+
+// Stack policies report without a resource URN; their findings gather under this key.
+const STACK_KEY = "(stack)";
+
+function resultOf(urn: string, resource: ResourceEntry, policyPackName: string, rules: readonly RuleMetadata[]): ResourceResult {
+  if (resource.passed === undefined && resource.findings.length === 0 && urn !== STACK_KEY) {
+    return {
+      resource: resource.ref,
+      status: "not-evaluated",
+      reason: `the event log has no policy summary from policy pack ${policyPackName} for this resource; run pulumi preview with the pack enabled`,
+      findings: [],
+      rules: [],
+    };
+  }
+
+  const passed = resource.passed ?? new Set<string>();
+  const failed = new Set([...(resource.failed ?? []), ...resource.findings.map((finding) => finding.ruleId)]);
+  const ruleIds = [...new Set([...rules.map((rule) => rule.id), ...passed, ...failed])];
+  const outcomes: RuleResult[] = ruleIds.map((ruleId) => {
+    if (failed.has(ruleId)) {
+      return { ruleId, outcome: "failed" };
+    }
+    if (passed.has(ruleId)) {
+      return { ruleId, outcome: "passed" };
+    }
+    return { ruleId, outcome: "not-applicable", reason: "the Pulumi engine reported the policy neither passed nor failed, so it was disabled or did not apply" };
+  });
+
+  return { resource: resource.ref, status: "evaluated", findings: resource.findings, rules: urn === STACK_KEY ? outcomes.filter((outcome) => failed.has(outcome.ruleId)) : outcomes };
+}
+
+// The pack sees every resource of the stack. One that is no online deployment and that no policy judged is noise.
+function isRelevant(resource: ResourceEntry): boolean {
+  return (
+    (resource.ref.type !== undefined && isOnlineDeploymentType(resource.ref.type)) ||
+    resource.findings.length > 0 ||
+    (resource.passed?.size ?? 0) > 0 ||
+    (resource.failed?.size ?? 0) > 0
+  );
+}
+
+function findingOf(policy: PolicyEvent, level: FindingLevel, resource: ResourceRef, rules: readonly RuleMetadata[]): Finding {
+  const rule = rules.find((candidate) => candidate.id === policy.policyName);
+  const severity = policy.severity !== undefined && SEVERITIES.includes(policy.severity) ? (policy.severity as Severity) : (rule?.severity ?? "medium");
+  return {
+    ruleId: policy.policyName,
+    severity,
+    enforcementLevel: level,
+    // NOTE: a policy event does not say whether the value broke a limit or was unknown, so every event is a
+    // violation here; the pack's message states which.
+    kind: "violation",
+    resource,
+    path: "",
+    actual: null,
+    actualIsDefault: false,
+    limit: null,
+    message: violationMessage(policy, rule),
+  };
+}
+
+/** The engine prefixes the policy's description and a line break to every violation message; keep the rule's own text. */
+function violationMessage(policy: PolicyEvent, rule: RuleMetadata | undefined): string {
+  const text = policy.message.replace(COLOR_DIRECTIVE, "").trim();
+  if (rule !== undefined && text.startsWith(`${rule.description}\n`)) {
+    return text.slice(rule.description.length + 1).trim();
+  }
+  return text;
+}
+
+function findingLevel(enforcementLevel: string): FindingLevel | undefined {
+  switch (enforcementLevel) {
+    case "mandatory":
+    case "remediate":
+      return "mandatory";
+    case "advisory":
+    case "warning":
+      return "advisory";
+    default:
+      return undefined;
+  }
+}
+
+/** Splits `urn:pulumi:STACK::PROJECT::QUALIFIED_TYPE::NAME`; the name may itself contain `::`. */
+function refFromUrn(urn: string): ResourceRef {
+  if (urn === STACK_KEY) {
+    return { name: "stack policies", source: "pulumi" };
+  }
+  const parts = urn.split("::");
+  if (parts.length < 4 || !parts[0].startsWith("urn:pulumi:")) {
+    return { name: urn, urn, source: "pulumi" };
+  }
+  const qualifiedType = parts[2];
+  return { name: parts.slice(3).join("::"), urn, source: "pulumi", type: qualifiedType.split("$").at(-1) };
+}
+
+function stackOfUrn(urn: string): string | undefined {
+  const parts = urn.split("::");
+  return parts.length >= 4 && parts[0].startsWith("urn:pulumi:") ? `${parts[1]}/${parts[0].slice("urn:pulumi:".length)}` : undefined;
+}
+
+/** Matches `azure-native:machinelearningservices:OnlineDeployment` and its versioned modules (`.../v20240401:...`). */
+function isOnlineDeploymentType(type: string): boolean {
+  return /^azure-native:machinelearningservices(\/v[0-9a-z]+)?:OnlineDeployment$/.test(type);
+}
