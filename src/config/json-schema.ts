@@ -12,7 +12,7 @@ export interface RuleConfigSchema {
  * default are optional and a duration is the ISO 8601 string the user writes, not the milliseconds it becomes.
  * Every object, nested ones included, rejects unknown keys, as the zod schema does.
  */
-export function ruleConfigSchema(rule: Rule): RuleConfigSchema {
+export function ruleConfigSchema(rule: Pick<Rule, "limits">): RuleConfigSchema {
   const schema = z.toJSONSchema(rule.limits as unknown as z.ZodType, {
     target: "draft-7",
     io: "input",

@@ -8,6 +8,9 @@ import { type EnforcementLevel, EnforcementLevelSchema } from "./schema-types";
  * `all` sets the level of every rule that names none. The CLI and the pack parse the file with this one schema.
  */
 
+/** What the limits file needs of a rule: deployment rules and stack rules both provide it. */
+export type ConfigurableRule = Pick<Rule, "id" | "limits" | "defaultEnforcementLevel">;
+
 export interface RuleConfig {
   readonly enforcementLevel: EnforcementLevel;
   readonly limits: unknown;
@@ -33,13 +36,13 @@ const PULUMI_RESERVED_KEYS = { environments: z.array(z.string()).optional() };
 
 const AllSchema = z.union([EnforcementLevelSchema, z.strictObject({ enforcementLevel: EnforcementLevelSchema.optional() })]);
 
-function ruleEntrySchema(rule: Rule) {
+function ruleEntrySchema(rule: ConfigurableRule) {
   const limits = rule.limits as unknown as z.ZodObject;
   return z.union([EnforcementLevelSchema, limits.extend({ enforcementLevel: EnforcementLevelSchema.optional() })]);
 }
 
 /** Builds the strict schema of the whole limits file for a rule set. */
-export function limitsFileSchema(rules: readonly Rule[]) {
+export function limitsFileSchema(rules: readonly ConfigurableRule[]) {
   const shape: Record<string, z.ZodType> = { all: AllSchema.optional(), ...PULUMI_RESERVED_KEYS };
   for (const rule of rules) {
     shape[rule.id] = ruleEntrySchema(rule).optional();
@@ -48,7 +51,7 @@ export function limitsFileSchema(rules: readonly Rule[]) {
 }
 
 /** Validates a parsed limits file and applies each rule's defaults. `origin` names the file in errors. */
-export function resolveConfig(raw: unknown, rules: readonly Rule[], origin = "limits"): ResolvedConfig {
+export function resolveConfig(raw: unknown, rules: readonly ConfigurableRule[], origin = "limits"): ResolvedConfig {
   const parsed = limitsFileSchema(rules).safeParse(raw ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => describeIssue(issue, raw, rules));
@@ -75,11 +78,11 @@ export function resolveConfig(raw: unknown, rules: readonly Rule[], origin = "li
 }
 
 /** Returns the default configuration: every rule at its default level with its default limits. */
-export function defaultConfig(rules: readonly Rule[]): ResolvedConfig {
+export function defaultConfig(rules: readonly ConfigurableRule[]): ResolvedConfig {
   return resolveConfig({}, rules);
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown, rules: readonly Rule[]): string[] {
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, rules: readonly ConfigurableRule[]): string[] {
   const where = issue.path.length === 0 ? "(top level)" : issue.path.map(String).join(".");
 
   if (issue.code === "unrecognized_keys") {
@@ -111,7 +114,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, rules: readonly Ru
   return [`${where}: ${issue.message}${shown}`];
 }
 
-function validKeysAt(path: readonly PropertyKey[], rules: readonly Rule[]): string[] {
+function validKeysAt(path: readonly PropertyKey[], rules: readonly ConfigurableRule[]): string[] {
   if (path.length === 0) {
     return ["all", ...Object.keys(PULUMI_RESERVED_KEYS), ...rules.map((rule) => rule.id)];
   }

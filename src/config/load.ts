@@ -1,7 +1,11 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { RULES } from "../rules/index";
+import { STACK_RULES } from "../rules/stack/index";
 import { ConfigError, type ResolvedConfig, defaultConfig, resolveConfig } from "./limits";
+
+// The limits file has one entry per rule, deployment rules and stack rules alike.
+const CONFIGURABLE_RULES = [...RULES, ...STACK_RULES];
 
 export interface LoadedConfig {
   readonly config: ResolvedConfig;
@@ -14,7 +18,7 @@ export interface LoadedConfig {
 /** Reads and validates a limits file, or returns the built-in defaults when `file` is undefined. */
 export async function loadConfig(file: string | undefined): Promise<LoadedConfig> {
   if (file === undefined) {
-    return { config: defaultConfig(RULES) };
+    return { config: defaultConfig(CONFIGURABLE_RULES) };
   }
 
   let bytes: Buffer;
@@ -32,7 +36,7 @@ export async function loadConfig(file: string | undefined): Promise<LoadedConfig
     throw new ConfigError(`Invalid limits file ${file}: not valid JSON (${(error as Error).message}).`, ["not valid JSON"]);
   }
   return {
-    config: resolveConfig(raw, RULES, `limits file ${file}`),
+    config: resolveConfig(raw, CONFIGURABLE_RULES, `limits file ${file}`),
     file,
     sha256: createHash("sha256").update(bytes).digest("hex"),
   };

@@ -1,0 +1,57 @@
+import type { ResourceValidationArgs } from "@pulumi/policy";
+import { runRule } from "../src/engine/evaluate";
+import type { Finding } from "../src/findings/finding";
+import type { OnlineDeployment } from "../src/model/deployment";
+import { setField } from "../src/model/field";
+import type { Rule } from "../src/rules/rule";
+import { readPulumiDeployment } from "../src/sources/pulumi-inputs";
+import { isOnlineDeploymentType } from "../src/sources/pulumi-types";
+
+/** Returns the deployment when the resource is an OnlineDeployment the rule judges, and stops otherwise. */
+export function applicableDeployment(args: Pick<ResourceValidationArgs, "type" | "name" | "urn" | "props" | "notApplicable">): OnlineDeployment {
+  if (!isOnlineDeploymentType(args.type)) {
+    args.notApplicable(`amlguard judges Azure Machine Learning OnlineDeployment resources, not ${args.type}`);
+  }
+
+  const item = readPulumiDeployment({ type: args.type, name: args.name, urn: args.urn, props: args.props });
+  if (item.kind === "not-evaluated") {
+    args.notApplicable(item.reason);
+  }
+  return item.deployment;
+}
+
+/** Returns why the rule does not judge the deployment's compute type, or undefined when it does. */
+export function computeTypeMismatch(rule: Rule, deployment: OnlineDeployment): string | undefined {
+  const computeType = deployment.computeType;
+  if (computeType.state === "set" && !rule.computeTypes.includes(computeType.value)) {
+    return `the rule judges only ${rule.computeTypes.join(" and ")} deployments, and this one is ${computeType.value}`;
+  }
+  return undefined;
+}
+
+/**
+ * Returns the violations that a workspace whose managed network allows only approved outbound traffic would
+ * excuse. A resource policy cannot see the workspace, so it reports them as advisory, and the same policy
+ * decides them in the stack check, which sees the whole stack.
+ */
+export function findingsExcusedByWorkspace(rule: Rule, deployment: OnlineDeployment, limits: unknown, findings: readonly Finding[]): Set<Finding> {
+  const violations = findings.filter((finding) => finding.kind === "violation");
+  if (violations.length === 0) {
+    return new Set();
+  }
+
+  const isolated: OnlineDeployment = {
+    ...deployment,
+    related: { ...deployment.related, workspaceIsolationMode: setField("managedNetwork.isolationMode", "AllowOnlyApprovedOutbound") },
+  };
+  const remaining = new Set(runRule(rule, isolated, limits, "mandatory").map(findingKey));
+  return new Set(violations.filter((finding) => !remaining.has(findingKey(finding))));
+}
+
+export function findingKey(finding: Finding): string {
+  return `${finding.ruleId}\u0000${finding.kind}\u0000${finding.path}\u0000${finding.message}`;
+}
+
+export const DEFERRED_NOTE =
+  "Advisory for now: the stack check of this policy, which sees the deployment's workspace, reports it at the policy's level " +
+  "unless that workspace has managedNetwork.isolationMode AllowOnlyApprovedOutbound.";

@@ -1,0 +1,114 @@
+import * as pulumi from "@pulumi/pulumi";
+import type {
+  PolicyConfigSchema,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { ruleConfigSchema } from "../src/config/json-schema";
+import { runRule } from "../src/engine/evaluate";
+import type { Finding } from "../src/findings/finding";
+import type { Rule } from "../src/rules/rule";
+import { DEFERRED_NOTE, applicableDeployment, computeTypeMismatch, findingKey, findingsExcusedByWorkspace } from "./deployment-input";
+import { policyLimits } from "./pack-config";
+import { remediateDeployment } from "./remediation";
+import { reportFinding, reportMandatory } from "./report";
+import { secretPathsOf } from "./secret-paths";
+import { stackDeployments } from "./stack-resources";
+
+/** Returns the rule's help page; `defineRule` sets it on every rule, the `Rule` interface does not declare it. */
+export function helpUriOf(rule: object): string | undefined {
+  const helpUri = (rule as { helpUri?: unknown }).helpUri;
+  return typeof helpUri === "string" ? helpUri : undefined;
+}
+
+/** The rule's limits as a Pulumi `configSchema`, so the engine checks types and fills defaults. */
+export function configSchemaOf(rule: Pick<Rule, "limits">): PolicyConfigSchema {
+  return ruleConfigSchema(rule) as unknown as PolicyConfigSchema;
+}
+
+/**
+ * Wraps one rule as a policy named by the rule id. Its single validator matches every type token of
+ * OnlineDeployment, because a validator array counts a policy as not applicable on every resource.
+ *
+ * The policy also has `validateStack`: @pulumi/policy 1.21.0 runs a policy in `AnalyzeStack` whenever
+ * `validateStack` is a function, with the policy's own config and enforcement level, which a separate stack
+ * policy could not read. The stack check judges each deployment again with the autoscale settings and
+ * workspace of the stack, and, after apply, with the outputs that were unknown during the preview.
+ */
+export function deploymentPolicy(rule: Rule): ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack"> {
+  const url = helpUriOf(rule);
+  return {
+    name: rule.id,
+    description: rule.description,
+    enforcementLevel: rule.defaultEnforcementLevel,
+    severity: rule.severity,
+    remediationSteps: rule.remediation,
+    ...(url === undefined ? {} : { url }),
+    configSchema: configSchemaOf(rule),
+    validateResource: (args, reportViolation) => validateDeployment(rule, args, reportViolation),
+    validateStack: (args, reportViolation) => validateStack(rule, args, reportViolation),
+    ...(rule.remediate === undefined ? {} : { remediateResource: (args: ResourceValidationArgs) => remediateDeployment(rule, args) }),
+  };
+}
+
+function validateDeployment(rule: Rule, args: ResourceValidationArgs, reportViolation: ReportViolation): void {
+  const deployment = applicableDeployment(args);
+  const mismatch = computeTypeMismatch(rule, deployment);
+  if (mismatch !== undefined) {
+    args.notApplicable(mismatch);
+  }
+
+  const limits = policyLimits(rule, args.getConfig());
+  if (!limits.ok) {
+    reportMandatory(reportViolation, limits.message, args.urn);
+    return;
+  }
+
+  // The level passed here only labels findings; a violation is sent without a level and takes the policy's.
+  const findings = runRule(rule, deployment, limits.limits, "mandatory");
+  const deferred = findingsExcusedByWorkspace(rule, deployment, limits.limits, findings);
+  const secretPaths = secretPathsOf(args.props);
+  for (const finding of findings) {
+    const options = deferred.has(finding) ? { enforcementLevel: "advisory" as const, note: DEFERRED_NOTE } : {};
+    reportFinding(reportViolation, finding, { urn: args.urn, secretPaths, ...options });
+  }
+}
+
+/**
+ * Reports what only the stack shows. During a preview: findings that depend on other resources (autoscale
+ * bounds, a workspace that does not excuse public egress). After apply: every finding on the outputs, so a
+ * value that was unknown during the preview is judged.
+ */
+function validateStack(rule: Rule, args: StackValidationArgs, reportViolation: ReportViolation): void {
+  const deployments = stackDeployments(args.resources).filter(({ deployment }) => computeTypeMismatch(rule, deployment) === undefined);
+  if (deployments.length === 0) {
+    args.notApplicable(`the stack has no OnlineDeployment that ${rule.id} judges`);
+  }
+
+  // An invalid config was already reported on every deployment by the resource check.
+  const limits = policyLimits(rule, args.getConfig());
+  if (!limits.ok) {
+    return;
+  }
+
+  const isPreview = pulumi.runtime.isDryRun();
+  for (const { deployment, urn, secretPaths } of deployments) {
+    const withStack = runRule(rule, deployment, limits.limits, "mandatory");
+    const alone = { ...deployment, related: undefined };
+    const withoutStack = runRule(rule, alone, limits.limits, "mandatory");
+    const reported = isPreview ? stackOnlyFindings(rule, alone, limits.limits, withStack, withoutStack) : withStack.filter((finding) => finding.kind !== "unknown");
+    for (const finding of reported) {
+      reportFinding(reportViolation, finding, { urn, secretPaths });
+    }
+  }
+}
+
+/** Findings the resource check could not report at the policy's level: new with the stack, or deferred there. */
+function stackOnlyFindings(rule: Rule, alone: Parameters<typeof runRule>[1], limits: unknown, withStack: Finding[], withoutStack: Finding[]): Finding[] {
+  const before = new Set(withoutStack.map(findingKey));
+  const deferred = new Set([...findingsExcusedByWorkspace(rule, alone, limits, withoutStack)].map(findingKey));
+  return withStack.filter((finding) => !before.has(findingKey(finding)) || deferred.has(findingKey(finding)));
+}

@@ -1,0 +1,57 @@
+import type { EnforcementLevel, ReportViolation, Severity } from "@pulumi/policy";
+import type { Finding } from "../src/findings/finding";
+import { touchesSecret } from "./secret-paths";
+
+/**
+ * The object form of `reportViolation`. @pulumi/policy 1.21.0 accepts it at run time (`server.js`
+ * `makeReportViolationFun`) but types only the string form; it lets one policy report an advisory unknown and
+ * a mandatory violation together. An unset `enforcementLevel` takes the policy's configured level.
+ */
+interface ViolationReport {
+  readonly message: string;
+  readonly urn?: string;
+  readonly enforcementLevel?: EnforcementLevel;
+  readonly severity?: Severity;
+}
+
+export interface ReportOptions {
+  readonly urn?: string;
+  /** Paths of secret values in the resources behind the finding; undefined when they are not known. */
+  readonly secretPaths: readonly string[] | undefined;
+  /** Level to report instead of the policy's own; unknown findings always carry their own level. */
+  readonly enforcementLevel?: EnforcementLevel;
+  /** Sentence appended to the message. */
+  readonly note?: string;
+}
+
+/** Sends one finding to the engine as a policy violation. */
+export function reportFinding(reportViolation: ReportViolation, finding: Finding, options: ReportOptions): void {
+  const report = reportViolation as unknown as (violation: ViolationReport) => void;
+  const level = finding.kind === "unknown" ? finding.enforcementLevel : options.enforcementLevel;
+  const message = finding.kind === "unknown" || !touchesSecret(finding.path, options.secretPaths) ? finding.message : redactedMessage(finding);
+
+  report({
+    message: options.note === undefined ? message : `${message} ${options.note}`,
+    ...(options.urn === undefined ? {} : { urn: options.urn }),
+    ...(level === undefined ? {} : { enforcementLevel: level }),
+    severity: finding.severity,
+  });
+}
+
+/** Sends a message that is not a finding, such as an invalid config, at mandatory level. */
+export function reportMandatory(reportViolation: ReportViolation, message: string, urn?: string): void {
+  const report = reportViolation as unknown as (violation: ViolationReport) => void;
+  report({ message, ...(urn === undefined ? {} : { urn }), enforcementLevel: "mandatory" });
+}
+
+/**
+ * A message without the value, for a finding whose field is or may be secret. Rule messages render the
+ * value in several forms (`PT5M` for `PT300S`), so the message is rebuilt from the field and the limit.
+ */
+function redactedMessage(finding: Finding): string {
+  const limit = finding.limit === null ? "" : ` The limit is ${String(finding.limit)}.`;
+  return (
+    `${finding.path} breaks rule ${finding.ruleId}; its value is not shown because it is, or may be, a secret.${limit} ` +
+    `Change ${finding.path} to comply.`
+  );
+}

@@ -1,0 +1,50 @@
+import type { PolicyResource } from "@pulumi/policy";
+import type { OnlineDeployment } from "../src/model/deployment";
+import { isAutoscaleSettingType, isWorkspaceType } from "../src/sources/pulumi-types";
+import { type PulumiStackResource, readStackDeployments } from "../src/sources/pulumi-stack";
+import { secretPathsOf } from "./secret-paths";
+
+export interface StackDeployment {
+  readonly deployment: OnlineDeployment;
+  readonly urn: string | undefined;
+  /** Secret paths of the deployment and of the stack resources its related facts come from. */
+  readonly secretPaths: readonly string[] | undefined;
+}
+
+/** Reads the stack's OnlineDeployments with the facts of their autoscale settings and workspaces filled in. */
+export function stackDeployments(resources: readonly PolicyResource[]): StackDeployment[] {
+  const stackResources: PulumiStackResource[] = resources.map((resource) => ({
+    type: resource.type,
+    name: resource.name,
+    urn: resource.urn,
+    props: resource.props,
+    propertyDependencies: Object.fromEntries(
+      Object.entries(resource.propertyDependencies).map(([property, dependencies]) => [property, dependencies.map((dependency) => dependency.urn)]),
+    ),
+  }));
+  const relatedSecrets = secretsOf(resources.filter((resource) => isWorkspaceType(resource.type) || isAutoscaleSettingType(resource.type)));
+
+  const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+  return readStackDeployments(stackResources).flatMap((item) => {
+    if (item.kind !== "deployment") {
+      return [];
+    }
+    const urn = item.deployment.ref.urn;
+    const resource = urn === undefined ? undefined : byUrn.get(urn);
+    const own = resource === undefined ? undefined : secretPathsOf(resource.props);
+    return [{ deployment: item.deployment, urn, secretPaths: own === undefined || relatedSecrets === undefined ? undefined : [...own, ...relatedSecrets] }];
+  });
+}
+
+/** Secret paths of several resources together, or undefined when any of them is not known. */
+export function secretsOf(resources: readonly PolicyResource[]): string[] | undefined {
+  const paths: string[] = [];
+  for (const resource of resources) {
+    const own = secretPathsOf(resource.props);
+    if (own === undefined) {
+      return undefined;
+    }
+    paths.push(...own);
+  }
+  return paths;
+}

@@ -1,0 +1,104 @@
+import type { Finding, FindingLevel } from "../findings/finding";
+import type { OnlineDeployment, ResourceRef } from "../model/deployment";
+import { type EffectiveValue, type Field, effectiveValue } from "../model/field";
+import type { CommonLimits } from "../rules/rule";
+import type { StackRule, StackRuleContext } from "../rules/stack/stack-rule";
+
+type Draft = Pick<Finding, "path" | "actual" | "actualIsDefault" | "limit" | "message">;
+
+/**
+ * Runs one stack rule over deployments judged together. A violation of the whole set is reported on `stack`;
+ * an unknown or invalid field is reported on its own deployment, one unknown finding per deployment.
+ */
+export function runStackRule(
+  rule: StackRule,
+  deployments: readonly OnlineDeployment[],
+  limits: unknown,
+  level: "advisory" | "mandatory" | "remediate",
+  stack: ResourceRef,
+): Finding[] {
+  const findingLevel: FindingLevel = level === "advisory" ? "advisory" : "mandatory";
+  const findings: Finding[] = [];
+  const unknownPaths = new Map<OnlineDeployment, string[]>();
+  const invalidPaths = new Set<string>();
+
+  const finding = (resource: ResourceRef, kind: Finding["kind"], draft: Draft, findingLevelOverride?: FindingLevel): Finding => ({
+    ruleId: rule.id,
+    severity: rule.severity,
+    enforcementLevel: findingLevelOverride ?? findingLevel,
+    kind,
+    resource,
+    ...draft,
+  });
+
+  const context: StackRuleContext = {
+    read<T>(deployment: OnlineDeployment, field: Field<T>): EffectiveValue<T> | undefined {
+      if (field.state === "unknown") {
+        const paths = unknownPaths.get(deployment) ?? [];
+        if (!paths.includes(field.path)) {
+          paths.push(field.path);
+        }
+        unknownPaths.set(deployment, paths);
+        return undefined;
+      }
+      if (field.state === "invalid") {
+        const key = `${deployment.ref.urn ?? deployment.ref.id ?? deployment.ref.name}\u0000${field.path}`;
+        if (!invalidPaths.has(key)) {
+          invalidPaths.add(key);
+          findings.push(
+            finding(deployment.ref, "invalid", {
+              path: field.path,
+              actual: field.raw,
+              actualIsDefault: false,
+              limit: null,
+              message: `${field.path} is ${field.raw}, which ${field.reason}. Set a valid value: amlguard does not pass a value it cannot read.`,
+            }),
+          );
+        }
+        return undefined;
+      }
+      return effectiveValue(field);
+    },
+    report(violation, deployment) {
+      findings.push(finding(deployment?.ref ?? stack, "violation", violation));
+    },
+    reportUnjudged(deployment, violation) {
+      findings.push(finding(deployment.ref, "invalid", violation));
+    },
+  };
+
+  try {
+    rule.check(deployments, limits, context);
+  } catch (error) {
+    // A rule that throws must not hide its verdict: the stack fails the rule with the error named.
+    const detail = error instanceof Error ? error.message : String(error);
+    findings.push(
+      finding(stack, "invalid", {
+        path: "",
+        actual: null,
+        actualIsDefault: false,
+        limit: null,
+        message: `Rule ${rule.id} failed on this stack (${detail}), so it cannot pass. Report this error to the amlguard maintainers.`,
+      }),
+    );
+  }
+
+  const unknownLevel: FindingLevel = (limits as CommonLimits).unknownValues === "mandatory" ? "mandatory" : "advisory";
+  for (const [deployment, paths] of unknownPaths) {
+    findings.push(
+      finding(
+        deployment.ref,
+        "unknown",
+        {
+          path: paths[0],
+          actual: null,
+          actualIsDefault: false,
+          limit: null,
+          message: `${rule.id} cannot be verified until the value is known: ${paths.join(", ")} ${paths.length === 1 ? "is" : "are"} not known yet.`,
+        },
+        unknownLevel,
+      ),
+    );
+  }
+  return findings;
+}

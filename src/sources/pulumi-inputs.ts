@@ -1,0 +1,133 @@
+import type { ResourceRef } from "../model/deployment";
+import { UnsupportedDeploymentError, readDeploymentBody } from "./deployment-body";
+import { type Lookup, type PropertyAccess, isPlainObject } from "./property-access";
+import type { SourceItem } from "./source-item";
+
+/**
+ * Strings the Pulumi engine sends in place of values that are not known during a preview, one per value kind
+ * (`pkg/resource/plugin/rpc.go` in pulumi/pulumi; the same constants are in @pulumi/policy's proxy).
+ */
+export const PULUMI_UNKNOWN_VALUES = {
+  boolean: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  number: "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  string: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  array: "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  asset: "030794c1-ac77-496b-92df-f27374a8bd58",
+  archive: "e48ece36-62e2-4504-bad9-02848725956a",
+  object: "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+} as const;
+
+const UNKNOWN_SENTINELS: ReadonlySet<unknown> = new Set(Object.values(PULUMI_UNKNOWN_VALUES));
+
+export function isPulumiUnknown(value: unknown): boolean {
+  return UNKNOWN_SENTINELS.has(value);
+}
+
+/**
+ * @pulumi/policy wraps resource properties in a proxy that throws `UnknownValueError` when a policy reads an
+ * unknown value. The error class is internal to the SDK, so it is recognized by the sentinel it carries.
+ */
+function isUnknownValueError(error: unknown): boolean {
+  return error instanceof Error && isPulumiUnknown((error as { unknownTypeSentinel?: unknown }).unknownTypeSentinel);
+}
+
+/**
+ * Access to Pulumi resource properties, proxied by the policy SDK or plain. Each key is read on its own, so an
+ * unknown value makes only that field unknown, and the other fields are still judged.
+ */
+export const pulumiAccess: PropertyAccess = {
+  get(container, key) {
+    if (!isPlainObject(container)) {
+      return { kind: "absent" };
+    }
+
+    let value: unknown;
+    try {
+      // Own keys only, so `__proto__` or `constructor` in hostile input never resolves to Object.prototype.
+      if (!Object.prototype.hasOwnProperty.call(container, key)) {
+        return { kind: "absent" };
+      }
+      value = container[key];
+    } catch (error) {
+      if (isUnknownValueError(error)) {
+        return { kind: "unknown" };
+      }
+      throw error;
+    }
+
+    if (isPulumiUnknown(value)) {
+      return { kind: "unknown" };
+    }
+    return value === null || value === undefined ? { kind: "absent" } : { kind: "present", value };
+  },
+};
+
+/** One resource as a Pulumi policy sees it: its type token, name, URN and properties (inputs or outputs). */
+export interface PulumiResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly props: Record<string, unknown>;
+}
+
+/** Returns the value of a top-level property when it is a known, non-empty string. */
+export function knownString(props: Record<string, unknown>, key: string): string | undefined {
+  const lookup = pulumiAccess.get(props, key);
+  return lookup.kind === "present" && typeof lookup.value === "string" && lookup.value.length > 0 ? lookup.value : undefined;
+}
+
+/**
+ * Names the deployment: the Azure name (`deploymentName`, or the `name` output after apply) when known, else
+ * the Pulumi resource name, because azure-native derives the Azure name from it.
+ */
+function pulumiRef(resource: PulumiResource): ResourceRef {
+  const { props } = resource;
+  const endpointName = knownString(props, "endpointName");
+  const workspaceName = knownString(props, "workspaceName");
+  const resourceGroupName = knownString(props, "resourceGroupName");
+  return {
+    urn: resource.urn,
+    name: knownString(props, "deploymentName") ?? resource.name,
+    ...(endpointName === undefined ? {} : { endpointName }),
+    ...(workspaceName === undefined ? {} : { workspaceName }),
+    ...(resourceGroupName === undefined ? {} : { resourceGroupName }),
+    source: "pulumi",
+    type: resource.type,
+  };
+}
+
+/**
+ * The property that holds the deployment body: `properties` in azure-native v3, `onlineDeploymentProperties`
+ * in v2 and older. A resource with neither is read as v3, so the missing body is reported under `properties`.
+ */
+export function deploymentBodyKey(props: Record<string, unknown>): "properties" | "onlineDeploymentProperties" {
+  const v3 = pulumiAccess.get(props, "properties");
+  if (v3.kind === "absent" && pulumiAccess.get(props, "onlineDeploymentProperties").kind !== "absent") {
+    return "onlineDeploymentProperties";
+  }
+  return "properties";
+}
+
+/** Reads an OnlineDeployment's Pulumi properties into the normalized model. */
+export function readPulumiDeployment(resource: PulumiResource): SourceItem {
+  const ref = pulumiRef(resource);
+  const bodyKey = deploymentBodyKey(resource.props);
+  const body: Lookup = pulumiAccess.get(resource.props, bodyKey);
+
+  try {
+    const deployment = readDeploymentBody({
+      ref,
+      body,
+      bodyPath: bodyKey,
+      sku: pulumiAccess.get(resource.props, "sku"),
+      skuPath: "sku",
+      access: pulumiAccess,
+    });
+    return { kind: "deployment", deployment };
+  } catch (error) {
+    if (error instanceof UnsupportedDeploymentError) {
+      return { kind: "not-evaluated", ref, reason: error.message };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,170 @@
+import type { AutoscaleProfile, ManagedNetworkIsolationMode, OnlineDeployment, RelatedResources } from "../model/deployment";
+import { type Field, invalidField, setField, unknownField, unsetField } from "../model/field";
+import { parseDeploymentId } from "./arm-id";
+import { enumField } from "./field-readers";
+import { type Lookup, isPlainObject } from "./property-access";
+import { type PulumiResource, knownString, pulumiAccess, readPulumiDeployment } from "./pulumi-inputs";
+import { isAutoscaleSettingType, isOnlineDeploymentType, isWorkspaceType } from "./pulumi-types";
+import type { SourceItem } from "./source-item";
+
+/** A resource of the stack as a stack policy sees it, with the URNs each of its properties depends on. */
+export interface PulumiStackResource extends PulumiResource {
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+}
+
+const ISOLATION_MODES: Readonly<Record<string, ManagedNetworkIsolationMode>> = {
+  Disabled: "Disabled",
+  AllowInternetOutbound: "AllowInternetOutbound",
+  AllowOnlyApprovedOutbound: "AllowOnlyApprovedOutbound",
+};
+
+/**
+ * Reads every OnlineDeployment of a stack and fills in the facts other resources of the same stack hold: the
+ * autoscale settings that target it and its workspace's managed network isolation mode.
+ */
+export function readStackDeployments(resources: readonly PulumiStackResource[]): SourceItem[] {
+  const workspaces = resources.filter((resource) => isWorkspaceType(resource.type));
+  const settings = resources.filter((resource) => isAutoscaleSettingType(resource.type));
+
+  return resources
+    .filter((resource) => isOnlineDeploymentType(resource.type))
+    .map((resource) => {
+      const item = readPulumiDeployment(resource);
+      if (item.kind !== "deployment") {
+        return item;
+      }
+      return { kind: "deployment", deployment: withRelated(item.deployment, resource, workspaces, settings) };
+    });
+}
+
+function withRelated(
+  deployment: OnlineDeployment,
+  resource: PulumiStackResource,
+  workspaces: readonly PulumiStackResource[],
+  settings: readonly PulumiStackResource[],
+): OnlineDeployment {
+  const related: { -readonly [K in keyof RelatedResources]: RelatedResources[K] } = {};
+
+  const workspace = workspaces.find((candidate) => isDeploymentWorkspace(resource, candidate));
+  if (workspace !== undefined) {
+    related.workspaceIsolationMode = isolationMode(workspace);
+  }
+
+  const profiles = settings.filter((setting) => targetsDeployment(setting, resource)).flatMap(autoscaleProfiles);
+  if (profiles.length > 0) {
+    related.autoscaleProfiles = profiles;
+  }
+  return { ...deployment, related };
+}
+
+// Azure resource names are case-insensitive.
+function sameName(left: string | undefined, right: string | undefined): boolean {
+  return left !== undefined && right !== undefined && left.toLowerCase() === right.toLowerCase();
+}
+
+function dependsOn(resource: PulumiStackResource, property: string, urn: string): boolean {
+  return (resource.propertyDependencies[property] ?? []).includes(urn);
+}
+
+/** The workspace is the deployment's when `workspaceName` was taken from it, or when the names match. */
+function isDeploymentWorkspace(deployment: PulumiStackResource, workspace: PulumiStackResource): boolean {
+  if (dependsOn(deployment, "workspaceName", workspace.urn)) {
+    return true;
+  }
+  const workspaceName = knownString(workspace.props, "workspaceName") ?? knownString(workspace.props, "name");
+  return (
+    sameName(knownString(deployment.props, "workspaceName"), workspaceName) &&
+    sameName(knownString(deployment.props, "resourceGroupName"), knownString(workspace.props, "resourceGroupName"))
+  );
+}
+
+/**
+ * The setting targets the deployment when its `targetResourceUri` was built from the deployment's outputs, or
+ * when the URI names the deployment's resource group, workspace, endpoint and deployment.
+ */
+function targetsDeployment(setting: PulumiStackResource, deployment: PulumiStackResource): boolean {
+  if (dependsOn(setting, "targetResourceUri", deployment.urn)) {
+    return true;
+  }
+  const target = knownString(setting.props, "targetResourceUri");
+  const parts = target === undefined ? undefined : parseDeploymentId(target);
+  if (parts === undefined) {
+    return false;
+  }
+  // NOTE: the subscription is not compared, because deployment inputs do not carry it; a stack that deploys
+  // the same names to two subscriptions pairs both deployments with the setting.
+  const props = deployment.props;
+  return (
+    sameName(parts.deploymentName, knownString(props, "deploymentName") ?? knownString(props, "name")) &&
+    sameName(parts.endpointName, knownString(props, "endpointName")) &&
+    sameName(parts.workspaceName, knownString(props, "workspaceName")) &&
+    sameName(parts.resourceGroupName, knownString(props, "resourceGroupName"))
+  );
+}
+
+function isolationMode(workspace: PulumiStackResource): Field<ManagedNetworkIsolationMode> {
+  const path = "managedNetwork.isolationMode";
+  const managedNetwork = pulumiAccess.get(workspace.props, "managedNetwork");
+  if (managedNetwork.kind !== "present") {
+    // A workspace without managed network settings has no managed virtual network: Azure's default is Disabled.
+    return managedNetwork.kind === "unknown" ? unknownField(path) : unsetField(path, "Disabled");
+  }
+  return enumField(pulumiAccess.get(managedNetwork.value, "isolationMode"), path, ISOLATION_MODES, "Disabled");
+}
+
+/**
+ * Reads the profiles of an autoscale setting. A disabled setting scales nothing, so it contributes no
+ * profile; `enabled` defaults to false in the Azure Monitor API. Unknown profiles become one profile whose
+ * bounds are unknown, so the scale rules report them instead of passing.
+ */
+function autoscaleProfiles(setting: PulumiStackResource): AutoscaleProfile[] {
+  const enabled = pulumiAccess.get(setting.props, "enabled");
+  if (enabled.kind === "absent" || (enabled.kind === "present" && enabled.value === false)) {
+    return [];
+  }
+
+  const profiles = pulumiAccess.get(setting.props, "profiles");
+  if (profiles.kind === "unknown") {
+    return [{ settingId: setting.urn, profileName: "profiles", minimum: unknownField("profiles"), maximum: unknownField("profiles"), default: unknownField("profiles") }];
+  }
+  if (profiles.kind !== "present" || !Array.isArray(profiles.value)) {
+    return [];
+  }
+
+  return profiles.value.map((profile: unknown, index: number) => {
+    const path = `profiles[${index}].capacity`;
+    const capacity = pulumiAccess.get(profile, "capacity");
+    const name = pulumiAccess.get(profile, "name");
+    return {
+      settingId: setting.urn,
+      profileName: name.kind === "present" && typeof name.value === "string" ? name.value : `profiles[${index}]`,
+      minimum: capacityCount(child(capacity, "minimum"), `${path}.minimum`),
+      maximum: capacityCount(child(capacity, "maximum"), `${path}.maximum`),
+      default: capacityCount(child(capacity, "default"), `${path}.default`),
+    };
+  });
+}
+
+function child(parent: Lookup, key: string): Lookup {
+  if (parent.kind !== "present") {
+    return parent;
+  }
+  return isPlainObject(parent.value) ? pulumiAccess.get(parent.value, key) : { kind: "unreadable", reason: "cannot be read because its parent is not an object" };
+}
+
+/** Azure Monitor writes instance counts as decimal strings (`"2"`); a plain number is accepted as well. */
+function capacityCount(lookup: Lookup, path: string): Field<number> {
+  switch (lookup.kind) {
+    case "absent":
+      return invalidField(path, undefined, "is missing; Azure Monitor requires minimum, maximum and default");
+    case "unknown":
+      return unknownField(path);
+    case "unreadable":
+      return invalidField(path, undefined, lookup.reason);
+  }
+  const value = lookup.value;
+  const count = typeof value === "number" ? value : typeof value === "string" && /^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : undefined;
+  return count !== undefined && Number.isSafeInteger(count) && count >= 0
+    ? setField(path, count)
+    : invalidField(path, value, "must be a whole number of instances, written as a string such as \"2\"");
+}
