@@ -131,6 +131,10 @@ export function attemptTimeoutPolicy(timeoutMs: number): PipelinePolicy {
         if (timedOut) {
           throw new RestError(`no complete response within ${timeoutMs} ms`, { code: TIMEOUT_ERROR_CODE, request });
         }
+        // The HTTP client raises a body that ends early without the request, which the retry log needs to name it.
+        if (error instanceof RestError && error.request === undefined) {
+          error.request = request;
+        }
         throw error;
       } finally {
         clearTimeout(timer);

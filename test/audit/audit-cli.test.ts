@@ -1,0 +1,327 @@
+import { NOT_EVALUATED_REASONS } from "../../src/audit/reasons";
+import type { Fault } from "../../src/emulator/faults";
+import { type ArmEmulator, startArmEmulator } from "../../src/emulator/server";
+import { type EmulatedTenant, deploymentId, workspaceId } from "../../src/emulator/tenant";
+import { auditArgs, kubernetesExample, managedExample, parseReport, runCli } from "./audit-harness";
+
+const TOKEN = "emulator-test-token-6c1f0b";
+const SUBSCRIPTION = "11111111-2222-4333-8444-555555555555";
+const GROUP = "rg-audit";
+const WORKSPACES = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.MachineLearningServices/workspaces`;
+const env = { AMLGUARD_ARM_TOKEN: TOKEN };
+
+const wsPath = (workspace: string) => workspaceId(SUBSCRIPTION, GROUP, workspace);
+const endpointPath = (workspace: string, endpoint: string) => `${wsPath(workspace)}/onlineEndpoints/${endpoint}`;
+const depId = (workspace: string, endpoint: string, deployment: string) => deploymentId(SUBSCRIPTION, GROUP, workspace, endpoint, deployment);
+
+/** One workspace `ws-a` with endpoints `ep-1` and `ep-2`, each with a Managed and a Kubernetes corpus deployment. */
+function tenant(extra: Partial<EmulatedTenant["subscriptions"][number]["resourceGroups"][number]> = {}): EmulatedTenant {
+  return {
+    subscriptions: [
+      {
+        id: SUBSCRIPTION,
+        resourceGroups: [
+          {
+            name: GROUP,
+            workspaces: [
+              {
+                name: "ws-a",
+                endpoints: [
+                  { name: "ep-1", deployments: [managedExample("blue"), kubernetesExample("green")] },
+                  { name: "ep-2", deployments: [managedExample("red"), kubernetesExample("yellow")] },
+                ],
+              },
+            ],
+            ...extra,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Workspaces without deployments, so a run has no findings and its exit code reflects only what was not evaluated. */
+function emptyTenant(workspaces: string[]): EmulatedTenant {
+  return {
+    subscriptions: [{ id: SUBSCRIPTION, resourceGroups: [{ name: GROUP, workspaces: workspaces.map((name) => ({ name, endpoints: [] })) }] }],
+  };
+}
+
+let emulator: ArmEmulator | undefined;
+
+async function start(options: { tenant?: EmulatedTenant; faults?: Fault[]; pageSize?: number; foreignHost?: boolean } = {}): Promise<ArmEmulator> {
+  emulator = await startArmEmulator({ tenant: options.tenant ?? tenant(), token: TOKEN, faults: options.faults, pageSize: options.pageSize, foreignHost: options.foreignHost });
+  return emulator;
+}
+
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+const ALL_DEPLOYMENTS = [depId("ws-a", "ep-1", "blue"), depId("ws-a", "ep-1", "green"), depId("ws-a", "ep-2", "red"), depId("ws-a", "ep-2", "yellow")].map((id) => id.toLowerCase());
+
+function evaluatedIds(stdout: string): string[] {
+  return JSON.parse(stdout)
+    .resources.filter((resource: { status: string }) => resource.status === "evaluated")
+    .map((resource: { id: string }) => resource.id.toLowerCase())
+    .sort();
+}
+
+describe("audit against the ARM emulator", () => {
+  test("paging follows every nextLink", async () => {
+    const arm = await start({ pageSize: 1 });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    expect(evaluatedIds(run.stdout)).toEqual([...ALL_DEPLOYMENTS].sort());
+    expect(arm.countRequests(`${endpointPath("ws-a", "ep-1")}/deployments`)).toBe(2);
+    expect(arm.countRequests(`${wsPath("ws-a")}/onlineEndpoints`)).toBe(2);
+  });
+
+  test("default api-versions", async () => {
+    const arm = await start();
+
+    await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    const versions = new Set(arm.requests.map((request) => `${request.path.includes("microsoft.insights") ? "insights" : "ml"} ${request.apiVersion}`));
+    expect([...versions].sort()).toEqual(["insights 2022-10-01", "ml 2025-06-01"]);
+  });
+
+  test("--api-version overrides", async () => {
+    const arm = await start();
+
+    await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION, "--api-version", "2024-10-01"), env);
+
+    const mlVersions = new Set(arm.requests.filter((request) => !request.path.includes("microsoft.insights")).map((request) => request.apiVersion));
+    expect([...mlVersions]).toEqual(["2024-10-01"]);
+  });
+
+  test("429 with Retry-After waits and retries", async () => {
+    const arm = await start({ faults: [{ path: WORKSPACES, kind: "status", status: 429, retryAfterSeconds: 1, times: 1 }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    expect(arm.countRequests(WORKSPACES)).toBe(2);
+    expect(run.elapsedMs).toBeGreaterThanOrEqual(1000);
+    expect(run.stderr).toMatch(/returned 429 \(x-ms-request-id [0-9a-f-]{36}\); retry 1 of 4 in 1000 ms \(Retry-After\)/);
+    expect(evaluatedIds(run.stdout)).toEqual([...ALL_DEPLOYMENTS].sort());
+  });
+
+  test("Retry-After above the cap is reported", async () => {
+    const arm = await start({ tenant: emptyTenant(["ws-a"]), faults: [{ path: WORKSPACES, kind: "status", status: 429, retryAfterSeconds: 120 }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    expect(run.code).toBe(3);
+    expect(parseReport(run).summary.notEvaluatedByReason).toEqual({ [NOT_EVALUATED_REASONS.retryAfterTooLong]: 1 });
+    expect(arm.countRequests(WORKSPACES)).toBe(1);
+  });
+
+  test("transient 500 and 503 are retried", async () => {
+    const arm = await start({
+      faults: [
+        { path: `${wsPath("ws-a")}/onlineEndpoints`, kind: "status", status: 500, times: 2 },
+        { path: `${endpointPath("ws-a", "ep-2")}/deployments`, kind: "status", status: 503, times: 1 },
+      ],
+    });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    expect(evaluatedIds(run.stdout)).toEqual([...ALL_DEPLOYMENTS].sort());
+    expect(arm.countRequests(`${wsPath("ws-a")}/onlineEndpoints`)).toBe(3);
+    expect(arm.countRequests(`${endpointPath("ws-a", "ep-2")}/deployments`)).toBe(2);
+  });
+
+  test("500 after every retry is not evaluated", async () => {
+    const arm = await start({ faults: [{ path: `${endpointPath("ws-a", "ep-1")}/deployments`, kind: "status", status: 500 }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION, "--max-retries", "2"), env);
+
+    const report = parseReport(run);
+    expect(report.resources.find((resource) => resource.status === "not-evaluated")).toMatchObject({ id: endpointPath("ws-a", "ep-1"), reason: NOT_EVALUATED_REASONS.serverError });
+    expect(arm.countRequests(`${endpointPath("ws-a", "ep-1")}/deployments`)).toBe(3);
+  });
+
+  test("403 workspace is not evaluated", async () => {
+    const arm = await start({ tenant: emptyTenant(["ws-denied", "ws-open"]), faults: [{ path: `${wsPath("ws-denied")}/onlineEndpoints`, kind: "status", status: 403 }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    const report = parseReport(run);
+    expect(run.code).toBe(3);
+    expect(report.resources).toEqual([expect.objectContaining({ id: wsPath("ws-denied"), name: "ws-denied", status: "not-evaluated", reason: NOT_EVALUATED_REASONS.forbidden })]);
+    expect(report.summary.notEvaluatedByReason).toEqual({ [NOT_EVALUATED_REASONS.forbidden]: 1 });
+    expect(run.stderr).toMatch(/onlineEndpoints failed: HTTP 403, code Http403 \(x-ms-request-id [0-9a-f-]{36}\)/);
+  });
+
+  test("404 endpoint deleted meanwhile", async () => {
+    const arm = await start({ faults: [{ path: `${endpointPath("ws-a", "ep-2")}/deployments`, kind: "status", status: 404 }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    const notEvaluated = parseReport(run).resources.filter((resource) => resource.status === "not-evaluated");
+    expect(notEvaluated).toEqual([expect.objectContaining({ id: endpointPath("ws-a", "ep-2"), reason: NOT_EVALUATED_REASONS.notFound })]);
+  });
+
+  test("slow response times out, then retries", async () => {
+    const arm = await start({ faults: [{ path: `${endpointPath("ws-a", "ep-1")}/deployments`, kind: "delay", delayMs: 3000, times: 1 }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION, "--request-timeout", "1"), env);
+
+    expect(evaluatedIds(run.stdout)).toEqual([...ALL_DEPLOYMENTS].sort());
+    expect(arm.countRequests(`${endpointPath("ws-a", "ep-1")}/deployments`)).toBe(2);
+    expect(run.stderr).toMatch(/no complete response within 1000 ms\); retry 1 of 4/);
+  });
+
+  test("truncated body is retried", async () => {
+    const arm = await start({ faults: [{ path: `${wsPath("ws-a")}/onlineEndpoints`, kind: "truncate", times: 1 }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    expect(evaluatedIds(run.stdout)).toEqual([...ALL_DEPLOYMENTS].sort());
+    expect(arm.countRequests(`${wsPath("ws-a")}/onlineEndpoints`)).toBe(2);
+  });
+
+  test("truncated body on every retry is not evaluated", async () => {
+    const arm = await start({ tenant: emptyTenant(["ws-a"]), faults: [{ path: `${wsPath("ws-a")}/onlineEndpoints`, kind: "truncate" }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION, "--max-retries", "1"), env);
+
+    expect(run.code).toBe(3);
+    expect(parseReport(run).summary.notEvaluatedByReason).toEqual({ [NOT_EVALUATED_REASONS.truncatedBody]: 1 });
+  });
+
+  test("malformed body is not evaluated", async () => {
+    const arm = await start({ tenant: emptyTenant(["ws-a"]), faults: [{ path: `${wsPath("ws-a")}/onlineEndpoints`, kind: "malformed" }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    expect(run.code).toBe(3);
+    expect(parseReport(run).summary.notEvaluatedByReason).toEqual({ [NOT_EVALUATED_REASONS.malformedBody]: 1 });
+  });
+
+  test("foreign nextLink is refused and never contacted", async () => {
+    const arm = await start({ pageSize: 1, foreignHost: true, faults: [{ path: `${endpointPath("ws-a", "ep-1")}/deployments`, kind: "foreign-next-link", page: 1 }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    const report = parseReport(run);
+    expect(arm.foreignRequests).toHaveLength(0);
+    expect(report.resources.filter((resource) => resource.status === "not-evaluated")).toEqual([
+      expect.objectContaining({ id: endpointPath("ws-a", "ep-1"), reason: NOT_EVALUATED_REASONS.foreignNextLink }),
+    ]);
+    expect(evaluatedIds(run.stdout)).toContain(depId("ws-a", "ep-1", "blue").toLowerCase());
+    expect(run.stderr).toContain(`is not the ARM endpoint ${arm.url}`);
+  });
+
+  test("token and environment values never in output", async () => {
+    const secretValue = "env-value-that-must-not-leak-91d2";
+    const body = managedExample("blue");
+    const withSecret = { ...body, properties: { ...(body.properties as object), environmentVariables: { API_KEY: secretValue } } };
+    const arm = await start({
+      tenant: { subscriptions: [{ id: SUBSCRIPTION, resourceGroups: [{ name: GROUP, workspaces: [{ name: "ws-a", endpoints: [{ name: "ep-1", deployments: [withSecret] }] }] }] }] },
+      faults: [{ path: WORKSPACES, kind: "status", status: 503, times: 1 }],
+    });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION, "--verbose"), env);
+
+    const output = run.stdout + run.stderr;
+    expect(output).not.toContain(TOKEN);
+    expect(output).not.toContain(secretValue);
+    expect(output).not.toMatch(/authorization|bearer/i);
+  });
+
+  test("--id reads only that deployment", async () => {
+    const arm = await start();
+    const id = depId("ws-a", "ep-2", "yellow");
+
+    const run = await runCli(auditArgs(arm.url, "--id", id), env);
+
+    expect(evaluatedIds(run.stdout)).toEqual([id.toLowerCase()]);
+    expect(arm.requests.map((request) => request.path).sort()).toEqual([id.toLowerCase(), wsPath("ws-a").toLowerCase()].sort());
+  });
+
+  test("--endpoint narrows the scope", async () => {
+    const arm = await start();
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION, "--resource-group", GROUP, "--workspace", "ws-a", "--endpoint", "ep-1"), env);
+
+    expect(evaluatedIds(run.stdout)).toEqual([depId("ws-a", "ep-1", "blue"), depId("ws-a", "ep-1", "green")].map((id) => id.toLowerCase()).sort());
+  });
+
+  test("autoscale settings read once and judged", async () => {
+    const arm = await start({
+      tenant: tenant({
+        autoscaleSettings: [
+          { name: "blue-scale", target: { workspace: "ws-a", endpoint: "ep-1", deployment: "blue" }, profiles: [{ name: "default", capacity: { minimum: "2", maximum: "40", default: "2" } }] },
+        ],
+      }),
+    });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    const blue = parseReport(run).resources.find((resource) => resource.id?.toLowerCase() === depId("ws-a", "ep-1", "blue").toLowerCase());
+    expect(blue?.findings).toContainEqual(expect.objectContaining({ ruleId: "scale-instance-bounds", actual: 40, path: expect.stringMatching(/blue-scale:properties\.profiles\[0\]\.capacity\.maximum$/) }));
+    expect(arm.countRequests(`/subscriptions/${SUBSCRIPTION}/resourceGroups/${GROUP}/providers/Microsoft.Insights/autoscalesettings`)).toBe(1);
+  });
+
+  test("unreadable autoscale settings never pass", async () => {
+    const autoscalePath = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${GROUP}/providers/Microsoft.Insights/autoscalesettings`;
+    const arm = await start({ faults: [{ path: autoscalePath, kind: "status", status: 403 }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    const blue = parseReport(run).resources.find((resource) => resource.id?.toLowerCase() === depId("ws-a", "ep-1", "blue").toLowerCase());
+    expect(blue?.findings).toContainEqual(expect.objectContaining({ ruleId: "scale-instance-bounds", kind: "invalid" }));
+  });
+
+  test("workspace isolation mode reaches the egress rule", async () => {
+    const approved: EmulatedTenant = {
+      subscriptions: [
+        {
+          id: SUBSCRIPTION,
+          resourceGroups: [
+            {
+              name: GROUP,
+              workspaces: [
+                { name: "ws-approved", isolationMode: "AllowOnlyApprovedOutbound", endpoints: [{ name: "ep-1", deployments: [managedExample("blue")] }] },
+                { name: "ws-open", endpoints: [{ name: "ep-1", deployments: [managedExample("blue")] }] },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const arm = await start({ tenant: approved });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    const egressFindings = (workspace: string) =>
+      parseReport(run)
+        .resources.find((resource) => resource.id?.toLowerCase() === depId(workspace, "ep-1", "blue").toLowerCase())
+        ?.findings.filter((finding) => finding.ruleId === "egress-public-network-access");
+    expect(egressFindings("ws-approved")).toEqual([]);
+    expect(egressFindings("ws-open")).toHaveLength(1);
+  });
+
+  test("wrong token exits 2", async () => {
+    const arm = await start();
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), { AMLGUARD_ARM_TOKEN: "wrong-token" });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("HTTP 401");
+  });
+
+  test.each([
+    { name: "plain http to a remote host", args: ["--arm-endpoint", "http://example.com", "--subscription", SUBSCRIPTION] },
+    { name: "no scope", args: ["--arm-endpoint", "http://127.0.0.1:9"] },
+    { name: "workspace without resource group", args: ["--arm-endpoint", "http://127.0.0.1:9", "--subscription", SUBSCRIPTION, "--workspace", "ws-a"] },
+    { name: "id that is not a deployment", args: ["--arm-endpoint", "http://127.0.0.1:9", "--id", wsPath("ws-a")] },
+  ])("usage error: $name", async ({ args }) => {
+    const run = await runCli(["audit", ...args], env);
+
+    expect(run.code).toBe(2);
+  });
+});
