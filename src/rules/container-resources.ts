@@ -11,19 +11,24 @@ const RESOURCES: readonly { key: Resource; name: string }[] = [
   { key: "gpuCount", name: "GPU" },
 ];
 
-const BINARY_SUFFIXES: readonly [string, number][] = [
+// Binary suffixes first, so 2Gi stays 2Gi; decimal ones next, so 64G (the legacy memoryInGB) stays 64G.
+const MEMORY_SUFFIXES: readonly [string, number][] = [
   ["Ti", 2 ** 40],
   ["Gi", 2 ** 30],
   ["Mi", 2 ** 20],
+  ["T", 1e12],
+  ["G", 1e9],
+  ["M", 1e6],
   ["Ki", 2 ** 10],
+  ["k", 1e3],
 ];
 
-/** Renders a quantity in base units as Kubernetes spells it: cores and devices as numbers, memory with the largest exact binary suffix. */
+/** Renders a quantity in base units as Kubernetes spells it: cores and devices as numbers, memory with the largest exact suffix. */
 export function renderQuantity(resource: Resource, value: number): string {
   if (resource !== "memoryBytes") {
     return String(value);
   }
-  const suffix = BINARY_SUFFIXES.find(([, factor]) => value >= factor && Number.isInteger(value / factor));
+  const suffix = MEMORY_SUFFIXES.find(([, factor]) => value >= factor && Number.isInteger(value / factor));
   return suffix === undefined ? String(value) : `${value / suffix[1]}${suffix[0]}`;
 }
 
