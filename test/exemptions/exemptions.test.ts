@@ -1,0 +1,160 @@
+import { writeFile, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError } from "../../src/config/limits";
+import { applyExemptions, isExpired } from "../../src/exemptions/apply";
+import { loadExemptions } from "../../src/exemptions/load";
+import { parseExemptionEntries, parseExemptionsFile } from "../../src/exemptions/parse";
+import { RULES } from "../../src/rules/index";
+import { BLUE_ID, CANARY_ID, eventResults, fileResults } from "../reporters/run-fixtures";
+
+const RULE_IDS = RULES.map((rule) => rule.id);
+const NOW = new Date("2026-12-01T12:00:00Z");
+
+function entry(overrides: Record<string, unknown> = {}) {
+  return { resource: BLUE_ID, rules: ["request-timeout"], reason: "Batch scoring needs long requests.", owner: "team-fraud", expires: "2026-12-31", ...overrides };
+}
+
+function problemsOf(action: () => unknown): readonly string[] {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  return [];
+}
+
+describe("exemptions file", () => {
+  test("YAML file loads with hash", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "amlguard-exemptions-"));
+    const file = join(directory, "exemptions.yaml");
+    await writeFile(file, `exemptions:\n  - resource: "${BLUE_ID}"\n    rules: ["request-timeout"]\n    reason: Batch scoring\n    owner: team-fraud\n    expires: "2026-12-31"\n`);
+
+    const loaded = await loadExemptions(file, RULE_IDS);
+
+    expect(loaded.exemptions).toEqual([expect.objectContaining({ index: 0, resource: BLUE_ID, rules: ["request-timeout"] })]);
+    expect(loaded.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test("JSON file with a syntax error is rejected", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "amlguard-exemptions-"));
+    const file = join(directory, "exemptions.json");
+    await writeFile(file, "{ exemptions: [");
+
+    await expect(loadExemptions(file, RULE_IDS)).rejects.toThrow(/not valid JSON/);
+  });
+
+  test("missing file is a config error", async () => {
+    await expect(loadExemptions(join(tmpdir(), "amlguard-no-such-exemptions.yaml"), RULE_IDS)).rejects.toThrow(ConfigError);
+  });
+
+  test.each([
+    { name: "unknown key", raw: { exemptions: [entry({ team: "x" })] }, problem: /Unrecognized key/ },
+    { name: "unknown top-level key", raw: { exemptions: [], version: 1 }, problem: /Unrecognized key/ },
+    { name: "date without day", raw: { exemptions: [entry({ expires: "2026-12" })] }, problem: /exemptions\.0\.expires: must be a date in the form YYYY-MM-DD/ },
+    { name: "impossible date", raw: { exemptions: [entry({ expires: "2026-02-30" })] }, problem: /exemptions\.0\.expires: must be a real calendar date/ },
+    { name: "empty reason", raw: { exemptions: [entry({ reason: " " })] }, problem: /exemptions\.0\.reason: must say why/ },
+    { name: "missing owner", raw: { exemptions: [{ ...entry(), owner: undefined }] }, problem: /exemptions\.0\.owner/ },
+    { name: "empty rule list", raw: { exemptions: [entry({ rules: [] })] }, problem: /exemptions\.0\.rules/ },
+    { name: "misspelled rule id", raw: { exemptions: [entry({ rules: ["request-timout"] })] }, problem: /unknown rule id "request-timout"; did you mean "request-timeout"\?/ },
+  ])("$name is rejected", ({ raw, problem }) => {
+    const problems = problemsOf(() => parseExemptionsFile(raw, RULE_IDS, "exemptions file test.yaml"));
+
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+  });
+
+  test.each([
+    { name: "star with every rule", resource: "*", rules: "*" },
+    { name: "globstar with every rule", resource: "**", rules: "*" },
+    { name: "any subscription", resource: "/subscriptions/*/**", rules: "*" },
+    { name: "any stack", resource: "urn:pulumi:*::*::**", rules: "*" },
+    { name: "globstar listing every rule", resource: "**", rules: RULE_IDS },
+  ])("catch-all $name is rejected", ({ resource, rules }) => {
+    const problems = problemsOf(() => parseExemptionsFile({ exemptions: [entry({ resource, rules })] }, RULE_IDS, "exemptions file test.yaml"));
+
+    expect(problems).toEqual([expect.stringContaining("exempts all deployments of every subscription and stack")]);
+  });
+
+  test.each([
+    { name: "one subscription, every rule", resource: "/subscriptions/11111111-2222-3333-4444-555555555555/**", rules: "*" },
+    { name: "one stack, every rule", resource: "urn:pulumi:dev::fraud-scoring::**", rules: "*" },
+    { name: "everything, one rule", resource: "**", rules: ["instance-count"] },
+  ])("scoped $name is accepted", ({ resource, rules }) => {
+    const problems = problemsOf(() => parseExemptionEntries([entry({ resource, rules })], RULE_IDS, "pack config"));
+
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("applyExemptions", () => {
+  test("ARM id matches regardless of case", async () => {
+    const exemptions = parseExemptionEntries([entry({ resource: BLUE_ID.toUpperCase() })], RULE_IDS, "test");
+
+    const { results, status } = applyExemptions(await fileResults(), exemptions, NOW);
+
+    const blue = results.find((result) => result.resource.name === "blue")!;
+    expect(blue.findings.map((finding) => finding.waiver?.owner)).toEqual(["team-fraud"]);
+    expect(blue.rules.find((rule) => rule.ruleId === "request-timeout")).toEqual({ ruleId: "request-timeout", outcome: "failed", waived: true });
+    expect(status.applied).toEqual([expect.objectContaining({ index: 0, waivedFindings: 1 })]);
+  });
+
+  test("URN match is case-sensitive", async () => {
+    const urn = "urn:pulumi:dev::fraud-scoring::azure-native:machinelearningservices:OnlineDeployment::blue";
+    const exemptions = parseExemptionEntries([entry({ resource: urn.toUpperCase(), rules: "*" }), entry({ resource: urn, rules: ["instance-count"] })], RULE_IDS, "test");
+
+    const { results, status } = applyExemptions(await eventResults(), exemptions, NOW);
+
+    const blue = results.find((result) => result.resource.name === "blue")!;
+    const waivers = blue.findings.map((finding) => [finding.ruleId, finding.waiver?.exemptionIndex]).sort();
+    expect(waivers).toEqual([
+      ["instance-count", 1],
+      ["request-timeout", undefined],
+    ]);
+    expect(status.unused.map((use) => use.index)).toEqual([0]);
+  });
+
+  test("rules list limits the waiver", async () => {
+    const exemptions = parseExemptionEntries([entry({ resource: CANARY_ID, rules: ["instance-count", "probe-required"] })], RULE_IDS, "test");
+
+    const { results } = applyExemptions(await fileResults(), exemptions, NOW);
+
+    const canary = results.find((result) => result.resource.name === "canary")!;
+    const open = canary.findings.filter((finding) => finding.waiver === undefined).map((finding) => finding.ruleId);
+    expect(open).toEqual(["egress-public-network-access"]);
+  });
+
+  test.each([
+    { name: "on the expiry day applies", now: "2026-12-31T23:59:59Z", expired: false },
+    { name: "the day after expires", now: "2027-01-01T00:00:00Z", expired: true },
+  ])("entry $name", async ({ now, expired }) => {
+    const exemptions = parseExemptionEntries([entry()], RULE_IDS, "test");
+
+    const { results, status } = applyExemptions(await fileResults(), exemptions, new Date(now));
+
+    const blue = results.find((result) => result.resource.name === "blue")!;
+    expect(blue.findings[0].waiver === undefined).toBe(expired);
+    expect(status.expired.map((use) => use.index)).toEqual(expired ? [0] : []);
+    expect(isExpired(exemptions[0], new Date(now))).toBe(expired);
+  });
+
+  test("entry matching nothing is unused", async () => {
+    const exemptions = parseExemptionEntries([entry({ resource: BLUE_ID.replace("blue", "retired") })], RULE_IDS, "test");
+
+    const { status } = applyExemptions(await fileResults(), exemptions, NOW);
+
+    expect(status).toEqual({ entries: 1, applied: [], expired: [], unused: [expect.objectContaining({ index: 0, waivedFindings: 0 })] });
+  });
+
+  test("first matching entry wins", async () => {
+    const exemptions = parseExemptionEntries([entry({ owner: "first" }), entry({ owner: "second" })], RULE_IDS, "test");
+
+    const { results, status } = applyExemptions(await fileResults(), exemptions, NOW);
+
+    const blue = results.find((result) => result.resource.name === "blue")!;
+    expect(blue.findings[0].waiver?.owner).toBe("first");
+    expect(status.unused.map((use) => use.owner)).toEqual(["second"]);
+  });
+});
