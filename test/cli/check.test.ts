@@ -1,0 +1,176 @@
+import { type SpawnSyncReturns, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { armDeployment } from "../support/deployment-builder";
+
+/** End-to-end runs of the built `amlguard check` binary; `npm test` builds dist/ with tsc before jest runs. */
+
+const MAIN = path.resolve(__dirname, "../../dist/src/cli/main.js");
+
+const PROBE = { initialDelay: "PT10S", period: "PT10S", timeout: "PT2S", failureThreshold: 30, successThreshold: 1 };
+
+// Meets every default limit: explicit probes, a 60-second timeout, three instances and public egress disabled.
+const COMPLIANT = armDeployment({
+  name: "green",
+  properties: {
+    requestSettings: { requestTimeout: "PT60S" },
+    livenessProbe: PROBE,
+    readinessProbe: PROBE,
+    egressPublicNetworkAccess: "Disabled",
+    instanceType: "Standard_DS3_v2",
+  },
+  sku: { name: "Default", capacity: 3 },
+});
+
+const TOO_SLOW = armDeployment({ name: "slow", properties: { ...(COMPLIANT.properties as object), requestSettings: { requestTimeout: "PT3M" } }, sku: { name: "Default", capacity: 3 } });
+
+// Only advisory findings: one instance and no declared probes.
+const ADVISORY_ONLY = armDeployment({ name: "small", properties: { egressPublicNetworkAccess: "Disabled" }, sku: { name: "Default", capacity: 1 } });
+
+const BATCH_COMPUTE = armDeployment({ name: "batch", computeType: "AzureMLCompute" });
+
+const STORAGE_ACCOUNT = { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/data", name: "data", type: "Microsoft.Storage/storageAccounts", properties: {} };
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let directory: string;
+
+function fixture(name: string, content: unknown): string {
+  const file = path.join(directory, name);
+  writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content, null, 2));
+  return file;
+}
+
+function check(...args: string[]): Run {
+  const result: SpawnSyncReturns<string> = spawnSync(process.execPath, [MAIN, "check", "--format", "json", ...args], { encoding: "utf8", timeout: 30_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(MAIN)) {
+    throw new Error(`${MAIN} is missing: build with "npx tsc -p tsconfig.json" or run "npm test", which builds first.`);
+  }
+  directory = mkdtempSync(path.join(tmpdir(), "amlguard-check-"));
+});
+
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe("check exit codes", () => {
+  test("compliant file exits 0", () => {
+    expect(check(fixture("green.json", COMPLIANT)).status).toBe(0);
+  });
+
+  test("advisory findings exit 0", () => {
+    expect(check(fixture("small.json", ADVISORY_ONLY)).status).toBe(0);
+  });
+
+  test("mandatory finding exits 1", () => {
+    expect(check(fixture("slow.json", TOO_SLOW)).status).toBe(1);
+  });
+
+  test("bad limits file exits 2", () => {
+    const run = check("--policy-pack-config", fixture("limits.json", { "request-timout": { maxRequestTimeout: "PT60S" } }), fixture("green.json", COMPLIANT));
+    expect(run.status).toBe(2);
+  });
+
+  test("bad limits file names the rule", () => {
+    const run = check("--policy-pack-config", fixture("limits.json", { "request-timout": { maxRequestTimeout: "PT60S" } }), fixture("green.json", COMPLIANT));
+    expect(run.stderr).toContain('did you mean "request-timeout"?');
+  });
+
+  test("missing limits file exits 2", () => {
+    expect(check("--policy-pack-config", path.join(directory, "absent-limits.json"), fixture("green.json", COMPLIANT)).status).toBe(2);
+  });
+
+  test("missing input exits 2", () => {
+    expect(check(path.join(directory, "absent.json")).status).toBe(2);
+  });
+
+  test("unparsable input exits 2", () => {
+    expect(check(fixture("broken.json", '{ "properties": ')).status).toBe(2);
+  });
+
+  test("AzureMLCompute exits 3", () => {
+    expect(check(fixture("batch.json", BATCH_COMPUTE)).status).toBe(3);
+  });
+
+  test("other resource type exits 3", () => {
+    expect(check(fixture("storage.json", STORAGE_ACCOUNT)).status).toBe(3);
+  });
+
+  test("failure beats not evaluated", () => {
+    expect(check(fixture("slow.json", TOO_SLOW), fixture("storage.json", STORAGE_ACCOUNT)).status).toBe(1);
+  });
+
+  test("limits file can pass a finding", () => {
+    const limits = fixture("lenient.json", { "request-timeout": { maxRequestTimeout: "PT3M" } });
+    expect(check("--policy-pack-config", limits, fixture("slow.json", TOO_SLOW)).status).toBe(0);
+  });
+});
+
+describe("check JSON report", () => {
+  test("shape of a failing run", () => {
+    const run = check(fixture("slow.json", TOO_SLOW), fixture("storage.json", STORAGE_ACCOUNT));
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({
+      tool: { name: "amlguard", version: expect.any(String), ruleCatalogueVersion: expect.any(String) },
+      resources: [
+        {
+          id: expect.stringMatching(/\/deployments\/slow$/),
+          name: "slow",
+          source: "arm",
+          computeType: "Managed",
+          status: "evaluated",
+          findings: [
+            {
+              ruleId: "request-timeout",
+              severity: "medium",
+              enforcementLevel: "mandatory",
+              kind: "violation",
+              path: "properties.requestSettings.requestTimeout",
+              actual: "PT3M",
+              actualIsDefault: false,
+              limit: "PT1M30S",
+              message: expect.stringContaining("Set properties.requestSettings.requestTimeout to PT1M30S or less."),
+              line: expect.any(Number),
+              column: expect.any(Number),
+            },
+          ],
+        },
+        { name: "data", source: "arm", status: "not-evaluated", reason: expect.stringContaining("Microsoft.Storage/storageAccounts"), findings: [] },
+      ],
+      summary: { resources: 2, evaluated: 1, notEvaluated: 1, passed: 0, failed: 1, findings: { mandatory: 1, advisory: 0 } },
+    });
+  });
+
+  test("unreadable file stays in the report", () => {
+    const missing = path.join(directory, "absent.json");
+    const report = JSON.parse(check(missing).stdout);
+    expect(report.resources).toEqual([expect.objectContaining({ name: missing, status: "not-evaluated", reason: expect.stringContaining("not found") })]);
+  });
+
+  test("AzureMLCompute has a reason", () => {
+    const report = JSON.parse(check(fixture("batch.json", BATCH_COMPUTE)).stdout);
+    expect(report.resources).toEqual([expect.objectContaining({ name: "batch", status: "not-evaluated", reason: expect.stringContaining("AzureMLCompute") })]);
+  });
+
+  test("every rule has an outcome", () => {
+    const report = JSON.parse(check(fixture("green.json", COMPLIANT)).stdout);
+    const outcomes = report.resources[0].rules.map((rule: { outcome: string }) => rule.outcome);
+    expect(new Set(outcomes)).toEqual(new Set(["passed", "not-applicable"]));
+  });
+
+  test("environment variables are not echoed", () => {
+    const secret = "s3cr3t-connection-string";
+    const withSecret = armDeployment({ name: "leaky", properties: { environmentVariables: { DB: secret }, requestSettings: { requestTimeout: "PT5M" } } });
+    const run = check(fixture("leaky.json", withSecret));
+    expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
+  });
+});
