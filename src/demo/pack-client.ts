@@ -5,7 +5,6 @@ import Ajv from "ajv";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 // Generated gRPC code of the Pulumi engine protocol, shipped with @pulumi/pulumi; it has no TypeScript types.
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
 const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb");

@@ -1,0 +1,4 @@
+import { defineResources } from "./program";
+
+// Entry point for a real `pulumi preview --policy-pack ..` run of the example program.
+defineResources();

@@ -1,0 +1,129 @@
+import { PULUMI_UNKNOWN_VALUES } from "../../src/sources/pulumi-inputs";
+import { DEPLOYMENT_TYPE, type PackHarness, secret, startPack } from "../support/pack-harness";
+
+const UNKNOWN_STRING = PULUMI_UNKNOWN_VALUES.string;
+const UNKNOWN_NUMBER = PULUMI_UNKNOWN_VALUES.number;
+
+function managedProps(requestTimeout: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    resourceGroupName: "rg",
+    workspaceName: "ws",
+    endpointName: "ep",
+    sku: { name: "Default", capacity: 3 },
+    properties: { endpointComputeType: "Managed", instanceType: "Standard_DS3_v2", egressPublicNetworkAccess: "Disabled", requestSettings: { requestTimeout }, ...extra },
+  };
+}
+
+describe("pack in preview", () => {
+  let pack: PackHarness;
+
+  beforeAll(async () => {
+    pack = await startPack();
+  });
+
+  afterAll(async () => {
+    await pack.stop();
+  });
+
+  test("violation stays mandatory beside unknown field", async () => {
+    const props = managedProps("PT5M", { readinessProbe: { failureThreshold: UNKNOWN_NUMBER } });
+
+    const { diagnostics } = await pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props });
+
+    const timeout = diagnostics.filter((diagnostic) => diagnostic.policyName === "request-timeout");
+    expect(timeout).toEqual([expect.objectContaining({ enforcementLevel: "mandatory" })]);
+    expect(timeout[0].message).toContain("PT5M");
+  });
+
+  test("unknown field gives one advisory", async () => {
+    const { diagnostics } = await pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props: managedProps(UNKNOWN_STRING) });
+
+    const timeout = diagnostics.filter((diagnostic) => diagnostic.policyName === "request-timeout");
+    expect(timeout).toHaveLength(1);
+    expect(timeout[0].enforcementLevel).toBe("advisory");
+    expect(timeout[0].message).toContain("properties.requestSettings.requestTimeout");
+    expect(timeout[0].message).toContain("cannot be verified until the value is known");
+  });
+
+  test.each([
+    "azure-native:machinelearningservices:OnlineDeployment",
+    "azure-native:machinelearningservices/v20230401:OnlineDeployment",
+    "azure-native:machinelearningservices/v20241001preview:OnlineDeployment",
+    "azure-native_machinelearningservices_v20250601:machinelearningservices:OnlineDeployment",
+    "azure-native_machinelearningservices_v20250601:machinelearningservices/v20250601:OnlineDeployment",
+  ])("token %s is matched", async (type) => {
+    const { diagnostics, notApplicable } = await pack.analyze({ type, name: "blue", props: managedProps("PT5M") });
+
+    expect(diagnostics.map((diagnostic) => diagnostic.policyName)).toContain("request-timeout");
+    expect(notApplicable.map((entry) => entry.policyName)).not.toContain("request-timeout");
+  });
+
+  test("v2 body is read from onlineDeploymentProperties", async () => {
+    const { properties, ...rest } = managedProps("PT5M");
+
+    const { diagnostics } = await pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props: { ...rest, onlineDeploymentProperties: properties } });
+
+    const timeout = diagnostics.find((diagnostic) => diagnostic.policyName === "request-timeout");
+    expect(timeout?.message).toContain("onlineDeploymentProperties.requestSettings.requestTimeout");
+  });
+
+  test("other types are not applicable", async () => {
+    const result = await pack.analyze({ type: "azure-native:machinelearningservices:Workspace", name: "ws", props: { workspaceName: "ws" } });
+
+    expect(result.diagnostics).toEqual([]);
+    expect(result.notApplicable).toContainEqual({
+      policyName: "request-timeout",
+      reason: "amlguard judges Azure Machine Learning OnlineDeployment resources, not azure-native:machinelearningservices:Workspace",
+    });
+  });
+
+  test("secret value stays out of messages", async () => {
+    const { diagnostics } = await pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props: managedProps(secret("PT7M")) });
+
+    const timeout = diagnostics.find((diagnostic) => diagnostic.policyName === "request-timeout");
+    expect(timeout?.enforcementLevel).toBe("mandatory");
+    for (const diagnostic of diagnostics) {
+      expect(diagnostic.message).not.toMatch(/PT7M|PT420S|420/);
+    }
+  });
+
+  test("stack check reports autoscale bounds", async () => {
+    const deployment = { type: DEPLOYMENT_TYPE, name: "blue", props: managedProps("PT30S") };
+    const deploymentUrn = pack.urnOf(deployment);
+    const setting = {
+      type: "azure-native:monitor:AutoscaleSetting",
+      name: "blue-autoscale",
+      props: { enabled: true, targetResourceUri: UNKNOWN_STRING, profiles: [{ name: "day", capacity: { minimum: "2", maximum: "30", default: "3" }, rules: [] }] },
+      propertyDependencies: { targetResourceUri: [deploymentUrn] },
+    };
+
+    const { diagnostics } = await pack.analyzeStack([deployment, setting]);
+
+    const bounds = diagnostics.filter((diagnostic) => diagnostic.policyName === "scale-instance-bounds");
+    expect(bounds).toHaveLength(1);
+    expect(bounds[0].urn).toBe(deploymentUrn);
+    expect(bounds[0].enforcementLevel).toBe("mandatory");
+    expect(bounds[0].message).toContain("profiles[0].capacity.maximum");
+  });
+
+  test("stack check reports core budget", async () => {
+    const big = { type: DEPLOYMENT_TYPE, name: "big", props: { ...managedProps("PT30S"), sku: { capacity: 30 } } };
+
+    const { diagnostics } = await pack.analyzeStack([big]);
+
+    const quota = diagnostics.filter((diagnostic) => diagnostic.policyName === "quota-core-budget");
+    expect(quota).toHaveLength(1);
+    expect(quota[0].enforcementLevel).toBe("mandatory");
+    expect(quota[0].message).toContain("reserve 144 vCPU cores");
+  });
+
+  test("unlisted instance type is reported", async () => {
+    const odd = { type: DEPLOYMENT_TYPE, name: "odd", props: managedProps("PT30S", { instanceType: "Standard_X9_v9" }) };
+
+    const { diagnostics } = await pack.analyzeStack([odd]);
+
+    const quota = diagnostics.filter((diagnostic) => diagnostic.policyName === "quota-core-budget");
+    expect(quota).toEqual([expect.objectContaining({ enforcementLevel: "mandatory", urn: pack.urnOf(odd) })]);
+    expect(quota[0].message).toContain("Standard_X9_v9 is not in amlguard's table");
+  });
+});
