@@ -211,9 +211,12 @@ function fileLocation(result: ResourceResult, file: string, cwd: string, positio
   };
 }
 
-/** Returns the file's URI relative to `%SRCROOT%`, or an absolute file URI when the file lies outside it. */
+/**
+ * Returns the file's URI relative to `%SRCROOT%` (`cwd`), or an absolute file URI when the file lies outside it.
+ * `file` is relative to the process's working directory, as the user named it.
+ */
 function artifactLocation(file: string, cwd: string): Sarif.ArtifactLocation {
-  const absolute = resolve(cwd, file);
+  const absolute = resolve(file);
   const relativePath = relative(cwd, absolute);
   if (relativePath.startsWith("..") || isAbsolute(relativePath)) {
     return { uri: pathToFileURL(absolute).href };

@@ -1,0 +1,94 @@
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import type { ResourceResult } from "../../src/findings/finding";
+import { renderJunit } from "../../src/reporters/junit";
+import { RULES } from "../../src/rules/index";
+import { eventResults, fileResults, runOf } from "./run-fixtures";
+
+interface TestCase {
+  "@_name": string;
+  "@_classname": string;
+  failure?: { "@_message": string; "@_type": string; "#text": string };
+  skipped?: { "@_message": string };
+}
+
+interface TestSuite {
+  "@_name": string;
+  "@_tests": number;
+  "@_failures": number;
+  "@_skipped": number;
+  testcase: TestCase[];
+}
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", parseAttributeValue: true, isArray: (name) => ["testsuite", "testcase", "property"].includes(name) });
+
+function parse(xml: string): { testsuites: { "@_tests": number; "@_failures": number; "@_skipped": number; testsuite: TestSuite[] } } {
+  return parser.parse(xml);
+}
+
+describe("JUnit report", () => {
+  test("output is well-formed XML", async () => {
+    const xml = renderJunit(runOf(await fileResults()));
+
+    expect(XMLValidator.validate(xml)).toBe(true);
+  });
+
+  test("counts match the run", async () => {
+    const run = runOf(await fileResults());
+
+    const { testsuites } = parse(renderJunit(run));
+
+    const cases = testsuites.testsuite.flatMap((suite) => suite.testcase);
+    expect(testsuites["@_tests"]).toBe(cases.length);
+    expect(testsuites["@_failures"]).toBe(cases.filter((testCase) => testCase.failure !== undefined).length);
+    expect(testsuites["@_skipped"]).toBe(cases.filter((testCase) => testCase.skipped !== undefined).length);
+    expect(testsuites["@_failures"]).toBe(run.checks.failed);
+  });
+
+  test("each resource has one case per rule", async () => {
+    const { testsuites } = parse(renderJunit(runOf(await fileResults())));
+
+    for (const suite of testsuites.testsuite) {
+      expect(suite.testcase.map((testCase) => testCase["@_name"]).sort()).toEqual(RULES.map((rule) => rule.id).sort());
+    }
+  });
+
+  test("failure names rule and message", async () => {
+    const { testsuites } = parse(renderJunit(runOf(await fileResults())));
+
+    const blue = testsuites.testsuite.find((suite) => suite["@_name"].endsWith("/deployments/blue"))!;
+    const timeout = blue.testcase.find((testCase) => testCase["@_name"] === "request-timeout")!;
+    expect(timeout.failure?.["@_type"]).toBe("request-timeout");
+    expect(timeout.failure?.["@_message"]).toMatch(/^Request timeout is PT5M, above the maximum of PT1M30S/);
+    expect(timeout.failure?.["#text"]).toContain("properties.requestSettings.requestTimeout (line 13");
+  });
+
+  test("not-evaluated resource skips every rule", async () => {
+    const { testsuites } = parse(renderJunit(runOf(await fileResults())));
+
+    const broken = testsuites.testsuite.find((suite) => suite["@_name"].startsWith("broken.json"))!;
+    expect(broken.testcase).toHaveLength(RULES.length);
+    expect(broken.testcase.every((testCase) => testCase.skipped?.["@_message"] === "Not evaluated: broken.json is not valid JSON")).toBe(true);
+  });
+
+  test("not-applicable rule is skipped", async () => {
+    const { testsuites } = parse(renderJunit(runOf(await eventResults())));
+
+    const green = testsuites.testsuite.find((suite) => suite["@_name"].endsWith("::green"))!;
+    const skipped = green.testcase.filter((testCase) => testCase.skipped !== undefined).map((testCase) => testCase["@_name"]);
+    expect(skipped).toContain("container-resources");
+  });
+
+  test("forbidden characters are removed and markup escaped", async () => {
+    const [first, ...rest] = await fileResults();
+    const hostile = "a <b> & \"c\" ]]> \u0001\u0008\u000B\uFFFE\uD800 end\nsecond line";
+    const results: ResourceResult[] = [{ ...first, findings: first.findings.map((finding) => ({ ...finding, message: hostile })) }, ...rest];
+
+    const xml = renderJunit(runOf(results));
+
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const { testsuites } = parse(xml);
+    const failure = testsuites.testsuite.flatMap((suite) => suite.testcase).find((testCase) => testCase.failure?.["@_message"].startsWith("a <b>"))!.failure!;
+    expect(failure["@_message"]).toBe("a <b> & \"c\" ]]>  end second line");
+    expect(failure["#text"]).toContain("a <b> & \"c\" ]]>  end\nsecond line");
+  });
+});
