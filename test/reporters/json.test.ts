@@ -1,0 +1,39 @@
+import { JSON_SCHEMA_VERSION, renderJson } from "../../src/reporters/json";
+import { RULES } from "../../src/rules/index";
+import { RULE_CATALOGUE_VERSION, TOOL_VERSION } from "../../src/version";
+import { FIXED_EVIDENCE, fileResults, runOf } from "./run-fixtures";
+
+describe("JSON report", () => {
+  test("states version and evidence", async () => {
+    const report = JSON.parse(renderJson(runOf(await fileResults())));
+
+    expect(report.schemaVersion).toBe(JSON_SCHEMA_VERSION);
+    expect(report.tool).toEqual({ name: "amlguard", version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION });
+    expect(report.evidence).toEqual(FIXED_EVIDENCE);
+  });
+
+  test("counts resources and checks", async () => {
+    const report = JSON.parse(renderJson(runOf(await fileResults())));
+
+    expect(report.summary).toEqual({
+      resources: 4,
+      evaluated: 3,
+      notEvaluated: 1,
+      passed: 1,
+      failed: 2,
+      waived: 0,
+      findings: { mandatory: 2, advisory: 3, waived: 0 },
+      notEvaluatedByReason: { "broken.json is not valid JSON": 1 },
+    });
+    expect(report.checks).toEqual(expect.objectContaining({ failed: 4, waived: 0, notEvaluated: RULES.length }));
+  });
+
+  test("finding carries line and column", async () => {
+    const report = JSON.parse(renderJson(runOf(await fileResults())));
+
+    const blue = report.resources.find((resource: { name: string }) => resource.name === "blue");
+    expect(blue.findings).toEqual([
+      expect.objectContaining({ ruleId: "request-timeout", actual: "PT5M", limit: "PT1M30S", line: 13, column: expect.any(Number) }),
+    ]);
+  });
+});

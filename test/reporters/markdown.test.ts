@@ -1,0 +1,53 @@
+import type { ResourceResult } from "../../src/findings/finding";
+import { renderMarkdown } from "../../src/reporters/markdown";
+import { fileResults, runOf } from "./run-fixtures";
+
+describe("Markdown report", () => {
+  test("summary states the counts", async () => {
+    const markdown = renderMarkdown(runOf(await fileResults()));
+
+    expect(markdown).toContain("## amlguard: limits violated");
+    expect(markdown).toContain("| 4 | 1 | 2 | 0 | 1 |");
+  });
+
+  test("failures are grouped by rule", async () => {
+    const markdown = renderMarkdown(runOf(await fileResults()));
+
+    const headings = markdown.split("\n").filter((line) => line.startsWith("### "));
+    expect(headings).toEqual([
+      expect.stringMatching(/^### \[request-timeout\]\(.*request-timeout\.md\) \(medium\): 1 finding$/),
+      expect.stringMatching(/^### \[probe-required\]\(.*\): 2 findings$/),
+      expect.stringMatching(/^### \[instance-count\]\(.*\): 1 finding$/),
+      expect.stringMatching(/^### \[egress-public-network-access\]\(.*\): 1 finding$/),
+      "### Not evaluated: 1",
+    ]);
+  });
+
+  test("table cells are escaped", async () => {
+    const [first, ...rest] = await fileResults();
+    const results: ResourceResult[] = [
+      { ...first, findings: first.findings.map((finding) => ({ ...finding, message: "a | b\nc <script> `x`", path: "p|q" })) },
+      ...rest,
+    ];
+
+    const markdown = renderMarkdown(runOf(results));
+
+    const row = markdown.split("\n").find((line) => line.includes("&lt;script&gt;"))!;
+    expect(row).toContain("a \\| b<br>c &lt;script&gt; `x`");
+    expect(row).toContain("`p\\|q`");
+    expect(row.split(/(?<!\\)\|/)).toHaveLength(8);
+  });
+
+  test("long rule tables are cut", async () => {
+    const [first, ...rest] = await fileResults();
+    const finding = first.findings[0];
+    const many = Array.from({ length: 60 }, (_, index) => ({ ...finding, path: `path${index}` }));
+    const results: ResourceResult[] = [{ ...first, findings: many }, ...rest];
+
+    const markdown = renderMarkdown(runOf(results));
+
+    const rows = markdown.split("\n").filter((line) => line.startsWith("| mandatory |") && line.includes("request"));
+    expect(rows).toHaveLength(50);
+    expect(markdown).toContain("10 more findings of this rule are in the JSON and SARIF reports.");
+  });
+});
