@@ -1,0 +1,154 @@
+import { readArmJson, readArmResource } from "../../src/sources/arm-json";
+import { parsePositioned } from "../../src/sources/locator";
+import type { SourceItem } from "../../src/sources/source-item";
+import { armDeployment, deployment } from "../support/deployment-builder";
+
+function readText(value: unknown): SourceItem[] {
+  return readArmJson(parsePositioned(JSON.stringify(value, null, 2)), "input.json");
+}
+
+function kinds(items: readonly SourceItem[]): string[] {
+  return items.map((item) => item.kind);
+}
+
+describe("readArmJson shapes", () => {
+  test("single resource", () => {
+    expect(kinds(readText(armDeployment()))).toEqual(["deployment"]);
+  });
+
+  test("list response", () => {
+    expect(kinds(readText({ value: [armDeployment({ name: "a" }), armDeployment({ name: "b" })], nextLink: "https://example.invalid/next" }))).toEqual(["deployment", "deployment"]);
+  });
+
+  test("array of resources", () => {
+    expect(kinds(readText([armDeployment(), { type: "Microsoft.Storage/storageAccounts", name: "data" }]))).toEqual(["deployment", "not-evaluated"]);
+  });
+
+  test("OpenAPI example reads the 200 body", () => {
+    const example = { parameters: { "api-version": "2025-06-01" }, responses: { "200": { body: armDeployment({ name: "ok" }) }, "202": {} } };
+    const [item] = readText(example);
+    expect(item.kind === "deployment" ? item.deployment.ref.name : item.reason).toBe("ok");
+  });
+
+  test("OpenAPI example reads the 201 body", () => {
+    const example = { parameters: {}, responses: { "201": { body: armDeployment({ name: "created" }) } } };
+    const [item] = readText(example);
+    expect(item.kind === "deployment" ? item.deployment.ref.name : item.reason).toBe("created");
+  });
+
+  test("unnamed item is named by file and position", () => {
+    const [, item] = readText([armDeployment(), 42]);
+    expect(item.kind === "not-evaluated" ? item.ref.name : "deployment").toBe("input.json#/1");
+  });
+});
+
+describe("readArmResource not evaluated", () => {
+  test.each([
+    ["a number", 42, "is not a JSON object"],
+    ["another type", { type: "Microsoft.Storage/storageAccounts" }, "is of type Microsoft.Storage/storageAccounts"],
+    ["AzureMLCompute", armDeployment({ computeType: "AzureMLCompute" }), "endpointComputeType AzureMLCompute"],
+  ])("%s", (_name, value, reason) => {
+    const item = readArmResource(value, undefined, []);
+    expect(item.kind === "not-evaluated" ? item.reason : "deployment").toContain(reason);
+  });
+});
+
+describe("readArmResource fields", () => {
+  test("ref from the ARM id", () => {
+    expect(deployment().ref).toMatchObject({ name: "blue", endpointName: "endpoint", workspaceName: "ws", resourceGroupName: "rg", source: "arm" });
+  });
+
+  test("type match ignores case", () => {
+    const item = readArmResource({ ...armDeployment(), type: "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments" }, undefined, []);
+    expect(item.kind).toBe("deployment");
+  });
+
+  test("K8S is Kubernetes", () => {
+    expect(deployment({ computeType: "K8S" }).computeType).toMatchObject({ state: "set", value: "Kubernetes" });
+  });
+
+  test("Auto is TargetUtilization", () => {
+    expect(deployment({ properties: { scaleSettings: { scaleType: "Auto" } } }).scaleSettings.scaleType).toMatchObject({ state: "set", value: "TargetUtilization" });
+  });
+
+  test("null is unset", () => {
+    expect(deployment({ properties: { requestSettings: { requestTimeout: null } } }).requestSettings.requestTimeoutMs).toEqual({
+      state: "unset",
+      defaultValue: 5_000,
+      path: "properties.requestSettings.requestTimeout",
+    });
+  });
+
+  test("missing compute type is invalid", () => {
+    const item = readArmResource({ properties: {} }, undefined, []);
+    expect(item.kind === "deployment" ? item.deployment.computeType.state : item.reason).toBe("invalid");
+  });
+
+  test("Managed defaults to Default scale", () => {
+    expect(deployment().scaleSettings.scaleType).toMatchObject({ state: "unset", defaultValue: "Default" });
+  });
+
+  test("Kubernetes defaults to TargetUtilization", () => {
+    expect(deployment({ computeType: "Kubernetes" }).scaleSettings.scaleType).toMatchObject({ state: "unset", defaultValue: "TargetUtilization" });
+  });
+
+  test("undeclared startup probe has no defaults", () => {
+    expect(deployment().probes.startup.periodMs).toMatchObject({ state: "unset", defaultValue: undefined });
+  });
+
+  test("declared startup probe takes defaults", () => {
+    expect(deployment({ properties: { startupProbe: {} } }).probes.startup.periodMs).toMatchObject({ state: "unset", defaultValue: 10_000 });
+  });
+
+  test("quoted quantity", () => {
+    const target = deployment({ computeType: "Kubernetes", properties: { containerResourceRequirements: { containerResourceLimits: { memory: '"2Gi"' } } } });
+    expect(target.containerLimits.memoryBytes).toMatchObject({ state: "set", value: 2 * 2 ** 30 });
+  });
+
+  test("legacy memoryInGB in bytes", () => {
+    const target = deployment({ computeType: "K8S", properties: { containerResourceRequirements: { memoryInGB: 4 } } });
+    expect(target.containerRequests.memoryBytes).toMatchObject({ state: "set", value: 4e9 });
+  });
+
+  test("probe that is not an object", () => {
+    expect(deployment({ properties: { livenessProbe: [] } }).probes.liveness.declared).toMatchObject({ state: "invalid" });
+  });
+
+  test("field under a non-object parent", () => {
+    expect(deployment({ properties: { requestSettings: "fast" } }).requestSettings.requestTimeoutMs).toMatchObject({ state: "invalid" });
+  });
+
+  test("__proto__ key is ignored", () => {
+    const json = JSON.parse('{"type":"Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments","properties":{"endpointComputeType":"Managed","__proto__":{"egressPublicNetworkAccess":"Disabled"}}}');
+    const item = readArmResource(json, undefined, []);
+    expect(item.kind === "deployment" ? item.deployment.egressPublicNetworkAccess.state : item.reason).toBe("unset");
+  });
+
+  test("free text is not in the model", () => {
+    const target = deployment({ properties: { environmentVariables: { TOKEN: "s3cr3t" }, description: "s3cr3t" } });
+    expect(JSON.stringify(target)).not.toContain("s3cr3t");
+  });
+});
+
+describe("locator", () => {
+  test("points at the field", () => {
+    const text = JSON.stringify(armDeployment({ properties: { requestSettings: { requestTimeout: "PT5M" } } }), null, 2);
+    const [item] = readArmJson(parsePositioned(text), "input.json");
+    const line = text.split("\n").findIndex((row) => row.includes('"requestTimeout"')) + 1;
+    expect(item.kind === "deployment" ? item.deployment.locate?.("properties.requestSettings.requestTimeout") : undefined).toEqual({ line, column: 7 });
+  });
+
+  test("absent field points at its parent", () => {
+    const text = JSON.stringify(armDeployment(), null, 2);
+    const [item] = readArmJson(parsePositioned(text), "input.json");
+    const line = text.split("\n").findIndex((row) => row.includes('"properties"')) + 1;
+    expect(item.kind === "deployment" ? item.deployment.locate?.("properties.requestSettings.requestTimeout") : undefined).toEqual({ line, column: 3 });
+  });
+
+  test("list item positions", () => {
+    const text = JSON.stringify({ value: [armDeployment({ name: "a" }), armDeployment({ name: "b", properties: { instanceType: "Standard_DS3_v2" } })] }, null, 2);
+    const items = readArmJson(parsePositioned(text), "input.json");
+    const line = text.split("\n").findIndex((row) => row.includes('"instanceType"')) + 1;
+    expect(items[1].kind === "deployment" ? items[1].deployment.locate?.("properties.instanceType")?.line : undefined).toBe(line);
+  });
+});
