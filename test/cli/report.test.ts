@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { XMLParser } from "fast-xml-parser";
+import { EXIT_CODES } from "../../src/findings/report";
+import { runCli } from "./run-cli";
+
+const EVENTS = join("test", "events", "fixtures");
+const PREVIEW = join(EVENTS, "preview.ndjson");
+const BLUE_URN = "urn:pulumi:dev::fraud-scoring::azure-native:machinelearningservices:OnlineDeployment::blue";
+
+async function scratch(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "amlguard-report-"));
+}
+
+describe("amlguard report", () => {
+  test.each([
+    { name: "mandatory failure exits 1", args: [], code: EXIT_CODES.failed },
+    { name: "below the threshold is incomplete", args: ["--fail-on", "critical"], code: EXIT_CODES.incomplete },
+    { name: "advisory threshold exits 1", args: ["--fail-on", "advisory"], code: EXIT_CODES.failed },
+  ])("$name", async ({ args, code }) => {
+    const run = await runCli(["report", "--from-pulumi-events", PREVIEW, "--format", "json", ...args]);
+
+    expect(run.code).toBe(code);
+  });
+
+  test("writes every format at once", async () => {
+    const directory = await scratch();
+    const file = (name: string) => join(directory, "nested", name);
+
+    const run = await runCli([
+      "report",
+      "--from-pulumi-events",
+      PREVIEW,
+      "--output",
+      `json=${file("report.json")}`,
+      "--output",
+      `sarif=${file("report.sarif")}`,
+      "--output",
+      `junit=${file("report.xml")}`,
+      "--output",
+      `markdown=${file("report.md")}`,
+    ]);
+
+    expect(run.stdout).toContain("3 resources: 1 passed, 1 failed, 0 waived, 1 not evaluated");
+    const json = JSON.parse(await readFile(file("report.json"), "utf8"));
+    expect(json.evidence.scope).toEqual(expect.objectContaining({ stack: "fraud-scoring/dev", eventLog: PREVIEW }));
+    const sarif = JSON.parse(await readFile(file("report.sarif"), "utf8"));
+    expect(sarif.runs[0].results).toHaveLength(2);
+    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", parseAttributeValue: true }).parse(await readFile(file("report.xml"), "utf8"));
+    expect(junit.testsuites["@_failures"]).toBe(2);
+    expect(await readFile(file("report.md"), "utf8")).toContain("## amlguard: limits violated");
+  });
+
+  test("exemption waives the failure", async () => {
+    const directory = await scratch();
+    const exemptions = join(directory, "exemptions.yaml");
+    await writeFile(
+      exemptions,
+      ["exemptions:", `  - resource: "${BLUE_URN}"`, '    rules: "*"', "    reason: Migration to the new scoring image", "    owner: team-fraud", '    expires: "2999-12-31"', ""].join("\n"),
+    );
+
+    const run = await runCli(["report", "--from-pulumi-events", PREVIEW, "--exemptions", exemptions, "--format", "json"]);
+
+    expect(run.code).toBe(EXIT_CODES.incomplete);
+    const report = JSON.parse(run.stdout);
+    expect(report.summary.findings).toEqual({ mandatory: 0, advisory: 0, waived: 2 });
+    expect(report.exemptions.applied).toEqual([expect.objectContaining({ index: 0, waivedFindings: 2 })]);
+  });
+
+  test("limits file is hashed into evidence", async () => {
+    const directory = await scratch();
+    const limits = join(directory, "limits.json");
+    await writeFile(limits, '{ "all": "mandatory" }\n');
+
+    const run = await runCli(["report", "--from-pulumi-events", PREVIEW, "--policy-pack-config", limits, "--format", "json"]);
+
+    const report = JSON.parse(run.stdout);
+    const sha256 = createHash("sha256").update('{ "all": "mandatory" }\n').digest("hex");
+    expect(report.evidence.limits).toEqual({ source: "file", file: limits, sha256 });
+  });
+
+  test("stopped preview is incomplete", async () => {
+    const run = await runCli(["report", "--from-pulumi-events", join(EVENTS, "preview-stopped.ndjson"), "--format", "json", "--fail-on", "critical"]);
+
+    expect(run.code).toBe(EXIT_CODES.incomplete);
+    expect(run.stderr).toContain("has no summary event");
+  });
+
+  test.each([
+    { name: "invalid event exits 2", args: ["--from-pulumi-events", join(EVENTS, "not-events.ndjson")], message: /line 2 is not a Pulumi engine event/ },
+    { name: "missing log exits 2", args: ["--from-pulumi-events", join(EVENTS, "absent.ndjson")], message: /Cannot read Pulumi event log .*: not found/ },
+    { name: "bad output spec exits 2", args: ["--from-pulumi-events", PREVIEW, "--output", "sarif"], message: /expected FORMAT=FILE/ },
+    { name: "unknown format exits 2", args: ["--from-pulumi-events", PREVIEW, "--format", "html"], message: /Allowed choices are table, json, sarif, junit, markdown/ },
+    { name: "bad exemptions exits 2", args: ["--from-pulumi-events", PREVIEW, "--exemptions", join(EVENTS, "preview.ndjson")], message: /Invalid exemptions file/ },
+  ])("$name", async ({ args, message }) => {
+    const run = await runCli(["report", ...args]);
+
+    expect(run.code).toBe(EXIT_CODES.usage);
+    expect(run.stderr).toMatch(message);
+  });
+});

@@ -1,0 +1,136 @@
+import { join } from "node:path";
+import type { EngineEvent } from "../../src/events/engine-event";
+import { parseEventLog, readEventLog } from "../../src/events/read";
+import { policyEventsToResults } from "../../src/events/to-results";
+import { RULES } from "../../src/rules/index";
+import { InputError } from "../../src/sources/files";
+
+const FIXTURES = join(__dirname, "fixtures");
+const BLUE_URN = "urn:pulumi:dev::fraud-scoring::azure-native:machinelearningservices:OnlineDeployment::blue";
+
+async function converted(file = "preview.ndjson", pack = "amlguard") {
+  const log = await readEventLog(join(FIXTURES, file));
+  return policyEventsToResults(log.events, pack, RULES);
+}
+
+function policyEvent(sequence: number, overrides: Record<string, unknown>): EngineEvent {
+  return {
+    sequence,
+    timestamp: 1764878400,
+    policyEvent: {
+      resourceUrn: BLUE_URN,
+      message: "text",
+      color: "raw",
+      policyName: "request-timeout",
+      policyPackName: "amlguard",
+      enforcementLevel: "mandatory",
+      ...overrides,
+    },
+  } as EngineEvent;
+}
+
+describe("event log reader", () => {
+  test("reads events in sequence order", () => {
+    const text = ['{"sequence":2,"timestamp":2,"cancelEvent":{}}', "", '{"sequence":1,"timestamp":1,"stdoutEvent":{"message":"m","color":"never"}}'].join("\n");
+
+    const events = parseEventLog(text, "log.ndjson");
+
+    expect(events.map((event) => event.sequence)).toEqual([1, 2]);
+  });
+
+  test("names the line of a bad event", async () => {
+    await expect(readEventLog(join(FIXTURES, "not-events.ndjson"))).rejects.toThrow(/line 2 is not a Pulumi engine event: timestamp/);
+  });
+
+  test("names the line of invalid JSON", () => {
+    expect(() => parseEventLog('{"sequence":1,"timestamp":1}\n{"sequence":', "log.ndjson")).toThrow(InputError);
+  });
+});
+
+describe("policyEventsToResults", () => {
+  test("keeps only online deployments", async () => {
+    const { results } = await converted();
+
+    expect(results.map((result) => result.resource.name).sort()).toEqual(["blue", "canary", "green"]);
+  });
+
+  test("violations become findings", async () => {
+    const { results } = await converted();
+
+    const blue = results.find((result) => result.resource.name === "blue")!;
+    expect(blue.findings.map((finding) => [finding.ruleId, finding.enforcementLevel, finding.severity])).toEqual([
+      ["request-timeout", "mandatory", "medium"],
+      ["instance-count", "advisory", RULES.find((rule) => rule.id === "instance-count")!.severity],
+    ]);
+  });
+
+  test("description prefix is removed", async () => {
+    const { results } = await converted();
+
+    const blue = results.find((result) => result.resource.name === "blue")!;
+    expect(blue.findings[0].message).toBe("Request timeout is PT5M, above the maximum of PT1M30S. Set properties.requestSettings.requestTimeout to PT1M30S or less.");
+  });
+
+  test("other packs are ignored", async () => {
+    const { results } = await converted();
+
+    const ruleIds = results.flatMap((result) => result.findings.map((finding) => finding.ruleId));
+    expect(ruleIds).not.toContain("tag-owner");
+  });
+
+  test("summary gives passes and not-applicable rules", async () => {
+    const { results } = await converted();
+
+    const blue = results.find((result) => result.resource.name === "blue")!;
+    const outcome = (ruleId: string) => blue.rules.find((rule) => rule.ruleId === ruleId)?.outcome;
+    expect(outcome("egress-public-network-access")).toBe("passed");
+    expect(outcome("request-timeout")).toBe("failed");
+    expect(outcome("container-resources")).toBe("not-applicable");
+    expect(blue.rules).toHaveLength(RULES.length);
+  });
+
+  test("deployment without summary is not evaluated", async () => {
+    const { results } = await converted();
+
+    const canary = results.find((result) => result.resource.name === "canary")!;
+    expect(canary.status).toBe("not-evaluated");
+    expect(canary.reason).toContain("no policy summary from policy pack amlguard");
+  });
+
+  test("states stack, packs and times", async () => {
+    const { stack, policyPacks, startedAt, endedAt, complete } = await converted();
+
+    expect(stack).toBe("fraud-scoring/dev");
+    expect(policyPacks).toEqual({ amlguard: "v0.1.0", "org-baseline": "v2.3.0" });
+    expect([startedAt, endedAt]).toEqual(["2025-12-04T20:00:00.000Z", "2025-12-04T20:00:07.000Z"]);
+    expect(complete).toBe(true);
+  });
+
+  test("log without summary event is incomplete", async () => {
+    const { complete } = await converted("preview-stopped.ndjson");
+
+    expect(complete).toBe(false);
+  });
+
+  test.each([
+    { name: "warning is advisory", overrides: { enforcementLevel: "warning" }, level: "advisory" },
+    { name: "remediate is mandatory", overrides: { enforcementLevel: "remediate" }, level: "mandatory" },
+    { name: "none is dropped", overrides: { enforcementLevel: "none" }, level: undefined },
+  ])("level $name", ({ overrides, level }) => {
+    const { results } = policyEventsToResults([policyEvent(1, overrides)], "amlguard", RULES);
+
+    expect(results[0]?.findings[0]?.enforcementLevel).toBe(level);
+  });
+
+  test("color directives are removed", () => {
+    const { results } = policyEventsToResults([policyEvent(1, { message: "<{%fg 1%}>Request timeout is PT5M.<{%reset%}>" })], "amlguard", RULES);
+
+    expect(results[0].findings[0].message).toBe("Request timeout is PT5M.");
+  });
+
+  test("event severity overrides catalogue", () => {
+    const { results } = policyEventsToResults([policyEvent(1, { severity: "critical" })], "amlguard", RULES);
+
+    expect(results[0].findings[0].severity).toBe("critical");
+  });
+});
