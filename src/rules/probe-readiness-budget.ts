@@ -7,13 +7,14 @@ export const probeReadinessBudget = defineRule({
   description: "The time a container has to become ready, initialDelay + failureThreshold × period of the readiness probe, must stay within the organization's maximum.",
   severity: "medium",
   rationale:
-    "The readiness budget is how long a deployment can sit without serving before Azure declares it failed; a " +
-    "long budget turns a broken image into a slow rollout that holds quota and blocks the next deployment.",
+    "initialDelay + failureThreshold × period is how long the readiness probe may keep failing before it reports the " +
+    "container not ready, so a long budget makes a container that never loads look like one still starting, and a " +
+    "broken rollout surfaces late while it holds quota.",
   remediation: "Lower the readinessProbe's initialDelay, failureThreshold or period so their budget fits the maximum, or speed up model loading.",
   azureFact: {
     statement:
-      "With Azure's probe defaults (initial delay 10 seconds, failureThreshold 30, period PT10S) a container has " +
-      "about 10 + 30 × 10 = 310 seconds to become ready, following Kubernetes probe semantics.",
+      "Probe settings default to an initial delay of 10 seconds, failureThreshold 30 and period PT10S, so by Kubernetes " +
+      "probe semantics a probe with defaults reports failure after about 10 + 30 × 10 = 310 seconds (a derived figure).",
     source:
       "Azure REST API specs, machinelearningservices 2025-06-01 mfe.json (ProbeSettings); " +
       "https://learn.microsoft.com/azure/machine-learning/reference-yaml-deployment-managed-online; " +
