@@ -3,7 +3,7 @@ import type { EffectiveValue } from "../model/field";
 import type { FindingValue } from "../findings/finding";
 import { type RuleContext, describeValue } from "./rule";
 
-/** Unit of a judged number: a count shown as is, or milliseconds shown as an ISO 8601 duration. */
+/** Unit of a judged number: a count actualText as is, or milliseconds actualText as an ISO 8601 duration. */
 export type Unit = "count" | "duration";
 
 export interface RangeCheck {
@@ -34,7 +34,7 @@ export function findingValue(value: number, unit: Unit): FindingValue {
 /** Reports the value when it is outside [minimum, maximum] and returns whether it did. */
 export function checkRange(context: RuleContext, check: RangeCheck): boolean {
   const { label, value, unit, minimum, maximum } = check;
-  const shown = describeValue(value, (number) => render(number, unit));
+  const actualText = describeValue(value, (number) => render(number, unit));
   const note = check.note === undefined ? "" : ` ${check.note}`;
 
   if (maximum !== undefined && value.value > maximum) {
@@ -44,7 +44,7 @@ export function checkRange(context: RuleContext, check: RangeCheck): boolean {
       actual: findingValue(value.value, unit),
       actualIsDefault: value.isDefault,
       limit: findingValue(maximum, unit),
-      message: `${label} is ${shown}, above ${bound}. Set ${value.path} to ${render(maximum, unit)} or less.${note}`,
+      message: `${label} is ${actualText}, above ${bound}. Set ${value.path} to ${render(maximum, unit)} or less.${note}`,
     });
     return true;
   }
@@ -56,7 +56,7 @@ export function checkRange(context: RuleContext, check: RangeCheck): boolean {
       actual: findingValue(value.value, unit),
       actualIsDefault: value.isDefault,
       limit: findingValue(minimum, unit),
-      message: `${label} is ${shown}, below ${bound}. Set ${value.path} to ${render(minimum, unit)} or more.${note}`,
+      message: `${label} is ${actualText}, below ${bound}. Set ${value.path} to ${render(minimum, unit)} or more.${note}`,
     });
     return true;
   }

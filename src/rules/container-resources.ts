@@ -67,13 +67,13 @@ export const containerResources = defineRule({
       if (request === undefined || limit === undefined || cappedRequest || cappedLimit || request.value <= limit.value) {
         continue;
       }
-      const shown = renderQuantity(key, limit.value);
+      const limitText = renderQuantity(key, limit.value);
       context.report({
         path: request.path,
         actual: renderQuantity(key, request.value),
         actualIsDefault: request.isDefault,
-        limit: shown,
-        message: `${name} request is ${describeValue(request, (value) => renderQuantity(key, value))}, above its limit of ${shown}; Azure rejects a request above the limit. Set ${request.path} to ${shown} or less, or raise ${limit.path}.`,
+        limit: limitText,
+        message: `${name} request is ${describeValue(request, (value) => renderQuantity(key, value))}, above its limit of ${limitText}; Azure rejects a request above the limit. Set ${request.path} to ${limitText} or less, or raise ${limit.path}.`,
       });
     }
   },
@@ -84,13 +84,13 @@ function checkCap(label: string, resource: Resource, quantity: EffectiveValue<nu
   if (quantity.value <= cap) {
     return false;
   }
-  const shown = renderQuantity(resource, cap);
+  const capText = renderQuantity(resource, cap);
   context.report({
     path: quantity.path,
     actual: renderQuantity(resource, quantity.value),
     actualIsDefault: quantity.isDefault,
-    limit: shown,
-    message: `${label} is ${describeValue(quantity, (value) => renderQuantity(resource, value))}, above the maximum of ${shown}. Set ${quantity.path} to ${shown} or less.`,
+    limit: capText,
+    message: `${label} is ${describeValue(quantity, (value) => renderQuantity(resource, value))}, above the maximum of ${capText}. Set ${quantity.path} to ${capText} or less.`,
   });
   return true;
 }

@@ -46,14 +46,14 @@ export const scaleType = defineRule({
     }
 
     const azureRejects = computeType.value === "Managed" && !AZURE_MANAGED_SCALE_TYPES.includes(type.value);
-    const why = azureRejects ? "which Azure does not support on Managed deployments" : `which is not among the allowed types for ${computeType.value} deployments`;
+    const reason = azureRejects ? "which Azure does not support on Managed deployments" : `which is not among the allowed types for ${computeType.value} deployments`;
     const fix = allowed.length === 0 ? `No scale type is allowed for ${computeType.value} deployments; change the limits or the compute type.` : `Set ${type.path} to ${allowed.join(" or ")}.`;
     context.report({
       path: type.path,
       actual: type.value,
       actualIsDefault: type.isDefault,
       limit: allowed.join(", "),
-      message: `Scale type is ${describeValue(type)}, ${why}. ${fix}`,
+      message: `Scale type is ${describeValue(type)}, ${reason}. ${fix}`,
     });
   },
 });
