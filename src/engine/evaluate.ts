@@ -62,6 +62,7 @@ class FindingCollector {
   private readonly findings: Finding[] = [];
   private readonly invalidPaths = new Set<string>();
   private readonly unknownPaths: string[] = [];
+  private readonly unknownReasons = new Map<string, string>();
   readonly context: RuleContext;
 
   constructor(
@@ -79,6 +80,9 @@ class FindingCollector {
     if (field.state === "unknown") {
       if (!this.unknownPaths.includes(field.path)) {
         this.unknownPaths.push(field.path);
+        if (field.reason !== undefined) {
+          this.unknownReasons.set(field.path, field.reason);
+        }
       }
       return undefined;
     }
@@ -113,7 +117,7 @@ class FindingCollector {
 
   finish(unknownLevel: FindingLevel): Finding[] {
     if (this.unknownPaths.length > 0) {
-      const fields = this.unknownPaths.join(", ");
+      const fields = this.unknownPaths.map((path) => (this.unknownReasons.has(path) ? `${path} (${this.unknownReasons.get(path)})` : path)).join(", ");
       this.findings.push(
         this.finding(unknownLevel, {
           kind: "unknown",

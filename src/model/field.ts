@@ -23,6 +23,8 @@ export interface UnsetField<T> {
 export interface UnknownField {
   readonly state: "unknown";
   readonly path: string;
+  /** Why the value is unknown, when the source can say more than "not known yet", such as the template expression that gives it. */
+  readonly reason?: string;
 }
 
 /** A value that is present but cannot be read: `raw` is a short, printable rendering of it, and `reason` explains the problem. */
@@ -48,8 +50,8 @@ export function unsetField<T>(path: string, defaultValue?: T): UnsetField<T> {
   return { state: "unset", defaultValue, path };
 }
 
-export function unknownField(path: string): UnknownField {
-  return { state: "unknown", path };
+export function unknownField(path: string, reason?: string): UnknownField {
+  return reason === undefined ? { state: "unknown", path } : { state: "unknown", path, reason };
 }
 
 export function invalidField(path: string, raw: unknown, reason: string): InvalidField {

@@ -11,7 +11,7 @@ function fieldWithoutValue<T>(lookup: EmptyLookup, path: string, defaultValue: T
     case "absent":
       return unsetField(path, defaultValue);
     case "unknown":
-      return unknownField(path);
+      return unknownField(path, lookup.reason);
     case "unreadable":
       return invalidField(path, undefined, lookup.reason);
   }

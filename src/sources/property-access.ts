@@ -2,7 +2,7 @@
 export type Lookup =
   | { readonly kind: "present"; readonly value: unknown }
   | { readonly kind: "absent" }
-  | { readonly kind: "unknown" }
+  | { readonly kind: "unknown"; readonly reason?: string }
   | { readonly kind: "unreadable"; readonly reason: string };
 
 /**

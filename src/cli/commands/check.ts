@@ -4,21 +4,23 @@ import { evaluateItems } from "../../engine/evaluate";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
 import { buildRunReport, reportRules } from "../../findings/run-report";
 import { RULES, RULE_CATALOGUE_VERSION } from "../../rules/index";
-import { InputError, readInputFile } from "../../sources/files";
+import { InputError, readInputFile, readTemplateParameters } from "../../sources/files";
 import type { SourceItem } from "../../sources/source-item";
 import { TOOL_NAME, TOOL_VERSION } from "../../version";
 import { type ReportCliOptions, addReportOptions, exemptResults, writeReports } from "../output";
 
 interface CheckOptions extends ReportCliOptions {
   readonly policyPackConfig?: string;
+  readonly parameters?: string;
 }
 
 export function registerCheck(program: Command): void {
   const command = program
     .command("check")
-    .description("Check online deployments in files (ARM JSON) against the organization's limits.")
+    .description("Check online deployments in files (ARM JSON, ARM templates, Azure ML CLI YAML) against the organization's limits.")
     .argument("<files...>", "files to check")
-    .option("--policy-pack-config <file>", "limits file, the same JSON that pulumi preview --policy-pack-config takes (default: built-in limits)");
+    .option("--policy-pack-config <file>", "limits file, the same JSON that pulumi preview --policy-pack-config takes (default: built-in limits)")
+    .option("--parameters <file>", "ARM parameters file (deploymentParameters.json) whose values resolve parameters() in ARM templates");
   addReportOptions(command).action(async (files: string[], options: CheckOptions) => {
     process.exitCode = await runCheck(files, options);
   });
@@ -28,11 +30,22 @@ async function runCheck(files: readonly string[], options: CheckOptions): Promis
   const startedAt = new Date();
   const loaded = await loadConfig(options.policyPackConfig);
 
+  let templateParameters;
+  try {
+    templateParameters = options.parameters === undefined ? undefined : await readTemplateParameters(options.parameters);
+  } catch (error) {
+    if (!(error instanceof InputError)) {
+      throw error;
+    }
+    process.stderr.write(`amlguard: ${error.message}\n`);
+    return EXIT_CODES.usage;
+  }
+
   const items: SourceItem[] = [];
   let unreadable = false;
   for (const file of files) {
     try {
-      items.push(...(await readInputFile(file)));
+      items.push(...(await readInputFile(file, { templateParameters })));
     } catch (error) {
       if (!(error instanceof InputError)) {
         throw error;

@@ -1,0 +1,336 @@
+import type { ResourceRef } from "../model/deployment";
+import { UnsupportedDeploymentError, readDeploymentBody } from "./deployment-body";
+import type { PositionedDocument } from "./locator";
+import { type Lookup, type PropertyAccess, isPlainObject, plainAccess } from "./property-access";
+import type { SourceItem } from "./source-item";
+
+/**
+ * Reads ARM templates (deploymentTemplate.json) that declare
+ * `Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments`, at the top level or as child
+ * resources whose type is relative to the parent (`deployments` under an online endpoint). A value that is
+ * wholly a template expression is evaluated when it uses only parameters(), variables(), concat() and
+ * format(); any other expression, or a parameter with neither a value nor a defaultValue, is unknown.
+ */
+
+const DEPLOYMENT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments";
+
+/** Parameter values from a parameters file (the deploymentParameters.json shape), by parameter name. */
+export type TemplateParameterValues = ReadonlyMap<string, unknown>;
+
+/** Raised for a parameters file that is not in the deploymentParameters shape. */
+export class ParametersFileError extends Error {}
+
+/** Whether a parsed document is an ARM template: a deploymentTemplate `$schema`, or `resources` beside `parameters` or `contentVersion`. */
+export function isArmTemplate(value: unknown): boolean {
+  if (!isPlainObject(value)) {
+    return false;
+  }
+  if (typeof value.$schema === "string" && /deploymentTemplate\.json/i.test(value.$schema)) {
+    return true;
+  }
+  const hasResources = Array.isArray(value.resources) || isPlainObject(value.resources);
+  return hasResources && ("contentVersion" in value || "parameters" in value) && !("properties" in value);
+}
+
+/**
+ * Reads a parameters file: `{ "parameters": { "name": { "value": … } } }`. A Key Vault `reference` has no value
+ * amlguard can read, so such a parameter stays unset and fields that use it are unknown.
+ */
+export function readParametersFile(value: unknown, file: string): TemplateParameterValues {
+  if (!isPlainObject(value) || !isPlainObject(value.parameters)) {
+    throw new ParametersFileError(`Parameters file ${file} has no "parameters" object; expected the deploymentParameters.json shape.`);
+  }
+  const values = new Map<string, unknown>();
+  for (const [name, entry] of Object.entries(value.parameters)) {
+    if (!isPlainObject(entry)) {
+      throw new ParametersFileError(`Parameters file ${file}: parameters.${name} must be an object with a "value" or a "reference".`);
+    }
+    if ("value" in entry) {
+      values.set(name.toLowerCase(), entry.value);
+    }
+  }
+  return values;
+}
+
+/** Reads every online deployment resource of a template. */
+export function readArmTemplate(document: PositionedDocument, file: string | undefined, parameterValues: TemplateParameterValues = new Map()): SourceItem[] {
+  const template = document.value as Record<string, unknown>;
+  const evaluator = new TemplateEvaluator(template, parameterValues);
+  const items: SourceItem[] = [];
+
+  const visit = (resources: unknown, prefix: (string | number)[], parentType: string | undefined, parentNames: readonly string[]): void => {
+    const entries: [string | number, unknown][] = Array.isArray(resources) ? resources.map((resource, index) => [index, resource]) : isPlainObject(resources) ? Object.entries(resources) : [];
+    for (const [key, resource] of entries) {
+      if (!isPlainObject(resource) || typeof resource.type !== "string") {
+        continue;
+      }
+      const path = [...prefix, key];
+      const type = fullType(parentType, resource.type);
+      const names = [...parentNames, ...resourceNames(evaluator, resource.name)];
+
+      if (type.toLowerCase() === DEPLOYMENT_TYPE) {
+        items.push(readDeploymentResource(resource, type, names, evaluator, document, path, file));
+      }
+      visit(resource.resources, [...path, "resources"], type, names);
+    }
+  };
+
+  visit(template.resources, ["resources"], undefined, []);
+  return items;
+}
+
+function readDeploymentResource(
+  resource: Record<string, unknown>,
+  type: string,
+  names: readonly string[],
+  evaluator: TemplateEvaluator,
+  document: PositionedDocument,
+  path: (string | number)[],
+  file: string | undefined,
+): SourceItem {
+  // The name segments are workspace, endpoint and deployment, whether one resource or its parents spell them.
+  const [workspaceName, endpointName, name] = names.length >= 3 ? names.slice(-3) : [undefined, names.at(-2), names.at(-1)];
+  const ref: ResourceRef = {
+    name: name ?? `${file ?? "template"}#/${path.join("/")}`,
+    ...(endpointName === undefined ? {} : { endpointName }),
+    ...(workspaceName === undefined ? {} : { workspaceName }),
+    source: "arm-template",
+    type,
+    ...(file === undefined ? {} : { file }),
+  };
+
+  const access = evaluator.access();
+  try {
+    const deployment = readDeploymentBody({
+      ref,
+      body: access.get(resource, "properties"),
+      bodyPath: "properties",
+      sku: access.get(resource, "sku"),
+      skuPath: "sku",
+      access,
+      locate: document.locatorAt(path),
+    });
+    return { kind: "deployment", deployment };
+  } catch (error) {
+    if (error instanceof UnsupportedDeploymentError) {
+      return { kind: "not-evaluated", ref, reason: error.message };
+    }
+    throw error;
+  }
+}
+
+/** Joins a child resource's type to its parent's, unless it is already a full type (`Microsoft.X/...`). */
+function fullType(parentType: string | undefined, type: string): string {
+  const bare = type.replace(/@.*$/, "");
+  if (parentType === undefined || bare.split("/")[0].includes(".")) {
+    return bare;
+  }
+  return `${parentType}/${bare}`;
+}
+
+/** Splits a resource name (`ws/endpoint/blue`) into segments; an unresolved name is kept whole. */
+function resourceNames(evaluator: TemplateEvaluator, name: unknown): string[] {
+  const evaluated = evaluator.resolve(name);
+  if (evaluated.ok && typeof evaluated.value === "string") {
+    return evaluated.value.split("/");
+  }
+  return typeof name === "string" ? [name] : [];
+}
+
+type Evaluation = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+
+// Parameters and variables may refer to each other; a deeper chain is treated as a cycle.
+const MAX_REFERENCE_DEPTH = 16;
+
+/** Evaluates the small subset of ARM template expressions that configuration values use in practice. */
+class TemplateEvaluator {
+  private readonly parameters: Record<string, unknown>;
+  private readonly variables: Record<string, unknown>;
+
+  constructor(
+    template: Record<string, unknown>,
+    private readonly parameterValues: TemplateParameterValues,
+  ) {
+    this.parameters = isPlainObject(template.parameters) ? template.parameters : {};
+    this.variables = isPlainObject(template.variables) ? template.variables : {};
+  }
+
+  /** Property access that evaluates each value it returns. */
+  access(): PropertyAccess {
+    return {
+      get: (container, key): Lookup => {
+        const lookup = plainAccess.get(container, key);
+        if (lookup.kind !== "present") {
+          return lookup;
+        }
+        const evaluated = this.resolve(lookup.value);
+        if (!evaluated.ok) {
+          return { kind: "unknown", reason: evaluated.reason };
+        }
+        return evaluated.value === null || evaluated.value === undefined ? { kind: "absent" } : { kind: "present", value: evaluated.value };
+      },
+    };
+  }
+
+  /** Evaluates a JSON value: a string in brackets is an expression, `[[` escapes a literal bracket. */
+  resolve(value: unknown, depth = 0): Evaluation {
+    if (typeof value !== "string" || !value.startsWith("[") || !value.endsWith("]")) {
+      return { ok: true, value };
+    }
+    if (value.startsWith("[[")) {
+      return { ok: true, value: value.slice(1) };
+    }
+    if (depth > MAX_REFERENCE_DEPTH) {
+      return { ok: false, reason: `template expression ${value} refers to parameters or variables in a cycle` };
+    }
+
+    const parsed = parseExpression(value.slice(1, -1));
+    if (parsed === undefined) {
+      return { ok: false, reason: `template expression ${value} cannot be parsed` };
+    }
+    const result = this.evaluate(parsed, depth);
+    return result.ok ? result : { ok: false, reason: `template expression ${value}: ${result.reason}` };
+  }
+
+  private evaluate(node: ExpressionNode, depth: number): Evaluation {
+    if (node.kind === "literal") {
+      return { ok: true, value: node.value };
+    }
+
+    const args: unknown[] = [];
+    for (const argument of node.args) {
+      const evaluated = this.evaluate(argument, depth);
+      if (!evaluated.ok) {
+        return evaluated;
+      }
+      args.push(evaluated.value);
+    }
+
+    switch (node.name.toLowerCase()) {
+      case "parameters":
+        return this.parameter(args[0], depth);
+      case "variables":
+        return this.variable(args[0], depth);
+      case "concat":
+        return args.every((arg) => typeof arg === "string" || typeof arg === "number")
+          ? { ok: true, value: args.join("") }
+          : { ok: false, reason: "concat() of values other than strings is not evaluated" };
+      case "format":
+        return typeof args[0] === "string"
+          ? { ok: true, value: args[0].replace(/\{(\d+)\}/g, (_, index: string) => String(args[Number(index) + 1] ?? "")) }
+          : { ok: false, reason: "format() needs a string as its first argument" };
+      default:
+        return { ok: false, reason: `amlguard does not evaluate ${node.name}(), so the value is not known until deployment` };
+    }
+  }
+
+  private parameter(name: unknown, depth: number): Evaluation {
+    if (typeof name !== "string") {
+      return { ok: false, reason: "parameters() needs a parameter name" };
+    }
+    if (this.parameterValues.has(name.toLowerCase())) {
+      return { ok: true, value: this.parameterValues.get(name.toLowerCase()) };
+    }
+    const declaration = Object.entries(this.parameters).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+    if (!isPlainObject(declaration)) {
+      return { ok: false, reason: `parameter '${name}' is not declared in the template` };
+    }
+    if (!("defaultValue" in declaration)) {
+      return { ok: false, reason: `parameter '${name}' has no defaultValue, and no parameters file gives it a value` };
+    }
+    return this.resolve(declaration.defaultValue, depth + 1);
+  }
+
+  private variable(name: unknown, depth: number): Evaluation {
+    if (typeof name !== "string") {
+      return { ok: false, reason: "variables() needs a variable name" };
+    }
+    const entry = Object.entries(this.variables).find(([key]) => key.toLowerCase() === name.toLowerCase());
+    if (entry === undefined) {
+      return { ok: false, reason: `variable '${name}' is not declared in the template` };
+    }
+    return this.resolve(entry[1], depth + 1);
+  }
+}
+
+type ExpressionNode =
+  | { readonly kind: "literal"; readonly value: string | number | boolean }
+  | { readonly kind: "call"; readonly name: string; readonly args: readonly ExpressionNode[] };
+
+/**
+ * Parses function calls with string, integer and nested-call arguments: `concat(parameters('a'), '/x')`.
+ * Property access (`.name`, `[0]`) and anything else return undefined, so the value stays unknown.
+ */
+function parseExpression(text: string): ExpressionNode | undefined {
+  let position = 0;
+  const skipSpace = () => {
+    while (position < text.length && /\s/.test(text[position])) {
+      position++;
+    }
+  };
+
+  const parseNode = (): ExpressionNode | undefined => {
+    skipSpace();
+    if (text[position] === "'") {
+      let value = "";
+      position++;
+      while (position < text.length) {
+        if (text[position] === "'" && text[position + 1] === "'") {
+          value += "'";
+          position += 2;
+        } else if (text[position] === "'") {
+          position++;
+          return { kind: "literal", value };
+        } else {
+          value += text[position++];
+        }
+      }
+      return undefined;
+    }
+
+    const number = /^-?\d+/.exec(text.slice(position));
+    if (number !== null) {
+      position += number[0].length;
+      return { kind: "literal", value: Number(number[0]) };
+    }
+
+    const name = /^[A-Za-z_][\w.]*/.exec(text.slice(position));
+    if (name === null) {
+      return undefined;
+    }
+    position += name[0].length;
+    skipSpace();
+    if (text[position] !== "(") {
+      return undefined;
+    }
+    position++;
+
+    const args: ExpressionNode[] = [];
+    skipSpace();
+    if (text[position] === ")") {
+      position++;
+      return { kind: "call", name: name[0], args };
+    }
+    for (;;) {
+      const argument = parseNode();
+      if (argument === undefined) {
+        return undefined;
+      }
+      args.push(argument);
+      skipSpace();
+      if (text[position] === ",") {
+        position++;
+        continue;
+      }
+      if (text[position] === ")") {
+        position++;
+        return { kind: "call", name: name[0], args };
+      }
+      return undefined;
+    }
+  };
+
+  const node = parseNode();
+  skipSpace();
+  return position === text.length ? node : undefined;
+}

@@ -1,0 +1,270 @@
+import { AZURE_DEFAULTS, defaultScaleType, probeRunsByDefault } from "../model/defaults";
+import type {
+  ComputeType,
+  ContainerResources,
+  EgressPublicNetworkAccess,
+  OnlineDeployment,
+  Probe,
+  ProbeKind,
+  ResourceRef,
+  ScaleSettings,
+  ScaleType,
+} from "../model/deployment";
+import { type Field, invalidField, setField, unsetField } from "../model/field";
+import { enumField, integerField, numericDurationField, quantityField, stringField } from "./field-readers";
+import type { PositionedDocument } from "./locator";
+import { type Lookup, isPlainObject, plainAccess } from "./property-access";
+import type { SourceItem } from "./source-item";
+
+/**
+ * Reads Azure ML CLI v2 deployment YAML (`az ml online-deployment create -f`), in the managedOnlineDeployment
+ * and kubernetesOnlineDeployment schemas, and the 2021 preview endpoint YAML with inline `deployments:`.
+ * Keys are snake_case. Request durations are milliseconds, while probe durations and `polling_interval` are
+ * seconds; both are converted to milliseconds here.
+ */
+
+const MS = 1;
+const SECONDS = 1_000;
+
+// azure-ai-ml loads a deployment as Kubernetes only for `type: kubernetes`, and as Managed otherwise.
+const DEPLOYMENT_TYPES: Readonly<Record<string, ComputeType>> = { managed: "Managed", kubernetes: "Kubernetes" };
+const EGRESS_VALUES: Readonly<Record<string, EgressPublicNetworkAccess>> = {
+  enabled: "Enabled",
+  disabled: "Disabled",
+  Enabled: "Enabled",
+  Disabled: "Disabled",
+};
+const SCALE_TYPES: Readonly<Record<string, ScaleType>> = { default: "Default", target_utilization: "TargetUtilization" };
+// The 2021 preview spelled scale types `manual` and `auto`.
+const PREVIEW_SCALE_TYPES: Readonly<Record<string, ScaleType>> = { manual: "Default", auto: "TargetUtilization" };
+
+// A Kubernetes deployment without instance_type runs on the cluster's default instance type, which Azure ML
+// creates under this name when it attaches the cluster.
+const KUBERNETES_DEFAULT_INSTANCE_TYPE = "defaultinstancetype";
+
+const PLACEHOLDER_PATTERN = /\{\{\s*[\w.-]+\s*\}\}/g;
+
+/** Returns the `{{NAME}}` placeholders a templated file contains, each once, in order of appearance. */
+export function findPlaceholders(text: string): string[] {
+  return [...new Set(text.match(PLACEHOLDER_PATTERN) ?? [])];
+}
+
+/** Whether a parsed document looks like CLI YAML: a deployment or an endpoint with inline deployments. */
+export function isCliYaml(value: unknown): boolean {
+  if (!isPlainObject(value)) {
+    return false;
+  }
+  const schema = typeof value.$schema === "string" ? value.$schema : "";
+  if (/azureml|OnlineDeployment|OnlineEndpoint/i.test(schema) && !/deploymentTemplate|deploymentParameters/i.test(schema)) {
+    return true;
+  }
+  return ["endpoint_name", "instance_type", "instance_count", "request_settings", "liveness_probe", "scale_settings", "egress_public_network_access"].some(
+    (key) => key in value,
+  ) || (Array.isArray(value.deployments) && ("traffic" in value || "auth_mode" in value));
+}
+
+/** The result for a templated file: not evaluated, naming the placeholders, because its values are not known. */
+export function placeholderItem(placeholders: readonly string[], file: string | undefined): SourceItem {
+  const shown = placeholders.slice(0, 3).join(", ") + (placeholders.length > 3 ? `, and ${placeholders.length - 3} more` : "");
+  return {
+    kind: "not-evaluated",
+    ref: { name: file ?? "input", source: "cli-yaml", ...(file === undefined ? {} : { file }) },
+    reason: `is a template with placeholders (${shown}) that a script fills in, so its values are not known; check the rendered file instead`,
+  };
+}
+
+/** Reads the deployments of a CLI YAML document. */
+export function readDeploymentYaml(document: PositionedDocument, file?: string): SourceItem[] {
+  const root = document.value;
+  if (!isPlainObject(root)) {
+    return [{ kind: "not-evaluated", ref: { name: file ?? "input", source: "cli-yaml", ...(file === undefined ? {} : { file }) }, reason: "is not a YAML mapping" }];
+  }
+
+  if (Array.isArray(root.deployments)) {
+    const computeType = previewComputeType(root);
+    const endpointName = typeof root.name === "string" ? root.name : undefined;
+    return root.deployments.map((entry, index) => {
+      const name = isPlainObject(entry) && typeof entry.name === "string" ? entry.name : `deployments[${index}]`;
+      const ref = yamlRef(name, endpointName, file);
+      if (!isPlainObject(entry)) {
+        return { kind: "not-evaluated", ref, reason: `deployments[${index}] is not a mapping` };
+      }
+      return { kind: "deployment", deployment: readPreviewDeployment(entry, ref, computeType, document.locatorAt(["deployments", index])) };
+    });
+  }
+
+  const name = typeof root.name === "string" ? root.name : (file ?? "input");
+  const endpointName = typeof root.endpoint_name === "string" ? root.endpoint_name : undefined;
+  return [{ kind: "deployment", deployment: readV2Deployment(root, yamlRef(name, endpointName, file), document.locatorAt([])) }];
+}
+
+function yamlRef(name: string, endpointName: string | undefined, file: string | undefined): ResourceRef {
+  return { name, ...(endpointName === undefined ? {} : { endpointName }), source: "cli-yaml", ...(file === undefined ? {} : { file }) };
+}
+
+function readV2Deployment(root: Record<string, unknown>, ref: ResourceRef, locate: OnlineDeployment["locate"]): OnlineDeployment {
+  const computeType = v2ComputeType(root);
+  const known = computeType.state === "set" ? computeType.value : undefined;
+  const top: Lookup = { kind: "present", value: root };
+  const request = child(top, "request_settings");
+  const resources = child(top, "resources");
+
+  return {
+    ref,
+    computeType,
+    instanceType: stringField(child(top, "instance_type"), "instance_type", defaultInstanceType(known)),
+    // NOTE: the CLI requires instance_count; when a file omits it, one instance is judged, as for ARM.
+    instanceCount: integerField(child(top, "instance_count"), "instance_count", 1),
+    egressPublicNetworkAccess: enumField(child(top, "egress_public_network_access"), "egress_public_network_access", EGRESS_VALUES, AZURE_DEFAULTS.egressPublicNetworkAccess),
+    requestSettings: readRequestSettings(request),
+    probes: {
+      liveness: readProbe("liveness", child(top, "liveness_probe"), "liveness_probe"),
+      readiness: readProbe("readiness", child(top, "readiness_probe"), "readiness_probe"),
+      startup: readProbe("startup", child(top, "startup_probe"), "startup_probe"),
+    },
+    scaleSettings: readScaleSettings(child(top, "scale_settings"), "scale_settings", "type", SCALE_TYPES, known),
+    containerRequests: readContainerResources(child(resources, "requests"), "resources.requests"),
+    containerLimits: readContainerResources(child(resources, "limits"), "resources.limits"),
+    locate,
+  };
+}
+
+function readPreviewDeployment(entry: Record<string, unknown>, ref: ResourceRef, computeType: ComputeType, locate: OnlineDeployment["locate"]): OnlineDeployment {
+  const top: Lookup = { kind: "present", value: entry };
+  const scale = child(top, "scale_settings");
+  const requirements = child(top, "resource_requirements");
+
+  return {
+    ref,
+    computeType: setField("$schema", computeType),
+    instanceType: stringField(child(top, "instance_type"), "instance_type", defaultInstanceType(computeType)),
+    instanceCount: integerField(child(scale, "instance_count"), "scale_settings.instance_count", 1),
+    egressPublicNetworkAccess: unsetField("egress_public_network_access", AZURE_DEFAULTS.egressPublicNetworkAccess),
+    requestSettings: readRequestSettings(child(top, "request_settings")),
+    probes: {
+      liveness: readProbe("liveness", child(top, "liveness_probe"), "liveness_probe"),
+      readiness: readProbe("readiness", child(top, "readiness_probe"), "readiness_probe"),
+      startup: readProbe("startup", child(top, "startup_probe"), "startup_probe"),
+    },
+    scaleSettings: readScaleSettings(scale, "scale_settings", "scale_type", PREVIEW_SCALE_TYPES, computeType),
+    containerRequests: {
+      cpuCores: quantityField(child(requirements, "cpu"), "resource_requirements.cpu"),
+      memoryBytes: gigabytesToBytes(quantityField(child(requirements, "memory_in_gb"), "resource_requirements.memory_in_gb")),
+      gpuCount: quantityField(child(requirements, "gpu"), "resource_requirements.gpu"),
+    },
+    containerLimits: {
+      cpuCores: unsetField<number>("resource_requirements.cpu_limit", undefined),
+      memoryBytes: unsetField<number>("resource_requirements.memory_in_gb_limit", undefined),
+      gpuCount: unsetField<number>("resource_requirements.gpu_limit", undefined),
+    },
+    locate,
+  };
+}
+
+function v2ComputeType(root: Record<string, unknown>): Field<ComputeType> {
+  const type = plainAccess.get(root, "type");
+  if (type.kind === "present") {
+    return enumField(type, "type", DEPLOYMENT_TYPES, undefined);
+  }
+  const schema = typeof root.$schema === "string" ? root.$schema : "";
+  if (/kubernetesOnlineDeployment|k8sOnlineDeployment/i.test(schema)) {
+    return setField("$schema", "Kubernetes");
+  }
+  return setField("type", "Managed");
+}
+
+/** A preview endpoint runs on Kubernetes when its schema says so or it names a `target` compute. */
+function previewComputeType(root: Record<string, unknown>): ComputeType {
+  const schema = typeof root.$schema === "string" ? root.$schema : "";
+  if (/k8sOnlineEndpoint|kubernetesOnlineEndpoint/i.test(schema) || "target" in root || "compute" in root) {
+    return "Kubernetes";
+  }
+  return "Managed";
+}
+
+function defaultInstanceType(computeType: ComputeType | undefined): string | undefined {
+  if (computeType === "Kubernetes") {
+    return KUBERNETES_DEFAULT_INSTANCE_TYPE;
+  }
+  return computeType === "Managed" ? AZURE_DEFAULTS.instanceType : undefined;
+}
+
+function readRequestSettings(request: Lookup): OnlineDeployment["requestSettings"] {
+  return {
+    requestTimeoutMs: numericDurationField(child(request, "request_timeout_ms"), "request_settings.request_timeout_ms", MS, AZURE_DEFAULTS.requestTimeoutMs),
+    maxQueueWaitMs: numericDurationField(child(request, "max_queue_wait_ms"), "request_settings.max_queue_wait_ms", MS, AZURE_DEFAULTS.maxQueueWaitMs),
+    maxConcurrentRequestsPerInstance: integerField(
+      child(request, "max_concurrent_requests_per_instance"),
+      "request_settings.max_concurrent_requests_per_instance",
+      AZURE_DEFAULTS.maxConcurrentRequestsPerInstance,
+    ),
+  };
+}
+
+function readProbe(kind: ProbeKind, probe: Lookup, path: string): Probe {
+  const defaults = probeRunsByDefault(kind) ? AZURE_DEFAULTS.probe : undefined;
+  let declared: Field<boolean>;
+  if (probe.kind === "present") {
+    declared = isPlainObject(probe.value) ? setField(path, true) : invalidField(path, probe.value, "must be a mapping of probe settings");
+  } else {
+    declared = unsetField(path, false);
+  }
+
+  return {
+    kind,
+    declared,
+    failureThreshold: integerField(child(probe, "failure_threshold"), `${path}.failure_threshold`, defaults?.failureThreshold),
+    successThreshold: integerField(child(probe, "success_threshold"), `${path}.success_threshold`, defaults?.successThreshold),
+    initialDelayMs: numericDurationField(child(probe, "initial_delay"), `${path}.initial_delay`, SECONDS, defaults?.initialDelayMs),
+    periodMs: numericDurationField(child(probe, "period"), `${path}.period`, SECONDS, defaults?.periodMs),
+    timeoutMs: numericDurationField(child(probe, "timeout"), `${path}.timeout`, SECONDS, defaults?.timeoutMs),
+  };
+}
+
+function readScaleSettings(
+  scale: Lookup,
+  path: string,
+  typeKey: string,
+  accepted: Readonly<Record<string, ScaleType>>,
+  computeType: ComputeType | undefined,
+): ScaleSettings {
+  const scaleType = enumField(child(scale, typeKey), `${path}.${typeKey}`, accepted, computeType === undefined ? undefined : defaultScaleType(computeType));
+  // TargetUtilization defaults apply only when the effective scale type is TargetUtilization.
+  const effectiveType = scaleType.state === "set" ? scaleType.value : scaleType.state === "unset" ? scaleType.defaultValue : undefined;
+  const defaults = effectiveType === "TargetUtilization" ? AZURE_DEFAULTS.targetUtilization : undefined;
+
+  return {
+    scaleType,
+    minInstances: integerField(child(scale, "min_instances"), `${path}.min_instances`, defaults?.minInstances),
+    maxInstances: integerField(child(scale, "max_instances"), `${path}.max_instances`, defaults?.maxInstances),
+    targetUtilizationPercentage: integerField(
+      child(scale, "target_utilization_percentage"),
+      `${path}.target_utilization_percentage`,
+      defaults?.targetUtilizationPercentage,
+    ),
+    pollingIntervalMs: numericDurationField(child(scale, "polling_interval"), `${path}.polling_interval`, SECONDS, defaults?.pollingIntervalMs),
+  };
+}
+
+function readContainerResources(resources: Lookup, path: string): ContainerResources {
+  return {
+    cpuCores: quantityField(child(resources, "cpu"), `${path}.cpu`),
+    memoryBytes: quantityField(child(resources, "memory"), `${path}.memory`),
+    gpuCount: quantityField(child(resources, "nvidia.com/gpu"), `${path}.nvidia.com/gpu`),
+  };
+}
+
+/** Looks up a key under a parent lookup; a parent that is present but not a mapping makes the child unreadable. */
+function child(parent: Lookup, key: string): Lookup {
+  if (parent.kind !== "present") {
+    return parent;
+  }
+  if (!isPlainObject(parent.value)) {
+    return { kind: "unreadable", reason: "cannot be read because its parent is not a mapping" };
+  }
+  return plainAccess.get(parent.value, key);
+}
+
+function gigabytesToBytes(field: Field<number>): Field<number> {
+  return field.state === "set" ? setField(field.path, field.value * 1e9) : field;
+}
