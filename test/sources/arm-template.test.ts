@@ -1,0 +1,180 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { OnlineDeployment } from "../../src/model/deployment";
+import { ParametersFileError, isArmTemplate, readArmTemplate, readParametersFile } from "../../src/sources/arm-template";
+import { readInputFile, readTemplateParameters } from "../../src/sources/files";
+import { parsePositioned } from "../../src/sources/locator";
+import type { SourceItem } from "../../src/sources/source-item";
+
+const SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+const DEPLOYMENT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
+
+function template(resources: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { $schema: SCHEMA, contentVersion: "1.0.0.0", ...extra, resources };
+}
+
+function read(value: unknown, parameters: ReadonlyMap<string, unknown> = new Map()): SourceItem[] {
+  return readArmTemplate(parsePositioned(JSON.stringify(value, null, 2)), "template.json", parameters);
+}
+
+function only(items: SourceItem[]): OnlineDeployment {
+  expect(items).toHaveLength(1);
+  const [item] = items;
+  if (item.kind !== "deployment") {
+    throw new Error(`expected a deployment, got: ${item.reason}`);
+  }
+  return item.deployment;
+}
+
+const literalDeployment = {
+  type: DEPLOYMENT_TYPE,
+  apiVersion: "2025-06-01",
+  name: "ws/fraud/blue",
+  sku: { name: "Default", capacity: 3 },
+  properties: { endpointComputeType: "Managed", requestSettings: { requestTimeout: "PT30S" }, egressPublicNetworkAccess: "Disabled" },
+};
+
+describe("ARM template", () => {
+  test("literal values are read", () => {
+    const deployment = only(read(template([literalDeployment])));
+
+    expect(deployment.requestSettings.requestTimeoutMs).toEqual({ state: "set", value: 30_000, path: "properties.requestSettings.requestTimeout" });
+  });
+
+  test("ref names workspace, endpoint and deployment", () => {
+    const deployment = only(read(template([literalDeployment])));
+
+    expect(deployment.ref).toEqual({ name: "blue", endpointName: "fraud", workspaceName: "ws", source: "arm-template", type: DEPLOYMENT_TYPE, file: "template.json" });
+  });
+
+  test("parameter default is used", () => {
+    const value = template([{ ...literalDeployment, properties: { endpointComputeType: "Managed", requestSettings: { requestTimeout: "[parameters('timeout')]" } } }], {
+      parameters: { timeout: { type: "string", defaultValue: "PT2M" } },
+    });
+
+    expect(only(read(value)).requestSettings.requestTimeoutMs).toEqual({ state: "set", value: 120_000, path: "properties.requestSettings.requestTimeout" });
+  });
+
+  test("parameters file overrides the default", () => {
+    const value = template([{ ...literalDeployment, sku: { capacity: "[parameters('capacity')]" } }], { parameters: { capacity: { type: "int", defaultValue: 1 } } });
+
+    expect(only(read(value, new Map([["capacity", 5]]))).instanceCount).toEqual({ state: "set", value: 5, path: "sku.capacity" });
+  });
+
+  test("parameter without a value is unknown, naming the expression", () => {
+    const value = template([{ ...literalDeployment, properties: { endpointComputeType: "[parameters('computeType')]" } }], { parameters: { computeType: { type: "string" } } });
+
+    expect(only(read(value)).computeType).toEqual({
+      state: "unknown",
+      path: "properties.endpointComputeType",
+      reason: "template expression [parameters('computeType')]: parameter 'computeType' has no defaultValue, and no parameters file gives it a value",
+    });
+  });
+
+  test("unsupported function is unknown, naming it", () => {
+    const value = template([{ ...literalDeployment, properties: { endpointComputeType: "Managed", instanceType: "[reference('x').sku]" } }]);
+
+    const field = only(read(value)).instanceType;
+
+    expect(field.state === "unknown" && field.reason).toContain("[reference('x').sku]");
+  });
+
+  test("variables, concat and format are evaluated", () => {
+    const value = template(
+      [{ ...literalDeployment, name: "[format('{0}/{1}/{2}', 'ws', variables('endpoint'), concat('bl', 'ue'))]" }],
+      { variables: { endpoint: "[concat('fr', 'aud')]" } },
+    );
+
+    expect(only(read(value)).ref.endpointName).toBe("fraud");
+  });
+
+  test("escaped bracket is a literal", () => {
+    const value = template([{ ...literalDeployment, properties: { endpointComputeType: "Managed", instanceType: "[[Standard_DS3_v2]" } }]);
+
+    expect(only(read(value)).instanceType).toEqual({ state: "set", value: "[Standard_DS3_v2]", path: "properties.instanceType" });
+  });
+
+  test("variable cycle is unknown", () => {
+    const value = template([{ ...literalDeployment, properties: { endpointComputeType: "[variables('a')]" } }], { variables: { a: "[variables('b')]", b: "[variables('a')]" } });
+
+    expect(only(read(value)).computeType.state).toBe("unknown");
+  });
+
+  test("nested children with short types", () => {
+    const value = template([
+      {
+        type: "Microsoft.MachineLearningServices/workspaces",
+        name: "ws",
+        resources: [{ type: "onlineEndpoints", name: "fraud", resources: [{ type: "deployments", name: "blue", properties: { endpointComputeType: "Kubernetes" } }] }],
+      },
+    ]);
+
+    expect(only(read(value)).ref).toMatchObject({ name: "blue", endpointName: "fraud", workspaceName: "ws", type: DEPLOYMENT_TYPE });
+  });
+
+  test("nested child with a two-segment type", () => {
+    const value = template([
+      { type: "Microsoft.MachineLearningServices/workspaces", name: "ws", resources: [{ type: "onlineEndpoints/deployments", name: "fraud/blue", properties: { endpointComputeType: "Managed" } }] },
+    ]);
+
+    expect(only(read(value)).ref).toMatchObject({ name: "blue", endpointName: "fraud", workspaceName: "ws" });
+  });
+
+  test("nested child with a full type", () => {
+    const value = template([{ type: "Microsoft.MachineLearningServices/workspaces/onlineEndpoints", name: "ws/fraud", resources: [{ ...literalDeployment, name: "blue" }] }]);
+
+    expect(only(read(value)).ref).toMatchObject({ name: "blue", endpointName: "fraud" });
+  });
+
+  test("symbolic-name resources", () => {
+    const value = { $schema: SCHEMA, languageVersion: "2.0", contentVersion: "1.0.0.0", resources: { blue: literalDeployment } };
+
+    expect(only(read(value)).ref.name).toBe("blue");
+  });
+
+  test("other resource types are skipped", () => {
+    const value = template([{ type: "Microsoft.Storage/storageAccounts", name: "sa" }, literalDeployment]);
+
+    expect(read(value)).toHaveLength(1);
+  });
+
+  test("locator points into the resource", () => {
+    const deployment = only(read(template([literalDeployment])));
+
+    expect(deployment.locate?.("properties.requestSettings.requestTimeout")?.line).toBe(16);
+  });
+
+  test.each([
+    { name: "deploymentTemplate schema", value: { $schema: SCHEMA, resources: [] }, expected: true },
+    { name: "resources with contentVersion", value: { contentVersion: "1.0.0.0", resources: [] }, expected: true },
+    { name: "ARM resource", value: { type: DEPLOYMENT_TYPE, properties: {} }, expected: false },
+    { name: "parameters file", value: { $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", parameters: {} }, expected: false },
+  ])("isArmTemplate: $name", ({ value, expected }) => {
+    expect(isArmTemplate(value)).toBe(expected);
+  });
+});
+
+describe("parameters file", () => {
+  test("values by lower-cased name", () => {
+    const values = readParametersFile({ parameters: { Capacity: { value: 4 }, secret: { reference: { keyVault: { id: "/x" }, secretName: "s" } } } }, "p.json");
+
+    expect([...values.entries()]).toEqual([["capacity", 4]]);
+  });
+
+  test("missing parameters object is rejected", () => {
+    expect(() => readParametersFile({ value: 1 }, "p.json")).toThrow(ParametersFileError);
+  });
+
+  test("--parameters resolves a template through readInputFile", async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), "amlguard-template-"));
+    const templateFile = path.join(directory, "template.json");
+    const parametersFile = path.join(directory, "template.parameters.json");
+    writeFileSync(templateFile, JSON.stringify(template([{ ...literalDeployment, properties: { endpointComputeType: "[parameters('computeType')]" } }], { parameters: { computeType: { type: "string" } } })));
+    writeFileSync(parametersFile, JSON.stringify({ $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", parameters: { computeType: { value: "Kubernetes" } } }));
+
+    const [item] = await readInputFile(templateFile, { templateParameters: await readTemplateParameters(parametersFile) });
+
+    expect(item.kind === "deployment" && item.deployment.computeType).toEqual({ state: "set", value: "Kubernetes", path: "properties.endpointComputeType" });
+  });
+});
