@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { formatIsoDuration, parseIsoDuration } from "../../src/model/duration";
 
 describe("parseIsoDuration", () => {
@@ -14,6 +15,15 @@ describe("parseIsoDuration", () => {
     ["PT5M", 300_000],
   ])("%s is %d ms", (text, milliseconds) => {
     expect(parseIsoDuration(text)).toEqual({ ok: true, milliseconds });
+  });
+
+  test("any text gives a finite result or a reason", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^-?P[0-9.,YMWDTHS]{0,12}$/)), (text) => {
+        const parsed = parseIsoDuration(text);
+        expect(parsed.ok ? Number.isFinite(parsed.milliseconds) && parsed.milliseconds >= 0 : parsed.reason.length > 0).toBe(true);
+      }),
+    );
   });
 
   test.each([
@@ -51,5 +61,13 @@ describe("formatIsoDuration", () => {
 
   test.each([0, 500, 1_000, 90_000, 90_001, 93_600_000, 3_723_004])("%d ms round-trips", (milliseconds) => {
     expect(parseIsoDuration(formatIsoDuration(milliseconds))).toEqual({ ok: true, milliseconds });
+  });
+
+  test("any whole millisecond count round-trips", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10 ** 12 }), (milliseconds) => {
+        expect(parseIsoDuration(formatIsoDuration(milliseconds))).toEqual({ ok: true, milliseconds });
+      }),
+    );
   });
 });
