@@ -47,7 +47,7 @@ export function parseOutputTarget(value: string, previous: readonly OutputTarget
   return [...previous, { format: parseFormat(value.slice(0, separator)), file: value.slice(separator + 1) }];
 }
 
-/** A person at a terminal gets a table; a pipe or a CI log gets JSON. */
+/** Returns the stdout format: a table for a person at a terminal, JSON for a pipe or a CI log. */
 export function defaultFormat(): OutputFormat {
   return process.stdout.isTTY ? "table" : "json";
 }

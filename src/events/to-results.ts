@@ -8,7 +8,7 @@ const SEVERITIES: readonly string[] = ["low", "medium", "high", "critical"] sati
 // Pulumi writes colorized text as `<{%fg 1%}>` directives when the event's color mode is "raw".
 const COLOR_DIRECTIVE = /<\{%[^%]*%\}>/g;
 
-/** What the event log says about amlguard's policy pack. */
+/** Resource results and run facts read from a Pulumi event log for one policy pack. */
 export interface PolicyEventResults {
   readonly results: ResourceResult[];
   /** `project/stack` of the resources, when the log names any. */
@@ -124,7 +124,8 @@ function resultOf(urn: string, resource: ResourceEntry, policyPackName: string, 
   return { resource: resource.ref, status: "evaluated", findings: resource.findings, rules: urn === STACK_KEY ? outcomes.filter((outcome) => failed.has(outcome.ruleId)) : outcomes };
 }
 
-// The pack sees every resource of the stack. One that is no online deployment and that no policy judged is noise.
+// The pack analyzes every resource of the stack. A resource that is not an online deployment and that no policy
+// judged would only add noise to the report.
 function isRelevant(resource: ResourceEntry): boolean {
   return (
     (resource.ref.type !== undefined && isOnlineDeploymentType(resource.ref.type)) ||
@@ -141,8 +142,8 @@ function findingOf(policy: PolicyEvent, level: FindingLevel, resource: ResourceR
     ruleId: policy.policyName,
     severity,
     enforcementLevel: level,
-    // NOTE: a policy event does not say whether the value broke a limit or was unknown, so every event is a
-    // violation here; the pack's message states which.
+    // NOTE: a policy event does not record whether the value broke a limit or was unknown. Every event becomes a
+    // violation here, and the pack's message states which it was.
     kind: "violation",
     resource,
     path: "",
@@ -153,7 +154,7 @@ function findingOf(policy: PolicyEvent, level: FindingLevel, resource: ResourceR
   };
 }
 
-/** The engine prefixes the policy's description and a line break to every violation message; keep the rule's own text. */
+/** Removes the policy description and line break that the engine puts in front of every violation message. */
 function violationMessage(policy: PolicyEvent, rule: RuleMetadata | undefined): string {
   const text = policy.message.replace(COLOR_DIRECTIVE, "").trim();
   if (rule !== undefined && text.startsWith(`${rule.description}\n`)) {

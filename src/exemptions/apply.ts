@@ -18,7 +18,7 @@ export interface ExemptionOrigin {
 /**
  * Marks every finding an exemption in force matches as waived, and reports which entries applied, expired or
  * matched nothing. An entry applies through the end of its `expires` day in UTC. Pure: `now` is the clock, so
- * the CLI, the audit and the pack's exemptions policy give the same answer for the same input.
+ * the CLI, the audit and the pack's exemptions policy return the same result for the same input.
  */
 export function applyExemptions(results: readonly ResourceResult[], exemptions: readonly Exemption[], now: Date, origin: ExemptionOrigin = {}): ExemptedResults {
   const inForce = exemptions.filter((entry) => !isExpired(entry, now));

@@ -19,7 +19,7 @@ export function parseExemptionsFile(raw: unknown, ruleIds: readonly string[], or
 }
 
 /**
- * Validates a bare list of entries, as the pack's `exemptions` policy config holds it under `entries`.
+ * Validates a bare list of entries, as the pack's `exemptions` policy config contains it under `entries`.
  * Errors are those of {@link parseExemptionsFile}.
  */
 export function parseExemptionEntries(raw: unknown, ruleIds: readonly string[], origin: string): Exemption[] {

@@ -72,7 +72,7 @@ export const EXIT_CODES = {
   incomplete: 3,
 } as const;
 
-/** What `--fail-on` takes: an enforcement level, or a severity that applies at either level. */
+/** Thresholds of `--fail-on`: an enforcement level, or a severity that applies at either level. */
 export const FAIL_ON_THRESHOLDS = ["advisory", "mandatory", "low", "medium", "high", "critical"] as const;
 export type FailOn = (typeof FAIL_ON_THRESHOLDS)[number];
 

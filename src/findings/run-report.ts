@@ -30,7 +30,7 @@ export function reportRules(rules: readonly RuleMetadata[]): ReportRule[] {
   }));
 }
 
-/** What a run covered. Each source fills the part it knows. */
+/** What a run covered. Each source fills the fields it has. */
 export interface RunScope {
   /** Input files of `amlguard check`, as the user named them. */
   readonly files?: readonly string[];
@@ -46,7 +46,7 @@ export interface RunScope {
   readonly policyPacks?: Readonly<Record<string, string>>;
 }
 
-/** Which limits a run applied. `sha256` is absent only for the built-in defaults or when the source does not say. */
+/** Evidence of the limits a run applied. `sha256` is absent only for the built-in defaults or when the source does not record the limits. */
 export interface LimitsEvidence {
   /** `file` (a limits file), `built-in` (the zod defaults) or `not-recorded` (an event log names no limits file). */
   readonly source: "file" | "built-in" | "not-recorded";
@@ -111,13 +111,13 @@ export function buildRunReport(input: RunReportInput): RunReport {
   };
 }
 
-/** The key a resource sorts by and reports name it with: its ARM id, else its URN, else its file and name. */
+/** Returns the key a resource sorts by: its ARM id in lower case, else its URN, else its file and name. */
 export function resourceKey(result: ResourceResult): string {
   const { resource } = result;
   return resource.id?.toLowerCase() ?? resource.urn ?? `${resource.file ?? ""}#${resource.endpointName ?? ""}/${resource.name}`;
 }
 
-/** Names a deployment for a reader: `deployment 'blue' of endpoint 'fraud-scoring'`. */
+/** Returns a name for a deployment that a reader recognizes: `deployment 'blue' of endpoint 'fraud-scoring'`. */
 export function resourceLabel(result: ResourceResult): string {
   const { resource } = result;
   const parent = resource.endpointName === undefined ? "" : ` of endpoint '${resource.endpointName}'`;
@@ -133,8 +133,11 @@ function compareFindings(a: Finding, b: Finding): number {
 }
 
 // Code-unit order, not locale order, so the sort does not depend on the machine's locale.
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+export function compareText(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
 }
 
 function countChecks(results: readonly ResourceResult[], ruleCount: number): CheckCounts {

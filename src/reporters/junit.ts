@@ -1,6 +1,6 @@
 import { XMLBuilder } from "fast-xml-parser";
 import type { Finding, ResourceResult, RuleResult } from "../findings/finding";
-import { type RunReport, resourceKey, resourceLabel } from "../findings/run-report";
+import { type RunReport, compareText, resourceKey, resourceLabel } from "../findings/run-report";
 import { xmlAttribute, xmlText } from "./xml-text";
 
 type XmlNode = Record<string, unknown>;
@@ -53,7 +53,7 @@ function testCases(run: RunReport, result: ResourceResult): { ruleId: string; ou
     return run.rules.map((rule) => ({ ruleId: rule.id, outcome: { skipped: skippedText } }));
   }
   return [...result.rules]
-    .sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))
+    .sort((a, b) => compareText(a.ruleId, b.ruleId))
     .map((rule) => ({ ruleId: rule.ruleId, outcome: caseOutcome(rule, result.findings.filter((finding) => finding.ruleId === rule.ruleId)) }));
 }
 

@@ -8,7 +8,7 @@ import { type ReportRule, type RunReport, resourceKey, resourceLabel } from "../
 export interface SarifOptions {
   /** Adds passed and not-applicable checks as results of kind `pass` and `notApplicable`. */
   readonly includePasses?: boolean;
-  /** Directory that `%SRCROOT%` stands for; file URIs are relative to it. Defaults to the working directory. */
+  /** Directory that `%SRCROOT%` refers to. File URIs are relative to it. Defaults to the working directory. */
   readonly cwd?: string;
 }
 
@@ -78,7 +78,6 @@ export function renderSarif(run: RunReport, options: SarifOptions = {}): string 
             toolExecutionNotifications: notifications,
           },
         ],
-        columnKind: "unicodeCodePoints",
         results,
         properties: {
           evidence: run.evidence,
@@ -123,7 +122,7 @@ function ruleDescriptor(rule: ReportRule): Sarif.ReportingDescriptor {
 }
 
 function findingResult(result: ResourceResult, finding: Finding, resourceLocation: Sarif.Location, cwd: string, ruleIndex: ReadonlyMap<string, number>): Sarif.Result {
-  const level: Sarif.Result.level = finding.kind === "unknown" ? "note" : finding.enforcementLevel === "mandatory" ? "error" : "warning";
+  const level = levelOf(finding);
   const location = finding.location === undefined || result.resource.file === undefined ? resourceLocation : fileLocation(result, result.resource.file, cwd, finding.location);
 
   return {
@@ -161,6 +160,13 @@ function findingResult(result: ResourceResult, finding: Finding, resourceLocatio
       limit: finding.limit,
     },
   };
+}
+
+function levelOf(finding: Finding): Sarif.Result.level {
+  if (finding.kind === "unknown") {
+    return "note";
+  }
+  return finding.enforcementLevel === "mandatory" ? "error" : "warning";
 }
 
 function outcomeResult(result: ResourceResult, rule: RuleResult, location: Sarif.Location, ruleIndex: ReadonlyMap<string, number>): Sarif.Result | undefined {

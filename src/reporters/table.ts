@@ -1,4 +1,4 @@
-import type { ResourceResult } from "../findings/finding";
+import type { Finding, ResourceResult } from "../findings/finding";
 import { type RunReport, resourceLabel } from "../findings/run-report";
 import { describeEvidence, describeExemptionStatus } from "./evidence-text";
 
@@ -30,8 +30,7 @@ function resourceBlock(result: ResourceResult): string[] {
   }
 
   const open = result.findings.filter((finding) => finding.waiver === undefined);
-  const status = open.some((finding) => finding.enforcementLevel === "mandatory") ? "FAIL" : open.length > 0 ? "WARN" : "WAIVED";
-  const lines = [`${status.padEnd(15)}${label}`];
+  const lines = [`${statusOf(open).padEnd(15)}${label}`];
   for (const finding of result.findings) {
     const where = finding.location === undefined ? "" : ` (line ${finding.location.line})`;
     const level = finding.waiver === undefined ? finding.enforcementLevel : "waived";
@@ -42,6 +41,13 @@ function resourceBlock(result: ResourceResult): string[] {
   }
   lines.push("");
   return lines;
+}
+
+function statusOf(open: readonly Finding[]): string {
+  if (open.some((finding) => finding.enforcementLevel === "mandatory")) {
+    return "FAIL";
+  }
+  return open.length > 0 ? "WARN" : "WAIVED";
 }
 
 function origin(result: ResourceResult): string {
