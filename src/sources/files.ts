@@ -19,8 +19,13 @@ export interface ReadInputOptions {
  */
 export async function readInputFile(file: string, options: ReadInputOptions = {}): Promise<SourceItem[]> {
   const text = await readText(file);
-  // Templated CLI YAML (`{{ENDPOINT_NAME}}`, filled in by a script) often does not parse at all.
+  // Templated CLI YAML (`{{ENDPOINT_NAME}}`, filled in by a script) often does not parse at all, and where it
+  // does, `{{X}}` reads as a nested mapping. JSON input keeps its own reader, because a JSON string may hold braces.
   const placeholders = findPlaceholders(text);
+  const looksLikeJson = /^\s*[{[]/.test(text);
+  if (placeholders.length > 0 && !looksLikeJson) {
+    return [placeholderItem(placeholders, file)];
+  }
 
   let document: PositionedDocument;
   try {
@@ -29,9 +34,6 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
     if (!(error instanceof DocumentSyntaxError)) {
       throw error;
     }
-    if (placeholders.length > 0) {
-      return [placeholderItem(placeholders, file)];
-    }
     throw new InputError(`${file} ${error.message}.`);
   }
 
@@ -39,7 +41,7 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
     return readArmTemplate(document, file, options.templateParameters);
   }
   if (isCliYaml(document.value)) {
-    return placeholders.length > 0 ? [placeholderItem(placeholders, file)] : readDeploymentYaml(document, file);
+    return readDeploymentYaml(document, file);
   }
   return readArmJson(document, file);
 }
@@ -60,12 +62,24 @@ export async function readTemplateParameters(file: string): Promise<TemplatePara
   }
 }
 
-/** Reads a file as UTF-8 text, or throws an InputError that names the file. */
+/**
+ * Reads a file as UTF-8 text, or throws an InputError that names the file. Bytes that are not UTF-8 are an
+ * error, not U+FFFD: a replaced byte in a key (`instance_typ\xC3e`) would make the key unknown, and the field
+ * would silently take Azure's default.
+ */
 export async function readText(file: string): Promise<string> {
+  let bytes: Buffer;
   try {
-    return await readFile(file, "utf8");
+    bytes = await readFile(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message;
     throw new InputError(`Cannot read ${file}: ${reason}.`);
   }
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new InputError(`Cannot read ${file}: it is not valid UTF-8 text; save it as UTF-8.`);
+  }
 }
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
