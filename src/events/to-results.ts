@@ -31,8 +31,8 @@ interface ResourceEntry {
 
 /**
  * Turns the events of one policy pack into resource results. Findings come from policy events, passes from
- * policy summary events. A rule in neither list of a resource's summary was disabled or did not apply: the
- * engine does not say which, so it is reported as not applicable with that reason. An online deployment that
+ * policy summary events. A rule in neither list of a resource's summary was disabled, did not apply or ran as a
+ * stack policy: the engine does not record which, so it is reported as not applicable with that reason. An online deployment that
  * the engine stepped over but the pack never summarized is not evaluated.
  */
 export function policyEventsToResults(events: readonly EngineEvent[], policyPackName: string, rules: readonly RuleMetadata[]): PolicyEventResults {
@@ -118,7 +118,13 @@ function resultOf(urn: string, resource: ResourceEntry, policyPackName: string, 
     if (passed.has(ruleId)) {
       return { ruleId, outcome: "passed" };
     }
-    return { ruleId, outcome: "not-applicable", reason: "the Pulumi engine reported the policy neither passed nor failed, so it was disabled or did not apply" };
+    // NOTE: a stack policy's passes are summarized for the whole stack, not per resource, so a rule that the pack
+    // runs as a stack policy and that passed shows here as not applicable.
+    return {
+      ruleId,
+      outcome: "not-applicable",
+      reason: "the Pulumi engine reported the policy neither passed nor failed on this resource: it was disabled, did not apply, or ran as a stack policy",
+    };
   });
 
   return { resource: resource.ref, status: "evaluated", findings: resource.findings, rules: urn === STACK_KEY ? outcomes.filter((outcome) => failed.has(outcome.ruleId)) : outcomes };
