@@ -53,6 +53,12 @@ const ListPageSchema = z.looseObject({
   nextLink: z.string().nullish(),
 });
 
+/**
+ * Pages the audit reads of one listing. ARM pages hold 100 items or more, so 1,000 pages are far more
+ * workspaces, endpoints or deployments than one scope has; a longer listing is a run-away.
+ */
+export const MAX_LISTING_PAGES = 1_000;
+
 /** Items of a listing and, when the listing stopped early, why. Items read before the failure are kept. */
 export interface ArmListing {
   readonly items: readonly unknown[];
@@ -105,12 +111,26 @@ export class ArmClient {
     return this.readResponse(url, response);
   }
 
-  /** Reads every page of a listing, following `nextLink` only while it stays on the ARM origin. */
+  /**
+   * Reads every page of a listing, following `nextLink` only while it stays on the ARM origin. A nextLink that
+   * returns to a page already read, or a listing longer than MAX_LISTING_PAGES, stops the listing: without the
+   * check, a faulty or hostile endpoint keeps the audit running forever.
+   */
   async list(url: string): Promise<ArmListing> {
     const items: unknown[] = [];
+    const seen = new Set<string>();
     let next: string | undefined = url;
 
     while (next !== undefined) {
+      if (seen.has(next)) {
+        this.options.log(`${describeRequest(next)} was not sent: nextLink returned to a page already read`);
+        return { items, failure: { reason: NOT_EVALUATED_REASONS.nextLinkCycle } };
+      }
+      if (seen.size >= MAX_LISTING_PAGES) {
+        this.options.log(`${describeRequest(next)} was not sent: the listing has more than ${MAX_LISTING_PAGES} pages`);
+        return { items, failure: { reason: NOT_EVALUATED_REASONS.tooManyPages } };
+      }
+      seen.add(next);
       const result = await this.get(next);
       if (!result.ok) {
         return { items, failure: result.failure };

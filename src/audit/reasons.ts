@@ -14,6 +14,8 @@ export const NOT_EVALUATED_REASONS = {
   networkError: "network error: the request failed after every retry",
   foreignNextLink: "listing not followed: nextLink points to a host other than the ARM endpoint, so the token was not sent there",
   httpError: "request rejected: ARM answered with an error status that is not retried",
+  nextLinkCycle: "listing not followed to the end: nextLink returned to a page already read",
+  tooManyPages: "listing not followed to the end: it has more pages than the audit's page cap",
 } as const;
 
 export type NotEvaluatedReason = (typeof NOT_EVALUATED_REASONS)[keyof typeof NOT_EVALUATED_REASONS];

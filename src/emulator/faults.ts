@@ -10,6 +10,14 @@ export type Fault = FaultTarget &
     | { readonly kind: "truncate" }
     | { readonly kind: "malformed" }
     | { readonly kind: "foreign-next-link" }
+    /** Sends the headers and half the body, then resets the TCP connection. */
+    | { readonly kind: "reset" }
+    /** Answers 200 with an HTML page, as a proxy or a captive portal does. */
+    | { readonly kind: "html" }
+    /** Points the page's nextLink at page `toPage` (1-based), so a listing loops: A, B, A, … */
+    | { readonly kind: "next-link-to-page"; readonly toPage: number }
+    /** Makes the listing `pages` pages long: every page before the last links to the next, empty past the items. */
+    | { readonly kind: "long-listing"; readonly pages: number }
   );
 
 export interface FaultTarget {

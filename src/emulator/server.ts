@@ -94,8 +94,20 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
       nextLinkOrigin: fault?.kind === "foreign-next-link" ? foreignUrl : undefined,
       pageSize: options.pageSize ?? 100,
     });
-    const text = JSON.stringify(routed.body);
+    const text = JSON.stringify(withNextLinkFault(routed.body, fault, requestUrl));
 
+    if (fault?.kind === "html") {
+      const html = "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Proxy authentication required</body></html>";
+      response.writeHead(200, responseHeaders({ "Content-Type": "text/html; charset=utf-8", "Content-Length": String(Buffer.byteLength(html)) }));
+      response.end(html);
+      return;
+    }
+    if (fault?.kind === "reset") {
+      const bytes = Buffer.from(text, "utf8");
+      response.writeHead(routed.status, responseHeaders({ "Content-Length": String(bytes.length) }));
+      response.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => response.socket?.resetAndDestroy());
+      return;
+    }
     if (fault?.kind === "truncate") {
       // Declare the full length, send half, then close: the client sees the body end early.
       const bytes = Buffer.from(text, "utf8");
@@ -124,6 +136,23 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
       await Promise.all(servers.map((each) => new Promise<void>((resolve) => each.close(() => resolve()))));
     },
   };
+}
+
+/** Rewrites the nextLink of a listing page for the next-link-to-page and long-listing faults. */
+function withNextLinkFault(body: unknown, fault: Fault | undefined, url: URL): unknown {
+  const page = Number(url.searchParams.get("$skiptoken") ?? "0");
+  if (fault?.kind !== "next-link-to-page" && (fault?.kind !== "long-listing" || page + 1 >= fault.pages)) {
+    return body;
+  }
+  const next = new URL(url.toString());
+  const target = fault.kind === "long-listing" ? page + 1 : fault.toPage - 1;
+  // The first page has no $skiptoken, so a link back to it is the listing's own URL.
+  if (target === 0) {
+    next.searchParams.delete("$skiptoken");
+  } else {
+    next.searchParams.set("$skiptoken", String(target));
+  }
+  return { ...(body as Record<string, unknown>), nextLink: next.toString() };
 }
 
 function record(request: IncomingMessage, token: string): RecordedRequest {
