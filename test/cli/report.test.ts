@@ -81,6 +81,15 @@ describe("amlguard report", () => {
     expect(report.evidence.limits).toEqual({ source: "file", file: limits, sha256 });
   });
 
+  test("unwritable output file exits 2", async () => {
+    const directory = await scratch();
+
+    const run = await runCli(["report", "--from-pulumi-events", PREVIEW, "--output", `json=${directory}`]);
+
+    expect(run.code).toBe(EXIT_CODES.usage);
+    expect(run.stderr).toContain(`cannot write the json report to ${directory}`);
+  });
+
   test("stopped preview is incomplete", async () => {
     const run = await runCli(["report", "--from-pulumi-events", join(EVENTS, "preview-stopped.ndjson"), "--format", "json", "--fail-on", "critical"]);
 
