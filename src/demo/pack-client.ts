@@ -152,7 +152,13 @@ export class PackHarness {
     const initialConfig = initialConfigOf(info);
 
     const harness = new PackHarness(child, client, stack, project, startupMs, policies, info.getName(), () => stderr);
-    await harness.configure(reconcileConfig(policies, initialConfig, options.config ?? {}));
+    try {
+      await harness.configure(reconcileConfig(policies, initialConfig, options.config ?? {}));
+    } catch (error) {
+      // The engine stops the pack when the config is rejected.
+      await harness.stop();
+      throw error;
+    }
     return harness;
   }
 

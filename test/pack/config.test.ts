@@ -1,0 +1,72 @@
+import { PULUMI_UNKNOWN_VALUES } from "../../src/sources/pulumi-inputs";
+import { DEPLOYMENT_TYPE, EngineConfigError, type PackHarness, secret, startPack } from "../support/pack-harness";
+
+function deployment(bodyKey: string, body: Record<string, unknown>) {
+  return {
+    type: DEPLOYMENT_TYPE,
+    name: "blue",
+    props: { resourceGroupName: "rg", workspaceName: "ws", endpointName: "ep", sku: { capacity: 3 }, [bodyKey]: { endpointComputeType: "Managed", ...body } },
+  };
+}
+
+async function withPack<T>(config: Record<string, unknown>, run: (pack: PackHarness) => Promise<T>): Promise<T> {
+  const pack = await startPack({ config });
+  try {
+    return await run(pack);
+  } finally {
+    await pack.stop();
+  }
+}
+
+describe("pack config", () => {
+  test("unknownValues mandatory fails closed", async () => {
+    const config = { "request-timeout": { unknownValues: "mandatory" } };
+    const resource = deployment("properties", { requestSettings: { requestTimeout: PULUMI_UNKNOWN_VALUES.string } });
+
+    const { diagnostics } = await withPack(config, (pack) => pack.analyze(resource));
+
+    const timeout = diagnostics.filter((diagnostic) => diagnostic.policyName === "request-timeout");
+    expect(timeout).toHaveLength(1);
+    expect(timeout[0].enforcementLevel).toBe("mandatory");
+  });
+
+  test("typo in a limit is rejected by name", async () => {
+    const config = { "request-timeout": { maxRequestTimout: "PT60S" } };
+    const resource = deployment("properties", { requestSettings: { requestTimeout: "PT30S" } });
+
+    const { diagnostics } = await withPack(config, (pack) => pack.analyze(resource));
+
+    const timeout = diagnostics.filter((diagnostic) => diagnostic.policyName === "request-timeout");
+    expect(timeout).toHaveLength(1);
+    expect(timeout[0].enforcementLevel).toBe("mandatory");
+    expect(timeout[0].message).toContain('maxRequestTimout: unknown key; did you mean "maxRequestTimeout"?');
+  });
+
+  test("wrong type is rejected by the engine schema", async () => {
+    const config = { "request-timeout": { maxRequestTimeout: 60 } };
+
+    await expect(withPack(config, async () => undefined)).rejects.toThrow(EngineConfigError);
+  });
+
+  test.each(["properties", "onlineDeploymentProperties"])("remediation sets egress in %s", async (bodyKey) => {
+    const config = { "egress-public-network-access": "remediate" };
+    const resource = deployment(bodyKey, { egressPublicNetworkAccess: "Enabled", environmentVariables: secret({ KEY: "value" }) });
+
+    const { remediations } = await withPack(config, (pack) => pack.remediate(resource));
+
+    expect(remediations).toHaveLength(1);
+    expect(remediations[0].policyName).toBe("egress-public-network-access");
+    const body = remediations[0].properties?.[bodyKey] as Record<string, unknown>;
+    expect(body.egressPublicNetworkAccess).toBe("Disabled");
+    expect(body.environmentVariables).toEqual(secret({ KEY: "value" }));
+  });
+
+  test("all sets every level", async () => {
+    const resource = deployment("properties", { requestSettings: { requestTimeout: "PT5M" } });
+
+    const { diagnostics } = await withPack({ all: "advisory" }, (pack) => pack.analyze(resource));
+
+    const timeout = diagnostics.find((diagnostic) => diagnostic.policyName === "request-timeout");
+    expect(timeout?.enforcementLevel).toBe("advisory");
+  });
+});
