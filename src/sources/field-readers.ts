@@ -37,7 +37,8 @@ export function durationField(lookup: Lookup, path: string, defaultMs: number | 
 export function numericDurationField(lookup: Lookup, path: string, unitMs: number, defaultMs: number | undefined): Field<number> {
   const count = integerField(lookup, path, defaultMs === undefined ? undefined : defaultMs / unitMs);
   if (count.state === "set") {
-    return setField(path, count.value * unitMs);
+    // A negative duration is as unreadable as ARM's "-PT5S": judged as a number, it would pass every maximum.
+    return count.value < 0 ? invalidField(path, count.value, "is negative; a duration must be zero or more") : setField(path, count.value * unitMs);
   }
   if (count.state === "unset") {
     return unsetField(path, defaultMs);

@@ -20,8 +20,15 @@ export function parsePositioned(text: string): PositionedDocument {
     throw new DocumentSyntaxError(`cannot be parsed${where}: ${first.message.split("\n")[0]}`);
   }
 
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // The yaml library throws a ReferenceError when aliases expand past maxAliasCount (a "billion laughs" file).
+    throw new DocumentSyntaxError(`cannot be read: ${(error as Error).message.split("\n")[0]}`);
+  }
   return {
-    value: document.toJS({ maxAliasCount: 100 }),
+    value,
     locatorAt: (prefix) => (path) => locate(document, lineCounter, [...prefix, ...path.split(".")]),
   };
 }
