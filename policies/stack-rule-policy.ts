@@ -3,7 +3,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { runStackRule } from "../src/engine/evaluate-stack";
 import type { ResourceRef } from "../src/model/deployment";
 import type { StackRule } from "../src/rules/stack/stack-rule";
-import { isOnlineDeploymentType } from "../src/sources/pulumi-types";
+import { isAutoscaleSettingType, isOnlineDeploymentType } from "../src/sources/pulumi-types";
 import { configSchemaOf, helpUriOf } from "./deployment-policy";
 import { policyLimits } from "./pack-config";
 import { reportFinding, reportMandatory } from "./report";
@@ -41,13 +41,20 @@ export function stackRulePolicy(rule: StackRule): StackValidationPolicy {
         stack,
       );
 
-      // A finding on the whole stack may quote values of any deployment, so any secret among them hides values.
-      const allSecrets = secretsOf(args.resources.filter((resource) => isOnlineDeploymentType(resource.type)));
-      const stackSecrets = allSecrets !== undefined && allSecrets.length === 0 ? [] : undefined;
+      // A finding on the whole stack quotes the instance types and counts of every deployment, so a secret in
+      // any of those fields, or in an object that holds them, hides the values.
+      const allSecrets = secretsOf(args.resources.filter((resource) => isOnlineDeploymentType(resource.type) || isAutoscaleSettingType(resource.type)));
+      const stackSecrets = allSecrets === undefined || allSecrets.some(holdsQuotaInput) ? undefined : [];
       for (const finding of findings) {
         const own = deployments.find(({ deployment }) => deployment.ref === finding.resource);
         reportFinding(reportViolation, finding, own === undefined ? { secretPaths: stackSecrets } : { urn: own.urn, secretPaths: own.secretPaths });
       }
     },
   };
+}
+
+const QUOTA_INPUT = /^(properties|onlineDeploymentProperties|sku|profiles)$|^(properties|onlineDeploymentProperties)\.(instanceType|endpointComputeType)$|^sku\.capacity$|^profiles\[/;
+
+function holdsQuotaInput(secretPath: string): boolean {
+  return QUOTA_INPUT.test(secretPath);
 }
