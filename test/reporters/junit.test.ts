@@ -78,6 +78,40 @@ describe("JUnit report", () => {
     expect(skipped).toContain("container-resources");
   });
 
+  test("waived rule is skipped with its reason", async () => {
+    const results = (await fileResults()).map((result) => ({
+      ...result,
+      findings: result.findings.map((finding) => ({ ...finding, waiver: { exemptionIndex: 2, resourcePattern: "**", reason: "Load test until Friday.", owner: "team-fraud", expires: "2026-12-31" } })),
+      rules: result.rules.map((rule) => (rule.outcome === "failed" ? { ...rule, waived: true } : rule)),
+    }));
+
+    const { testsuites } = parse(renderJunit(runOf(results)));
+
+    const blue = testsuites.testsuite.find((suite) => suite["@_name"].endsWith("/deployments/blue"))!;
+    const timeout = blue.testcase.find((testCase) => testCase["@_name"] === "request-timeout")!;
+    expect(timeout.failure).toBeUndefined();
+    expect(timeout.skipped?.["@_message"]).toBe("Waived by exemption 2 until 2026-12-31 (owner team-fraud): Load test until Friday.");
+    expect(testsuites["@_failures"]).toBe(0);
+  });
+
+  test.each([
+    { name: "advisory unknown is skipped", level: "advisory" as const, failed: false },
+    { name: "mandatory unknown fails", level: "mandatory" as const, failed: true },
+  ])("$name", async ({ level, failed }) => {
+    const results = (await fileResults()).map((result) => ({
+      ...result,
+      findings: result.findings.map((finding) => ({ ...finding, kind: "unknown" as const, enforcementLevel: level })),
+      rules: result.rules.map((rule) => (rule.outcome === "failed" ? { ...rule, outcome: "unverified" as const } : rule)),
+    }));
+
+    const { testsuites } = parse(renderJunit(runOf(results)));
+
+    const blue = testsuites.testsuite.find((suite) => suite["@_name"].endsWith("/deployments/blue"))!;
+    const timeout = blue.testcase.find((testCase) => testCase["@_name"] === "request-timeout")!;
+    expect(timeout.failure !== undefined).toBe(failed);
+    expect(timeout.skipped !== undefined).toBe(!failed);
+  });
+
   test("forbidden characters are removed and markup escaped", async () => {
     const [first, ...rest] = await fileResults();
     const hostile = "a <b> & \"c\" ]]> \u0001\u0008\u000B\uFFFE\uD800 end\nsecond line";

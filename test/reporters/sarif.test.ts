@@ -85,6 +85,14 @@ describe("SARIF report", () => {
     expect(result?.level).toBe(level);
   });
 
+  test("unknown value has level note", async () => {
+    const results = (await fileResults()).map((result) => ({ ...result, findings: result.findings.map((finding) => ({ ...finding, kind: "unknown" as const })) }));
+
+    const run = parse(renderSarif(runOf(results))).runs[0];
+
+    expect(new Set(run.results?.map((result) => result.level))).toEqual(new Set(["note"]));
+  });
+
   test("file finding has relative location", async () => {
     const run = parse(renderSarif(await waivedFileRun())).runs[0];
 
