@@ -141,7 +141,7 @@ export class ArmClient {
         return { items, failure: { reason: NOT_EVALUATED_REASONS.malformedBody } };
       }
       items.push(...page.data.value);
-      next = page.data.nextLink ?? undefined;
+      next = resolveNextLink(page.data.nextLink, next);
     }
     return { items };
   }
@@ -226,6 +226,18 @@ function armErrorCode(response: PipelineResponse): string {
     return typeof code === "string" && /^[\w.]{1,80}$/.test(code) ? `, code ${code}` : "";
   } catch {
     return "";
+  }
+}
+
+/** Resolves a nextLink against the page that returned it: ARM sends absolute links, but a relative one is valid too. */
+function resolveNextLink(nextLink: string | null | undefined, current: string): string | undefined {
+  if (nextLink === undefined || nextLink === null || nextLink === "") {
+    return undefined;
+  }
+  try {
+    return new URL(nextLink, current).toString();
+  } catch {
+    return nextLink;
   }
 }
 

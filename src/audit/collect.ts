@@ -137,7 +137,15 @@ export class DeploymentCollector {
 
   private async collectDeploymentId(id: string): Promise<SourceItem> {
     const parts = parseDeploymentId(id);
-    const ref: ResourceRef = { id, name: parts?.deploymentName ?? id, ...parts, source: "arm", type: DEPLOYMENT_TYPE };
+    const ref: ResourceRef = {
+      id,
+      name: parts?.deploymentName ?? id,
+      ...(parts === undefined
+        ? {}
+        : { endpointName: parts.endpointName, workspaceName: parts.workspaceName, resourceGroupName: parts.resourceGroupName, subscriptionId: parts.subscriptionId }),
+      source: "arm",
+      type: DEPLOYMENT_TYPE,
+    };
     const result = await this.client.get(this.client.url(id, this.apiVersion));
     this.progress.deploymentsRead(1);
     if (!result.ok) {
