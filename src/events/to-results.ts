@@ -5,7 +5,8 @@ import type { EngineEvent, PolicyEvent } from "./engine-event";
 
 const SEVERITIES: readonly string[] = ["low", "medium", "high", "critical"] satisfies Severity[];
 
-// Pulumi writes colorized text as `<{%fg 1%}>` directives when the event's color mode is "raw".
+// The engine wraps each policy message in color directives such as `<{%fg 12%}>` and `<{%reset%}>`, with the
+// event's color mode "raw", and ends it with a line break (pulumi/pulumi pkg/engine/events.go, policyViolationEvent).
 const COLOR_DIRECTIVE = /<\{%[^%]*%\}>/g;
 
 /** Resource results and run facts read from a Pulumi event log for one policy pack. */
@@ -160,7 +161,10 @@ function findingOf(policy: PolicyEvent, level: FindingLevel, resource: ResourceR
   };
 }
 
-/** Removes the policy description and line break that the engine puts in front of every violation message. */
+/**
+ * Removes the color directives, and the policy description and line break that @pulumi/policy puts in front of a
+ * violation reported as a string (the object form has no such prefix).
+ */
 function violationMessage(policy: PolicyEvent, rule: RuleMetadata | undefined): string {
   const text = policy.message.replace(COLOR_DIRECTIVE, "").trim();
   if (rule !== undefined && text.startsWith(`${rule.description}\n`)) {
