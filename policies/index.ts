@@ -1,16 +1,21 @@
 import { PolicyPack } from "@pulumi/policy";
 import { RULES } from "../src/rules/index";
 import { STACK_RULES } from "../src/rules/stack/index";
+import { installConfigKeyTracking } from "./config-keys";
 import { deploymentPolicy } from "./deployment-policy";
+import { limitsFilePolicy } from "./limits-file-policy";
 import { installSecretTracking } from "./secret-paths";
 import { stackRulePolicy } from "./stack-rule-policy";
 
 // The Pulumi CLI reads the pack's port from the first line of stdout, so nothing here may write to stdout.
 
-// Before the pack serves, so that every request's properties pass through the secret tracking.
+// Before the pack serves, so that every request passes through the tracking.
 installSecretTracking();
+installConfigKeyTracking();
+
+const rulePolicies = [...RULES.map(deploymentPolicy), ...STACK_RULES.map(stackRulePolicy)];
 
 new PolicyPack("amlguard", {
   description: "Organization limits for Azure Machine Learning online deployments: request timeouts, probes, scaling, egress and quota.",
-  policies: [...RULES.map(deploymentPolicy), ...STACK_RULES.map(stackRulePolicy)],
+  policies: [...rulePolicies, limitsFilePolicy(rulePolicies.map((policy) => policy.name))],
 });

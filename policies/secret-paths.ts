@@ -16,6 +16,9 @@ const PROXY_TARGET = "__getSpecialProxyTarget";
 type DeserializeProperties = (struct: { toJavaScript(): unknown }, proxySecrets: boolean) => unknown;
 
 const secretPathsByProps = new WeakMap<object, readonly string[]>();
+// The SDK deserializes the same request Struct once per policy; these let 18 policies share one walk of it.
+const secretPathsByStruct = new WeakMap<object, readonly string[]>();
+const structByProps = new WeakMap<object, object>();
 let installed = false;
 
 /** Wraps the SDK's deserializer once. Returns false when the SDK no longer has the expected shape. */
@@ -32,9 +35,15 @@ export function installSecretTracking(): boolean {
   deserialize.deserializeProperties = (struct, proxySecrets) => {
     const props = original(struct, proxySecrets);
     if (props !== null && typeof props === "object") {
-      const paths: string[] = [];
-      collectSecretPaths(struct.toJavaScript(), "", paths);
+      let paths = secretPathsByStruct.get(struct);
+      if (paths === undefined) {
+        const collected: string[] = [];
+        collectSecretPaths(struct.toJavaScript(), "", collected);
+        paths = collected;
+        secretPathsByStruct.set(struct, paths);
+      }
       secretPathsByProps.set(props, paths);
+      structByProps.set(props, struct);
     }
     return props;
   };
@@ -49,6 +58,18 @@ export function installSecretTracking(): boolean {
 export function secretPathsOf(props: object): readonly string[] | undefined {
   const target = (props as Record<string, unknown>)[PROXY_TARGET];
   return secretPathsByProps.get(typeof target === "object" && target !== null ? target : props);
+}
+
+/**
+ * Returns the engine's request properties (the Struct) a policy's props were deserialized from, and the
+ * deserialized object behind the SDK's proxy, or undefined when unknown. In Analyze every policy gets its own
+ * object from the same Struct, so the Struct identifies the request.
+ */
+export function requestOf(props: object): { readonly struct: object; readonly target: object } | undefined {
+  const proxied = (props as Record<string, unknown>)[PROXY_TARGET];
+  const target = typeof proxied === "object" && proxied !== null ? proxied : props;
+  const struct = structByProps.get(target);
+  return struct === undefined ? undefined : { struct, target };
 }
 
 /** Whether a value at `path` is, contains or lies inside a secret. */

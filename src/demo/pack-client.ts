@@ -375,6 +375,16 @@ export function reconcileConfig(
     }
     result[policy.name] = { enforcementLevel: level, properties };
   }
+
+  // The engine passes on a key that names no policy, a misspelled rule id included, without an error.
+  const known = new Set(policies.map((policy) => policy.name));
+  for (const [key, entry] of Object.entries(file)) {
+    if (known.has(key) || key === "environments") {
+      continue;
+    }
+    const { enforcementLevel, ...rest } = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>) : { enforcementLevel: entry };
+    result[key] = { enforcementLevel: LEVEL_NAMES.includes(enforcementLevel as EnforcementLevel) ? (enforcementLevel as EnforcementLevel) : "advisory", properties: rest };
+  }
   return result;
 }
 

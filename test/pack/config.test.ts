@@ -42,6 +42,18 @@ describe("pack config", () => {
     expect(timeout[0].message).toContain('maxRequestTimout: unknown key; did you mean "maxRequestTimeout"?');
   });
 
+  test("misspelled rule id is rejected by name", async () => {
+    const config = { "request-timout": { maxRequestTimeout: "PT60S" } };
+    const resource = deployment("properties", { requestSettings: { requestTimeout: "PT30S" } });
+
+    const { diagnostics } = await withPack(config, (pack) => pack.analyze(resource));
+
+    const limitsFile = diagnostics.filter((diagnostic) => diagnostic.policyName === "limits-file");
+    expect(limitsFile).toHaveLength(1);
+    expect(limitsFile[0].enforcementLevel).toBe("mandatory");
+    expect(limitsFile[0].message).toContain('request-timout: unknown key; did you mean "request-timeout"?');
+  });
+
   test("wrong type is rejected by the engine schema", async () => {
     const config = { "request-timeout": { maxRequestTimeout: 60 } };
 

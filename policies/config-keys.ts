@@ -1,0 +1,52 @@
+import { closest } from "../src/config/limits";
+
+/**
+ * The Pulumi engine accepts a limits file key that names no policy (a misspelled rule id) without an error and
+ * passes it on in `Configure`, and @pulumi/policy 1.21.0 keeps the config map to itself. This module records
+ * the keys of each `Configure` request by wrapping the generated protobuf getter that the SDK's handler calls,
+ * so the pack can report an unknown key instead of ignoring it.
+ */
+
+// Keys the engine adds or accepts beside policy names: `all` sets every policy's level, and `environments`
+// lists Pulumi ESC environments.
+const RESERVED_KEYS = ["all", "environments"];
+
+let configuredKeys: readonly string[] = [];
+
+interface PolicyConfigMap {
+  keys(): Iterable<string>;
+}
+
+/** Wraps the getter once. Returns false when the generated code no longer has the expected shape. */
+export function installConfigKeyTracking(): boolean {
+  const analyzer = require("@pulumi/pulumi/proto/analyzer_pb") as {
+    ConfigureAnalyzerRequest?: { prototype: { getPolicyconfigMap?: (noLazyCreate?: boolean) => PolicyConfigMap } };
+  };
+  const prototype = analyzer.ConfigureAnalyzerRequest?.prototype;
+  const original = prototype?.getPolicyconfigMap;
+  if (prototype === undefined || typeof original !== "function") {
+    return false;
+  }
+
+  prototype.getPolicyconfigMap = function (this: unknown, noLazyCreate?: boolean) {
+    const map = original.call(this, noLazyCreate);
+    configuredKeys = [...map.keys()];
+    return map;
+  };
+  return true;
+}
+
+/**
+ * Returns one message per configured key that names no policy of the pack, with the closest policy name,
+ * or an empty list when every key is known.
+ */
+export function unknownConfigKeys(policyNames: readonly string[]): string[] {
+  const valid = [...RESERVED_KEYS, ...policyNames];
+  return configuredKeys
+    .filter((key) => !valid.includes(key))
+    .map((key) => {
+      const suggestion = closest(key, policyNames);
+      const hint = suggestion === undefined ? `valid keys: ${valid.join(", ")}` : `did you mean "${suggestion}"?`;
+      return `${key}: unknown key; ${hint}`;
+    });
+}

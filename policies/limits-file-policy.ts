@@ -1,0 +1,30 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { isOnlineDeploymentType } from "../src/sources/pulumi-types";
+import { unknownConfigKeys } from "./config-keys";
+import { reportMandatory } from "./report";
+
+export const LIMITS_FILE_POLICY = "limits-file";
+
+/**
+ * A policy that checks the limits file's top-level keys, which no rule's own config shows. It reports a
+ * misspelled rule id on every OnlineDeployment, so the preview fails instead of silently using defaults.
+ */
+export function limitsFilePolicy(policyNames: readonly string[]): ResourceValidationPolicy {
+  return {
+    name: LIMITS_FILE_POLICY,
+    description: "Every key of the limits file must name a rule of the pack, all, or environments.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Correct or remove the key in the file passed to --policy-pack-config.",
+    validateResource: (args, reportViolation) => {
+      if (!isOnlineDeploymentType(args.type)) {
+        args.notApplicable(`amlguard judges Azure Machine Learning OnlineDeployment resources, not ${args.type}`);
+      }
+      const problems = unknownConfigKeys([...policyNames, LIMITS_FILE_POLICY]);
+      if (problems.length > 0) {
+        const list = problems.map((problem) => `  - ${problem}`).join("\n");
+        reportMandatory(reportViolation, `Invalid policy pack config:\n${list}\nFix the file passed to --policy-pack-config.`, args.urn);
+      }
+    },
+  };
+}
