@@ -1,0 +1,107 @@
+import { PULUMI_UNKNOWN_VALUES } from "../../src/sources/pulumi-inputs";
+import { DEPLOYMENT_TYPE, type EngineResource, type PackHarness, startPack } from "../support/pack-harness";
+
+const WORKSPACE_TYPE = "azure-native:machinelearningservices:Workspace";
+
+function deployment(name: string, body: Record<string, unknown> = {}): EngineResource {
+  return {
+    type: DEPLOYMENT_TYPE,
+    name,
+    props: {
+      resourceGroupName: "RG-Scoring",
+      workspaceName: "mlw-fraud",
+      endpointName: "fraud",
+      deploymentName: name,
+      sku: { capacity: 3 },
+      properties: { endpointComputeType: "Managed", instanceType: "Standard_DS3_v2", requestSettings: { requestTimeout: "PT30S" }, ...body },
+    },
+  };
+}
+
+function workspace(isolationMode: string): EngineResource {
+  return { type: WORKSPACE_TYPE, name: "ws", props: { resourceGroupName: "rg-scoring", workspaceName: "MLW-FRAUD", managedNetwork: { isolationMode } } };
+}
+
+function autoscale(targetResourceUri: string, maximum: string): EngineResource {
+  return {
+    type: "azure-native:insights:AutoscaleSetting",
+    name: "scale",
+    props: { enabled: true, targetResourceUri, profiles: [{ name: "day", capacity: { minimum: "2", maximum, default: "3" } }] },
+  };
+}
+
+const TARGET = "/subscriptions/0000/resourceGroups/rg-scoring/providers/Microsoft.MachineLearningServices/workspaces/mlw-fraud/onlineEndpoints/FRAUD/deployments/blue";
+
+function policyDiagnostics(diagnostics: { policyName: string }[], policyName: string) {
+  return diagnostics.filter((diagnostic) => diagnostic.policyName === policyName);
+}
+
+describe("stack check in preview", () => {
+  let pack: PackHarness;
+
+  beforeAll(async () => {
+    pack = await startPack();
+  });
+
+  afterAll(async () => {
+    await pack.stop();
+  });
+
+  test("setting paired by id path", async () => {
+    const { diagnostics } = await pack.analyzeStack([deployment("blue"), autoscale(TARGET, "30")]);
+
+    expect(policyDiagnostics(diagnostics, "scale-instance-bounds")).toHaveLength(1);
+  });
+
+  test("setting for another deployment ignored", async () => {
+    const { diagnostics } = await pack.analyzeStack([deployment("green"), autoscale(TARGET, "30")]);
+
+    expect(policyDiagnostics(diagnostics, "scale-instance-bounds")).toEqual([]);
+  });
+
+  test("approved-outbound workspace excuses egress", async () => {
+    const { diagnostics } = await pack.analyzeStack([deployment("blue"), workspace("AllowOnlyApprovedOutbound")]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([]);
+  });
+
+  test("internet-outbound workspace keeps egress mandatory", async () => {
+    const { diagnostics } = await pack.analyzeStack([deployment("blue"), workspace("AllowInternetOutbound")]);
+
+    const egress = policyDiagnostics(diagnostics, "egress-public-network-access");
+    expect(egress).toHaveLength(1);
+    expect(egress[0]).toEqual(expect.objectContaining({ enforcementLevel: "mandatory" }));
+  });
+
+  test("known violation not repeated", async () => {
+    const { diagnostics } = await pack.analyzeStack([deployment("blue", { requestSettings: { requestTimeout: "PT5M" } })]);
+
+    expect(policyDiagnostics(diagnostics, "request-timeout")).toEqual([]);
+  });
+});
+
+describe("stack check after apply", () => {
+  let pack: PackHarness;
+
+  beforeAll(async () => {
+    pack = await startPack({ dryRun: false });
+  });
+
+  afterAll(async () => {
+    await pack.stop();
+  });
+
+  test("outputs are judged again", async () => {
+    const { diagnostics } = await pack.analyzeStack([deployment("blue", { requestSettings: { requestTimeout: "PT5M" } })]);
+
+    const timeout = policyDiagnostics(diagnostics, "request-timeout");
+    expect(timeout).toHaveLength(1);
+    expect(timeout[0]).toEqual(expect.objectContaining({ enforcementLevel: "mandatory" }));
+  });
+
+  test("unknown outputs are not reported twice", async () => {
+    const { diagnostics } = await pack.analyzeStack([deployment("blue", { requestSettings: { requestTimeout: PULUMI_UNKNOWN_VALUES.string } })]);
+
+    expect(policyDiagnostics(diagnostics, "request-timeout")).toEqual([]);
+  });
+});
