@@ -35,7 +35,7 @@ export function renderMarkdown(run: RunReport): string {
     lines.push("| Level | Resource | Field | Actual | Limit | Message |", "| --- | --- | --- | --- | --- | --- |");
     for (const { result, finding } of rows.slice(0, MAX_ROWS_PER_RULE)) {
       const level = finding.kind === "unknown" ? `${finding.enforcementLevel} (unknown value)` : finding.enforcementLevel;
-      lines.push(row([level, resourceCell(result, finding), code(finding.path), code(shown(finding.actual)), code(shown(finding.limit)), finding.message]));
+      lines.push(row([level, resourceCell(result, finding), valueCell(finding.path), valueCell(finding.actual), valueCell(finding.limit), finding.message]));
     }
     if (rows.length > MAX_ROWS_PER_RULE) {
       lines.push("", `${rows.length - MAX_ROWS_PER_RULE} more findings of this rule are in the JSON and SARIF reports.`);
@@ -84,8 +84,9 @@ function resourceCell(result: ResourceResult, finding: Finding | undefined): Cel
   return { markdown: `${escapeCell(resourceLabel(result))}${where === "" ? "" : ` ${code(where).markdown}`}` };
 }
 
-function shown(value: Finding["actual"]): string {
-  return value === null ? "unknown" : String(value);
+// An event log carries no path, value or limit, and an unknown value has none either: the cell shows a dash.
+function valueCell(value: Finding["actual"]): string | Cell {
+  return value === null || value === "" ? "—" : code(String(value));
 }
 
 /** Marks text as a code span. GitHub shows code spans verbatim, so only backticks, pipes and line breaks need care. */

@@ -1,6 +1,6 @@
 import type { ResourceResult } from "../../src/findings/finding";
 import { renderMarkdown } from "../../src/reporters/markdown";
-import { fileResults, runOf } from "./run-fixtures";
+import { eventResults, fileResults, runOf } from "./run-fixtures";
 
 describe("Markdown report", () => {
   test("summary states the counts", async () => {
@@ -36,6 +36,13 @@ describe("Markdown report", () => {
     expect(row).toContain("a \\| b<br>c &lt;script&gt; `x`");
     expect(row).toContain("`p\\|q`");
     expect(row.split(/(?<!\\)\|/)).toHaveLength(8);
+  });
+
+  test("missing values show a dash", async () => {
+    const markdown = renderMarkdown(runOf(await eventResults()));
+
+    const row = markdown.split("\n").find((line) => line.startsWith("| mandatory |"))!;
+    expect(row.split(" | ").slice(2, 5)).toEqual(["—", "—", "—"]);
   });
 
   test("long rule tables are cut", async () => {
