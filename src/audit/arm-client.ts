@@ -29,14 +29,14 @@ export interface ArmClientOptions {
   readonly credential: TokenCredential;
   /** Attempts in flight at once, across all listings. */
   readonly concurrency: number;
-  /** Longest time one attempt may take, from sending to the last byte of the body. */
+  /** Maximum time one attempt may take, from sending to the last byte of the body. */
   readonly timeoutMs: number;
   readonly retry: RetryOptions;
   /** Writes one line to the log (stderr). Never receives a token, a header other than ids, or a body. */
   readonly log: (message: string) => void;
 }
 
-/** Why a request produced no usable body, with the status and request id for the log. */
+/** Reason a request produced no usable body, with the status and request id for the log. */
 export interface ArmFailure {
   readonly reason: NotEvaluatedReason;
   readonly status?: number;

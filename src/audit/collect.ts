@@ -18,7 +18,7 @@ import {
   unreadableIsolationMode,
 } from "./related";
 
-/** What to audit: subscriptions narrowed by resource group, workspace and endpoint, or deployment ids. */
+/** Scope of an audit: subscriptions narrowed by resource group, workspace and endpoint, or deployment ids. */
 export interface AuditScope {
   readonly subscriptions: readonly string[];
   readonly resourceGroup?: string;

@@ -5,7 +5,7 @@ import { type PipelinePolicy, type PipelineResponse, RestError, type RetryStrate
 export const TIMEOUT_ERROR_CODE = "AMLGUARD_REQUEST_TIMEOUT";
 export const RETRY_AFTER_TOO_LONG_CODE = "AMLGUARD_RETRY_AFTER_TOO_LONG";
 
-/** Where each retry is logged: the attempt, the status or error, the wait and the `x-ms-request-id`. */
+/** Log sink for retries: each line names the attempt, the status or error, the wait and the `x-ms-request-id`. */
 export type RetryLogger = (message: string) => void;
 
 export interface RetryOptions {
@@ -17,8 +17,8 @@ export interface RetryOptions {
   readonly maxRetryAfterMs: number;
 }
 
-// ARM and resource providers answer 429 when throttled and 503 when a backend is unavailable; both may send
-// Retry-After. 408, 500, 502 and 504 are transient gateway or server failures worth another attempt.
+// ARM and resource providers return 429 when they throttle and 503 when a backend is unavailable, and both may
+// send Retry-After. 408, 500, 502 and 504 are transient gateway or server failures worth another attempt.
 const THROTTLE_STATUSES = new Set([429, 503]);
 const TRANSIENT_STATUSES = new Set([408, 500, 502, 504]);
 
@@ -189,7 +189,7 @@ export function armBearerTokenPolicy(credential: TokenCredential, scope: string,
     name: "amlguardArmBearerToken",
     async sendRequest(request, next) {
       if (new URL(request.url).origin !== armOrigin) {
-        throw new RestError(`refused to send the ARM token to ${new URL(request.url).origin}`, { code: "AMLGUARD_FOREIGN_ORIGIN", request });
+        throw new RestError(`rejected a request to ${new URL(request.url).origin}: the ARM token is sent only to the ARM endpoint`, { code: "AMLGUARD_FOREIGN_ORIGIN", request });
       }
       const token = await credential.getToken(scope, { abortSignal: request.abortSignal });
       if (token === null) {

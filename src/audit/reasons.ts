@@ -1,6 +1,6 @@
 /**
- * Why a listed scope or resource was not evaluated. Each reason is a fixed sentence, because reports count
- * not-evaluated resources by reason; the request id and status of each failure go to the log instead.
+ * Reasons a listed scope or resource was not evaluated. Each reason is a fixed sentence, because reports count
+ * not-evaluated resources by reason. The request id and status of each failure go to the log instead.
  */
 export const NOT_EVALUATED_REASONS = {
   forbidden: "access denied (HTTP 403): the caller cannot read this scope, so its deployments were not listed",
@@ -13,7 +13,7 @@ export const NOT_EVALUATED_REASONS = {
   timeout: "timed out: no complete response within the per-request timeout, after every retry",
   networkError: "network error: the request failed after every retry",
   foreignNextLink: "listing not followed: nextLink points to a host other than the ARM endpoint, so the token was not sent there",
-  httpError: "request rejected: ARM answered with an error status that is not retried",
+  httpError: "request rejected: ARM returned an error status that is not retried",
   nextLinkCycle: "listing not followed to the end: nextLink returned to a page already read",
   tooManyPages: "listing not followed to the end: it has more pages than the audit's page cap",
 } as const;

@@ -34,7 +34,7 @@ export function isolationModeOf(workspace: WorkspaceBody): Field<ManagedNetworkI
   return enumField(lookup, ISOLATION_PATH, ISOLATION_MODES, "Disabled");
 }
 
-/** The isolation field when the workspace itself could not be read: invalid, so no rule passes on it. */
+/** Returns the isolation field for a workspace that could not be read: invalid, so no rule passes on it. */
 export function unreadableIsolationMode(reason: string): Field<ManagedNetworkIsolationMode> {
   return invalidField(ISOLATION_PATH, undefined, `could not be read because the workspace request failed (${reason})`);
 }
@@ -89,7 +89,7 @@ export function indexAutoscaleSettings(items: readonly unknown[], listingId: str
 }
 
 /**
- * A placeholder profile for deployments whose resource group's autoscale settings could not be listed. Its
+ * Returns a placeholder profile for deployments whose resource group's autoscale settings could not be listed. Its
  * fields are invalid, so rules that judge autoscale bounds report the gap instead of passing.
  */
 export function unreadableAutoscaleProfile(index: Extract<AutoscaleIndex, { ok: false }>): AutoscaleProfile {

@@ -14,7 +14,7 @@ export const DEFAULT_API_VERSION = "2025-06-01";
 /**
  * Default attempts in flight. Resource Manager throttles reads per subscription and principal with a token
  * bucket of 250 requests refilled at 25 per second ("Request limits and throttling", Azure Resource Manager
- * documentation, limits in force since 2024). Five requests in flight at a typical ARM latency of about 200 ms
+ * documentation, limits in force since 2024). Five requests in flight at an ARM latency of about 200 ms (an estimate)
  * stay near the refill rate, so a long audit does not drain the bucket other tools of the same principal share.
  */
 export const DEFAULT_CONCURRENCY = 5;

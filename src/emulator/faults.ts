@@ -1,7 +1,6 @@
 /**
- * Faults the emulator injects on a path. `path` is compared case-insensitively with the request path; `page`
- * (1-based) limits the fault to one page of a listing; `times` limits how many requests it affects (default:
- * every request).
+ * Faults the emulator injects on a path. `path` is compared case-insensitively with the request path.
+ * `page` (1-based) limits the fault to one page of a listing, and `times` to that many requests (default: all).
  */
 export type Fault = FaultTarget &
   (
@@ -51,7 +50,7 @@ export class FaultPlan {
   }
 }
 
-/** The emulator's nextLink carries `$skiptoken=<page index>`; the first page has none. */
+/** Returns the 1-based page of a listing request. The emulator's nextLink carries `$skiptoken=<page index>`, and the first page has none. */
 function pageOf(url: URL): number {
   const token = url.searchParams.get("$skiptoken");
   return token === null ? 1 : Number(token) + 1;

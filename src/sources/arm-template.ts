@@ -9,7 +9,7 @@ import type { SourceItem } from "./source-item";
  * `Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments`, at the top level or as child
  * resources whose type is relative to the parent (`deployments` under an online endpoint). A value that is
  * wholly a template expression is evaluated when it uses only parameters(), variables(), concat() and
- * format(); any other expression, or a parameter with neither a value nor a defaultValue, is unknown.
+ * format(). Any other expression is unknown, and so is a parameter with neither a value nor a defaultValue.
  */
 
 const DEPLOYMENT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments";
@@ -20,7 +20,7 @@ export type TemplateParameterValues = ReadonlyMap<string, unknown>;
 /** Raised for a parameters file that is not in the deploymentParameters shape. */
 export class ParametersFileError extends Error {}
 
-/** Whether a parsed document is an ARM template: a deploymentTemplate `$schema`, or `resources` beside `parameters` or `contentVersion`. */
+/** Returns whether a parsed document is an ARM template: a deploymentTemplate `$schema`, or `resources` beside `parameters` or `contentVersion`. */
 export function isArmTemplate(value: unknown): boolean {
   if (!isPlainObject(value)) {
     return false;

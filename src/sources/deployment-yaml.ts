@@ -10,7 +10,7 @@ import type {
   ScaleSettings,
   ScaleType,
 } from "../model/deployment";
-import { type Field, invalidField, setField, unsetField } from "../model/field";
+import { type Field, effectiveValue, invalidField, setField, unsetField } from "../model/field";
 import { enumField, integerField, numericDurationField, quantityField, stringField } from "./field-readers";
 import type { PositionedDocument } from "./locator";
 import { type Lookup, isPlainObject, plainAccess } from "./property-access";
@@ -49,7 +49,7 @@ export function findPlaceholders(text: string): string[] {
   return [...new Set(text.match(PLACEHOLDER_PATTERN) ?? [])];
 }
 
-/** Whether a parsed document looks like CLI YAML: a deployment or an endpoint with inline deployments. */
+/** Returns whether a parsed document looks like CLI YAML: a deployment, or an endpoint with inline deployments. */
 export function isCliYaml(value: unknown): boolean {
   if (!isPlainObject(value)) {
     return false;
@@ -63,7 +63,7 @@ export function isCliYaml(value: unknown): boolean {
   ) || (Array.isArray(value.deployments) && ("traffic" in value || "auth_mode" in value));
 }
 
-/** The result for a templated file: not evaluated, naming the placeholders, because its values are not known. */
+/** Returns the not-evaluated item of a templated file, naming its placeholders, because its values are not known. */
 export function placeholderItem(placeholders: readonly string[], file: string | undefined): SourceItem {
   const shown = placeholders.slice(0, 3).join(", ") + (placeholders.length > 3 ? `, and ${placeholders.length - 3} more` : "");
   return {
@@ -173,7 +173,7 @@ function v2ComputeType(root: Record<string, unknown>): Field<ComputeType> {
   return setField("type", "Managed");
 }
 
-/** A preview endpoint runs on Kubernetes when its schema says so or it names a `target` compute. */
+/** Returns Kubernetes for a preview endpoint whose `$schema` is the k8s one or that names a `target` compute, else Managed. */
 function previewComputeType(root: Record<string, unknown>): ComputeType {
   const schema = typeof root.$schema === "string" ? root.$schema : "";
   if (/k8sOnlineEndpoint|kubernetesOnlineEndpoint/i.test(schema) || "target" in root || "compute" in root) {
@@ -230,8 +230,7 @@ function readScaleSettings(
 ): ScaleSettings {
   const scaleType = enumField(child(scale, typeKey), `${path}.${typeKey}`, accepted, computeType === undefined ? undefined : defaultScaleType(computeType));
   // TargetUtilization defaults apply only when the effective scale type is TargetUtilization.
-  const effectiveType = scaleType.state === "set" ? scaleType.value : scaleType.state === "unset" ? scaleType.defaultValue : undefined;
-  const defaults = effectiveType === "TargetUtilization" ? AZURE_DEFAULTS.targetUtilization : undefined;
+  const defaults = effectiveValue(scaleType)?.value === "TargetUtilization" ? AZURE_DEFAULTS.targetUtilization : undefined;
 
   return {
     scaleType,

@@ -14,7 +14,7 @@ const wsPath = (workspace: string) => workspaceId(SUBSCRIPTION, GROUP, workspace
 const endpointPath = (workspace: string, endpoint: string) => `${wsPath(workspace)}/onlineEndpoints/${endpoint}`;
 const depId = (workspace: string, endpoint: string, deployment: string) => deploymentId(SUBSCRIPTION, GROUP, workspace, endpoint, deployment);
 
-/** One workspace `ws-a` with endpoints `ep-1` and `ep-2`, each with a Managed and a Kubernetes corpus deployment. */
+/** Builds a tenant with workspace `ws-a` and endpoints `ep-1` and `ep-2`, each with a Managed and a Kubernetes corpus deployment. */
 function tenant(extra: Partial<EmulatedTenant["subscriptions"][number]["resourceGroups"][number]> = {}): EmulatedTenant {
   return {
     subscriptions: [

@@ -8,7 +8,7 @@ import { readInputFile } from "../../src/sources/files";
 
 /**
  * Verdicts of the real Azure ML CLI YAML files in the shared corpus under the default limits. Each entry lists,
- * per rule, the actual values of its violation or invalid findings, as read from the file by hand; every rule
+ * per rule, the actual values of its violation or invalid findings, as read from the file by hand. Every rule
  * not listed must pass or not apply. Durations are ISO 8601, as findings report them.
  */
 
