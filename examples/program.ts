@@ -3,7 +3,7 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * A workspace with one online endpoint and three deployments: a compliant Managed one with an autoscale
+ * Declares a workspace with one online endpoint and three deployments: a compliant Managed one with an autoscale
  * setting, a Managed one that breaks several limits, and a Kubernetes one whose request timeout is known only
  * after apply. `npm run demo` and the pack tests preview it through the policy pack.
  */

@@ -53,7 +53,7 @@ export function computeTypeMismatch(rule: Rule, deployment: OnlineDeployment): s
 /**
  * Returns the violations that a workspace whose managed network allows only approved outbound traffic would
  * excuse. A resource policy cannot see the workspace, so it reports them as advisory, and the same policy
- * decides them in the stack check, which sees the whole stack.
+ * decides them in the stack check, which reads the whole stack.
  */
 export function findingsExcusedByWorkspace(rule: Rule, deployment: OnlineDeployment, limits: unknown, findings: readonly Finding[]): Set<Finding> {
   const violations = findings.filter((finding) => finding.kind === "violation");

@@ -24,7 +24,7 @@ export function helpUriOf(rule: object): string | undefined {
   return typeof helpUri === "string" ? helpUri : undefined;
 }
 
-/** The rule's limits as a Pulumi `configSchema`, so the engine checks types and fills defaults. */
+/** Converts the rule's limits to a Pulumi `configSchema`, so the engine checks types and fills defaults. */
 export function configSchemaOf(rule: Pick<Rule, "limits">): PolicyConfigSchema {
   return ruleConfigSchema(rule) as unknown as PolicyConfigSchema;
 }

@@ -6,8 +6,8 @@ import { reportMandatory } from "./report";
 export const LIMITS_FILE_POLICY = "limits-file";
 
 /**
- * A policy that checks the limits file's top-level keys, which no rule's own config shows. It reports a
- * misspelled rule id on every OnlineDeployment, so the preview fails instead of silently using defaults.
+ * Builds the policy that checks the limits file's top-level keys, which no rule's own config shows. It reports
+ * a misspelled rule id on every OnlineDeployment, so the preview fails instead of silently using defaults.
  */
 export function limitsFilePolicy(policyNames: readonly string[]): ResourceValidationPolicy {
   return {

@@ -8,7 +8,7 @@ const cache = new Map<string, { readonly key: string; readonly result: PolicyLim
 /**
  * Validates one policy's config with the zod schema the CLI uses. The Pulumi engine checks the config file
  * only against each policy's JSON Schema `properties`, without rejecting unknown keys, so a misspelled key
- * reaches the pack; here it fails with the key named instead of being ignored.
+ * reaches the pack. Here it fails with the key named instead of being ignored.
  */
 export function policyLimits(rule: ConfigurableRule, config: object): PolicyLimits {
   const key = JSON.stringify(config);

@@ -4,7 +4,7 @@ import { touchesSecret } from "./secret-paths";
 
 /**
  * The object form of `reportViolation`. @pulumi/policy 1.21.0 accepts it at run time (`server.js`
- * `makeReportViolationFun`) but types only the string form; it lets one policy report an advisory unknown and
+ * `makeReportViolationFun`) but types only the string form. It lets one policy report an advisory unknown and
  * a mandatory violation together. An unset `enforcementLevel` takes the policy's configured level.
  */
 interface ViolationReport {
@@ -45,7 +45,7 @@ export function reportMandatory(reportViolation: ReportViolation, message: strin
 }
 
 /**
- * A message without the value, for a finding whose field is or may be secret. Rule messages render the
+ * Builds a message without the value, for a finding whose field is or may be secret. Rule messages render the
  * value in several forms (`PT5M` for `PT300S`), so the message is rebuilt from the field and the limit.
  */
 function redactedMessage(finding: Finding): string {

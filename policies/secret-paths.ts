@@ -1,6 +1,6 @@
 /**
  * In `Analyze` and `AnalyzeStack`, @pulumi/policy 1.21.0 unwraps secret values to plain values before a policy
- * sees them, so a policy cannot tell that a value was secret and could echo it in a message. This module
+ * reads them, so a policy cannot tell that a value was secret and could echo it in a message. This module
  * records where the engine sent secrets: it wraps the SDK's internal `deserializeProperties` (a module export
  * that `server.js` looks up on every call) and keys the secret paths by the object handed to the policy.
  * When the wrapper cannot be installed, or a props object was not seen, every value counts as possibly
@@ -72,7 +72,7 @@ export function requestOf(props: object): { readonly struct: object; readonly ta
   return struct === undefined ? undefined : { struct, target };
 }
 
-/** Whether a value at `path` is, contains or lies inside a secret. */
+/** Reports whether a value at `path` is, contains or lies inside a secret. */
 export function touchesSecret(path: string, secretPaths: readonly string[] | undefined): boolean {
   if (secretPaths === undefined) {
     return true;

@@ -42,7 +42,7 @@ export function stackRulePolicy(rule: StackRule): StackValidationPolicy {
       );
 
       // A finding on the whole stack quotes the instance types and counts of every deployment, so a secret in
-      // any of those fields, or in an object that holds them, hides the values.
+      // any of those fields, or in an object that contains them, hides the values.
       const allSecrets = secretsOf(args.resources.filter((resource) => isOnlineDeploymentType(resource.type) || isAutoscaleSettingType(resource.type)));
       const stackSecrets = allSecrets === undefined || allSecrets.some(holdsQuotaInput) ? undefined : [];
       for (const finding of findings) {

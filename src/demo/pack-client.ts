@@ -393,7 +393,7 @@ function firstLine(child: ChildProcess, stderr: () => string): Promise<string> {
     const lines = createInterface({ input: child.stdout! });
     lines.once("line", (line) => {
       lines.close();
-      // Later output is diagnostics; keep reading so the pack never blocks on a full pipe.
+      // Later output is diagnostics; keep reading so the pack does not block on a full pipe.
       child.stdout!.resume();
       resolve(line.trim());
     });

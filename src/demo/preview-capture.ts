@@ -37,7 +37,7 @@ export async function capturePreview(program: () => void, project: string, stack
     true,
   );
 
-  // The mock monitor is @pulumi/pulumi's own; wrapping its registerResource sees each request as sent.
+  // The mock monitor is @pulumi/pulumi's own; wrapping its registerResource captures each request as sent.
   const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): { registerResource: RegisterResource }; waitForRPCs(): Promise<void> };
   const monitor = settings.getMonitor();
   const register = monitor.registerResource.bind(monitor);

@@ -6,7 +6,7 @@ import { capturePreview } from "./preview-capture";
 const PROJECT = "amlguard-example";
 const STACK = "dev";
 
-/** The repository root holds PulumiPolicy.yaml and the package.json whose `main` is the compiled pack. */
+/** The repository root contains PulumiPolicy.yaml and the package.json whose `main` is the compiled pack. */
 const PACK_DIR = path.resolve(__dirname, "../../..");
 
 /**

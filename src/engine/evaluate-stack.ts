@@ -7,8 +7,8 @@ import type { StackRule, StackRuleContext } from "../rules/stack/stack-rule";
 type Draft = Pick<Finding, "path" | "actual" | "actualIsDefault" | "limit" | "message">;
 
 /**
- * Runs one stack rule over deployments judged together. A violation of the whole set is reported on `stack`;
- * an unknown or invalid field is reported on its own deployment, one unknown finding per deployment.
+ * Runs one stack rule over deployments judged together. A violation of the whole set is reported on `stack`.
+ * An unknown or invalid field is reported on its own deployment, with one unknown finding per deployment.
  */
 export function runStackRule(
   rule: StackRule,

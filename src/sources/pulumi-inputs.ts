@@ -4,8 +4,8 @@ import { type Lookup, type PropertyAccess, isPlainObject } from "./property-acce
 import type { SourceItem } from "./source-item";
 
 /**
- * Strings the Pulumi engine sends in place of values that are not known during a preview, one per value kind
- * (`pkg/resource/plugin/rpc.go` in pulumi/pulumi; the same constants are in @pulumi/policy's proxy).
+ * Strings the Pulumi engine sends in place of values that are not known during a preview, one per value kind.
+ * The engine defines them in `pkg/resource/plugin/rpc.go` of pulumi/pulumi, and @pulumi/policy's proxy repeats them.
  */
 export const PULUMI_UNKNOWN_VALUES = {
   boolean: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
@@ -62,7 +62,7 @@ export const pulumiAccess: PropertyAccess = {
   },
 };
 
-/** One resource as a Pulumi policy sees it: its type token, name, URN and properties (inputs or outputs). */
+/** One resource as a Pulumi policy receives it: its type token, name, URN and properties (inputs or outputs). */
 export interface PulumiResource {
   readonly type: string;
   readonly name: string;
@@ -97,7 +97,7 @@ function pulumiRef(resource: PulumiResource): ResourceRef {
 }
 
 /**
- * The property that holds the deployment body: `properties` in azure-native v3, `onlineDeploymentProperties`
+ * The property that contains the deployment body: `properties` in azure-native v3, `onlineDeploymentProperties`
  * in v2 and older. A resource with neither is read as v3, so the missing body is reported under `properties`.
  */
 export function deploymentBodyKey(props: Record<string, unknown>): "properties" | "onlineDeploymentProperties" {

@@ -7,7 +7,7 @@ import { type PulumiResource, knownString, pulumiAccess, readPulumiDeployment } 
 import { isAutoscaleSettingType, isOnlineDeploymentType, isWorkspaceType } from "./pulumi-types";
 import type { SourceItem } from "./source-item";
 
-/** A resource of the stack as a stack policy sees it, with the URNs each of its properties depends on. */
+/** A resource of the stack as a stack policy receives it, with the URNs each of its properties depends on. */
 export interface PulumiStackResource extends PulumiResource {
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
@@ -66,7 +66,7 @@ function dependsOn(resource: PulumiStackResource, property: string, urn: string)
   return (resource.propertyDependencies[property] ?? []).includes(urn);
 }
 
-/** The workspace is the deployment's when `workspaceName` was taken from it, or when the names match. */
+/** Decides whether the workspace is the deployment's: true when `workspaceName` was taken from it, or when the names match. */
 function isDeploymentWorkspace(deployment: PulumiStackResource, workspace: PulumiStackResource): boolean {
   if (dependsOn(deployment, "workspaceName", workspace.urn)) {
     return true;
@@ -79,7 +79,7 @@ function isDeploymentWorkspace(deployment: PulumiStackResource, workspace: Pulum
 }
 
 /**
- * The setting targets the deployment when its `targetResourceUri` was built from the deployment's outputs, or
+ * Decides whether the setting targets the deployment: true when its `targetResourceUri` was built from the deployment's outputs, or
  * when the URI names the deployment's resource group, workspace, endpoint and deployment.
  */
 function targetsDeployment(setting: PulumiStackResource, deployment: PulumiStackResource): boolean {
@@ -91,7 +91,7 @@ function targetsDeployment(setting: PulumiStackResource, deployment: PulumiStack
   if (parts === undefined) {
     return false;
   }
-  // NOTE: the subscription is not compared, because deployment inputs do not carry it; a stack that deploys
+  // NOTE: the subscription is not compared, because deployment inputs do not carry it. A stack that deploys
   // the same names to two subscriptions pairs both deployments with the setting.
   const props = deployment.props;
   return (

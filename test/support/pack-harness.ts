@@ -15,7 +15,7 @@ export function startPack(options: Omit<HarnessOptions, "packDir"> = {}): Promis
   return PackHarness.start({ packDir: PACK_DIR, ...options });
 }
 
-/** The example program's resources, captured from a mocked first preview. */
+/** Captures the example program's resources from a mocked first preview. */
 export function exampleResources(): Promise<CapturedResource[]> {
   return capturePreview(defineResources, "amlguard-example", "dev");
 }

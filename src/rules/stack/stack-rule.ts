@@ -4,7 +4,7 @@ import type { OnlineDeployment } from "../../model/deployment";
 import type { EffectiveValue, Field } from "../../model/field";
 import { type CommonLimits, HELP_BASE_URI, type RuleMetadata, type Violation, commonLimitShape } from "../rule";
 
-/** What a stack rule's check can do: read fields of any deployment, and report on one deployment or the stack. */
+/** Operations a stack rule's check uses to read fields of any deployment and report on one deployment or the stack. */
 export interface StackRuleContext {
   /** Returns the effective value, or undefined after recording an unknown or invalid field of `deployment`. */
   read<T>(deployment: OnlineDeployment, field: Field<T>): EffectiveValue<T> | undefined;
