@@ -98,8 +98,11 @@ export class DeploymentCollector {
 
     let endpoints: unknown[];
     let failure: ArmFailure | undefined;
+    let scopeRef = workspaceReference(workspace);
     if (scope.endpoint !== undefined) {
-      const result = await this.client.get(this.client.url(`${workspace.id}/onlineEndpoints/${encodeURIComponent(scope.endpoint)}`, this.apiVersion));
+      const endpointId = `${workspace.id}/onlineEndpoints/${encodeURIComponent(scope.endpoint)}`;
+      scopeRef = { ...scopeRef, id: endpointId, name: scope.endpoint, endpointName: scope.endpoint, type: ENDPOINT_TYPE };
+      const result = await this.client.get(this.client.url(endpointId, this.apiVersion));
       endpoints = result.ok ? [result.body] : [];
       failure = result.ok ? undefined : result.failure;
     } else {
@@ -108,7 +111,7 @@ export class DeploymentCollector {
       failure = listing.failure;
     }
 
-    const items: SourceItem[] = failure === undefined ? [] : [{ kind: "not-evaluated", ref: workspaceReference(workspace), reason: failure.reason }];
+    const items: SourceItem[] = failure === undefined ? [] : [{ kind: "not-evaluated", ref: scopeRef, reason: failure.reason }];
     const perEndpoint = await Promise.all(endpoints.map((endpoint, index) => this.collectEndpoint(endpoint, workspace, isolation, index)));
     this.progress.workspaceDone();
     return [...items, ...perEndpoint.flat()];

@@ -250,6 +250,15 @@ describe("audit against the ARM emulator", () => {
     expect(evaluatedIds(run.stdout)).toEqual([depId("ws-a", "ep-1", "blue"), depId("ws-a", "ep-1", "green")].map((id) => id.toLowerCase()).sort());
   });
 
+  test("--endpoint that is gone names the endpoint", async () => {
+    const arm = await start({ tenant: emptyTenant(["ws-a"]) });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION, "--resource-group", GROUP, "--workspace", "ws-a", "--endpoint", "ep-gone"), env);
+
+    expect(run.code).toBe(3);
+    expect(parseReport(run).resources).toEqual([expect.objectContaining({ id: endpointPath("ws-a", "ep-gone"), name: "ep-gone", reason: NOT_EVALUATED_REASONS.notFound })]);
+  });
+
   test("autoscale settings read once and judged", async () => {
     const arm = await start({
       tenant: tenant({
