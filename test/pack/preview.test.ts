@@ -45,6 +45,17 @@ describe("pack in preview", () => {
     expect(timeout[0].message).toContain("cannot be verified until the value is known");
   });
 
+  test("unknown body gives one advisory per rule", async () => {
+    const props = { ...managedProps("PT30S"), properties: PULUMI_UNKNOWN_VALUES.object };
+
+    const { diagnostics } = await pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props });
+
+    const policies = diagnostics.map((diagnostic) => diagnostic.policyName);
+    expect(new Set(policies).size).toBe(policies.length);
+    expect(diagnostics.filter((diagnostic) => diagnostic.enforcementLevel !== "advisory")).toEqual([]);
+    expect(diagnostics.find((diagnostic) => diagnostic.policyName === "request-timeout")?.message).toContain("properties.endpointComputeType");
+  });
+
   test.each([
     "azure-native:machinelearningservices:OnlineDeployment",
     "azure-native:machinelearningservices/v20230401:OnlineDeployment",
