@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { ARM_ENDPOINTS, ArmEndpointError, CLOUD_NAMES, type CloudName, parseArmEndpoint } from "../../audit/arm-endpoint";
 import { ArmAuthenticationError } from "../../audit/arm-client";
-import { armCredential } from "../../audit/credential";
+import { CREDENTIAL_ERROR_NAMES, armCredential } from "../../audit/credential";
 import { AuditProgress } from "../../audit/progress";
 import { DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, runAudit } from "../../audit/run";
 import { loadConfig } from "../../config/load";
@@ -112,7 +112,7 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
       log(error.message);
       return EXIT_CODES.usage;
     }
-    if (error instanceof Error && error.name === "CredentialUnavailableError") {
+    if (error instanceof Error && CREDENTIAL_ERROR_NAMES.has(error.name)) {
       log(`cannot get an ARM access token: ${error.message.split("\n")[0]} Sign in with az login, or set AMLGUARD_ARM_TOKEN.`);
       return EXIT_CODES.usage;
     }
