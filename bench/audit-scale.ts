@@ -1,0 +1,134 @@
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { generateTenant } from "../src/emulator/generate-tenant";
+import { startArmEmulator } from "../src/emulator/server";
+import { type EmulatedTenant, countDeployments } from "../src/emulator/tenant";
+import { msSince } from "./stats";
+
+export const PAGE_SIZE = 100;
+const TOKEN = "bench-token";
+
+export interface AuditShape {
+  readonly deployments: number;
+  readonly workspaces: number;
+  readonly endpoints: number;
+  readonly resourceGroups: number;
+}
+
+/** The tenant of the brief scaled to `deployments`: 20 deployments per workspace, 4 endpoints of 5 deployments. */
+export function shapeFor(deployments: number): AuditShape {
+  const workspaces = Math.max(1, Math.round(deployments / 20));
+  return { deployments: workspaces * 20, workspaces, endpoints: workspaces * 4, resourceGroups: Math.max(1, Math.round(workspaces / 50)) };
+}
+
+export function tenantFor(shape: AuditShape): EmulatedTenant {
+  return generateTenant({
+    workspaces: shape.workspaces,
+    endpointsPerWorkspace: 4,
+    deploymentsPerEndpoint: 5,
+    resourceGroupsPerSubscription: shape.resourceGroups,
+  });
+}
+
+/**
+ * The fewest ARM requests that read every deployment of a subscription-wide audit: the workspace listing of each
+ * subscription, the endpoint listing of each workspace, the deployment listing of each endpoint and the
+ * autoscale-setting listing of each resource group with a Managed deployment, each as many pages as it needs.
+ */
+export function minimumRequests(tenant: EmulatedTenant, pageSize: number): number {
+  const pages = (items: number): number => Math.max(1, Math.ceil(items / pageSize));
+  let requests = 0;
+  for (const subscription of tenant.subscriptions) {
+    requests += pages(subscription.resourceGroups.reduce((sum, group) => sum + group.workspaces.length, 0));
+    for (const group of subscription.resourceGroups) {
+      let hasManaged = false;
+      for (const workspace of group.workspaces) {
+        requests += pages(workspace.endpoints.length);
+        for (const endpoint of workspace.endpoints) {
+          requests += pages(endpoint.deployments.length);
+          hasManaged ||= endpoint.deployments.some((deployment) => (deployment.properties as { endpointComputeType?: unknown } | null)?.endpointComputeType === "Managed");
+        }
+      }
+      if (hasManaged) {
+        requests += pages(group.autoscaleSettings?.length ?? 0);
+      }
+    }
+  }
+  return requests;
+}
+
+export interface AuditRun {
+  readonly deployments: number;
+  readonly requests: number;
+  readonly minimumRequests: number;
+  /** Wall time of the audit process, from spawn to exit. */
+  readonly wallMs: number;
+  /** Time inside the process, from before the CLI modules load to the end of the report. */
+  readonly auditMs: number;
+  readonly idealMs: number;
+  readonly maxRssMiB: number;
+  readonly cpuMs: number;
+  readonly evaluated: number;
+  readonly notEvaluated: number;
+  /** Deployments of the tenant missing from the report. */
+  readonly lost: number;
+  /** Exit code of `amlguard audit`: 1 when a mandatory finding exists, as in this tenant. */
+  readonly exitCode: number;
+}
+
+/**
+ * Serves the tenant from the ARM emulator at `latencyMs` per call and runs `amlguard audit` over the whole
+ * subscription in a child process with the JSON report on stdout, then checks the report lists every deployment.
+ */
+export async function runAuditScale(tenant: EmulatedTenant, options: { latencyMs: number; concurrency: number }): Promise<AuditRun> {
+  const emulator = await startArmEmulator({ tenant, token: TOKEN, latencyMs: options.latencyMs, pageSize: PAGE_SIZE });
+  const scratch = mkdtempSync(path.join(tmpdir(), "amlguard-bench-"));
+  try {
+    const reportFile = path.join(scratch, "report.json");
+    const resultFile = path.join(scratch, "result.json");
+    const subscriptionArgs = tenant.subscriptions.flatMap((subscription) => ["--subscription", subscription.id]);
+    const cliArgs = ["audit", ...subscriptionArgs, "--arm-endpoint", emulator.url, "--concurrency", String(options.concurrency), "--format", "json"];
+
+    const stdout = openSync(reportFile, "w");
+    const started = process.hrtime.bigint();
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(__dirname, "audit-child.js"), resultFile, ...cliArgs], {
+        env: { ...process.env, AMLGUARD_ARM_TOKEN: TOKEN },
+        stdio: ["ignore", stdout, "inherit"],
+      });
+      child.once("error", reject);
+      child.once("exit", (code) => resolve(code ?? -1));
+    });
+    const wallMs = msSince(started);
+    closeSync(stdout);
+    // The CLI sets the process's exit code (1 for mandatory findings), so a crash shows as a missing result file.
+    if (!existsSync(resultFile)) {
+      throw new Error(`the audit process exited with ${exitCode} without writing its measurement`);
+    }
+
+    const measured = JSON.parse(readFileSync(resultFile, "utf8")) as { code: number; ms: number; maxRssKiB: number; cpuMs: number };
+    const report = JSON.parse(readFileSync(reportFile, "utf8")) as { resources: { id?: string; status: string }[] };
+    const ids = new Set(report.resources.filter((resource) => resource.status === "evaluated").map((resource) => resource.id?.toLowerCase()));
+    const expected = countDeployments(tenant);
+    const minimum = minimumRequests(tenant, PAGE_SIZE);
+    return {
+      deployments: expected,
+      requests: emulator.requests.length,
+      minimumRequests: minimum,
+      wallMs,
+      auditMs: measured.ms,
+      idealMs: (minimum * options.latencyMs) / options.concurrency,
+      maxRssMiB: measured.maxRssKiB / 1024,
+      cpuMs: measured.cpuMs,
+      evaluated: ids.size,
+      notEvaluated: report.resources.length - ids.size,
+      lost: expected - ids.size,
+      exitCode: measured.code,
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+    await emulator.close();
+  }
+}

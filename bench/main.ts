@@ -1,0 +1,303 @@
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { measureAnalyze, engineResources } from "./analyze-latency";
+import { type AuditRun, runAuditScale, shapeFor, tenantFor } from "./audit-scale";
+import { timeColdStart } from "./cold-start";
+import { loadDeploymentShapes } from "./corpus";
+import { type Machine, describeMachine } from "./machine";
+import { type Spread, formatSpread, msSince, ratio, spread } from "./stats";
+import { type ThroughputRun, runThroughput } from "./throughput";
+
+/** How much work each mode does. The default stays under about five minutes on two shared cores. */
+interface Plan {
+  readonly mode: "quick" | "default" | "full";
+  readonly startRuns: number;
+  readonly analyzeResources: number;
+  readonly analyzeWarmup: number;
+  readonly throughputSizes: readonly number[];
+  readonly throughputRepeats: number;
+  readonly auditSizes: readonly { readonly deployments: number; readonly runs: number }[];
+  readonly latencyMs: number;
+  readonly concurrency: number;
+}
+
+const PLANS: Record<Plan["mode"], Plan> = {
+  quick: {
+    mode: "quick",
+    startRuns: 3,
+    analyzeResources: 60,
+    analyzeWarmup: 10,
+    throughputSizes: [1_000, 10_000],
+    throughputRepeats: 3,
+    auditSizes: [{ deployments: 1_000, runs: 1 }],
+    latencyMs: 50,
+    concurrency: 20,
+  },
+  default: {
+    mode: "default",
+    startRuns: 12,
+    analyzeResources: 500,
+    analyzeWarmup: 50,
+    throughputSizes: [1_000, 10_000, 50_000],
+    throughputRepeats: 7,
+    auditSizes: [
+      { deployments: 1_000, runs: 3 },
+      { deployments: 10_000, runs: 3 },
+      { deployments: 50_000, runs: 1 },
+    ],
+    latencyMs: 50,
+    concurrency: 20,
+  },
+  full: {
+    mode: "full",
+    startRuns: 20,
+    analyzeResources: 2_000,
+    analyzeWarmup: 100,
+    throughputSizes: [1_000, 10_000, 50_000],
+    throughputRepeats: 11,
+    auditSizes: [
+      { deployments: 1_000, runs: 5 },
+      { deployments: 10_000, runs: 5 },
+      { deployments: 50_000, runs: 3 },
+    ],
+    latencyMs: 50,
+    concurrency: 20,
+  },
+};
+
+const ROOT = path.resolve(__dirname, "../..");
+const EMPTY_PACK = path.join(ROOT, "bench", "fixtures", "empty-pack");
+const CLI = path.join(ROOT, "dist", "src", "cli", "main.js");
+
+interface Options {
+  readonly plan: Plan;
+  readonly corpus: string;
+  readonly output: string;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  let mode: Plan["mode"] = "default";
+  let corpus = path.resolve(ROOT, "..", "shared", "corpus");
+  let output = path.join(ROOT, "docs", "benchmarks.md");
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    if (arg === "--quick" || arg === "--full") {
+      mode = arg === "--quick" ? "quick" : "full";
+    } else if (arg === "--corpus" && argv[index + 1] !== undefined) {
+      corpus = path.resolve(argv[++index]);
+    } else if (arg === "--output" && argv[index + 1] !== undefined) {
+      output = path.resolve(argv[++index]);
+    } else {
+      throw new Error(`unknown argument ${arg}; use --quick, --full, --corpus DIR or --output FILE`);
+    }
+  }
+  return { plan: PLANS[mode], corpus, output };
+}
+
+function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+/** Spawn to exit of `node <script> <args>`, in milliseconds. */
+function timeProcess(args: readonly string[]): Promise<number> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: "ignore", cwd: ROOT });
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve(msSince(started)) : reject(new Error(`node ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
+/** Runs each measurement in turn, `runs` times, so load on the machine spreads over all of them alike. */
+async function interleave<K extends string>(runs: number, measures: Record<K, () => Promise<number>>): Promise<Record<K, number[]>> {
+  const keys = Object.keys(measures) as K[];
+  const samples = Object.fromEntries(keys.map((key) => [key, [] as number[]])) as Record<K, number[]>;
+  for (let run = 0; run < runs; run++) {
+    const order = run % 2 === 0 ? keys : [...keys].reverse();
+    for (const key of order) {
+      samples[key].push(await measures[key]());
+    }
+  }
+  return samples;
+}
+
+interface Results {
+  coldStart?: { amlguard: Spread; empty: Spread };
+  cliStart?: { version: Spread; node: Spread };
+  analyze?: { amlguard: Spread; empty: Spread; diagnostics: number; resources: number };
+  throughput?: { shapes: { fromCorpus: number; fromSample: number; read: number }; runs: { size: number; evalPerSec: Spread; deploymentsPerSec: Spread; checksShare: number }[] };
+  audit?: { size: number; runs: AuditRun[] }[];
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const { plan } = options;
+  if (!existsSync(CLI) || !existsSync(path.join(ROOT, "dist", "bench", "fixtures", "empty-pack", "index.js"))) {
+    throw new Error("dist/ is missing or stale: run npx tsc -p tsconfig.json first");
+  }
+  const machine = describeMachine();
+  const started = process.hrtime.bigint();
+  log(`amlguard bench (${plan.mode}) on ${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverage}`);
+  const results: Results = {};
+
+  log(`\npack cold start: spawn to port line, ${plan.startRuns} runs each, interleaved`);
+  const starts = await interleave(plan.startRuns, { amlguard: () => timeColdStart(ROOT), empty: () => timeColdStart(EMPTY_PACK) });
+  results.coldStart = { amlguard: spread(starts.amlguard), empty: spread(starts.empty) };
+  log(`  amlguard ${formatSpread(results.coldStart.amlguard)} ms, empty pack ${formatSpread(results.coldStart.empty)} ms, ratio ${ratio(results.coldStart.amlguard.median, results.coldStart.empty.median)}`);
+
+  log(`\nCLI start: amlguard --version against node -e 0, ${plan.startRuns} runs each, interleaved`);
+  const cli = await interleave(plan.startRuns, { version: () => timeProcess([CLI, "--version"]), node: () => timeProcess(["-e", "0"]) });
+  results.cliStart = { version: spread(cli.version), node: spread(cli.node) };
+  log(`  amlguard --version ${formatSpread(results.cliStart.version)} ms, node -e 0 ${formatSpread(results.cliStart.node)} ms`);
+
+  log(`\nAnalyze latency over gRPC: ${plan.analyzeResources} resources, alternating packs, ${plan.analyzeWarmup} warm-up calls dropped`);
+  const analyze = await measureAnalyze(ROOT, EMPTY_PACK, engineResources(plan.analyzeResources), plan.analyzeWarmup);
+  results.analyze = { amlguard: spread(analyze.amlguard), empty: spread(analyze.empty), diagnostics: analyze.amlguardDiagnostics, resources: plan.analyzeResources };
+  log(
+    `  amlguard p50 ${results.analyze.amlguard.median.toFixed(3)} ms p99 ${results.analyze.amlguard.p99.toFixed(3)} ms; ` +
+      `empty p50 ${results.analyze.empty.median.toFixed(3)} ms p99 ${results.analyze.empty.p99.toFixed(3)} ms; p50 ratio ${ratio(results.analyze.amlguard.median, results.analyze.empty.median)}`,
+  );
+
+  log(`\nrule throughput in process, ${plan.throughputRepeats} repeats per size`);
+  const shapes = loadDeploymentShapes(options.corpus);
+  const throughputRuns: NonNullable<Results["throughput"]>["runs"] = [];
+  runThroughput(shapes.deployments, 2_000); // warm the JIT before timing
+  for (const size of plan.throughputSizes) {
+    const runs: ThroughputRun[] = [];
+    for (let repeat = 0; repeat < plan.throughputRepeats; repeat++) {
+      runs.push(runThroughput(shapes.deployments, size));
+    }
+    const entry = {
+      size,
+      evalPerSec: spread(runs.map((run) => (run.evaluations / run.ms) * 1000)),
+      deploymentsPerSec: spread(runs.map((run) => (run.deployments / run.ms) * 1000)),
+      checksShare: runs[0].checks / runs[0].evaluations,
+    };
+    throughputRuns.push(entry);
+    log(`  ${size} deployments: ${formatSpread(entry.evalPerSec, 0)} evaluations/s, ${formatSpread(entry.deploymentsPerSec, 0)} deployments/s`);
+  }
+  results.throughput = { shapes: { fromCorpus: shapes.fromCorpus, fromSample: shapes.fromSample, read: shapes.deployments.length }, runs: throughputRuns };
+
+  log(`\naudit at scale: ARM emulator at ${plan.latencyMs} ms per call, --concurrency ${plan.concurrency}`);
+  results.audit = [];
+  for (const { deployments, runs } of plan.auditSizes) {
+    const tenant = tenantFor(shapeFor(deployments));
+    const entry = { size: deployments, runs: [] as AuditRun[] };
+    for (let run = 0; run < runs; run++) {
+      const measured = await runAuditScale(tenant, { latencyMs: plan.latencyMs, concurrency: plan.concurrency });
+      entry.runs.push(measured);
+      log(
+        `  ${deployments}: wall ${(measured.wallMs / 1000).toFixed(2)} s (ideal ${(measured.idealMs / 1000).toFixed(2)} s, ${ratio(measured.wallMs, measured.idealMs)}), ` +
+          `requests ${measured.requests}/${measured.minimumRequests} minimum, peak RSS ${measured.maxRssMiB.toFixed(0)} MiB, lost ${measured.lost}`,
+      );
+    }
+    results.audit.push(entry);
+  }
+
+  const totalSeconds = msSince(started) / 1000;
+  log(`\ndone in ${totalSeconds.toFixed(0)} s`);
+  writeFileSync(options.output, renderDoc(machine, plan, results, totalSeconds));
+  log(`wrote ${path.relative(process.cwd(), options.output)}`);
+}
+
+function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds: number): string {
+  const method = readFileSync(path.join(ROOT, "bench", "method.md"), "utf8").trim();
+  const lines: string[] = [
+    "# Benchmarks",
+    "",
+    "<!-- The Results section is written by `npm run bench`; edit bench/method.md for the text above and below it. -->",
+    "",
+    method,
+    "",
+    "## Results",
+    "",
+    `Run: \`npm run bench${plan.mode === "default" ? "" : ` -- --${plan.mode}`}\` on ${new Date().toISOString().slice(0, 10)}, ${totalSeconds.toFixed(0)} s in all.`,
+    "",
+    "| machine | |",
+    "|---|---|",
+    `| CPU | ${machine.cpuModel} |`,
+    `| cores | ${machine.cores} |`,
+    `| memory | ${machine.memoryGiB} GiB |`,
+    `| Node.js | ${machine.node} (${machine.platform}) |`,
+    `| 1-minute load average at start | ${machine.loadAverage} |`,
+    "",
+    "Times are medians with p25–p75 in brackets unless a column says otherwise.",
+    "",
+  ];
+
+  const { coldStart, cliStart, analyze, throughput, audit } = results;
+  if (coldStart !== undefined && cliStart !== undefined) {
+    lines.push(
+      "### Start",
+      "",
+      "| figure | amlguard | baseline | ratio | target |",
+      "|---|---|---|---|---|",
+      `| pack cold start, spawn to port line (ms, ${coldStart.amlguard.n} runs each) | ${formatSpread(coldStart.amlguard)} | ${formatSpread(coldStart.empty)} (empty pack) | ${ratio(coldStart.amlguard.median, coldStart.empty.median)} | ≤ 1.10× |`,
+      `| CLI start, \`amlguard --version\` to exit (ms) | ${formatSpread(cliStart.version)} | ${formatSpread(cliStart.node)} (\`node -e 0\`) | ${ratio(cliStart.version.median, cliStart.node.median)} | none |`,
+      "",
+    );
+  }
+  if (analyze !== undefined) {
+    lines.push(
+      "### Analyze latency",
+      "",
+      `${analyze.resources} OnlineDeployment resources, each sent to both packs over gRPC; amlguard returned ${analyze.diagnostics} diagnostics in all.`,
+      "",
+      "| pack | p50 (ms) | p25–p75 (ms) | p99 (ms) | max (ms) |",
+      "|---|---|---|---|---|",
+      `| amlguard | ${analyze.amlguard.median.toFixed(3)} | ${analyze.amlguard.p25.toFixed(3)}–${analyze.amlguard.p75.toFixed(3)} | ${analyze.amlguard.p99.toFixed(3)} | ${analyze.amlguard.max.toFixed(3)} |`,
+      `| empty pack | ${analyze.empty.median.toFixed(3)} | ${analyze.empty.p25.toFixed(3)}–${analyze.empty.p75.toFixed(3)} | ${analyze.empty.p99.toFixed(3)} | ${analyze.empty.max.toFixed(3)} |`,
+      "",
+      `p50 ratio ${ratio(analyze.amlguard.median, analyze.empty.median)} (target ≤ 1.20×), p99 ratio ${ratio(analyze.amlguard.p99, analyze.empty.p99)}.`,
+      "",
+    );
+  }
+  if (throughput !== undefined) {
+    lines.push(
+      "### Rule throughput",
+      "",
+      `${throughput.shapes.read} deployment shapes (${throughput.shapes.fromCorpus} bodies from the Azure REST API examples, ${throughput.shapes.fromSample} from the emulator's sample tenant), ` +
+        `judged in turn by all rules under the default limits on one core. One evaluation is one (rule, deployment) pair that \`evaluateDeployment\` decides; ` +
+        `${((throughput.runs[0]?.checksShare ?? 0) * 100).toFixed(0)} % of them ran the rule's check, the rest were not applicable to the compute type.`,
+      "",
+      "| deployments | evaluations/s | deployments/s | target |",
+      "|---|---|---|---|",
+      ...throughput.runs.map((run) => `| ${run.size.toLocaleString("en-US")} | ${formatSpread(run.evalPerSec, 0)} | ${formatSpread(run.deploymentsPerSec, 0)} | ≥ 200,000 evaluations/s |`),
+      "",
+    );
+  }
+  if (audit !== undefined) {
+    lines.push(
+      "### Audit at scale",
+      "",
+      `ARM emulator on 127.0.0.1 adding ${plan.latencyMs} ms to every call, pages of 100, \`amlguard audit --concurrency ${plan.concurrency} --format json\` in a child process. ` +
+        "Each workspace has 4 endpoints of 5 deployments; 50 workspaces per resource group. Ideal wall = minimum requests × latency ÷ concurrency.",
+      "",
+      "| deployments | workspaces | endpoints | runs | wall (s) | ideal (s) | wall ÷ ideal | requests / minimum | peak RSS (MiB) | CPU (s) | lost |",
+      "|---|---|---|---|---|---|---|---|---|---|---|",
+      ...audit.map(({ size, runs }) => {
+        const shape = shapeFor(size);
+        const wall = spread(runs.map((run) => run.wallMs / 1000));
+        const rss = spread(runs.map((run) => run.maxRssMiB));
+        const cpu = spread(runs.map((run) => run.cpuMs / 1000));
+        const ideal = runs[0].idealMs / 1000;
+        const requests = runs.map((run) => run.requests).join(", ");
+        const lost = runs.reduce((sum, run) => sum + run.lost, 0);
+        return (
+          `| ${size.toLocaleString("en-US")} | ${shape.workspaces} | ${shape.endpoints} | ${runs.length} | ${wall.median.toFixed(2)} (${wall.min.toFixed(2)}–${wall.max.toFixed(2)} min–max) | ` +
+          `${ideal.toFixed(2)} | ${ratio(wall.median, ideal)} | ${requests} / ${runs[0].minimumRequests} | ${rss.median.toFixed(0)} (max ${rss.max.toFixed(0)}) | ${cpu.median.toFixed(1)} | ${lost} |`
+        );
+      }),
+      "",
+      "Targets: wall ≤ 1.25× ideal, requests = minimum, peak RSS ≤ 250 MiB at 10,000 deployments, 0 lost.",
+      "",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
