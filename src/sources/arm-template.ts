@@ -99,6 +99,12 @@ function readDeploymentResource(
     ...(file === undefined ? {} : { file }),
   };
 
+  // A resource whose condition is false is not deployed; one whose condition is unknown is judged as if deployed.
+  const condition = evaluator.resolve(resource.condition);
+  if ("condition" in resource && condition.ok && condition.value === false) {
+    return { kind: "not-evaluated", ref, reason: "has a condition that is false, so the template does not deploy it" };
+  }
+
   const access = evaluator.access();
   try {
     const deployment = readDeploymentBody({

@@ -133,6 +133,17 @@ describe("ARM template", () => {
     expect(only(read(value)).ref.name).toBe("blue");
   });
 
+  test.each([
+    { name: "false", condition: false, expected: "not-evaluated" },
+    { name: "a false parameter", condition: "[parameters('deploy')]", expected: "not-evaluated" },
+    { name: "true", condition: true, expected: "deployment" },
+    { name: "an unknown expression", condition: "[equals(parameters('env'), 'prod')]", expected: "deployment" },
+  ])("condition $name", ({ condition, expected }) => {
+    const value = template([{ ...literalDeployment, condition }], { parameters: { deploy: { type: "bool", defaultValue: false }, env: { type: "string" } } });
+
+    expect(read(value).map((item) => item.kind)).toEqual([expected]);
+  });
+
   test("other resource types are skipped", () => {
     const value = template([{ type: "Microsoft.Storage/storageAccounts", name: "sa" }, literalDeployment]);
 
