@@ -12,6 +12,13 @@ import { renderJunit } from "../reporters/junit";
 import { renderMarkdown } from "../reporters/markdown";
 import { renderSarif } from "../reporters/sarif";
 import { renderTable } from "../reporters/table";
+import { RULES } from "../rules/index";
+import type { Rule } from "../rules/rule";
+import { STACK_RULES } from "../rules/stack/index";
+import type { StackRule } from "../rules/stack/stack-rule";
+
+/** Every rule reports list and exemptions may name: the deployment rules, then the stack rules. */
+export const REPORTED_RULES: readonly (Rule | StackRule)[] = [...RULES, ...STACK_RULES];
 
 export const OUTPUT_FORMATS = ["table", "json", "sarif", "junit", "markdown"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

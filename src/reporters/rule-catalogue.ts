@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HELP_BASE_URI, type Rule } from "../rules/rule";
+import { HELP_BASE_URI, type RuleMetadata } from "../rules/rule";
 import { RULE_CATALOGUE_VERSION } from "../version";
 
 /** One limit of a rule as the limits file spells it, with its default. */
@@ -12,15 +12,20 @@ export interface CatalogueLimit {
   readonly default: unknown;
 }
 
+/** A rule as the catalogue needs it: the metadata, the limits schema, and `kind: "stack"` for stack rules. */
+export type CatalogueInput = RuleMetadata & { readonly limits: z.ZodType; readonly kind?: "stack" };
+
 export interface CatalogueRule {
   readonly id: string;
+  /** `deployment` for a rule judged on each deployment, `stack` for one judged over all deployments of a stack. */
+  readonly scope: "deployment" | "stack";
   readonly description: string;
-  readonly severity: Rule["severity"];
-  readonly defaultEnforcementLevel: Rule["defaultEnforcementLevel"];
-  readonly computeTypes: Rule["computeTypes"];
+  readonly severity: RuleMetadata["severity"];
+  readonly defaultEnforcementLevel: RuleMetadata["defaultEnforcementLevel"];
+  readonly computeTypes: RuleMetadata["computeTypes"];
   readonly rationale: string;
   readonly remediation: string;
-  readonly azureFact: Rule["azureFact"];
+  readonly azureFact: RuleMetadata["azureFact"];
   readonly helpUri: string;
   readonly limits: readonly CatalogueLimit[];
 }
@@ -37,12 +42,12 @@ interface JsonSchemaProperty {
 }
 
 /** Describes every rule with its default limits, read from the zod schemas so the catalogue cannot drift from them. */
-export function ruleCatalogue(rules: readonly Rule[]): RuleCatalogue {
+export function ruleCatalogue(rules: readonly CatalogueInput[]): RuleCatalogue {
   return { ruleCatalogueVersion: RULE_CATALOGUE_VERSION, rules: rules.map(catalogueRule) };
 }
 
 /** Returns a rule's limits with their defaults as the limits file spells them (input side of the schema). */
-export function ruleLimits(rule: Rule): CatalogueLimit[] {
+export function ruleLimits(rule: Pick<CatalogueInput, "limits">): CatalogueLimit[] {
   const schema = z.toJSONSchema(rule.limits, { io: "input" }) as { properties?: Record<string, JsonSchemaProperty> };
   return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
     name,
@@ -52,9 +57,10 @@ export function ruleLimits(rule: Rule): CatalogueLimit[] {
   }));
 }
 
-function catalogueRule(rule: Rule): CatalogueRule {
+function catalogueRule(rule: CatalogueInput): CatalogueRule {
   return {
     id: rule.id,
+    scope: rule.kind === "stack" ? "stack" : "deployment",
     description: rule.description,
     severity: rule.severity,
     defaultEnforcementLevel: rule.defaultEnforcementLevel,
@@ -76,7 +82,7 @@ export function renderCatalogueTable(catalogue: RuleCatalogue): string {
   const lines = [`Rule catalogue ${catalogue.ruleCatalogueVersion}: ${catalogue.rules.length} rules.`, ""];
   for (const rule of catalogue.rules) {
     lines.push(
-      `${rule.id}  (${rule.severity}, default ${rule.defaultEnforcementLevel}, ${rule.computeTypes.join(" and ")})`,
+      `${rule.id}  (${rule.severity}, default ${rule.defaultEnforcementLevel}, ${rule.computeTypes.join(" and ")}${rule.scope === "stack" ? ", stack rule" : ""})`,
       `    ${rule.description}`,
       ...rule.limits.map((limit) => `    ${limit.name} = ${JSON.stringify(limit.default)}: ${limit.description}`),
       `    ${rule.helpUri}`,
@@ -92,9 +98,11 @@ export function renderCatalogueMarkdown(catalogue: RuleCatalogue): string {
   const lines = [
     `# amlguard rules (catalogue ${catalogue.ruleCatalogueVersion})`,
     "",
-    "| Rule | Severity | Default level | Compute types | Description |",
-    "| --- | --- | --- | --- | --- |",
-    ...catalogue.rules.map((rule) => `| [${rule.id}](${rule.helpUri}) | ${rule.severity} | ${rule.defaultEnforcementLevel} | ${rule.computeTypes.join(", ")} | ${cell(rule.description)} |`),
+    "| Rule | Scope | Severity | Default level | Compute types | Description |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...catalogue.rules.map(
+      (rule) => `| [${rule.id}](${rule.helpUri}) | ${rule.scope} | ${rule.severity} | ${rule.defaultEnforcementLevel} | ${rule.computeTypes.join(", ")} | ${cell(rule.description)} |`,
+    ),
     "",
   ];
   for (const rule of catalogue.rules) {

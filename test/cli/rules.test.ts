@@ -1,4 +1,6 @@
+import { REPORTED_RULES } from "../../src/cli/output";
 import { RULES, RULE_CATALOGUE_VERSION } from "../../src/rules/index";
+import { STACK_RULES } from "../../src/rules/stack/index";
 import { runCli } from "./run-cli";
 
 describe("amlguard rules", () => {
@@ -7,15 +9,22 @@ describe("amlguard rules", () => {
 
     const catalogue = JSON.parse(run.stdout);
     expect(catalogue.ruleCatalogueVersion).toBe(RULE_CATALOGUE_VERSION);
-    expect(catalogue.rules.map((rule: { id: string }) => rule.id)).toEqual(RULES.map((rule) => rule.id));
+    expect(catalogue.rules.map((rule: { id: string }) => rule.id)).toEqual([...RULES, ...STACK_RULES].map((rule) => rule.id));
     const timeout = catalogue.rules.find((rule: { id: string }) => rule.id === "request-timeout");
     expect(timeout.limits).toEqual(expect.arrayContaining([expect.objectContaining({ name: "maxRequestTimeout", type: "string", default: "PT90S" })]));
+  });
+
+  test("JSON marks stack rules", async () => {
+    const run = await runCli(["rules", "--format", "json"]);
+
+    const scopes = JSON.parse(run.stdout).rules.map((rule: { id: string; scope: string }) => [rule.id, rule.scope]);
+    expect(scopes).toEqual([...RULES.map((rule) => [rule.id, "deployment"]), ...STACK_RULES.map((rule) => [rule.id, "stack"])]);
   });
 
   test("table names every rule", async () => {
     const run = await runCli(["rules", "--format", "table"]);
 
-    for (const rule of RULES) {
+    for (const rule of REPORTED_RULES) {
       expect(run.stdout).toContain(`${rule.id}  (${rule.severity}, default ${rule.defaultEnforcementLevel}`);
     }
   });
@@ -23,7 +32,7 @@ describe("amlguard rules", () => {
   test("Markdown links every rule page", async () => {
     const run = await runCli(["rules", "--format", "markdown"]);
 
-    for (const rule of RULES) {
+    for (const rule of REPORTED_RULES) {
       expect(run.stdout).toContain(`| [${rule.id}](https://github.com/amlguard/amlguard/blob/main/docs/rules/${rule.id}.md) |`);
     }
   });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { resolveConfig } from "../../src/config/limits";
 import { evaluateItems } from "../../src/engine/evaluate";
 import { ruleLimits } from "../../src/reporters/rule-catalogue";
+import { REPORTED_RULES } from "../../src/cli/output";
 import { RULES } from "../../src/rules/index";
 import { readArmJson } from "../../src/sources/arm-json";
 import { parsePositioned } from "../../src/sources/locator";
@@ -32,7 +33,7 @@ function outcomeOf(ruleId: string, exampleJson: string, page: string): string | 
   return result.rules.find((rule) => rule.ruleId === ruleId)?.outcome;
 }
 
-describe.each(RULES.map((rule) => ({ id: rule.id, rule })))("docs/rules/$id.md", ({ rule }) => {
+describe.each(REPORTED_RULES.map((rule) => ({ id: rule.id, rule })))("docs/rules/$id.md", ({ rule }) => {
   test("title is the rule id", () => {
     expect(pageOf(rule.id).split("\n")[0]).toBe(`# ${rule.id}`);
   });
@@ -58,23 +59,27 @@ describe.each(RULES.map((rule) => ({ id: rule.id, rule })))("docs/rules/$id.md",
   });
 
   test("states the Azure fact and source", () => {
-    const facts = section(pageOf(rule.id), "Azure facts");
+    // Markdown joins wrapped lines, so the page may wrap the statement anywhere.
+    const facts = section(pageOf(rule.id), "Azure facts").replace(/\s+/g, " ");
 
-    expect(facts).toContain(rule.azureFact.statement);
-    expect(facts).toContain(`Source: ${rule.azureFact.source}`);
+    expect(facts).toContain(rule.azureFact.statement.replace(/\s+/g, " "));
+    expect(facts).toContain(`Source: ${rule.azureFact.source.replace(/\s+/g, " ")}`);
   });
 
-  test("failing example fails the rule", () => {
-    const page = pageOf(rule.id);
+  // A stack rule judges deployments together, so its page explains the sum instead of showing one deployment.
+  if (!("kind" in rule && rule.kind === "stack")) {
+    test("failing example fails the rule", () => {
+      const page = pageOf(rule.id);
 
-    expect(outcomeOf(rule.id, fencedBlock(page, "json failing"), page)).toBe("failed");
-  });
+      expect(outcomeOf(rule.id, fencedBlock(page, "json failing"), page)).toBe("failed");
+    });
 
-  test("passing example passes the rule", () => {
-    const page = pageOf(rule.id);
+    test("passing example passes the rule", () => {
+      const page = pageOf(rule.id);
 
-    expect(outcomeOf(rule.id, fencedBlock(page, "json passing"), page)).toBe("passed");
-  });
+      expect(outcomeOf(rule.id, fencedBlock(page, "json passing"), page)).toBe("passed");
+    });
+  }
 
   test("lists known limitations", () => {
     expect(section(pageOf(rule.id), "Known limitations")).toMatch(/\n- /);
@@ -84,5 +89,5 @@ describe.each(RULES.map((rule) => ({ id: rule.id, rule })))("docs/rules/$id.md",
 test("every page belongs to a rule", () => {
   const pages = readdirSync(PAGES).filter((name) => name.endsWith(".md"));
 
-  expect(pages.sort()).toEqual(RULES.map((rule) => `${rule.id}.md`).sort());
+  expect(pages.sort()).toEqual(REPORTED_RULES.map((rule) => `${rule.id}.md`).sort());
 });

@@ -7,7 +7,7 @@ import { RULES, RULE_CATALOGUE_VERSION } from "../../rules/index";
 import { InputError, readInputFile, readTemplateParameters } from "../../sources/files";
 import type { SourceItem } from "../../sources/source-item";
 import { TOOL_NAME, TOOL_VERSION } from "../../version";
-import { type ReportCliOptions, addReportOptions, exemptResults, writeReports } from "../output";
+import { REPORTED_RULES, type ReportCliOptions, addReportOptions, exemptResults, writeReports } from "../output";
 
 interface CheckOptions extends ReportCliOptions {
   readonly policyPackConfig?: string;
@@ -61,13 +61,13 @@ async function runCheck(files: readonly string[], options: CheckOptions): Promis
   const { results, exemptions } = await exemptResults(
     evaluated,
     options.exemptions,
-    RULES.map((rule) => rule.id),
+    REPORTED_RULES.map((rule) => rule.id),
     startedAt,
   );
 
   const run = buildRunReport({
     results,
-    rules: reportRules(RULES),
+    rules: reportRules(REPORTED_RULES),
     evidence: {
       tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
       command: "check",

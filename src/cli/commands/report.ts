@@ -4,10 +4,10 @@ import { policyEventsToResults } from "../../events/to-results";
 import { readEventLog } from "../../events/read";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
 import { type LimitsEvidence, buildRunReport, reportRules } from "../../findings/run-report";
-import { RULES, RULE_CATALOGUE_VERSION } from "../../rules/index";
+import { RULE_CATALOGUE_VERSION } from "../../rules/index";
 import { InputError } from "../../sources/files";
 import { TOOL_NAME, TOOL_VERSION } from "../../version";
-import { type ReportCliOptions, addReportOptions, exemptResults, writeReports } from "../output";
+import { REPORTED_RULES, type ReportCliOptions, addReportOptions, exemptResults, writeReports } from "../output";
 
 /** Name of the policy pack in PulumiPolicy.yaml, which the engine writes into every policy event. */
 export const DEFAULT_POLICY_PACK_NAME = "amlguard";
@@ -49,20 +49,20 @@ async function runReport(options: ReportOptions): Promise<number> {
     throw error;
   }
 
-  const converted = policyEventsToResults(log.events, options.policyPack, RULES);
+  const converted = policyEventsToResults(log.events, options.policyPack, REPORTED_RULES);
   if (!converted.complete) {
     process.stderr.write(`amlguard: ${log.file} has no summary event, so the preview stopped early and resources may be missing; the run counts as incomplete.\n`);
   }
   const { results, exemptions } = await exemptResults(
     converted.results,
     options.exemptions,
-    RULES.map((rule) => rule.id),
+    REPORTED_RULES.map((rule) => rule.id),
     now,
   );
 
   const run = buildRunReport({
     results,
-    rules: reportRules(RULES),
+    rules: reportRules(REPORTED_RULES),
     evidence: {
       tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
       command: "report",
