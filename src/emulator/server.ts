@@ -26,6 +26,8 @@ export interface RecordedRequest {
   readonly path: string;
   readonly apiVersion: string | null;
   readonly authorized: boolean;
+  /** Time of arrival, from performance.now(), so tests can measure waits between retries. */
+  readonly receivedAtMs: number;
 }
 
 export interface ArmEmulator {
@@ -161,6 +163,7 @@ function record(request: IncomingMessage, token: string): RecordedRequest {
     path: url.pathname.toLowerCase(),
     apiVersion: url.searchParams.get("api-version"),
     authorized: request.headers.authorization === `Bearer ${token}`,
+    receivedAtMs: performance.now(),
   };
 }
 
