@@ -40,6 +40,8 @@ export interface ArmEmulator {
   readonly foreignRequests: readonly RecordedRequest[];
   /** Number of requests whose lower-cased path equals `path`. */
   countRequests(path: string): number;
+  /** Highest number of requests the emulator was answering at the same time. */
+  maxConcurrentRequests(): number;
   close(): Promise<void>;
 }
 
@@ -61,9 +63,14 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
   }
 
   let url = "";
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((request, response) => {
     const recorded = record(request, options.token);
     requests.push(recorded);
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    response.once("close", () => inFlight--);
     void handle(request, response, recorded).catch(() => response.destroy());
   });
 
@@ -134,6 +141,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
     requests,
     foreignRequests,
     countRequests: (path) => requests.filter((request) => request.path === path.toLowerCase()).length,
+    maxConcurrentRequests: () => maxInFlight,
     close: async () => {
       await Promise.all(servers.map((each) => new Promise<void>((resolve) => each.close(() => resolve()))));
     },

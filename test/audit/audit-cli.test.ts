@@ -79,6 +79,22 @@ describe("audit against the ARM emulator", () => {
     expect(arm.countRequests(`${wsPath("ws-a")}/onlineEndpoints`)).toBe(2);
   });
 
+  test.each([
+    { concurrency: 1, expected: 1 },
+    { concurrency: 3, expected: 3 },
+  ])("--concurrency $concurrency bounds requests in flight", async ({ concurrency, expected }) => {
+    const workspaces = Array.from({ length: 6 }, (_, index) => ({ name: `ws-${index}`, endpoints: [] }));
+    emulator = await startArmEmulator({
+      tenant: { subscriptions: [{ id: SUBSCRIPTION, resourceGroups: [{ name: GROUP, workspaces }] }] },
+      token: TOKEN,
+      latencyMs: 100,
+    });
+
+    await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION, "--concurrency", String(concurrency)), env);
+
+    expect(emulator.maxConcurrentRequests()).toBe(expected);
+  });
+
   test("default api-versions", async () => {
     const arm = await start();
 
