@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { defineResources } from "../../examples/program";
 import { type Diagnostic, PackHarness } from "./pack-client";
@@ -6,8 +7,21 @@ import { capturePreview } from "./preview-capture";
 const PROJECT = "amlguard-example";
 const STACK = "dev";
 
-/** The repository root contains PulumiPolicy.yaml and the package.json whose `main` is the compiled pack. */
-const PACK_DIR = path.resolve(__dirname, "../../..");
+/**
+ * Returns the repository root, which contains PulumiPolicy.yaml and the package.json whose `main` is the compiled
+ * pack. It is searched upward because this file runs from `dist/src/demo` and, in tests, from `src/demo`.
+ */
+function packDir(): string {
+  let directory = __dirname;
+  while (!existsSync(path.join(directory, "PulumiPolicy.yaml"))) {
+    const parent = path.dirname(directory);
+    if (parent === directory) {
+      throw new Error(`no PulumiPolicy.yaml found above ${__dirname}`);
+    }
+    directory = parent;
+  }
+  return directory;
+}
 
 /**
  * Previews the example program through the policy pack as `pulumi preview --policy-pack .` would: the pack
@@ -16,7 +30,7 @@ const PACK_DIR = path.resolve(__dirname, "../../..");
  */
 export async function runPreviewDemo(write: (text: string) => void = (text) => process.stdout.write(text)): Promise<{ exitCode: number }> {
   const resources = await capturePreview(defineResources, PROJECT, STACK);
-  const pack = await PackHarness.start({ packDir: PACK_DIR, project: PROJECT, stack: STACK, dryRun: true });
+  const pack = await PackHarness.start({ packDir: packDir(), project: PROJECT, stack: STACK, dryRun: true });
 
   const diagnostics: Diagnostic[] = [];
   const analyzeMs: number[] = [];
