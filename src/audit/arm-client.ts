@@ -87,7 +87,8 @@ export class ArmClient {
 
   /** Builds the URL of an ARM path with its api-version. */
   url(path: string, apiVersion: string): string {
-    const url = new URL(path, this.origin);
+    // Concatenated, not resolved: resolving `//host/...` from a hostile resource id would leave the ARM origin.
+    const url = new URL(`${this.origin}${path}`);
     url.searchParams.set("api-version", apiVersion);
     return url.toString();
   }

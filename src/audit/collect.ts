@@ -12,6 +12,7 @@ import {
   type AutoscaleIndex,
   type WorkspaceBody,
   WorkspaceSchema,
+  armIdSchema,
   indexAutoscaleSettings,
   isolationModeOf,
   unreadableAutoscaleProfile,
@@ -32,7 +33,7 @@ const WORKSPACE_TYPE = "Microsoft.MachineLearningServices/workspaces";
 const ENDPOINT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints";
 const DEPLOYMENT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
 
-const NamedResourceSchema = z.looseObject({ id: z.string().startsWith("/"), name: z.string().min(1) });
+const NamedResourceSchema = z.looseObject({ id: armIdSchema(), name: z.string().min(1) });
 
 /**
  * Lists workspaces, online endpoints and deployments through ARM and reads each deployment with the same

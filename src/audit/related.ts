@@ -19,9 +19,17 @@ const ISOLATION_MODES: Readonly<Record<string, ManagedNetworkIsolationMode>> = {
 
 const ISOLATION_PATH = "workspace.properties.managedNetwork.isolationMode";
 
+/**
+ * Schema of a resource id the audit builds request paths from: `/subscriptions/…`, with no query, fragment,
+ * empty segment or dot segment that could move the request to another resource.
+ */
+export function armIdSchema() {
+  return z.string().regex(/^\/subscriptions\/[^/?#]+(\/[^/?#]+)*$/i).refine((id) => !id.split("/").some((segment) => segment === "." || segment === ".."), "has a dot segment");
+}
+
 /** Fields of a workspace body that the audit reads; other fields pass through unchecked. */
 export const WorkspaceSchema = z.looseObject({
-  id: z.string().startsWith("/"),
+  id: armIdSchema(),
   name: z.string().min(1),
   properties: z.looseObject({ managedNetwork: z.looseObject({ isolationMode: z.unknown() }).nullish() }).nullish(),
 });
