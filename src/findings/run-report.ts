@@ -63,6 +63,24 @@ export interface RunEvidence {
   /** ISO 8601 UTC times of the evaluation (for an event log, of its first and last event). */
   readonly startedAt: string;
   readonly endedAt: string;
+  /** The shard reports `amlguard report --merge` combined, in the order given. */
+  readonly shards?: readonly ShardEvidence[];
+}
+
+/** The evidence of one shard report (one CI job's JSON report) in a merged report. */
+export interface ShardEvidence {
+  /** The shard's JSON report file, as the user named it. */
+  readonly file: string;
+  /** SHA-256 of the file's bytes. */
+  readonly sha256: string;
+  readonly tool: RunEvidence["tool"];
+  readonly command: RunEvidence["command"];
+  readonly limits: LimitsEvidence;
+  readonly scope: RunScope;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  /** The shard's own resource counts, from its summary. */
+  readonly counts: { readonly resources: number; readonly evaluated: number; readonly notEvaluated: number; readonly passed: number; readonly failed: number; readonly waived: number };
 }
 
 /** Counts of (resource, rule) checks, besides the per-resource counts of {@link Summary}. */

@@ -1,4 +1,4 @@
-import type { RunEvidence } from "../findings/run-report";
+import type { RunEvidence, ShardEvidence } from "../findings/run-report";
 import type { ExemptionStatus, ExemptionUse } from "../exemptions/exemption";
 
 /** Describes the evidence of a run in plain lines, for the table and Markdown reports. */
@@ -25,10 +25,29 @@ export function describeEvidence(evidence: RunEvidence): string[] {
     lines.push(`Policy packs: ${packs.length === 0 ? "none recorded" : packs.join(", ")}.`);
   }
   lines.push(`Started ${evidence.startedAt}, ended ${evidence.endedAt}.`);
+  for (const shard of evidence.shards ?? []) {
+    lines.push(describeShard(shard));
+  }
   return lines;
 }
 
-function describeLimits(evidence: RunEvidence): string {
+/** Describes one shard of a merged report: its file and hash, tool, limits, scope, counts and times. */
+function describeShard(shard: ShardEvidence): string {
+  const scope = [
+    ...(shard.scope.subscriptions === undefined ? [] : [`subscriptions ${shard.scope.subscriptions.join(", ")}`]),
+    ...(shard.scope.files === undefined ? [] : [`files ${shard.scope.files.join(", ")}`]),
+    ...(shard.scope.stack === undefined ? [] : [`stack ${shard.scope.stack}`]),
+  ];
+  const { counts } = shard;
+  return (
+    `Shard ${shard.file} (SHA-256 ${shard.sha256}): ${shard.tool.name} ${shard.tool.version}, rule catalogue ${shard.tool.ruleCatalogueVersion}, ` +
+    `command ${shard.command}, limits ${describeLimits(shard)}, ${scope.length === 0 ? "scope not recorded" : scope.join("; ")}; ` +
+    `${counts.resources} resources, ${counts.evaluated} evaluated, ${counts.failed} failed, ${counts.notEvaluated} not evaluated; ` +
+    `started ${shard.startedAt}, ended ${shard.endedAt}.`
+  );
+}
+
+function describeLimits(evidence: Pick<RunEvidence, "limits">): string {
   const { limits } = evidence;
   if (limits.source === "built-in") {
     return "built-in defaults";

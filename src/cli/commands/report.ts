@@ -7,6 +7,7 @@ import { type LimitsEvidence, buildRunReport, reportRules } from "../../findings
 import { RULE_CATALOGUE_VERSION } from "../../rules/index";
 import { InputError } from "../../sources/files";
 import { TOOL_NAME, TOOL_VERSION } from "../../version";
+import { runMerge } from "./merge";
 import { REPORTED_RULES, type ReportCliOptions, addReportOptions, exemptResults, writeReports } from "../output";
 
 /** Name of the policy pack in PulumiPolicy.yaml, which the engine writes into every policy event. */
@@ -22,11 +23,20 @@ export function registerReport(program: Command): void {
   const command = program
     .command("report")
     .description("Turn the policy results of a pulumi preview into reports, from the event log it wrote with --event-log.")
-    .requiredOption("--from-pulumi-events <file>", "event log written by pulumi preview --event-log FILE (newline-delimited JSON)")
+    .option("--from-pulumi-events <file>", "event log written by pulumi preview --event-log FILE (newline-delimited JSON)")
+    .option("--merge <files...>", "merge the JSON reports of shards (one per CI job) into one report, instead of reading an event log")
     .option("--policy-pack <name>", "name of the amlguard policy pack in the event log", DEFAULT_POLICY_PACK_NAME)
     .option("--policy-pack-config <file>", "limits file the preview used, to record its SHA-256 in the report's evidence");
-  addReportOptions(command).action(async (options: ReportOptions) => {
-    process.exitCode = await runReport(options);
+  addReportOptions(command).action(async (options: Omit<ReportOptions, "fromPulumiEvents"> & { fromPulumiEvents?: string; merge?: string[] }) => {
+    const { fromPulumiEvents, merge } = options;
+    if (merge !== undefined && fromPulumiEvents === undefined) {
+      process.exitCode = await runMerge(merge, options);
+    } else if (fromPulumiEvents !== undefined && merge === undefined) {
+      process.exitCode = await runReport({ ...options, fromPulumiEvents });
+    } else {
+      process.stderr.write("amlguard: report needs either --from-pulumi-events FILE or --merge FILE..., not both.\n");
+      process.exitCode = EXIT_CODES.usage;
+    }
   });
 }
 

@@ -1,0 +1,352 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import type { ExemptionStatus, ExemptionUse } from "../../exemptions/exemption";
+import type { Finding, ResourceResult } from "../../findings/finding";
+import { EXIT_CODES, exitCodeFor } from "../../findings/report";
+import { type LimitsEvidence, type RunScope, type ShardEvidence, buildRunReport, reportRules, resourceKey } from "../../findings/run-report";
+import { RULE_CATALOGUE_VERSION } from "../../rules/index";
+import { TOOL_NAME, TOOL_VERSION } from "../../version";
+import { REPORTED_RULES, type ReportCliOptions, exemptResults, writeReports } from "../output";
+
+/** Raised when shards cannot be merged into one honest report; the CLI names the files and exits 2. */
+export class MergeError extends Error {}
+
+const CountsSchema = z.looseObject({
+  resources: z.number().int().nonnegative(),
+  evaluated: z.number().int().nonnegative(),
+  notEvaluated: z.number().int().nonnegative(),
+  passed: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  waived: z.number().int().nonnegative(),
+});
+
+const ToolSchema = z.looseObject({ name: z.string(), version: z.string(), ruleCatalogueVersion: z.string() });
+const LimitsSchema = z.looseObject({ source: z.enum(["file", "built-in", "not-recorded"]), file: z.string().optional(), sha256: z.string().optional() });
+const ScopeSchema = z.looseObject({
+  files: z.array(z.string()).optional(),
+  subscriptions: z.array(z.string()).optional(),
+  stack: z.string().optional(),
+  eventLog: z.string().optional(),
+  eventLogSha256: z.string().optional(),
+  policyPacks: z.record(z.string(), z.string()).optional(),
+});
+
+const FindingSchema = z.looseObject({
+  ruleId: z.string(),
+  severity: z.enum(["low", "medium", "high", "critical"]),
+  enforcementLevel: z.enum(["advisory", "mandatory"]),
+  kind: z.enum(["violation", "invalid", "unknown"]),
+  path: z.string(),
+  actual: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  actualIsDefault: z.boolean(),
+  limit: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  message: z.string(),
+  line: z.number().int().positive().optional(),
+  column: z.number().int().positive().optional(),
+  waiver: z
+    .looseObject({ exemptionIndex: z.number().int().nonnegative(), resourcePattern: z.string(), reason: z.string(), owner: z.string(), expires: z.string() })
+    .optional(),
+});
+
+const ResourceSchema = z.looseObject({
+  id: z.string().optional(),
+  urn: z.string().optional(),
+  name: z.string(),
+  endpointName: z.string().optional(),
+  // Any source kind, so a shard from a newer amlguard with another source still merges.
+  source: z.string(),
+  file: z.string().optional(),
+  computeType: z.enum(["Managed", "Kubernetes"]).optional(),
+  status: z.enum(["evaluated", "not-evaluated"]),
+  reason: z.string().optional(),
+  findings: z.array(FindingSchema),
+  rules: z.array(
+    z.looseObject({
+      ruleId: z.string(),
+      outcome: z.enum(["passed", "failed", "unverified", "not-applicable", "disabled"]),
+      reason: z.string().optional(),
+      waived: z.boolean().optional(),
+    }),
+  ),
+});
+
+const ExemptionUseSchema = z.looseObject({
+  index: z.number().int().nonnegative(),
+  resource: z.string(),
+  rules: z.union([z.literal("*"), z.array(z.string())]),
+  owner: z.string(),
+  expires: z.string(),
+  waivedFindings: z.number().int().nonnegative(),
+});
+
+const ShardSchema = z.looseObject({
+  schemaVersion: z.string().regex(/^1\.\d+$/, { message: "must be a 1.x JSON report version" }),
+  tool: ToolSchema,
+  evidence: z.looseObject({
+    tool: ToolSchema,
+    command: z.enum(["check", "audit", "report"]),
+    limits: LimitsSchema,
+    scope: ScopeSchema,
+    startedAt: z.string(),
+    endedAt: z.string(),
+  }),
+  resources: z.array(ResourceSchema),
+  summary: CountsSchema,
+  exemptions: z
+    .looseObject({
+      file: z.string().optional(),
+      sha256: z.string().optional(),
+      entries: z.number().int().nonnegative(),
+      applied: z.array(ExemptionUseSchema),
+      expired: z.array(ExemptionUseSchema),
+      unused: z.array(ExemptionUseSchema),
+    })
+    .optional(),
+});
+
+type Shard = z.infer<typeof ShardSchema>;
+
+interface LoadedShard {
+  readonly file: string;
+  readonly sha256: string;
+  readonly report: Shard;
+}
+
+/**
+ * `amlguard report --merge FILE...`: merges the JSON reports of shards (for example one CI job per group of
+ * subscriptions) into one report in every format, with each shard's evidence. Shards must share the limits and
+ * the rule catalogue of this amlguard, and no resource may appear in two shards.
+ */
+export async function runMerge(files: readonly string[], options: ReportCliOptions): Promise<number> {
+  let shards: LoadedShard[];
+  try {
+    shards = await Promise.all(files.map(loadShard));
+    checkCompatible(shards);
+  } catch (error) {
+    if (error instanceof MergeError) {
+      process.stderr.write(`amlguard: ${error.message}\n`);
+      return EXIT_CODES.usage;
+    }
+    throw error;
+  }
+
+  const shardEvidence = shards.map(evidenceOf);
+  const toolVersions = new Set(shardEvidence.map((shard) => shard.tool.version));
+  if (toolVersions.size > 1 || !toolVersions.has(TOOL_VERSION)) {
+    process.stderr.write(
+      `amlguard: the shards were written by amlguard ${[...toolVersions].join(", ")} and are merged by ${TOOL_VERSION}; each shard's version is kept in the evidence.\n`,
+    );
+  }
+
+  const merged = mergeResults(shards);
+  const shardExemptions = mergeExemptionStatus(shards);
+  if (shardExemptions !== undefined && options.exemptions !== undefined) {
+    process.stderr.write("amlguard: the shards already applied an exemptions file; run the shards without --exemptions to apply one when merging.\n");
+    return EXIT_CODES.usage;
+  }
+  const exempted = await exemptResults(
+    merged,
+    options.exemptions,
+    REPORTED_RULES.map((rule) => rule.id),
+    new Date(),
+  );
+  const exemptions = exempted.exemptions ?? shardExemptions;
+
+  const run = buildRunReport({
+    results: exempted.results,
+    rules: reportRules(REPORTED_RULES),
+    evidence: {
+      tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
+      command: "report",
+      limits: shardEvidence[0].limits,
+      scope: mergedScope(shardEvidence.map((shard) => shard.scope)),
+      startedAt: earliest(shardEvidence.map((shard) => shard.startedAt)),
+      endedAt: latest(shardEvidence.map((shard) => shard.endedAt)),
+      shards: shardEvidence,
+    },
+    ...(exemptions === undefined ? {} : { exemptions }),
+  });
+
+  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses });
+  return written ? exitCodeFor(run.results, options.failOn) : EXIT_CODES.usage;
+}
+
+async function loadShard(file: string): Promise<LoadedShard> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new MergeError(`cannot read the shard report ${file}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString("utf8"));
+  } catch (error) {
+    throw new MergeError(`${file} is not JSON (${(error as Error).message}); --merge takes reports written with --format json or --output json=FILE.`);
+  }
+  const result = ShardSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new MergeError(`${file} is not an amlguard JSON report: ${issue.path.map(String).join(".") || "(top level)"} ${issue.message}.`);
+  }
+  return { file, sha256: createHash("sha256").update(bytes).digest("hex"), report: result.data };
+}
+
+/** Rejects shards that judged with different limits or rules, or that overlap. */
+function checkCompatible(shards: readonly LoadedShard[]): void {
+  const catalogues = shards.filter((shard) => shard.report.evidence.tool.ruleCatalogueVersion !== RULE_CATALOGUE_VERSION);
+  if (catalogues.length > 0) {
+    const listed = catalogues.map((shard) => `${shard.file} (${shard.report.evidence.tool.ruleCatalogueVersion})`).join(", ");
+    throw new MergeError(`shards judged with another rule catalogue than ${RULE_CATALOGUE_VERSION}: ${listed}. Run every shard with the same amlguard.`);
+  }
+
+  const limitsKeys = new Map<string, string[]>();
+  for (const shard of shards) {
+    const key = limitsKey(shard.report.evidence.limits);
+    limitsKeys.set(key, [...(limitsKeys.get(key) ?? []), shard.file]);
+  }
+  if (limitsKeys.size > 1) {
+    const groups = [...limitsKeys.entries()].map(([key, group]) => `${key}: ${group.join(", ")}`).join("; ");
+    throw new MergeError(`shards applied different limits, so their findings cannot be compared (${groups}). Run every shard with the same --policy-pack-config.`);
+  }
+  const notRecorded = shards.find((shard) => shard.report.evidence.limits.source === "not-recorded");
+  if (notRecorded !== undefined) {
+    throw new MergeError(`${notRecorded.file} does not record its limits, so it cannot be shown to match the other shards. Write it with --policy-pack-config.`);
+  }
+
+  const exemptionKeys = new Set(shards.map((shard) => (shard.report.exemptions === undefined ? "none" : `${shard.report.exemptions.file ?? ""}#${shard.report.exemptions.sha256 ?? ""}`)));
+  if (exemptionKeys.size > 1) {
+    throw new MergeError("shards applied different exemptions files (or some applied none). Run every shard with the same --exemptions, or none.");
+  }
+
+  const owners = new Map<string, string>();
+  for (const shard of shards) {
+    for (const resource of shard.report.resources) {
+      const key = resourceKey(toResult(resource));
+      const owner = owners.get(key);
+      if (owner !== undefined) {
+        throw new MergeError(`${key} is in both ${owner} and ${shard.file}; shards must cover disjoint scopes, or the merged counts would count it twice.`);
+      }
+      owners.set(key, shard.file);
+    }
+  }
+}
+
+function limitsKey(limits: LimitsEvidence): string {
+  return limits.source === "file" ? `limits file SHA-256 ${limits.sha256 ?? "unknown"}` : `${limits.source} limits`;
+}
+
+function evidenceOf(shard: LoadedShard): ShardEvidence {
+  const { evidence, summary } = shard.report;
+  return {
+    file: shard.file,
+    sha256: shard.sha256,
+    tool: { name: evidence.tool.name, version: evidence.tool.version, ruleCatalogueVersion: evidence.tool.ruleCatalogueVersion },
+    command: evidence.command,
+    limits: evidence.limits,
+    scope: evidence.scope,
+    startedAt: evidence.startedAt,
+    endedAt: evidence.endedAt,
+    counts: {
+      resources: summary.resources,
+      evaluated: summary.evaluated,
+      notEvaluated: summary.notEvaluated,
+      passed: summary.passed,
+      failed: summary.failed,
+      waived: summary.waived,
+    },
+  };
+}
+
+function mergeResults(shards: readonly LoadedShard[]): ResourceResult[] {
+  return shards.flatMap((shard) => shard.report.resources.map(toResult));
+}
+
+/** Turns a resource of a JSON report back into the result it was rendered from. */
+function toResult(resource: Shard["resources"][number]): ResourceResult {
+  const ref = {
+    ...(resource.id === undefined ? {} : { id: resource.id }),
+    ...(resource.urn === undefined ? {} : { urn: resource.urn }),
+    name: resource.name,
+    ...(resource.endpointName === undefined ? {} : { endpointName: resource.endpointName }),
+    source: resource.source as ResourceResult["resource"]["source"],
+    ...(resource.file === undefined ? {} : { file: resource.file }),
+  };
+  const findings: Finding[] = resource.findings.map((finding) => ({
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    enforcementLevel: finding.enforcementLevel,
+    kind: finding.kind,
+    resource: ref,
+    path: finding.path,
+    actual: finding.actual,
+    actualIsDefault: finding.actualIsDefault,
+    limit: finding.limit,
+    message: finding.message,
+    ...(finding.line === undefined || finding.column === undefined ? {} : { location: { line: finding.line, column: finding.column } }),
+    ...(finding.waiver === undefined ? {} : { waiver: finding.waiver }),
+  }));
+  return {
+    resource: ref,
+    ...(resource.computeType === undefined ? {} : { computeType: resource.computeType }),
+    status: resource.status,
+    ...(resource.reason === undefined ? {} : { reason: resource.reason }),
+    findings,
+    rules: resource.rules.map((rule) => ({
+      ruleId: rule.ruleId,
+      outcome: rule.outcome,
+      ...(rule.reason === undefined ? {} : { reason: rule.reason }),
+      ...(rule.waived === undefined ? {} : { waived: rule.waived }),
+    })),
+  };
+}
+
+/**
+ * Combines the exemption status of shards that applied the same file: an entry counts as applied when any shard
+ * applied it (with the waived findings summed), and as unused only when no shard applied it.
+ */
+function mergeExemptionStatus(shards: readonly LoadedShard[]): ExemptionStatus | undefined {
+  const statuses = shards.map((shard) => shard.report.exemptions).filter((status) => status !== undefined);
+  if (statuses.length === 0) {
+    return undefined;
+  }
+  const applied = new Map<number, ExemptionUse>();
+  for (const status of statuses) {
+    for (const use of status.applied) {
+      const previous = applied.get(use.index);
+      applied.set(use.index, { ...use, waivedFindings: (previous?.waivedFindings ?? 0) + use.waivedFindings });
+    }
+  }
+  const first = statuses[0];
+  const byIndex = (a: ExemptionUse, b: ExemptionUse): number => a.index - b.index;
+  return {
+    ...(first.file === undefined ? {} : { file: first.file }),
+    ...(first.sha256 === undefined ? {} : { sha256: first.sha256 }),
+    entries: first.entries,
+    applied: [...applied.values()].sort(byIndex),
+    expired: [...first.expired].sort(byIndex),
+    unused: first.unused.filter((use) => !applied.has(use.index) && statuses.every((status) => status.unused.some((other) => other.index === use.index))).sort(byIndex),
+  };
+}
+
+function mergedScope(scopes: readonly RunScope[]): RunScope {
+  const files = unique(scopes.flatMap((scope) => scope.files ?? []));
+  const subscriptions = unique(scopes.flatMap((scope) => scope.subscriptions ?? []));
+  return {
+    ...(files.length === 0 ? {} : { files }),
+    ...(subscriptions.length === 0 ? {} : { subscriptions }),
+  };
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function earliest(times: readonly string[]): string {
+  return times.reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+}
+
+function latest(times: readonly string[]): string {
+  return times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+}

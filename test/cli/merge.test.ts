@@ -1,0 +1,180 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { XMLParser } from "fast-xml-parser";
+import { generateTenant } from "../../src/emulator/generate-tenant";
+import { type ArmEmulator, startArmEmulator } from "../../src/emulator/server";
+import { countDeployments } from "../../src/emulator/tenant";
+import { EXIT_CODES } from "../../src/findings/report";
+import { runCli } from "./run-cli";
+
+/**
+ * Two CI jobs audit one subscription each against the ARM emulator and write JSON shard reports. The tests
+ * merge them with `amlguard report --merge` and check the merged report against the shards.
+ */
+
+const TOKEN = "merge-test-token";
+const TENANT = generateTenant({ subscriptions: 2, workspaces: 4, endpointsPerWorkspace: 2, deploymentsPerEndpoint: 2 });
+const [FIRST, SECOND] = TENANT.subscriptions.map((subscription) => subscription.id);
+
+interface JsonReport {
+  readonly tool: { readonly version: string };
+  readonly evidence: {
+    readonly command: string;
+    readonly limits: { readonly source: string; readonly sha256?: string };
+    readonly scope: { readonly subscriptions?: string[] };
+    readonly startedAt: string;
+    readonly endedAt: string;
+    readonly shards?: { readonly file: string; readonly sha256: string; readonly scope: { readonly subscriptions?: string[] }; readonly counts: { readonly resources: number } }[];
+  };
+  readonly resources: { readonly id?: string; readonly status: string; readonly findings: unknown[] }[];
+  readonly summary: { readonly resources: number; readonly evaluated: number; readonly failed: number; readonly findings: { readonly mandatory: number } };
+  readonly checks: { readonly evaluated: number; readonly failed: number };
+}
+
+let emulator: ArmEmulator;
+let directory: string;
+let shardA: string;
+let shardB: string;
+let limitsFile: string;
+
+async function audit(subscription: string, output: string, ...extra: string[]): Promise<void> {
+  process.env.AMLGUARD_ARM_TOKEN = TOKEN;
+  const run = await runCli(["audit", "--subscription", subscription, "--arm-endpoint", emulator.url, "--output", `json=${output}`, "--format", "json", ...extra]);
+  if (run.code !== EXIT_CODES.failed && run.code !== EXIT_CODES.ok) {
+    throw new Error(`audit of ${subscription} exited ${run.code}: ${run.stderr}`);
+  }
+}
+
+async function readJson(file: string): Promise<JsonReport> {
+  return JSON.parse(await readFile(file, "utf8")) as JsonReport;
+}
+
+async function merge(...args: string[]): Promise<{ code: number; stderr: string; report?: JsonReport }> {
+  const run = await runCli(["report", "--format", "json", "--merge", ...args]);
+  return { code: run.code, stderr: run.stderr, ...(run.stdout === "" ? {} : { report: JSON.parse(run.stdout) as JsonReport }) };
+}
+
+beforeAll(async () => {
+  emulator = await startArmEmulator({ tenant: TENANT, token: TOKEN });
+  directory = await mkdtemp(join(tmpdir(), "amlguard-merge-"));
+  limitsFile = join(directory, "limits.json");
+  await writeFile(limitsFile, JSON.stringify({ "request-timeout": { maxRequestTimeout: "PT1M" } }));
+  shardA = join(directory, "shard-a.json");
+  shardB = join(directory, "shard-b.json");
+  await audit(FIRST, shardA);
+  await audit(SECOND, shardB);
+});
+
+afterAll(async () => {
+  delete process.env.AMLGUARD_ARM_TOKEN;
+  await emulator.close();
+});
+
+describe("report --merge", () => {
+  test("lists every deployment of both shards", async () => {
+    const { report } = await merge(shardA, shardB);
+    const evaluated = report?.resources.filter((resource) => resource.status === "evaluated") ?? [];
+
+    expect(evaluated).toHaveLength(countDeployments(TENANT));
+  });
+
+  test("sums the shards' counts", async () => {
+    const [a, b] = await Promise.all([readJson(shardA), readJson(shardB)]);
+    const { report } = await merge(shardA, shardB);
+
+    expect(report?.summary.resources).toBe(a.summary.resources + b.summary.resources);
+    expect(report?.summary.failed).toBe(a.summary.failed + b.summary.failed);
+    expect(report?.summary.findings.mandatory).toBe(a.summary.findings.mandatory + b.summary.findings.mandatory);
+    expect(report?.checks.evaluated).toBe(a.checks.evaluated + b.checks.evaluated);
+  });
+
+  test("records each shard's evidence", async () => {
+    const { report } = await merge(shardA, shardB);
+    const bytes = await readFile(shardB);
+
+    expect(report?.evidence.shards?.map((shard) => shard.file)).toEqual([shardA, shardB]);
+    expect(report?.evidence.shards?.[1].sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    expect(report?.evidence.shards?.[0].scope.subscriptions).toEqual([FIRST]);
+    expect(report?.evidence.scope.subscriptions).toEqual([FIRST, SECOND]);
+  });
+
+  test("spans the shards' times", async () => {
+    const [a, b] = await Promise.all([readJson(shardA), readJson(shardB)]);
+    const { report } = await merge(shardB, shardA);
+
+    expect(report?.evidence.startedAt).toBe(a.evidence.startedAt);
+    expect(report?.evidence.endedAt).toBe(b.evidence.endedAt);
+  });
+
+  test("exits as the merged findings require", async () => {
+    const { code } = await merge(shardA, shardB);
+
+    expect(code).toBe(EXIT_CODES.failed);
+  });
+
+  test("writes every format", async () => {
+    const sarif = join(directory, "merged.sarif");
+    const junit = join(directory, "merged.xml");
+    const markdown = join(directory, "merged.md");
+    const run = await runCli(["report", "--merge", shardA, shardB, "--output", `sarif=${sarif}`, "--output", `junit=${junit}`, "--output", `markdown=${markdown}`, "--format", "table"]);
+    const sarifLog = JSON.parse(await readFile(sarif, "utf8")) as { runs: { results: unknown[]; properties: { evidence: { shards: unknown[] } } }[] };
+    const testsuites = new XMLParser({ ignoreAttributes: false }).parse(await readFile(junit, "utf8")) as { testsuites: unknown };
+
+    expect(run.code).toBe(EXIT_CODES.failed);
+    expect(sarifLog.runs[0].results.length).toBeGreaterThan(0);
+    expect(sarifLog.runs[0].properties.evidence.shards).toHaveLength(2);
+    expect(testsuites.testsuites).toBeDefined();
+    expect(await readFile(markdown, "utf8")).toContain(shardB);
+    expect(run.stdout).toContain(shardA);
+  });
+
+  test("rejects different limits", async () => {
+    const other = join(directory, "shard-other-limits.json");
+    await audit(SECOND, other, "--policy-pack-config", limitsFile);
+
+    const { code, stderr } = await merge(shardA, other);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("different limits");
+  });
+
+  test("rejects another rule catalogue", async () => {
+    const edited = join(directory, "shard-old-catalogue.json");
+    const report = JSON.parse(await readFile(shardB, "utf8")) as { evidence: { tool: { ruleCatalogueVersion: string } } };
+    report.evidence.tool.ruleCatalogueVersion = "2020.1.1";
+    await writeFile(edited, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shardA, edited);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("2020.1.1");
+  });
+
+  test("rejects overlapping shards", async () => {
+    const { code, stderr } = await merge(shardA, shardA);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("in both");
+  });
+
+  test.each([
+    { name: "not JSON", text: "not json", message: "is not JSON" },
+    { name: "another document", text: JSON.stringify({ resources: [] }), message: "is not an amlguard JSON report" },
+  ])("rejects a shard that is $name", async ({ text, message }) => {
+    const file = join(directory, "not-a-report.json");
+    await writeFile(file, text);
+
+    const { code, stderr } = await merge(shardA, file);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(message);
+  });
+
+  test("rejects both inputs at once", async () => {
+    const run = await runCli(["report", "--merge", shardA, "--from-pulumi-events", shardB]);
+
+    expect(run.code).toBe(EXIT_CODES.usage);
+  });
+});
