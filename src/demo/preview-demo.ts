@@ -54,7 +54,7 @@ export async function runPreviewDemo(write: (text: string) => void = (text) => p
 }
 
 /**
- * Renders diagnostics in the layout of the "Policies:" section of `pulumi preview`: the pack, then each
+ * Renders diagnostics in a layout modeled on the "Policies:" section of `pulumi preview`: the pack, then each
  * resource with its violations as `[level]  policy` and the message indented below. Diagnostics without a
  * resource come last, under the stack.
  */

@@ -6,6 +6,7 @@ import type { StackRule } from "../../src/rules/stack/stack-rule";
 import { PULUMI_UNKNOWN_VALUES, readPulumiDeployment } from "../../src/sources/pulumi-inputs";
 import { type PulumiStackResource, readStackDeployments } from "../../src/sources/pulumi-stack";
 import { isAutoscaleSettingType, isOnlineDeploymentType, isWorkspaceType } from "../../src/sources/pulumi-types";
+import type { SourceItem } from "../../src/sources/source-item";
 
 const DEPLOYMENT_TYPE = "azure-native:machinelearningservices:OnlineDeployment";
 
@@ -27,6 +28,13 @@ function settingFor(target: PulumiStackResource, props: Record<string, unknown>)
     props,
     propertyDependencies: { targetResourceUri: [target.urn] },
   };
+}
+
+function deploymentOf(item: SourceItem): OnlineDeployment {
+  if (item.kind !== "deployment") {
+    throw new Error(`expected a deployment, got not evaluated: ${item.reason}`);
+  }
+  return item.deployment;
 }
 
 function deploymentsOf(resources: readonly PulumiStackResource[]): OnlineDeployment[] {
@@ -70,14 +78,14 @@ describe("pulumi inputs", () => {
   test("raw unknown sentinel is unknown", () => {
     const item = readPulumiDeployment({ ...deploymentResource("blue", PULUMI_UNKNOWN_VALUES.number) });
 
-    expect(item.kind === "deployment" && item.deployment.instanceCount.state).toBe("unknown");
+    expect(deploymentOf(item).instanceCount.state).toBe("unknown");
   });
 
   test("ref carries URN and deployment name", () => {
     const resource = deploymentResource("blue", 3);
     const item = readPulumiDeployment({ ...resource, props: { ...resource.props, deploymentName: "blue-azure" } });
 
-    expect(item.kind === "deployment" && item.deployment.ref).toEqual(
+    expect(deploymentOf(item).ref).toEqual(
       expect.objectContaining({ urn: resource.urn, name: "blue-azure", source: "pulumi", type: DEPLOYMENT_TYPE }),
     );
   });
