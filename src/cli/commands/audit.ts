@@ -44,11 +44,11 @@ export function registerAudit(program: Command): void {
     .option("--api-version <version>", "api-version of Microsoft.MachineLearningServices to read", DEFAULT_API_VERSION)
     .addOption(new Option("--cloud <name>", "Azure cloud whose Resource Manager to read").choices(CLOUD_NAMES).default("AzureCloud"))
     .option("--arm-endpoint <url>", "Resource Manager origin, overriding --cloud (HTTPS, or HTTP to a loopback address)")
-    .option("--concurrency <n>", "ARM requests in flight at once", positiveInteger, DEFAULT_CONCURRENCY)
-    .option("--request-timeout <seconds>", "time one request may take before it is retried", positiveInteger, DEFAULT_TIMEOUT_MS / 1000)
+    .option("--concurrency <n>", "maximum ARM requests in flight at once", positiveInteger, DEFAULT_CONCURRENCY)
+    .option("--request-timeout <seconds>", "maximum seconds one request attempt may take, body included, before it is retried", positiveInteger, DEFAULT_TIMEOUT_MS / 1000)
     .option("--max-retries <n>", "retries of a throttled, failed or timed-out request", nonNegativeInteger, DEFAULT_RETRY.maxRetries)
     .option("--retry-delay <ms>", "first backoff delay in milliseconds, doubled on each retry", nonNegativeInteger, DEFAULT_RETRY.baseDelayMs)
-    .option("--max-retry-after <seconds>", "longest Retry-After the audit waits; a longer one is reported", positiveInteger, DEFAULT_RETRY.maxRetryAfterMs / 1000)
+    .option("--max-retry-after <seconds>", "maximum Retry-After in seconds that the audit waits; a longer one ends the request and is reported", positiveInteger, DEFAULT_RETRY.maxRetryAfterMs / 1000)
     .option("--policy-pack-config <file>", "limits file, the same JSON that pulumi preview --policy-pack-config takes (default: built-in limits)")
     .option("--verbose", "write progress to stderr even when stderr is not a terminal");
   addReportOptions(command).action(async (options: AuditOptions) => {
