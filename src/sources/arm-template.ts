@@ -234,10 +234,14 @@ class TemplateEvaluator {
     if (typeof name !== "string") {
       return { ok: false, reason: "parameters() needs a parameter name" };
     }
+    const declaration = Object.entries(this.parameters).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+    // A secureString or secureObject holds a secret, and a value amlguard reads may be echoed in a report.
+    if (isPlainObject(declaration) && typeof declaration.type === "string" && /^secure(string|object)$/i.test(declaration.type)) {
+      return { ok: false, reason: `parameter '${name}' is a ${declaration.type}, whose value amlguard does not read` };
+    }
     if (this.parameterValues.has(name.toLowerCase())) {
       return { ok: true, value: this.parameterValues.get(name.toLowerCase()) };
     }
-    const declaration = Object.entries(this.parameters).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
     if (!isPlainObject(declaration)) {
       return { ok: false, reason: `parameter '${name}' is not declared in the template` };
     }
