@@ -15,7 +15,7 @@ interface ArmResource {
   readonly sku?: unknown;
 }
 
-/** The OnlineDeployment examples of every api-version; the SKU listings hold no deployment. */
+/** Lists the OnlineDeployment examples of every api-version, without the SKU listings, which contain no deployment. */
 function corpusFiles(): string[] {
   return readdirSync(CORPUS, { recursive: true, encoding: "utf8" })
     .filter((file) => file.includes("OnlineDeployment") && file.endsWith(".json") && !file.endsWith("listSkus.json"))
