@@ -27,7 +27,7 @@ const ML = "microsoft.machinelearningservices";
 const INSIGHTS = "microsoft.insights";
 const LOCATION = "westeurope";
 
-/** Answers one GET on the ARM paths the audit reads. Segment names match case-insensitively, as in ARM. */
+/** Builds the response to one GET on the ARM paths the audit reads. Segment names match case-insensitively, as in ARM. */
 export function routeRequest(tenant: EmulatedTenant, url: URL, options: RouteOptions): RoutedResponse {
   const segments = url.pathname.split("/").filter((segment) => segment !== "").map((segment) => decodeURIComponent(segment));
   const lower = segments.map((segment) => segment.toLowerCase());
