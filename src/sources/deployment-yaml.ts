@@ -26,7 +26,8 @@ import type { SourceItem } from "./source-item";
 const MS = 1;
 const SECONDS = 1_000;
 
-// azure-ai-ml loads a deployment as Kubernetes only for `type: kubernetes`, and as Managed otherwise.
+// azure-ai-ml (OnlineDeployment._load, entities/_deployment/online_deployment.py) loads a deployment as
+// Kubernetes only for `type: kubernetes`, and as Managed otherwise, whatever its $schema names.
 const DEPLOYMENT_TYPES: Readonly<Record<string, ComputeType>> = { managed: "Managed", kubernetes: "Kubernetes" };
 const EGRESS_VALUES: Readonly<Record<string, EgressPublicNetworkAccess>> = {
   enabled: "Enabled",
@@ -165,10 +166,6 @@ function v2ComputeType(root: Record<string, unknown>): Field<ComputeType> {
   const type = plainAccess.get(root, "type");
   if (type.kind === "present") {
     return enumField(type, "type", DEPLOYMENT_TYPES, undefined);
-  }
-  const schema = typeof root.$schema === "string" ? root.$schema : "";
-  if (/kubernetesOnlineDeployment|k8sOnlineDeployment/i.test(schema)) {
-    return setField("$schema", "Kubernetes");
   }
   return setField("type", "Managed");
 }

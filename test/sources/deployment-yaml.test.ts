@@ -89,10 +89,10 @@ describe("CLI v2 deployment YAML", () => {
     expect(read(deployment(KUBERNETES))).toEqual(expected);
   });
 
-  test("kubernetes from $schema", () => {
+  test("kubernetes $schema without type is Managed", () => {
     const text = "$schema: https://azuremlschemas.azureedge.net/latest/kubernetesOnlineDeployment.schema.json\nname: blue\ninstance_count: 1\n";
 
-    expect(deployment(text).computeType).toEqual({ state: "set", value: "Kubernetes", path: "$schema" });
+    expect(deployment(text).computeType).toEqual({ state: "set", value: "Managed", path: "type" });
   });
 
   test("unknown type is invalid", () => {
