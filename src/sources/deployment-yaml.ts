@@ -40,7 +40,8 @@ const SCALE_TYPES: Readonly<Record<string, ScaleType>> = { default: "Default", t
 const PREVIEW_SCALE_TYPES: Readonly<Record<string, ScaleType>> = { manual: "Default", auto: "TargetUtilization" };
 
 // A Kubernetes deployment without instance_type runs on the cluster's default instance type, which Azure ML
-// creates under this name when it attaches the cluster.
+// creates under this name when it attaches the cluster (Azure ML docs, "Create and manage instance types").
+// NOTE: a Kubernetes compute's properties.defaultInstanceType can name another default, which the file does not show.
 const KUBERNETES_DEFAULT_INSTANCE_TYPE = "defaultinstancetype";
 
 const PLACEHOLDER_PATTERN = /\{\{\s*[\w.-]+\s*\}\}/g;
