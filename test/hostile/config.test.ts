@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { runCli } from "../cli/run-cli";
+
+/** Hostile limits and exemptions files: each one exits 2 with the key named, or its effect is in the report. */
+
+let directory: string;
+let deployment: string;
+
+beforeAll(() => {
+  directory = mkdtempSync(path.join(tmpdir(), "amlguard-config-"));
+  deployment = write(
+    "deployment.json",
+    JSON.stringify({
+      id: "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/ep/deployments/blue",
+      name: "blue",
+      sku: { capacity: 3 },
+      properties: {
+        endpointComputeType: "Managed",
+        instanceType: "Standard_DS3_v2",
+        egressPublicNetworkAccess: "Disabled",
+        livenessProbe: {},
+        readinessProbe: {},
+        requestSettings: { requestTimeout: "PT5M" },
+      },
+    }),
+  );
+});
+
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function write(name: string, content: string | Buffer): string {
+  const file = path.join(directory, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+describe("limits file", () => {
+  test.each([
+    ["wrong type", '{"request-timeout": {"maxRequestTimeout": 90}}', "request-timeout.maxRequestTimeout: Invalid input: expected string, received number"],
+    ["unknown rule", '{"request-timout": "mandatory"}', 'request-timout: unknown key; did you mean "request-timeout"?'],
+    ["unknown limit", '{"request-timeout": {"maxTimeout": "PT1M"}}', "request-timeout.maxTimeout: unknown key"],
+    ["huge number", '{"request-concurrency": {"maxConcurrentRequestsPerInstance": 1e308}}', "request-concurrency.maxConcurrentRequestsPerInstance: Too big"],
+    ["fractional count", '{"request-concurrency": {"maxConcurrentRequestsPerInstance": 2.5}}', "request-concurrency.maxConcurrentRequestsPerInstance: Invalid input: expected int"],
+    ["negative duration", '{"request-timeout": {"maxRequestTimeout": "-PT5S"}}', 'request-timeout.maxRequestTimeout: must be an ISO 8601 duration such as PT30S or PT1M30S, without years or months (got "-PT5S")'],
+    ["huge duration", '{"request-timeout": {"maxRequestTimeout": "PT99999999999999999999S"}}', "request-timeout.maxRequestTimeout: \"PT99999999999999999999S\" is too large"],
+    ["month duration", '{"probe-period": {"maxPeriod": "P1M"}}', "probe-period.maxPeriod: must be an ISO 8601 duration"],
+    ["bad level", '{"all": "strict"}', "all: must be one of advisory, mandatory, remediate, disabled"],
+    ["__proto__ key", '{"__proto__": {"enforcementLevel": "disabled"}}', "__proto__: unknown key"],
+    ["constructor key", '{"constructor": "disabled"}', "constructor: unknown key"],
+    ["array", "[]", "(top level): Invalid input: expected object, received array"],
+    ["not JSON", "{", "not valid JSON"],
+  ])("%s exits 2 naming it", async (_name, content, message) => {
+    const limits = write("limits.json", content);
+
+    const run = await runCli(["check", deployment, "--policy-pack-config", limits, "--format", "json"]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stdout).toBe("");
+  });
+
+  test("__proto__ key pollutes nothing", async () => {
+    await runCli(["check", deployment, "--policy-pack-config", write("proto.json", '{"__proto__": {"polluted": true}}'), "--format", "json"]);
+
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+interface JsonReport {
+  readonly resources: readonly { readonly findings: readonly { readonly ruleId: string; readonly waiver?: unknown }[] }[];
+  readonly exemptions: { readonly applied: readonly { index: number; waivedFindings: number }[]; readonly expired: readonly { index: number }[] };
+}
+
+describe("exemptions file", () => {
+  const ENTRY = 'resource: "**", reason: tuning, owner: team-a';
+
+  test.each([
+    ["every resource and rule", `exemptions: [{${ENTRY}, rules: "*", expires: "2099-01-01"}]`, 'exemptions.0: resource "**" with every rule exempts all deployments'],
+    ["unknown key", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: "2099-01-01", approvedBy: me}]`, 'exemptions.0: Unrecognized key: "approvedBy"'],
+    ["wrong type", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: 2099}]`, "exemptions.0.expires: Invalid input: expected string, received number"],
+    ["huge year", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: "99999-01-01"}]`, "exemptions.0.expires: must be a date in the form YYYY-MM-DD"],
+    ["impossible date", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: "2099-02-30"}]`, "exemptions.0.expires: must be a real calendar date"],
+    ["unknown rule", `exemptions: [{${ENTRY}, rules: [request-timout], expires: "2099-01-01"}]`, 'exemptions.0.rules: unknown rule id "request-timout"; did you mean "request-timeout"?'],
+    ["blank reason", 'exemptions: [{resource: "**", reason: "  ", owner: o, rules: [request-timeout], expires: "2099-01-01"}]', "exemptions.0.reason: must say why the resource is exempt"],
+    ["not a list", "exemptions: {}", "exemptions: Invalid input: expected array, received object"],
+    ["__proto__ key", "__proto__: {exemptions: []}", 'Unrecognized key: "__proto__"'],
+  ])("%s exits 2 naming it", async (_name, content, message) => {
+    const exemptions = write("exemptions.yaml", content);
+
+    const run = await runCli(["check", deployment, "--exemptions", exemptions, "--format", "json"]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+
+  test("expired entry is reported, not applied", async () => {
+    const exemptions = write("expired.yaml", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: "2020-01-01"}]`);
+
+    const run = await runCli(["check", deployment, "--exemptions", exemptions, "--format", "json"]);
+
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(run.code).toBe(1);
+    expect(report.exemptions.expired).toEqual([expect.objectContaining({ index: 0 })]);
+    expect(report.resources[0].findings.find((finding) => finding.ruleId === "request-timeout")?.waiver).toBeUndefined();
+  });
+
+  test("match-all pattern with one rule is reported", async () => {
+    const exemptions = write("all.yaml", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: "2099-01-01"}]`);
+
+    const run = await runCli(["check", deployment, "--exemptions", exemptions, "--format", "json"]);
+
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(run.code).toBe(0);
+    expect(report.exemptions.applied).toEqual([expect.objectContaining({ index: 0, waivedFindings: 1 })]);
+    expect(report.resources[0].findings.find((finding) => finding.ruleId === "request-timeout")?.waiver).toEqual(expect.objectContaining({ resourcePattern: "**" }));
+  });
+});
