@@ -74,6 +74,11 @@ function assertJudged(testCase: HostileCase, results: readonly ResourceResult[])
     }
     return;
   }
+  // runRule turns a rule that throws into an invalid finding; on read input, no rule may throw at all.
+  const thrown = result.findings.find((finding) => finding.message.includes("failed on this deployment"));
+  if (thrown !== undefined) {
+    fail(`rule ${thrown.ruleId} threw: ${thrown.message}`);
+  }
   if (!result.rules.some((rule) => rule.outcome === "failed")) {
     fail("a deployment with an invalid checked field came out with no failed rule");
   }
