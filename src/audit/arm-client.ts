@@ -94,14 +94,29 @@ export class ArmClient {
   }
 
   /** Sends GET to a URL on the ARM origin and parses the JSON body. A URL on any other origin is never contacted. */
-  async get(url: string): Promise<ArmResult> {
+  get(url: string): Promise<ArmResult> {
+    return this.send(url, "GET");
+  }
+
+  /**
+   * Sends POST with a JSON body to a URL on the ARM origin and parses the JSON response, with the same retries,
+   * limits and origin check as GET. Resource Graph queries are POST requests that only read.
+   */
+  post(url: string, body: unknown): Promise<ArmResult> {
+    return this.send(url, "POST", JSON.stringify(body));
+  }
+
+  private async send(url: string, method: "GET" | "POST", body?: string): Promise<ArmResult> {
     if (!this.isArmUrl(url)) {
       this.options.log(`${describeRequest(url)} was not sent: ${safeOrigin(url)} is not the ARM endpoint ${this.origin}`);
       return { ok: false, failure: { reason: NOT_EVALUATED_REASONS.foreignNextLink } };
     }
 
-    const request = createPipelineRequest({ url, method: "GET", allowInsecureConnection: this.allowInsecure });
+    const request = createPipelineRequest({ url, method, allowInsecureConnection: this.allowInsecure, ...(body === undefined ? {} : { body }) });
     request.headers.set("Accept", "application/json");
+    if (body !== undefined) {
+      request.headers.set("Content-Type", "application/json");
+    }
 
     let response: PipelineResponse;
     try {

@@ -16,6 +16,7 @@ export const NOT_EVALUATED_REASONS = {
   httpError: "request rejected: ARM returned an error status that is not retried",
   nextLinkCycle: "listing not followed to the end: nextLink returned to a page already read",
   tooManyPages: "listing not followed to the end: it has more pages than the audit's page cap",
+  resultTruncated: "listing incomplete: Resource Graph truncated the query result, so some deployments were not returned",
 } as const;
 
 export type NotEvaluatedReason = (typeof NOT_EVALUATED_REASONS)[keyof typeof NOT_EVALUATED_REASONS];

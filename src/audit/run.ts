@@ -7,6 +7,7 @@ import { ArmClient } from "./arm-client";
 import { type AuditScope, DeploymentCollector } from "./collect";
 import type { RetryOptions } from "./http-policies";
 import type { AuditProgress } from "./progress";
+import { ResourceGraphCollector } from "./resource-graph";
 
 /** Default api-version of Microsoft.MachineLearningServices that the audit reads. */
 export const DEFAULT_API_VERSION = "2025-06-01";
@@ -40,7 +41,12 @@ export interface AuditRunOptions {
   readonly rules: readonly Rule[];
   readonly log: (message: string) => void;
   readonly progress: AuditProgress;
+  /** Where deployments are listed: ARM listings of workspaces and endpoints (default), or one Resource Graph query. */
+  readonly source?: AuditSource;
 }
+
+export const AUDIT_SOURCES = ["arm", "resource-graph"] as const;
+export type AuditSource = (typeof AUDIT_SOURCES)[number];
 
 /** Reads every deployment in scope from ARM and judges it; scopes and deployments that could not be read stay in the result. */
 export async function runAudit(options: AuditRunOptions): Promise<ResourceResult[]> {
@@ -52,9 +58,10 @@ export async function runAudit(options: AuditRunOptions): Promise<ResourceResult
     retry: options.retry,
     log: options.log,
   });
-  const collector = new DeploymentCollector(client, options.apiVersion, options.progress);
-
-  const items = await collector.collect(options.scope);
+  const items =
+    options.source === "resource-graph"
+      ? await new ResourceGraphCollector(client, options.progress).collect(options.scope.subscriptions, options.scope.resourceGroup)
+      : await new DeploymentCollector(client, options.apiVersion, options.progress).collect(options.scope);
   options.progress.finish();
   return evaluateItems(items, options.rules, options.config);
 }

@@ -126,7 +126,7 @@ function page(items: readonly unknown[], url: URL, options: RouteOptions): Route
   return ok({ value, nextLink: next.toString() });
 }
 
-function workspaceBody(subscription: EmulatedSubscription, group: EmulatedResourceGroup, workspace: EmulatedWorkspace): unknown {
+export function workspaceBody(subscription: EmulatedSubscription, group: EmulatedResourceGroup, workspace: EmulatedWorkspace): unknown {
   return {
     id: workspaceId(subscription.id, group.name, workspace.name),
     name: workspace.name,
@@ -151,7 +151,7 @@ function endpointBody(subscription: EmulatedSubscription, group: EmulatedResourc
   };
 }
 
-function deploymentBody(
+export function deploymentBody(
   subscription: EmulatedSubscription,
   group: EmulatedResourceGroup,
   workspace: EmulatedWorkspace,
@@ -168,7 +168,7 @@ function deploymentBody(
   };
 }
 
-function autoscaleBody(subscription: EmulatedSubscription, group: EmulatedResourceGroup, setting: EmulatedAutoscaleSetting): unknown {
+export function autoscaleBody(subscription: EmulatedSubscription, group: EmulatedResourceGroup, setting: EmulatedAutoscaleSetting): unknown {
   const { workspace, endpoint, deployment } = setting.target;
   return {
     id: `/subscriptions/${subscription.id}/resourceGroups/${group.name}/providers/Microsoft.Insights/autoscalesettings/${setting.name}`,

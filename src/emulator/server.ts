@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Fault, FaultPlan } from "./faults";
+import { queryResourceGraph } from "./resource-graph";
 import { routeRequest } from "./routes";
 import type { EmulatedTenant } from "./tenant";
 
@@ -98,11 +99,14 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
       return;
     }
 
-    const routed = routeRequest(options.tenant, requestUrl, {
-      origin: url,
-      nextLinkOrigin: fault?.kind === "foreign-next-link" ? foreignUrl : undefined,
-      pageSize: options.pageSize ?? 100,
-    });
+    const routed =
+      request.method === "POST" && recorded.path === RESOURCE_GRAPH_PATH
+        ? queryResourceGraph(options.tenant, await readJsonBody(request))
+        : routeRequest(options.tenant, requestUrl, {
+            origin: url,
+            nextLinkOrigin: fault?.kind === "foreign-next-link" ? foreignUrl : undefined,
+            pageSize: options.pageSize ?? 100,
+          });
     const text = JSON.stringify(withNextLinkFault(routed.body, fault, requestUrl));
 
     if (fault?.kind === "html") {
@@ -163,6 +167,22 @@ function withNextLinkFault(body: unknown, fault: Fault | undefined, url: URL): u
     next.searchParams.set("$skiptoken", String(target));
   }
   return { ...(body as Record<string, unknown>), nextLink: next.toString() };
+}
+
+/** Lower-cased path of the Resource Graph query API, which takes POST. */
+const RESOURCE_GRAPH_PATH = "/providers/microsoft.resourcegraph/resources";
+
+/** Reads a request body as JSON; a body that is not JSON becomes undefined, which the route rejects. */
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) {
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 function record(request: IncomingMessage, token: string): RecordedRequest {

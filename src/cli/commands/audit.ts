@@ -3,7 +3,7 @@ import { ARM_ENDPOINTS, ArmEndpointError, CLOUD_NAMES, type CloudName, parseArmE
 import { ArmAuthenticationError } from "../../audit/arm-client";
 import { CREDENTIAL_ERROR_NAMES, armCredential } from "../../audit/credential";
 import { AuditProgress } from "../../audit/progress";
-import { DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, runAudit } from "../../audit/run";
+import { AUDIT_SOURCES, type AuditSource, DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, runAudit } from "../../audit/run";
 import { loadConfig } from "../../config/load";
 import type { LoadedConfig } from "../../config/load";
 import type { ResourceResult } from "../../findings/finding";
@@ -30,6 +30,7 @@ interface AuditOptions extends ReportCliOptions {
   readonly maxRetryAfter: number;
   readonly policyPackConfig?: string;
   readonly verbose?: boolean;
+  readonly source: AuditSource;
 }
 
 export function registerAudit(program: Command): void {
@@ -50,7 +51,12 @@ export function registerAudit(program: Command): void {
     .option("--retry-delay <ms>", "first backoff delay in milliseconds, doubled on each retry", nonNegativeInteger, DEFAULT_RETRY.baseDelayMs)
     .option("--max-retry-after <seconds>", "maximum Retry-After in seconds that the audit waits; a longer one ends the request and is reported", positiveInteger, DEFAULT_RETRY.maxRetryAfterMs / 1000)
     .option("--policy-pack-config <file>", "limits file, the same JSON that pulumi preview --policy-pack-config takes (default: built-in limits)")
-    .option("--verbose", "write progress to stderr even when stderr is not a terminal");
+    .option("--verbose", "write progress to stderr even when stderr is not a terminal")
+    .addOption(
+      new Option("--source <source>", "how deployments are listed: arm walks workspaces and endpoints, resource-graph sends one Azure Resource Graph query")
+        .choices(AUDIT_SOURCES)
+        .default("arm"),
+    );
   addReportOptions(command).action(async (options: AuditOptions) => {
     process.exitCode = await runAuditCommand(options);
   });
@@ -105,6 +111,7 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
       config: loaded.config,
       rules: RULES,
       log,
+      source: options.source,
       progress: new AuditProgress(progressMode, (text) => process.stderr.write(text)),
     });
   } catch (error) {
@@ -160,6 +167,9 @@ function validateScope(options: AuditOptions): string | undefined {
   }
   if (options.resourceGroup !== undefined && options.subscription.length === 0) {
     return "--resource-group needs --subscription.";
+  }
+  if (options.source === "resource-graph" && (options.workspace !== undefined || options.endpoint !== undefined || options.id.length > 0)) {
+    return "--source resource-graph audits whole subscriptions or resource groups; use the default --source arm with --workspace, --endpoint or --id.";
   }
   const invalid = options.id.find((id) => parseDeploymentId(id) === undefined);
   if (invalid !== undefined) {

@@ -1,0 +1,150 @@
+import { z } from "zod";
+import type { AutoscaleProfile, ResourceRef } from "../model/deployment";
+import { readArmResource } from "../sources/arm-json";
+import type { SourceItem } from "../sources/source-item";
+import type { ArmClient, ArmFailure } from "./arm-client";
+import type { AuditProgress } from "./progress";
+import { NOT_EVALUATED_REASONS } from "./reasons";
+import { WorkspaceSchema, indexAutoscaleSettings, isolationModeOf, unreadableAutoscaleProfile, unreadableIsolationMode } from "./related";
+
+/** api-version of the Resource Graph query API (`POST /providers/Microsoft.ResourceGraph/resources`). */
+export const RESOURCE_GRAPH_API_VERSION = "2022-10-01";
+export const RESOURCE_GRAPH_PATH = "/providers/Microsoft.ResourceGraph/resources";
+
+// NOTE: 1,000 rows is the largest `$top` as remembered from the Resource Graph paging guide, not checked against
+// the service; a smaller page size would only add requests.
+/** Rows per page the audit requests. */
+export const RESOURCE_GRAPH_PAGE_SIZE = 1000;
+
+// A query that keeps returning $skipToken would otherwise run forever; 10,000 pages are 10 million rows.
+const MAX_PAGES = 10_000;
+
+const DEPLOYMENT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments";
+const WORKSPACE_TYPE = "microsoft.machinelearningservices/workspaces";
+const AUTOSCALE_TYPE = "microsoft.insights/autoscalesettings";
+
+/**
+ * Returns the one KQL query the audit sends: online deployments, their workspaces (for the managed network's isolation
+ * mode) and the autoscale settings that target an online deployment, with the fields the ARM source reads.
+ * Resource Graph stores resource types in lower case.
+ */
+export function resourceGraphQuery(resourceGroup: string | undefined): string {
+  const group = resourceGroup === undefined ? "" : `| where resourceGroup =~ '${resourceGroup.replace(/'/g, "\\'")}' `;
+  return (
+    `resources | where type in~ ('${DEPLOYMENT_TYPE}', '${WORKSPACE_TYPE}', '${AUTOSCALE_TYPE}') ${group}` +
+    `| where type !~ '${AUTOSCALE_TYPE}' or tolower(tostring(properties.targetResourceUri)) contains '/onlineendpoints/' ` +
+    "| project id, name, type, location, sku, properties | order by id asc"
+  );
+}
+
+const PageSchema = z.looseObject({
+  data: z.array(z.unknown()),
+  $skipToken: z.string().nullish(),
+  resultTruncated: z.string().nullish(),
+});
+
+const RowSchema = z.looseObject({ id: z.string().startsWith("/"), type: z.string() });
+
+/**
+ * Lists online deployments through Azure Resource Graph instead of walking workspaces and endpoints: one paged
+ * query per audit returns every deployment with its workspace and autoscale settings. The index is eventually
+ * consistent, so a deployment changed in the last minutes may show its previous state.
+ */
+export class ResourceGraphCollector {
+  constructor(
+    private readonly client: ArmClient,
+    private readonly progress: AuditProgress,
+  ) {}
+
+  async collect(subscriptions: readonly string[], resourceGroup: string | undefined): Promise<SourceItem[]> {
+    const rows = await this.query(subscriptions, resourceGroup);
+    const items: SourceItem[] = rows.failure === undefined ? [] : subscriptions.map((subscription) => scopeItem(subscription, rows.failure as ArmFailure));
+
+    const workspaces = new Map<string, ReturnType<typeof isolationModeOf>>();
+    const autoscaleRows: unknown[] = [];
+    const deploymentRows: unknown[] = [];
+    for (const row of rows.data) {
+      const parsed = RowSchema.safeParse(row);
+      if (!parsed.success) {
+        items.push({ kind: "not-evaluated", ref: { name: `${RESOURCE_GRAPH_PATH}#row`, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.malformedBody });
+        continue;
+      }
+      const type = parsed.data.type.toLowerCase();
+      if (type === WORKSPACE_TYPE) {
+        const workspace = WorkspaceSchema.safeParse(row);
+        workspaces.set(parsed.data.id.toLowerCase(), workspace.success ? isolationModeOf(workspace.data) : unreadableIsolationMode(NOT_EVALUATED_REASONS.malformedBody));
+        this.progress.workspaceDone();
+      } else if (type === AUTOSCALE_TYPE) {
+        autoscaleRows.push(row);
+      } else {
+        deploymentRows.push(row);
+      }
+    }
+
+    const autoscale = indexAutoscaleSettings(autoscaleRows, RESOURCE_GRAPH_PATH);
+    for (const row of deploymentRows) {
+      items.push(readDeployment(row, workspaces, autoscale));
+    }
+    this.progress.deploymentsRead(deploymentRows.length);
+    return items;
+  }
+
+  /** Runs the query page by page, following `$skipToken`. Rows read before a failure are kept. */
+  private async query(subscriptions: readonly string[], resourceGroup: string | undefined): Promise<{ data: unknown[]; failure?: ArmFailure }> {
+    const url = this.client.url(RESOURCE_GRAPH_PATH, RESOURCE_GRAPH_API_VERSION);
+    const query = resourceGraphQuery(resourceGroup);
+    const data: unknown[] = [];
+    const seen = new Set<string>();
+    let skipToken: string | undefined;
+
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const options = { $top: RESOURCE_GRAPH_PAGE_SIZE, resultFormat: "objectArray", ...(skipToken === undefined ? {} : { $skipToken: skipToken }) };
+      const result = await this.client.post(url, { subscriptions, query, options });
+      if (!result.ok) {
+        return { data, failure: result.failure };
+      }
+      const parsed = PageSchema.safeParse(result.body);
+      if (!parsed.success) {
+        return { data, failure: { reason: NOT_EVALUATED_REASONS.malformedBody } };
+      }
+      data.push(...parsed.data.data);
+      // A truncated result means Resource Graph dropped rows it will not page through, so deployments are missing.
+      if (parsed.data.resultTruncated === "true") {
+        return { data, failure: { reason: NOT_EVALUATED_REASONS.resultTruncated } };
+      }
+      skipToken = parsed.data.$skipToken ?? undefined;
+      if (skipToken === undefined || skipToken === "") {
+        return { data };
+      }
+      if (seen.has(skipToken)) {
+        return { data, failure: { reason: NOT_EVALUATED_REASONS.nextLinkCycle } };
+      }
+      seen.add(skipToken);
+    }
+    return { data, failure: { reason: NOT_EVALUATED_REASONS.tooManyPages } };
+  }
+}
+
+function readDeployment(row: unknown, workspaces: ReadonlyMap<string, ReturnType<typeof isolationModeOf>>, autoscale: ReturnType<typeof indexAutoscaleSettings>): SourceItem {
+  const item = readArmResource(row, undefined, []);
+  if (item.kind !== "deployment") {
+    return item;
+  }
+  const { deployment } = item;
+  const id = deployment.ref.id ?? "";
+  const workspaceId = id.replace(/\/onlineEndpoints\/.*$/i, "").toLowerCase();
+  const isolation = workspaces.get(workspaceId) ?? unreadableIsolationMode("the workspace is not in the Resource Graph result");
+
+  // Autoscale settings bound only Managed deployments, as in the ARM listings.
+  const managed = deployment.computeType.state === "set" && deployment.computeType.value === "Managed";
+  let profiles: AutoscaleProfile[] | undefined;
+  if (managed) {
+    profiles = autoscale.ok ? (autoscale.byTarget.get(id.toLowerCase()) ?? []) : [unreadableAutoscaleProfile(autoscale)];
+  }
+  return { kind: "deployment", deployment: { ...deployment, related: { workspaceIsolationMode: isolation, ...(profiles === undefined ? {} : { autoscaleProfiles: profiles }) } } };
+}
+
+function scopeItem(subscription: string, failure: ArmFailure): SourceItem {
+  const ref: ResourceRef = { id: `/subscriptions/${subscription}`, name: subscription, subscriptionId: subscription, source: "arm", type: "Microsoft.Resources/subscriptions" };
+  return { kind: "not-evaluated", ref, reason: failure.reason };
+}

@@ -1,0 +1,86 @@
+import { NOT_EVALUATED_REASONS } from "../../src/audit/reasons";
+import { RESOURCE_GRAPH_PAGE_SIZE } from "../../src/audit/resource-graph";
+import { generateTenant } from "../../src/emulator/generate-tenant";
+import { type ArmEmulator, startArmEmulator } from "../../src/emulator/server";
+import { countDeployments } from "../../src/emulator/tenant";
+import { EXIT_CODES } from "../../src/findings/report";
+import { type JsonReportOut, auditArgs, parseReport, runCli } from "./audit-harness";
+
+/** `amlguard audit --source resource-graph` against the emulator's Resource Graph query API. */
+
+const TOKEN = "resource-graph-test-token";
+const ENV = { AMLGUARD_ARM_TOKEN: TOKEN };
+// 120 workspaces of 3 endpoints with 3 deployments: 1,080 deployments, 120 workspaces and their autoscale
+// settings, so the query result needs two pages of 1,000 rows.
+const TENANT = generateTenant({ workspaces: 120, endpointsPerWorkspace: 3, deploymentsPerEndpoint: 3, resourceGroupsPerSubscription: 3 });
+const SUBSCRIPTION = TENANT.subscriptions[0].id;
+const GRAPH_PATH = "/providers/microsoft.resourcegraph/resources";
+
+/** Maps each deployment to its findings as `ruleId kind path`, sorted, so two reports can be compared. */
+function verdicts(report: JsonReportOut): Map<string, string[]> {
+  return new Map(report.resources.map((resource) => [resource.id?.toLowerCase() ?? resource.name, resource.findings.map((finding) => `${finding.ruleId} ${finding.kind} ${finding.path}`).sort()]));
+}
+
+describe("audit --source resource-graph", () => {
+  let emulator: ArmEmulator;
+
+  beforeEach(async () => {
+    emulator = await startArmEmulator({ tenant: TENANT, token: TOKEN });
+  });
+
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  test("judges as the ARM listings do", async () => {
+    const graph = await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION, "--source", "resource-graph"), ENV);
+    const arm = await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION), ENV);
+
+    expect(graph.code).toBe(arm.code);
+    expect(verdicts(parseReport(graph))).toEqual(verdicts(parseReport(arm)));
+  });
+
+  test("lists every deployment", async () => {
+    const run = await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION, "--source", "resource-graph"), ENV);
+
+    expect(parseReport(run).summary.evaluated).toBe(countDeployments(TENANT));
+    expect(parseReport(run).summary.notEvaluated).toBe(0);
+  });
+
+  test("sends only paged queries", async () => {
+    await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION, "--source", "resource-graph"), ENV);
+    const autoscaleSettings = TENANT.subscriptions[0].resourceGroups.reduce((sum, group) => sum + (group.autoscaleSettings?.length ?? 0), 0);
+    const rows = countDeployments(TENANT) + 120 + autoscaleSettings;
+
+    expect(emulator.requests.map((request) => request.path)).toEqual(Array(Math.ceil(rows / RESOURCE_GRAPH_PAGE_SIZE)).fill(GRAPH_PATH));
+  });
+
+  test("narrows to a resource group", async () => {
+    const run = await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION, "--resource-group", "rg-ml-0001", "--source", "resource-graph"), ENV);
+    const ids = parseReport(run).resources.map((resource) => resource.id ?? "");
+
+    expect(ids.length).toBe(countDeployments(TENANT) / 3);
+    expect(ids.every((id) => id.includes("/resourceGroups/rg-ml-0001/"))).toBe(true);
+  });
+
+  test("reports a refused query per subscription", async () => {
+    await emulator.close();
+    emulator = await startArmEmulator({ tenant: TENANT, token: TOKEN, faults: [{ kind: "status", path: GRAPH_PATH, status: 403 }] });
+
+    const run = await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION, "--source", "resource-graph"), ENV);
+    const report = parseReport(run);
+
+    expect(run.code).toBe(EXIT_CODES.incomplete);
+    expect(report.resources.map((resource) => [resource.id, resource.reason])).toEqual([[`/subscriptions/${SUBSCRIPTION}`, NOT_EVALUATED_REASONS.forbidden]]);
+  });
+
+  test.each([
+    { name: "--workspace", extra: ["--resource-group", "rg-ml-0000", "--workspace", "mlw-0000"] },
+    { name: "--id", extra: ["--id", `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/e/deployments/d`] },
+  ])("rejects $name", async ({ extra }) => {
+    const run = await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION, "--source", "resource-graph", ...extra), ENV);
+
+    expect(run.code).toBe(EXIT_CODES.usage);
+    expect(emulator.requests).toHaveLength(0);
+  });
+});
