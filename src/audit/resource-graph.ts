@@ -137,7 +137,7 @@ function readDeployment(row: unknown, workspaces: ReadonlyMap<string, ReturnType
 
   // Autoscale settings bound only Managed deployments, as in the ARM listings.
   const managed = deployment.computeType.state === "set" && deployment.computeType.value === "Managed";
-  let profiles: AutoscaleProfile[] | undefined;
+  let profiles: readonly AutoscaleProfile[] | undefined;
   if (managed) {
     profiles = autoscale.ok ? (autoscale.byTarget.get(id.toLowerCase()) ?? []) : [unreadableAutoscaleProfile(autoscale)];
   }
