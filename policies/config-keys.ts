@@ -1,4 +1,4 @@
-import { closest } from "../src/config/limits";
+import { EXEMPTIONS_KEY, closest } from "../src/config/limits";
 
 /**
  * The Pulumi engine accepts a limits file key that names no policy (a misspelled rule id) without an error and
@@ -12,9 +12,11 @@ import { closest } from "../src/config/limits";
 const RESERVED_KEYS = ["all", "environments"];
 
 let configuredKeys: readonly string[] = [];
+let configuredExemptions: unknown = undefined;
 
 interface PolicyConfigMap {
   keys(): Iterable<string>;
+  get(key: string): { getProperties(): { toJavaScript(): Record<string, unknown> } | undefined } | undefined;
 }
 
 /** Wraps the getter once. Returns false when the generated code no longer has the expected shape. */
@@ -31,9 +33,18 @@ export function installConfigKeyTracking(): boolean {
   prototype.getPolicyconfigMap = function (this: unknown, noLazyCreate?: boolean) {
     const map = original.call(this, noLazyCreate);
     configuredKeys = [...map.keys()];
+    configuredExemptions = map.get(EXEMPTIONS_KEY)?.getProperties()?.toJavaScript().entries;
     return map;
   };
   return true;
+}
+
+/**
+ * Returns the `entries` of the `exemptions` policy's config as the engine sent them, unvalidated. Each policy
+ * sees only its own config through the SDK, and every rule's policy needs these entries to waive its findings.
+ */
+export function configuredExemptionEntries(): unknown {
+  return configuredExemptions;
 }
 
 /**

@@ -3,6 +3,7 @@ import { RULES } from "../src/rules/index";
 import { STACK_RULES } from "../src/rules/stack/index";
 import { installConfigKeyTracking } from "./config-keys";
 import { deploymentPolicy } from "./deployment-policy";
+import { exemptionsPolicy } from "./exemptions-policy";
 import { limitsFilePolicy } from "./limits-file-policy";
 import { installSecretTracking } from "./secret-paths";
 import { stackRulePolicy } from "./stack-rule-policy";
@@ -13,7 +14,7 @@ import { stackRulePolicy } from "./stack-rule-policy";
 installSecretTracking();
 installConfigKeyTracking();
 
-const rulePolicies = [...RULES.map(deploymentPolicy), ...STACK_RULES.map(stackRulePolicy)];
+const rulePolicies = [...RULES.map(deploymentPolicy), ...STACK_RULES.map(stackRulePolicy), exemptionsPolicy()];
 
 new PolicyPack("amlguard", {
   description: "Organization limits for Azure Machine Learning online deployments: request timeouts, probes, scaling, egress and quota.",

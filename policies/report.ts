@@ -1,6 +1,7 @@
 import type { EnforcementLevel, ReportViolation, Severity } from "@pulumi/policy";
 import type { Finding } from "../src/findings/finding";
 import { touchesSecret } from "./secret-paths";
+import { waiveFinding } from "./waivers";
 
 /**
  * The object form of `reportViolation`. @pulumi/policy 1.21.0 accepts it at run time (`server.js`
@@ -24,14 +25,23 @@ export interface ReportOptions {
   readonly note?: string;
 }
 
-/** Sends one finding to the engine as a policy violation. */
+/**
+ * Sends one finding to the engine as a policy violation. A finding an exemption waives is sent as advisory, with
+ * the exemption's owner, expiry and reason, so it stays visible and does not fail the preview.
+ */
 export function reportFinding(reportViolation: ReportViolation, finding: Finding, options: ReportOptions): void {
   const report = reportViolation as unknown as (violation: ViolationReport) => void;
-  const level = finding.kind === "unknown" ? finding.enforcementLevel : options.enforcementLevel;
+  const waiver = waiveFinding(finding).waiver;
+  let level = finding.kind === "unknown" ? finding.enforcementLevel : options.enforcementLevel;
+  if (waiver !== undefined) {
+    level = "advisory";
+  }
   const message = finding.kind === "unknown" || !touchesSecret(finding.path, options.secretPaths) ? finding.message : redactedMessage(finding);
+  const notes = [options.note, waiver === undefined ? undefined : `Waived until ${waiver.expires} by an exemption owned by ${waiver.owner}: ${waiver.reason}`];
+  const note = notes.filter((text) => text !== undefined).join(" ");
 
   report({
-    message: options.note === undefined ? message : `${message} ${options.note}`,
+    message: note === "" ? message : `${message} ${note}`,
     ...(options.urn === undefined ? {} : { urn: options.urn }),
     ...(level === undefined ? {} : { enforcementLevel: level }),
     severity: finding.severity,

@@ -4,6 +4,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { applyExemptions } from "../exemptions/apply";
 import type { ExemptionStatus } from "../exemptions/exemption";
 import { loadExemptions } from "../exemptions/load";
+import { parseExemptionEntries } from "../exemptions/parse";
 import type { ResourceResult } from "../findings/finding";
 import { FAIL_ON_THRESHOLDS, type FailOn } from "../findings/report";
 import type { RunReport } from "../findings/run-report";
@@ -77,20 +78,26 @@ export function addReportOptions(command: Command): Command {
 }
 
 /**
- * Applies the exemptions file, when one is given, to the results. Throws a ConfigError for an unreadable or
- * invalid file, which the CLI turns into exit code 2.
+ * Applies the exemptions of the limits file (`exemptions.entries`, the pack's config) and of the exemptions file,
+ * when either has entries. The limits file's entries come first, and an entry's index counts through both
+ * lists. Throws a ConfigError for an unreadable or invalid file or entry, which the CLI turns into exit code 2.
  */
 export async function exemptResults(
   results: readonly ResourceResult[],
   file: string | undefined,
   ruleIds: readonly string[],
   now: Date,
+  configEntries: readonly unknown[] = [],
 ): Promise<{ results: readonly ResourceResult[]; exemptions?: ExemptionStatus }> {
-  if (file === undefined) {
+  if (file === undefined && configEntries.length === 0) {
     return { results };
   }
-  const loaded = await loadExemptions(file, ruleIds);
-  const exempted = applyExemptions(results, loaded.exemptions, now, { file: loaded.file, sha256: loaded.sha256 });
+
+  const fromConfig = configEntries.length === 0 ? [] : parseExemptionEntries(configEntries, ruleIds, "exemptions.entries of the limits file");
+  const loaded = file === undefined ? undefined : await loadExemptions(file, ruleIds);
+  const fromFile = (loaded?.exemptions ?? []).map((entry) => ({ ...entry, index: entry.index + fromConfig.length }));
+
+  const exempted = applyExemptions(results, [...fromConfig, ...fromFile], now, { file: loaded?.file, sha256: loaded?.sha256 });
   return { results: exempted.results, exemptions: exempted.status };
 }
 

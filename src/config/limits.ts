@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ExemptionEntriesSchema, type ExemptionEntry, ExemptionEntrySchema } from "../exemptions/exemption";
 import type { Rule } from "../rules/rule";
 import { type EnforcementLevel, EnforcementLevelSchema } from "./schema-types";
 
@@ -18,6 +19,8 @@ export interface RuleConfig {
 
 export interface ResolvedConfig {
   readonly rules: ReadonlyMap<string, RuleConfig>;
+  /** Entries under `exemptions.entries`, checked against the schema but not yet against the rule ids. */
+  readonly exemptions: readonly ExemptionEntry[];
 }
 
 /** Raised for an invalid limits file; the message lists every bad field with its path and the fix. */
@@ -34,6 +37,15 @@ export class ConfigError extends Error {
 // `environments` names Pulumi ESC environments; the Pulumi CLI reads it, and amlguard accepts and ignores it.
 const PULUMI_RESERVED_KEYS = { environments: z.array(z.string()).optional() };
 
+/** Name of the pack's exemptions policy, and key of its entries in the limits file. */
+export const EXEMPTIONS_KEY = "exemptions";
+
+// The config of the pack's `exemptions` policy. The CLI applies the same entries, so preview and audit agree.
+const ExemptionsConfigSchema = z.strictObject({
+  enforcementLevel: EnforcementLevelSchema.optional(),
+  entries: ExemptionEntriesSchema.default([]),
+});
+
 const AllSchema = z.union([EnforcementLevelSchema, z.strictObject({ enforcementLevel: EnforcementLevelSchema.optional() })]);
 
 function ruleEntrySchema(rule: ConfigurableRule) {
@@ -43,7 +55,11 @@ function ruleEntrySchema(rule: ConfigurableRule) {
 
 /** Builds the strict schema of the whole limits file for a rule set. */
 export function limitsFileSchema(rules: readonly ConfigurableRule[]) {
-  const shape: Record<string, z.ZodType> = { all: AllSchema.optional(), ...PULUMI_RESERVED_KEYS };
+  const shape: Record<string, z.ZodType> = {
+    all: AllSchema.optional(),
+    ...PULUMI_RESERVED_KEYS,
+    [EXEMPTIONS_KEY]: ExemptionsConfigSchema.optional(),
+  };
   for (const rule of rules) {
     shape[rule.id] = ruleEntrySchema(rule).optional();
   }
@@ -74,7 +90,8 @@ export function resolveConfig(raw: unknown, rules: readonly ConfigurableRule[], 
       limits: entryObject === undefined ? rule.limits.parse({}) : limitInput,
     });
   }
-  return { rules: resolved };
+  const exemptions = (file[EXEMPTIONS_KEY] as { entries: ExemptionEntry[] } | undefined)?.entries ?? [];
+  return { rules: resolved, exemptions };
 }
 
 /** Returns the default configuration: every rule at its default level with its default limits. */
@@ -116,7 +133,10 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, rules: readonly Co
 
 function validKeysAt(path: readonly PropertyKey[], rules: readonly ConfigurableRule[]): string[] {
   if (path.length === 0) {
-    return ["all", ...Object.keys(PULUMI_RESERVED_KEYS), ...rules.map((rule) => rule.id)];
+    return ["all", ...Object.keys(PULUMI_RESERVED_KEYS), EXEMPTIONS_KEY, ...rules.map((rule) => rule.id)];
+  }
+  if (path[0] === EXEMPTIONS_KEY) {
+    return path.length === 1 ? Object.keys(ExemptionsConfigSchema.shape) : Object.keys(ExemptionEntrySchema.shape);
   }
   const rule = rules.find((candidate) => candidate.id === path[0]);
   if (rule !== undefined && path.length === 1) {

@@ -1,7 +1,16 @@
+import { runAuditDemo } from "./audit-demo";
 import { runPreviewDemo } from "./preview-demo";
 
-runPreviewDemo().then(
-  ({ exitCode }) => {
+/** Runs the preview demo, then the audit demo, and exits 1 when either found a mandatory violation. */
+async function main(): Promise<number> {
+  const preview = await runPreviewDemo();
+  process.stdout.write("\n");
+  const audit = await runAuditDemo();
+  return Math.max(preview.exitCode, audit.exitCode);
+}
+
+main().then(
+  (exitCode) => {
     process.exitCode = exitCode;
   },
   (error: unknown) => {

@@ -63,6 +63,7 @@ async function runCheck(files: readonly string[], options: CheckOptions): Promis
     options.exemptions,
     REPORTED_RULES.map((rule) => rule.id),
     startedAt,
+    loaded.config.exemptions,
   );
 
   const run = buildRunReport({

@@ -1,0 +1,49 @@
+import { ConfigError } from "../src/config/limits";
+import { applyExemptions } from "../src/exemptions/apply";
+import type { Exemption } from "../src/exemptions/exemption";
+import { parseExemptionEntries } from "../src/exemptions/parse";
+import type { Finding } from "../src/findings/finding";
+import { RULES } from "../src/rules/index";
+import { STACK_RULES } from "../src/rules/stack/index";
+import { configuredExemptionEntries } from "./config-keys";
+
+/** Ids an exemption may name: every deployment rule and stack rule of the pack. */
+export const EXEMPTIBLE_RULE_IDS: readonly string[] = [...RULES, ...STACK_RULES].map((rule) => rule.id);
+
+export type ParsedEntries = { readonly ok: true; readonly entries: readonly Exemption[] } | { readonly ok: false; readonly message: string };
+
+// The engine sends the same config on every call, so the entries are parsed once per distinct config.
+let parsed: { readonly key: string; readonly result: ParsedEntries } | undefined;
+
+/** Validates exemption entries from the pack's config, caching the result for the config last seen. */
+export function parseEntries(raw: unknown): ParsedEntries {
+  const key = JSON.stringify(raw ?? []);
+  if (parsed?.key === key) {
+    return parsed.result;
+  }
+  let result: ParsedEntries;
+  try {
+    result = { ok: true, entries: parseExemptionEntries(raw ?? [], EXEMPTIBLE_RULE_IDS, "exemptions policy config") };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) {
+      throw error;
+    }
+    result = { ok: false, message: `${error.message}\nFix exemptions.entries in the file passed to --policy-pack-config.` };
+  }
+  parsed = { key, result };
+  return result;
+}
+
+/**
+ * Returns the finding with its waiver when an exemption in force matches its resource and rule. Invalid entries
+ * waive nothing, so a broken exemptions config fails closed, and the exemptions policy reports it.
+ */
+export function waiveFinding(finding: Finding, now = new Date()): Finding {
+  const entries = parseEntries(configuredExemptionEntries());
+  if (!entries.ok || entries.entries.length === 0) {
+    return finding;
+  }
+  const [result] = applyExemptions([{ resource: finding.resource, status: "evaluated", findings: [finding], rules: [] }], entries.entries, now).results;
+  return result.findings[0];
+}
+

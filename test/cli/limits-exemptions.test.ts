@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { runCli } from "./run-cli";
+
+const DEPLOYMENT_ID =
+  "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/ep/deployments/blue";
+
+const directory = mkdtempSync(path.join(tmpdir(), "amlguard-limits-exemptions-"));
+const deploymentFile = path.join(directory, "blue.json");
+writeFileSync(
+  deploymentFile,
+  JSON.stringify({
+    id: DEPLOYMENT_ID,
+    name: "blue",
+    type: "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
+    sku: { name: "Default", capacity: 3 },
+    properties: {
+      endpointComputeType: "Managed",
+      egressPublicNetworkAccess: "Disabled",
+      requestSettings: { requestTimeout: "PT5M" },
+      livenessProbe: {},
+      readinessProbe: {},
+    },
+  }),
+);
+
+function limitsFile(entries: unknown[]): string {
+  const file = path.join(directory, `limits-${entries.length}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify({ exemptions: { entries } }));
+  return file;
+}
+
+const entry = {
+  resource: "/subscriptions/*/resourceGroups/RG-ML/**",
+  rules: ["request-timeout"],
+  reason: "Batch scoring client needs five minutes.",
+  owner: "ml-platform@example.com",
+  expires: "2099-12-31",
+};
+
+describe("limits file exemptions", () => {
+  test("entry waives the finding", async () => {
+    const run = await runCli(["check", "--format", "json", "--policy-pack-config", limitsFile([entry]), deploymentFile]);
+
+    const report = JSON.parse(run.stdout);
+    const finding = report.resources[0].findings.find((candidate: { ruleId: string }) => candidate.ruleId === "request-timeout");
+    expect(run.code).toBe(0);
+    expect(finding.waiver.owner).toBe("ml-platform@example.com");
+  });
+
+  test("no entry fails the run", async () => {
+    const run = await runCli(["check", "--format", "json", "--policy-pack-config", limitsFile([]), deploymentFile]);
+
+    expect(run.code).toBe(1);
+  });
+
+  test("unknown rule id is a config error", async () => {
+    const run = await runCli(["check", "--format", "json", "--policy-pack-config", limitsFile([{ ...entry, rules: ["request-timout"] }]), deploymentFile]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('did you mean "request-timeout"?');
+  });
+
+  test("misspelled entry key names the fix", async () => {
+    const { owner: _owner, ...rest } = entry;
+    const run = await runCli(["check", "--format", "json", "--policy-pack-config", limitsFile([{ ...rest, ownr: "x" }]), deploymentFile]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('did you mean "owner"?');
+  });
+});
