@@ -35,6 +35,11 @@ export async function loadConfig(file: string | undefined): Promise<LoadedConfig
   } catch (error) {
     throw new ConfigError(`Invalid limits file ${file}: not valid JSON (${(error as Error).message}).`, ["not valid JSON"]);
   }
+  // resolveConfig reads a missing config as {}, but a file that contains only `null` is a mistake, not "no limits".
+  if (raw === null) {
+    const problem = "(top level): expected an object of rule ids, got null";
+    throw new ConfigError(`Invalid limits file ${file}:\n  - ${problem}`, [problem]);
+  }
   return {
     config: resolveConfig(raw, CONFIGURABLE_RULES, `limits file ${file}`),
     file,

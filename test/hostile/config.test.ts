@@ -52,6 +52,7 @@ describe("limits file", () => {
     ["__proto__ key", '{"__proto__": {"enforcementLevel": "disabled"}}', "__proto__: unknown key"],
     ["constructor key", '{"constructor": "disabled"}', "constructor: unknown key"],
     ["array", "[]", "(top level): Invalid input: expected object, received array"],
+    ["null", "null", "(top level): expected an object of rule ids, got null"],
     ["not JSON", "{", "not valid JSON"],
   ])("%s exits 2 naming it", async (_name, content, message) => {
     const limits = write("limits.json", content);
