@@ -16,7 +16,7 @@ const SUBSCRIPTION = "99999999-8888-4777-8666-555555555555";
 const GROUP = "rg-hostile";
 const env = { AMLGUARD_ARM_TOKEN: TOKEN };
 const DEPLOYMENTS_PATH = `${workspaceId(SUBSCRIPTION, GROUP, "ws")}/onlineEndpoints/ep/deployments`;
-// Well above what one CLI run takes on loopback, far below the day a Retry-After of 86400 asks for.
+// Well above what one CLI run takes on loopback, far below the day that a Retry-After of 86400 requests.
 const BOUND_MS = 45_000;
 
 function compliant(name: string): EmulatedDeployment {

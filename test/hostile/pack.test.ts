@@ -9,7 +9,7 @@ import { configureRunSeed, hostileCase } from "../support/arbitraries";
 import { DEPLOYMENT_TYPE, PACK_DIR, type PackHarness, startPack } from "../support/pack-harness";
 
 /**
- * The pack under hostile input: its first stdout line is the port whatever PULUMI_CONFIG holds, hostile
+ * The pack under hostile input: its first stdout line is the port whatever PULUMI_CONFIG contains, hostile
  * resources over gRPC never fail an Analyze call, and a rule that throws fails only itself.
  */
 
