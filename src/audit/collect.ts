@@ -3,6 +3,7 @@ import type { AutoscaleProfile, ManagedNetworkIsolationMode, OnlineDeployment, R
 import type { Field } from "../model/field";
 import { parseDeploymentId } from "../sources/arm-id";
 import { readArmResource } from "../sources/arm-json";
+import type { ResourceResult } from "../findings/finding";
 import type { SourceItem } from "../sources/source-item";
 import type { ArmClient, ArmFailure } from "./arm-client";
 import type { AuditProgress } from "./progress";
@@ -37,8 +38,8 @@ const NamedResourceSchema = z.looseObject({ id: armIdSchema(), name: z.string().
 
 /**
  * Lists workspaces, online endpoints and deployments through ARM and reads each deployment with the same
- * reader as `amlguard check`. Every deployment a listing returned, and every scope that could not be listed,
- * ends up in the result.
+ * reader as `amlguard check`, then judges it. Every deployment a listing returned, and every scope that could
+ * not be listed, ends up in the result.
  */
 export class DeploymentCollector {
   private readonly autoscaleIndexes = new Map<string, Promise<AutoscaleIndex>>();
@@ -48,9 +49,14 @@ export class DeploymentCollector {
     private readonly client: ArmClient,
     private readonly apiVersion: string,
     private readonly progress: AuditProgress,
+    /**
+     * Judges each item as soon as it is read, so the audit keeps one result per deployment instead of every
+     * deployment's model until the last listing ends.
+     */
+    private readonly judge: (item: SourceItem) => ResourceResult,
   ) {}
 
-  async collect(scope: AuditScope): Promise<SourceItem[]> {
+  async collect(scope: AuditScope): Promise<ResourceResult[]> {
     const batches = await Promise.all([
       ...scope.subscriptions.map((subscription) => this.collectSubscription(subscription, scope)),
       ...scope.deploymentIds.map(async (id) => [await this.collectDeploymentId(id)]),
@@ -58,7 +64,7 @@ export class DeploymentCollector {
     return batches.flat();
   }
 
-  private async collectSubscription(subscription: string, scope: AuditScope): Promise<SourceItem[]> {
+  private async collectSubscription(subscription: string, scope: AuditScope): Promise<ResourceResult[]> {
     const subscriptionPath = `/subscriptions/${encodeURIComponent(subscription)}`;
     const groupPath = scope.resourceGroup === undefined ? undefined : `${subscriptionPath}/resourceGroups/${encodeURIComponent(scope.resourceGroup)}`;
 
@@ -82,16 +88,16 @@ export class DeploymentCollector {
       failure = listing.failure;
     }
 
-    const items: SourceItem[] = failure === undefined ? [] : [{ kind: "not-evaluated", ref: scopeRef, reason: failure.reason }];
+    const items = failure === undefined ? [] : [this.judge({ kind: "not-evaluated", ref: scopeRef, reason: failure.reason })];
     const perWorkspace = await Promise.all(workspaces.map((workspace, index) => this.collectWorkspace(workspace, scope, `${scopeRef.id}#workspace[${index}]`)));
     return [...items, ...perWorkspace.flat()];
   }
 
-  private async collectWorkspace(raw: unknown, scope: AuditScope, fallbackName: string): Promise<SourceItem[]> {
+  private async collectWorkspace(raw: unknown, scope: AuditScope, fallbackName: string): Promise<ResourceResult[]> {
     const parsed = WorkspaceSchema.safeParse(raw);
     if (!parsed.success) {
       this.progress.workspaceDone();
-      return [{ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: WORKSPACE_TYPE }, reason: NOT_EVALUATED_REASONS.malformedBody }];
+      return [this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: WORKSPACE_TYPE }, reason: NOT_EVALUATED_REASONS.malformedBody })];
     }
     const workspace = parsed.data;
     const isolation = isolationModeOf(workspace);
@@ -112,26 +118,26 @@ export class DeploymentCollector {
       failure = listing.failure;
     }
 
-    const items: SourceItem[] = failure === undefined ? [] : [{ kind: "not-evaluated", ref: scopeRef, reason: failure.reason }];
+    const items = failure === undefined ? [] : [this.judge({ kind: "not-evaluated", ref: scopeRef, reason: failure.reason })];
     const perEndpoint = await Promise.all(endpoints.map((endpoint, index) => this.collectEndpoint(endpoint, workspace, isolation, index)));
     this.progress.workspaceDone();
     return [...items, ...perEndpoint.flat()];
   }
 
-  private async collectEndpoint(raw: unknown, workspace: WorkspaceBody, isolation: Field<ManagedNetworkIsolationMode>, index: number): Promise<SourceItem[]> {
+  private async collectEndpoint(raw: unknown, workspace: WorkspaceBody, isolation: Field<ManagedNetworkIsolationMode>, index: number): Promise<ResourceResult[]> {
     const parsed = NamedResourceSchema.safeParse(raw);
     if (!parsed.success) {
       this.progress.endpointDone();
       const ref = { ...workspaceReference(workspace), name: `${workspace.name}#onlineEndpoints[${index}]`, type: ENDPOINT_TYPE };
-      return [{ kind: "not-evaluated", ref, reason: NOT_EVALUATED_REASONS.malformedBody }];
+      return [this.judge({ kind: "not-evaluated", ref, reason: NOT_EVALUATED_REASONS.malformedBody })];
     }
     const endpoint = parsed.data;
 
     const listing = await this.client.list(this.client.url(`${endpoint.id}/deployments`, this.apiVersion));
-    const items: SourceItem[] = [];
+    const items: ResourceResult[] = [];
     if (listing.failure !== undefined) {
       const ref: ResourceRef = { ...workspaceReference(workspace), id: endpoint.id, name: endpoint.name, endpointName: endpoint.name, type: ENDPOINT_TYPE };
-      items.push({ kind: "not-evaluated", ref, reason: listing.failure.reason });
+      items.push(this.judge({ kind: "not-evaluated", ref, reason: listing.failure.reason }));
     }
     const deployments = await Promise.all(listing.items.map((item, position) => this.readDeployment(item, isolation, `${endpoint.id}/deployments#${position}`)));
     this.progress.endpointDone();
@@ -139,7 +145,7 @@ export class DeploymentCollector {
     return [...items, ...deployments];
   }
 
-  private async collectDeploymentId(id: string): Promise<SourceItem> {
+  private async collectDeploymentId(id: string): Promise<ResourceResult> {
     const parts = parseDeploymentId(id);
     const ref: ResourceRef = {
       id,
@@ -153,26 +159,26 @@ export class DeploymentCollector {
     const result = await this.client.get(this.client.url(id, this.apiVersion));
     this.progress.deploymentsRead(1);
     if (!result.ok) {
-      return { kind: "not-evaluated", ref, reason: result.failure.reason };
+      return this.judge({ kind: "not-evaluated", ref, reason: result.failure.reason });
     }
 
     const workspaceId = id.replace(/\/onlineEndpoints\/.*$/i, "");
     return this.readDeployment(result.body, await this.isolationFor(workspaceId), id);
   }
 
-  private async readDeployment(raw: unknown, isolation: Field<ManagedNetworkIsolationMode>, fallbackName: string): Promise<SourceItem> {
+  private async readDeployment(raw: unknown, isolation: Field<ManagedNetworkIsolationMode>, fallbackName: string): Promise<ResourceResult> {
     if (!NamedResourceSchema.safeParse(raw).success) {
-      return { kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.malformedBody };
+      return this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.malformedBody });
     }
     const item = readArmResource(raw, undefined, []);
     if (item.kind !== "deployment") {
-      return item;
+      return this.judge(item);
     }
 
     const deployment = item.deployment;
     const autoscaleProfiles = await this.autoscaleFor(deployment);
     const related = { workspaceIsolationMode: isolation, ...(autoscaleProfiles === undefined ? {} : { autoscaleProfiles }) };
-    return { kind: "deployment", deployment: { ...deployment, related } };
+    return this.judge({ kind: "deployment", deployment: { ...deployment, related } });
   }
 
   /** Autoscale settings only bound Managed deployments; Kubernetes deployments scale through scaleSettings. */

@@ -3,6 +3,7 @@ import type { ResolvedConfig } from "../config/limits";
 import { evaluateItems } from "../engine/evaluate";
 import type { ResourceResult } from "../findings/finding";
 import type { Rule } from "../rules/rule";
+import type { SourceItem } from "../sources/source-item";
 import { ArmClient } from "./arm-client";
 import { type AuditScope, DeploymentCollector } from "./collect";
 import type { RetryOptions } from "./http-policies";
@@ -58,10 +59,11 @@ export async function runAudit(options: AuditRunOptions): Promise<ResourceResult
     retry: options.retry,
     log: options.log,
   });
-  const items =
+  const judge = (item: SourceItem): ResourceResult => evaluateItems([item], options.rules, options.config)[0];
+  const results =
     options.source === "resource-graph"
-      ? await new ResourceGraphCollector(client, options.progress).collect(options.scope.subscriptions, options.scope.resourceGroup)
-      : await new DeploymentCollector(client, options.apiVersion, options.progress).collect(options.scope);
+      ? (await new ResourceGraphCollector(client, options.progress).collect(options.scope.subscriptions, options.scope.resourceGroup)).map(judge)
+      : await new DeploymentCollector(client, options.apiVersion, options.progress, judge).collect(options.scope);
   options.progress.finish();
-  return evaluateItems(items, options.rules, options.config);
+  return results;
 }
