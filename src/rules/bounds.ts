@@ -1,9 +1,10 @@
 import { formatIsoDuration } from "../model/duration";
+import { describeDurationAt, durationSettingAt } from "../model/spelling";
 import type { EffectiveValue } from "../model/field";
 import type { FindingValue } from "../findings/finding";
 import { type RuleContext, describeValue } from "./rule";
 
-/** Unit of a judged number: a count actualText as is, or milliseconds actualText as an ISO 8601 duration. */
+/** Unit of a judged number: a count, or a duration in milliseconds. */
 export type Unit = "count" | "duration";
 
 export interface RangeCheck {
@@ -21,9 +22,14 @@ export interface RangeCheck {
   readonly note?: string;
 }
 
-/** Renders a number in its unit for a message. */
-export function render(value: number, unit: Unit): string {
-  return unit === "duration" ? formatIsoDuration(value) : String(value);
+/** Renders a number in its unit for a sentence about the field at `path`: `PT1M30S` in ARM, `90000 ms` in CLI YAML. */
+export function render(value: number, unit: Unit, path: string): string {
+  return unit === "duration" ? describeDurationAt(path, value) : String(value);
+}
+
+/** Renders a number as the value to write into the field at `path`: `PT1M30S` in ARM, `90000` in CLI YAML. */
+export function renderSetting(value: number, unit: Unit, path: string): string {
+  return unit === "duration" ? durationSettingAt(path, value) : String(value);
 }
 
 /** Returns a number in its unit for a finding: durations as ISO 8601 strings, counts as numbers. */
@@ -34,29 +40,29 @@ export function findingValue(value: number, unit: Unit): FindingValue {
 /** Reports the value when it is outside [minimum, maximum] and returns whether it did. */
 export function checkRange(context: RuleContext, check: RangeCheck): boolean {
   const { label, value, unit, minimum, maximum } = check;
-  const actualText = describeValue(value, (number) => render(number, unit));
+  const actualText = describeValue(value, (number) => render(number, unit, value.path));
   const note = check.note === undefined ? "" : ` ${check.note}`;
 
   if (maximum !== undefined && value.value > maximum) {
-    const bound = check.maximumName ?? `the maximum of ${render(maximum, unit)}`;
+    const bound = check.maximumName ?? `the maximum of ${render(maximum, unit, value.path)}`;
     context.report({
       path: value.path,
       actual: findingValue(value.value, unit),
       actualIsDefault: value.isDefault,
       limit: findingValue(maximum, unit),
-      message: `${label} is ${actualText}, above ${bound}. Set ${value.path} to ${render(maximum, unit)} or less.${note}`,
+      message: `${label} is ${actualText}, above ${bound}. Set ${value.path} to ${renderSetting(maximum, unit, value.path)} or less.${note}`,
     });
     return true;
   }
 
   if (minimum !== undefined && value.value < minimum) {
-    const bound = check.minimumName ?? `the minimum of ${render(minimum, unit)}`;
+    const bound = check.minimumName ?? `the minimum of ${render(minimum, unit, value.path)}`;
     context.report({
       path: value.path,
       actual: findingValue(value.value, unit),
       actualIsDefault: value.isDefault,
       limit: findingValue(minimum, unit),
-      message: `${label} is ${actualText}, below ${bound}. Set ${value.path} to ${render(minimum, unit)} or more.${note}`,
+      message: `${label} is ${actualText}, below ${bound}. Set ${value.path} to ${renderSetting(minimum, unit, value.path)} or more.${note}`,
     });
     return true;
   }

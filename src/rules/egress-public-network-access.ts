@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { enumSettingAt } from "../model/spelling";
 import { defineRule, describeValue } from "./rule";
 
 export const egressPublicNetworkAccess = defineRule({
@@ -44,7 +45,7 @@ export const egressPublicNetworkAccess = defineRule({
       actual: egress.value,
       actualIsDefault: egress.isDefault,
       limit: "Disabled",
-      message: `Public egress is ${describeValue(egress)}, expected Disabled. Set ${egress.path} to Disabled; Azure rejects the change on an existing deployment, so create a new deployment and shift traffic to it.`,
+      message: `Public egress is ${describeValue(egress, (value) => enumSettingAt(egress.path, value))}, expected ${enumSettingAt(egress.path, "Disabled")}. Set ${egress.path} to ${enumSettingAt(egress.path, "Disabled")}; Azure rejects the change on an existing deployment, so create a new deployment and shift traffic to it.`,
     });
   },
 

@@ -1,5 +1,6 @@
 import { durationLimit } from "../config/schema-types";
 import { formatIsoDuration } from "../model/duration";
+import { describeDurationAt } from "../model/spelling";
 import { defineRule } from "./rule";
 
 export const probeReadinessBudget = defineRule({
@@ -39,17 +40,18 @@ export const probeReadinessBudget = defineRule({
       return;
     }
     const allDefault = delay.isDefault && threshold.isDefault && period.isDefault;
-    const parts = `${formatIsoDuration(delay.value)} + ${threshold.value} × ${formatIsoDuration(period.value)}`;
+    const parts = `${describeDurationAt(delay.path, delay.value)} + ${threshold.value} × ${describeDurationAt(period.path, period.value)}`;
     const maximum = formatIsoDuration(limits.maxReadinessBudget);
+    const maximumText = describeDurationAt(period.path, limits.maxReadinessBudget);
     context.report({
       path: probe.declared.path,
       actual: formatIsoDuration(budget),
       actualIsDefault: allDefault,
       limit: maximum,
       message:
-        `Readiness probe budget (initialDelay + failureThreshold × period) is ${formatIsoDuration(budget)} = ${parts}` +
-        `${allDefault ? " (Azure defaults, not set)" : ""}, above the maximum of ${maximum}. ` +
-        `Lower ${threshold.path}, ${period.path} or ${delay.path} so the sum is ${maximum} or less.`,
+        `Readiness probe budget (initialDelay + failureThreshold × period) is ${describeDurationAt(period.path, budget)} = ${parts}` +
+        `${allDefault ? " (Azure defaults, not set)" : ""}, above the maximum of ${maximumText}. ` +
+        `Lower ${threshold.path}, ${period.path} or ${delay.path} so the sum is ${maximumText} or less.`,
     });
   },
 });

@@ -1,5 +1,5 @@
 import { durationLimit } from "../config/schema-types";
-import { checkRange, render } from "./bounds";
+import { checkRange, render, renderSetting } from "./bounds";
 import { PROBE_KINDS, probeLabel } from "./probe-kinds";
 import { defineRule, describeValue } from "./rule";
 import { formatIsoDuration } from "../model/duration";
@@ -46,8 +46,9 @@ export const probeTimeout = defineRule({
         actualIsDefault: timeout.isDefault,
         limit: formatIsoDuration(period.value),
         message:
-          `${label} is ${describeValue(timeout, formatIsoDuration)}, not below the period of ${describeValue(period, formatIsoDuration)}. ` +
-          `Set ${timeout.path} below ${render(period.value, "duration")}, or raise ${period.path}.`,
+          `${label} is ${describeValue(timeout, (value) => render(value, "duration", timeout.path))}, ` +
+          `not below the period of ${describeValue(period, (value) => render(value, "duration", period.path))}. ` +
+          `Set ${timeout.path} below ${renderSetting(period.value, "duration", timeout.path)}, or raise ${period.path}.`,
       });
     }
   },

@@ -1,5 +1,6 @@
 import { durationLimit } from "../config/schema-types";
 import { formatIsoDuration } from "../model/duration";
+import { describeDurationAt, durationSettingAt } from "../model/spelling";
 import { defineRule, describeValue } from "./rule";
 
 // Azure rejects longer scoring timeouts: 180 seconds on managed compute, 300 seconds on Kubernetes.
@@ -39,13 +40,17 @@ export const requestTimeout = defineRule({
       return;
     }
 
-    const bound = limit === azureMax ? `Azure's maximum of ${formatIsoDuration(azureMax)} for ${computeType.value} deployments` : `the maximum of ${formatIsoDuration(limit)}`;
+    const path = timeout.path;
+    const bound =
+      limit === azureMax
+        ? `Azure's maximum of ${describeDurationAt(path, azureMax)} for ${computeType.value} deployments`
+        : `the maximum of ${describeDurationAt(path, limit)}`;
     context.report({
       path: timeout.path,
       actual: formatIsoDuration(timeout.value),
       actualIsDefault: timeout.isDefault,
       limit: formatIsoDuration(limit),
-      message: `Request timeout is ${describeValue(timeout, formatIsoDuration)}, above ${bound}. Set ${timeout.path} to ${formatIsoDuration(limit)} or less.`,
+      message: `Request timeout is ${describeValue(timeout, (value) => describeDurationAt(path, value))}, above ${bound}. Set ${path} to ${durationSettingAt(path, limit)} or less.`,
     });
   },
 });

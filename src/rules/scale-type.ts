@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ScaleType } from "../model/deployment";
+import { enumSettingAt } from "../model/spelling";
 import { defineRule, describeValue } from "./rule";
 
 const SCALE_TYPES: readonly [ScaleType, ...ScaleType[]] = ["Default", "TargetUtilization"];
@@ -47,7 +48,7 @@ export const scaleType = defineRule({
 
     const azureRejects = computeType.value === "Managed" && !AZURE_MANAGED_SCALE_TYPES.includes(type.value);
     const reason = azureRejects ? "which Azure does not support on Managed deployments" : `which is not among the allowed types for ${computeType.value} deployments`;
-    const fix = allowed.length === 0 ? `No scale type is allowed for ${computeType.value} deployments; change the limits or the compute type.` : `Set ${type.path} to ${allowed.join(" or ")}.`;
+    const fix = allowed.length === 0 ? `No scale type is allowed for ${computeType.value} deployments; change the limits or the compute type.` : `Set ${type.path} to ${allowed.map((value) => enumSettingAt(type.path, value)).join(" or ")}.`;
     context.report({
       path: type.path,
       actual: type.value,

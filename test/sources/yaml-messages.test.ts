@@ -1,0 +1,31 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { defaultConfig } from "../../src/config/limits";
+import { evaluateItems } from "../../src/engine/evaluate";
+import { RULES } from "../../src/rules/index";
+import { readInputFile } from "../../src/sources/files";
+
+const YAML = [
+  "$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json",
+  "name: blue",
+  "endpoint_name: scoring",
+  "instance_type: Standard_DS3_v2",
+  "instance_count: 3",
+  "request_settings:",
+  "  request_timeout_ms: 120000",
+  "",
+].join("\n");
+
+describe("messages on CLI YAML", () => {
+  test("use the file's units and spelling", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "amlguard-yaml-")), "blue.yml");
+    writeFileSync(file, YAML);
+
+    const [result] = evaluateItems(await readInputFile(file), RULES, defaultConfig(RULES));
+    const messages = result.findings.map((finding) => finding.message);
+
+    expect(messages).toContain("Request timeout is 120000 ms, above the maximum of 90000 ms. Set request_settings.request_timeout_ms to 90000 or less.");
+    expect(messages.some((message) => message.startsWith("Public egress is enabled (Azure default, not set), expected disabled."))).toBe(true);
+  });
+});
