@@ -10,7 +10,7 @@ import { type EnforcementLevel, EnforcementLevelSchema } from "./schema-types";
  */
 
 /** What the limits file needs of a rule: deployment rules and stack rules both provide it. */
-export type ConfigurableRule = Pick<Rule, "id" | "limits" | "defaultEnforcementLevel">;
+export type ConfigurableRule = Pick<Rule, "id" | "limits" | "defaultEnforcementLevel" | "ranges">;
 
 export interface RuleConfig {
   readonly enforcementLevel: EnforcementLevel;
@@ -79,6 +79,7 @@ export function resolveConfig(raw: unknown, rules: readonly ConfigurableRule[], 
   const allLevel = typeof all === "string" ? (all as EnforcementLevel) : (all as { enforcementLevel?: EnforcementLevel } | undefined)?.enforcementLevel;
 
   const resolved = new Map<string, RuleConfig>();
+  const crossedRanges: string[] = [];
   for (const rule of rules) {
     const entry = file[rule.id];
     const entryObject = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>) : undefined;
@@ -89,9 +90,33 @@ export function resolveConfig(raw: unknown, rules: readonly ConfigurableRule[], 
       // An object entry was parsed above with the rule's schema, so its limits are already transformed and defaulted.
       limits: entryObject === undefined ? rule.limits.parse({}) : limitInput,
     });
+    crossedRanges.push(...describeCrossedRanges(rule, resolved.get(rule.id)?.limits, raw));
+  }
+  if (crossedRanges.length > 0) {
+    throw new ConfigError(`Invalid ${origin}:\n${crossedRanges.map((problem) => `  - ${problem}`).join("\n")}`, crossedRanges);
   }
   const exemptions = (file[EXEMPTIONS_KEY] as { entries: ExemptionEntry[] } | undefined)?.entries ?? [];
   return { rules: resolved, exemptions };
+}
+
+/** Describes each range of the rule whose minimum is above its maximum, naming where each value came from. */
+function describeCrossedRanges(rule: ConfigurableRule, limits: unknown, raw: unknown): string[] {
+  const values = limits as Record<string, unknown>;
+  return (rule.ranges ?? []).flatMap(([minimumKey, maximumKey]) => {
+    const minimum = values[minimumKey];
+    const maximum = values[maximumKey];
+    if (typeof minimum !== "number" || typeof maximum !== "number" || minimum <= maximum) {
+      return [];
+    }
+    const shown = (key: string) => {
+      const given = valueAt(raw, [rule.id, key]);
+      return given === undefined ? "the default" : JSON.stringify(given);
+    };
+    return [
+      `${rule.id}.${minimumKey} (${shown(minimumKey)}) is above ${rule.id}.${maximumKey} (${shown(maximumKey)}), so no deployment could pass; ` +
+        `lower ${minimumKey} or raise ${maximumKey}`,
+    ];
+  });
 }
 
 /** Returns the default configuration: every rule at its default level with its default limits. */

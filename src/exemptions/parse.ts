@@ -50,11 +50,12 @@ function validate<Schema extends z.ZodType>(
         problems.push(`${where}.rules: unknown rule id "${ruleId}"; ${suggestion === undefined ? `valid ids: ${ruleIds.join(", ")}` : `did you mean "${suggestion}"?`}`);
       }
     }
-    const everyRule = entry.rules === "*" || ruleIds.every((id) => entry.rules.includes(id));
-    if (everyRule && matchesAnyScope(entry.resource)) {
+    // Any rule list counts: an entry with every deployment rule but not the stack rules would switch the gate off too.
+    if (matchesAnyScope(entry.resource)) {
       problems.push(
-        `${where}: resource "${entry.resource}" with every rule exempts all deployments of every subscription and stack; ` +
-          "name a subscription, resource group, stack or deployment in the pattern, or list the rules to exempt",
+        `${where}: resource "${entry.resource}" exempts all deployments of every subscription and stack; ` +
+          "name a subscription, resource group, stack or deployment in the pattern, " +
+          'or set the rules to "disabled" in the limits file to switch them off everywhere',
       );
     }
   });

@@ -20,6 +20,7 @@ export const instanceCount = defineRule({
       "https://learn.microsoft.com/azure/machine-learning/reference-yaml-deployment-managed-online",
   },
   defaultEnforcementLevel: "advisory",
+  ranges: [["minInstanceCount", "maxInstanceCount"]],
   limits: {
     minInstanceCount: integerLimit("Lowest allowed sku.capacity.", 3, 1),
     maxInstanceCount: integerLimit("Highest allowed sku.capacity.", 20, 1),

@@ -18,6 +18,7 @@ export const probeFailureThreshold = defineRule({
       "https://learn.microsoft.com/azure/machine-learning/reference-yaml-deployment-managed-online",
   },
   defaultEnforcementLevel: "mandatory",
+  ranges: [["minFailureThreshold", "maxFailureThreshold"]],
   limits: {
     minFailureThreshold: integerLimit("Lowest allowed failureThreshold of any probe.", 3, 1),
     maxFailureThreshold: integerLimit("Highest allowed failureThreshold of any probe.", 30, 1),

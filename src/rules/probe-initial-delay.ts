@@ -18,6 +18,7 @@ export const probeInitialDelay = defineRule({
       "https://learn.microsoft.com/azure/machine-learning/reference-yaml-deployment-managed-online",
   },
   defaultEnforcementLevel: "mandatory",
+  ranges: [["minInitialDelay", "maxInitialDelay"]],
   limits: {
     minInitialDelay: durationLimit("Shortest allowed probe initial delay (ISO 8601 duration).", "PT1S"),
     maxInitialDelay: durationLimit("Longest allowed probe initial delay (ISO 8601 duration).", "PT10M"),

@@ -18,6 +18,7 @@ export const probePeriod = defineRule({
       "https://learn.microsoft.com/azure/machine-learning/reference-yaml-deployment-managed-online",
   },
   defaultEnforcementLevel: "mandatory",
+  ranges: [["minPeriod", "maxPeriod"]],
   limits: {
     minPeriod: durationLimit("Shortest allowed probe period (ISO 8601 duration).", "PT5S"),
     maxPeriod: durationLimit("Longest allowed probe period (ISO 8601 duration).", "PT1M"),

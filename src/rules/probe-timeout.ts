@@ -19,6 +19,7 @@ export const probeTimeout = defineRule({
       "https://learn.microsoft.com/azure/machine-learning/reference-yaml-deployment-managed-online",
   },
   defaultEnforcementLevel: "mandatory",
+  ranges: [["minTimeout", "maxTimeout"]],
   limits: {
     minTimeout: durationLimit("Shortest allowed probe timeout (ISO 8601 duration).", "PT1S"),
     maxTimeout: durationLimit("Longest allowed probe timeout (ISO 8601 duration).", "PT10S"),

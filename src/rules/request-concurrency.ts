@@ -21,6 +21,7 @@ export const requestConcurrency = defineRule({
       "https://learn.microsoft.com/azure/machine-learning/reference-yaml-deployment-kubernetes-online",
   },
   defaultEnforcementLevel: "mandatory",
+  ranges: [["minConcurrentRequestsPerInstance", "maxConcurrentRequestsPerInstance"]],
   limits: {
     minConcurrentRequestsPerInstance: integerLimit("Lowest allowed maxConcurrentRequestsPerInstance.", 1, 1),
     maxConcurrentRequestsPerInstance: integerLimit("Highest allowed maxConcurrentRequestsPerInstance.", 16, 1),

@@ -51,6 +51,8 @@ export interface RuleMetadata {
   readonly defaultEnforcementLevel: EnforcementLevel;
   /** Compute types the rule judges; a deployment of another type is not applicable. */
   readonly computeTypes: readonly ComputeType[];
+  /** Pairs of limit keys, minimum first, whose values a limits file may not cross: no deployment could pass. */
+  readonly ranges?: readonly (readonly [string, string])[];
 }
 
 export interface Rule<Limits = unknown> extends RuleMetadata {
@@ -75,8 +77,9 @@ export interface CommonLimits {
 
 export const HELP_BASE_URI = "https://github.com/amlguard/amlguard/blob/main/docs/rules/";
 
-export interface RuleSpec<Shape extends z.ZodRawShape> extends Omit<RuleMetadata, "computeTypes"> {
+export interface RuleSpec<Shape extends z.ZodRawShape> extends Omit<RuleMetadata, "computeTypes" | "ranges"> {
   readonly computeTypes?: readonly ComputeType[];
+  readonly ranges?: readonly (readonly [keyof Shape & string, keyof Shape & string])[];
   /** The rule's own limits; `unknownValues` is added to every rule. */
   readonly limits: Shape;
   check(deployment: OnlineDeployment, limits: z.output<z.ZodObject<Shape>>, context: RuleContext): void;

@@ -31,6 +31,7 @@ export const scaleInstanceBounds = defineRule({
       "https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas",
   },
   defaultEnforcementLevel: "mandatory",
+  ranges: [["lowestMinInstances", "highestMaxInstances"]],
   limits: {
     lowestMinInstances: integerLimit("Lowest allowed minimum instance count of an autoscaling deployment.", 1, 1),
     highestMaxInstances: integerLimit("Highest allowed maximum instance count of an autoscaling deployment.", 20, 1),

@@ -15,6 +15,7 @@ export const scalePollingInterval = defineRule({
     source: "Azure REST API specs, machinelearningservices 2025-06-01 mfe.json (TargetUtilizationScaleSettings)",
   },
   defaultEnforcementLevel: "mandatory",
+  ranges: [["minPollingInterval", "maxPollingInterval"]],
   limits: {
     minPollingInterval: durationLimit("Shortest allowed polling interval (ISO 8601 duration).", "PT1S"),
     maxPollingInterval: durationLimit("Longest allowed polling interval (ISO 8601 duration).", "PT1M"),

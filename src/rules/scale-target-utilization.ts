@@ -19,6 +19,7 @@ export const scaleTargetUtilization = defineRule({
       "https://learn.microsoft.com/azure/machine-learning/how-to-troubleshoot-online-endpoints",
   },
   defaultEnforcementLevel: "mandatory",
+  ranges: [["minTargetUtilizationPercentage", "maxTargetUtilizationPercentage"]],
   limits: {
     minTargetUtilizationPercentage: integerLimit("Lowest allowed targetUtilizationPercentage.", 30, 1, 100),
     maxTargetUtilizationPercentage: integerLimit("Highest allowed targetUtilizationPercentage.", 85, 1, 100),

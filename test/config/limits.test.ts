@@ -116,3 +116,44 @@ describe("limits file values", () => {
     expect(resolveConfig({ [rule.id]: input }, RULES).rules.get(rule.id)?.limits).toEqual(defaultConfig(RULES).rules.get(rule.id)?.limits);
   });
 });
+
+describe("limit ranges", () => {
+  function problemsOf(raw: unknown): readonly string[] {
+    try {
+      resolveConfig(raw, RULES);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        return error.problems;
+      }
+      throw error;
+    }
+    return [];
+  }
+
+  test("minimum above maximum is rejected", () => {
+    const problems = problemsOf({ "probe-period": { minPeriod: "PT30S", maxPeriod: "PT10S" } });
+
+    expect(problems).toEqual([
+      'probe-period.minPeriod ("PT30S") is above probe-period.maxPeriod ("PT10S"), so no deployment could pass; lower minPeriod or raise maxPeriod',
+    ]);
+  });
+
+  test("minimum above default maximum names it", () => {
+    const problems = problemsOf({ "instance-count": { minInstanceCount: 40 } });
+
+    expect(problems).toEqual([expect.stringContaining("instance-count.minInstanceCount (40) is above instance-count.maxInstanceCount (the default)")]);
+  });
+
+  test("equal bounds are accepted", () => {
+    expect(problemsOf({ "probe-period": { minPeriod: "PT10S", maxPeriod: "PT10S" } })).toEqual([]);
+  });
+
+  test("every range names keys of its rule", () => {
+    for (const rule of RULES) {
+      const keys = Object.keys((rule.limits as unknown as { shape: object }).shape);
+      for (const pair of rule.ranges ?? []) {
+        expect(keys).toEqual(expect.arrayContaining([...pair]));
+      }
+    }
+  });
+});
