@@ -27,29 +27,37 @@ export function engineResources(count: number): EngineResource[] {
 export interface AnalyzeSamples {
   readonly amlguard: number[];
   readonly empty: number[];
+  readonly noop: number[];
+  /** Policies of the amlguard pack, and so of the no-op pack. */
+  readonly policies: number;
   /** Diagnostics amlguard returned in total, to show the pack judged the resources. */
   readonly amlguardDiagnostics: number;
 }
 
 /**
- * Starts both packs, then sends each resource to one and then the other, alternating which goes first, and
- * times each Analyze call from request to response over gRPC. The first `warmup` calls of each are dropped.
+ * Starts the three packs, then sends each resource to each pack in turn, rotating which goes first, and times
+ * each Analyze call from request to response over gRPC. The first `warmup` calls of each are dropped.
  */
-export async function measureAnalyze(amlguardDir: string, emptyDir: string, resources: readonly EngineResource[], warmup: number): Promise<AnalyzeSamples> {
-  const amlguard = await PackHarness.start({ packDir: amlguardDir, project: "amlguard-bench" });
-  const empty = await PackHarness.start({ packDir: emptyDir, project: "amlguard-bench" });
-  const samples: AnalyzeSamples = { amlguard: [], empty: [], amlguardDiagnostics: 0 };
+export async function measureAnalyze(
+  dirs: { readonly amlguard: string; readonly empty: string; readonly noop: string },
+  resources: readonly EngineResource[],
+  warmup: number,
+): Promise<AnalyzeSamples> {
+  const amlguard = await PackHarness.start({ packDir: dirs.amlguard, project: "amlguard-bench" });
+  const empty = await PackHarness.start({ packDir: dirs.empty, project: "amlguard-bench" });
+  process.env.AMLGUARD_BENCH_POLICY_COUNT = String(amlguard.policies.length);
+  const noop = await PackHarness.start({ packDir: dirs.noop, project: "amlguard-bench" });
+  const samples: AnalyzeSamples = { amlguard: [], empty: [], noop: [], policies: amlguard.policies.length, amlguardDiagnostics: 0 };
   let diagnostics = 0;
   try {
     for (let index = 0; index < resources.length + warmup; index++) {
       const resource = resources[index % resources.length];
-      const order: [PackHarness, number[]][] = [
+      const packs: [PackHarness, number[]][] = [
         [amlguard, samples.amlguard],
         [empty, samples.empty],
+        [noop, samples.noop],
       ];
-      if (index % 2 === 1) {
-        order.reverse();
-      }
+      const order = [...packs.slice(index % 3), ...packs.slice(0, index % 3)];
       for (const [pack, times] of order) {
         const started = process.hrtime.bigint();
         const result = await pack.analyze(resource);
@@ -65,6 +73,7 @@ export async function measureAnalyze(amlguardDir: string, emptyDir: string, reso
   } finally {
     await amlguard.stop();
     await empty.stop();
+    await noop.stop();
   }
   return { ...samples, amlguardDiagnostics: diagnostics };
 }

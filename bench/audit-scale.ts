@@ -2,6 +2,8 @@ import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { RESOURCE_GRAPH_PAGE_SIZE } from "../src/audit/resource-graph";
+import type { AuditSource } from "../src/audit/run";
 import { generateTenant } from "../src/emulator/generate-tenant";
 import { startArmEmulator } from "../src/emulator/server";
 import { type EmulatedTenant, countDeployments } from "../src/emulator/tenant";
@@ -17,7 +19,7 @@ export interface AuditShape {
   readonly resourceGroups: number;
 }
 
-/** The tenant of the brief scaled to `deployments`: 20 deployments per workspace, 4 endpoints of 5 deployments. */
+/** Returns the benchmark tenant's shape for `deployments`: 20 deployments per workspace, 4 endpoints of 5 deployments. */
 export function shapeFor(deployments: number): AuditShape {
   const workspaces = Math.max(1, Math.round(deployments / 20));
   return { deployments: workspaces * 20, workspaces, endpoints: workspaces * 4, resourceGroups: Math.max(1, Math.round(workspaces / 50)) };
@@ -33,9 +35,10 @@ export function tenantFor(shape: AuditShape): EmulatedTenant {
 }
 
 /**
- * The fewest ARM requests that read every deployment of a subscription-wide audit: the workspace listing of each
- * subscription, the endpoint listing of each workspace, the deployment listing of each endpoint and the
- * autoscale-setting listing of each resource group with a Managed deployment, each as many pages as it needs.
+ * Counts the fewest ARM requests that read every deployment of a subscription-wide audit. They are the workspace
+ * listing of each subscription, the endpoint listing of each workspace and the deployment listing of each endpoint.
+ * Each resource group with a Managed deployment adds its autoscale-setting listing. Every listing takes as many
+ * pages as it needs.
  */
 export function minimumRequests(tenant: EmulatedTenant, pageSize: number): number {
   const pages = (items: number): number => Math.max(1, Math.ceil(items / pageSize));
@@ -59,7 +62,23 @@ export function minimumRequests(tenant: EmulatedTenant, pageSize: number): numbe
   return requests;
 }
 
+/**
+ * Counts the fewest Resource Graph queries for the same audit: the rows (deployments, workspaces and autoscale settings
+ * that target a deployment) in pages of RESOURCE_GRAPH_PAGE_SIZE. Pages follow each other, so they are sequential.
+ */
+export function minimumGraphRequests(tenant: EmulatedTenant): number {
+  let rows = 0;
+  for (const subscription of tenant.subscriptions) {
+    for (const group of subscription.resourceGroups) {
+      rows += group.workspaces.length + (group.autoscaleSettings?.length ?? 0);
+      rows += group.workspaces.reduce((sum, workspace) => sum + workspace.endpoints.reduce((inner, endpoint) => inner + endpoint.deployments.length, 0), 0);
+    }
+  }
+  return Math.max(1, Math.ceil(rows / RESOURCE_GRAPH_PAGE_SIZE));
+}
+
 export interface AuditRun {
+  readonly source: AuditSource;
   readonly deployments: number;
   readonly requests: number;
   readonly minimumRequests: number;
@@ -82,14 +101,14 @@ export interface AuditRun {
  * Serves the tenant from the ARM emulator at `latencyMs` per call and runs `amlguard audit` over the whole
  * subscription in a child process with the JSON report on stdout, then checks the report lists every deployment.
  */
-export async function runAuditScale(tenant: EmulatedTenant, options: { latencyMs: number; concurrency: number }): Promise<AuditRun> {
+export async function runAuditScale(tenant: EmulatedTenant, options: { latencyMs: number; concurrency: number; source: AuditSource }): Promise<AuditRun> {
   const emulator = await startArmEmulator({ tenant, token: TOKEN, latencyMs: options.latencyMs, pageSize: PAGE_SIZE });
   const scratch = mkdtempSync(path.join(tmpdir(), "amlguard-bench-"));
   try {
     const reportFile = path.join(scratch, "report.json");
     const resultFile = path.join(scratch, "result.json");
     const subscriptionArgs = tenant.subscriptions.flatMap((subscription) => ["--subscription", subscription.id]);
-    const cliArgs = ["audit", ...subscriptionArgs, "--arm-endpoint", emulator.url, "--concurrency", String(options.concurrency), "--format", "json"];
+    const cliArgs = ["audit", ...subscriptionArgs, "--arm-endpoint", emulator.url, "--concurrency", String(options.concurrency), "--format", "json", "--source", options.source];
 
     const stdout = openSync(reportFile, "w");
     const started = process.hrtime.bigint();
@@ -112,14 +131,17 @@ export async function runAuditScale(tenant: EmulatedTenant, options: { latencyMs
     const report = JSON.parse(readFileSync(reportFile, "utf8")) as { resources: { id?: string; status: string }[] };
     const ids = new Set(report.resources.filter((resource) => resource.status === "evaluated").map((resource) => resource.id?.toLowerCase()));
     const expected = countDeployments(tenant);
-    const minimum = minimumRequests(tenant, PAGE_SIZE);
+    const graph = options.source === "resource-graph";
+    const minimum = graph ? minimumGraphRequests(tenant) : minimumRequests(tenant, PAGE_SIZE);
     return {
+      source: options.source,
       deployments: expected,
       requests: emulator.requests.length,
       minimumRequests: minimum,
       wallMs,
       auditMs: measured.ms,
-      idealMs: (minimum * options.latencyMs) / options.concurrency,
+      // Resource Graph pages follow each other through $skipToken, so concurrency does not shorten them.
+      idealMs: graph ? minimum * options.latencyMs : (minimum * options.latencyMs) / options.concurrency,
       maxRssMiB: measured.maxRssKiB / 1024,
       cpuMs: measured.cpuMs,
       evaluated: ids.size,

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { msSince } from "./stats";
 
-/** The environment the Pulumi CLI gives a policy pack process (see PackHarness in src/demo/pack-client.ts). */
+/** Returns the environment the Pulumi CLI gives a policy pack process, as PackHarness in src/demo/pack-client.ts sets it. */
 export function packEnvironment(): NodeJS.ProcessEnv {
   return {
     ...process.env,

@@ -7,7 +7,7 @@ import { readArmResource } from "../src/sources/arm-json";
 const DEPLOYMENT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
 
 /**
- * The deployment shapes the throughput benchmark cycles through: every online deployment body in the Azure REST
+ * Loads the deployment shapes the throughput benchmark cycles through: every online deployment body in the Azure REST
  * API examples of the shared corpus (request and response bodies of every api-version), plus the emulator's
  * sample tenant. Returns the deployments as the ARM source reads them, and how many came from each place.
  */

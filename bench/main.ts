@@ -68,6 +68,7 @@ const PLANS: Record<Plan["mode"], Plan> = {
 
 const ROOT = path.resolve(__dirname, "../..");
 const EMPTY_PACK = path.join(ROOT, "bench", "fixtures", "empty-pack");
+const NOOP_PACK = path.join(ROOT, "bench", "fixtures", "noop-pack");
 const CLI = path.join(ROOT, "dist", "src", "cli", "main.js");
 
 interface Options {
@@ -125,9 +126,9 @@ async function interleave<K extends string>(runs: number, measures: Record<K, ()
 interface Results {
   coldStart?: { amlguard: Spread; empty: Spread };
   cliStart?: { version: Spread; node: Spread };
-  analyze?: { amlguard: Spread; empty: Spread; diagnostics: number; resources: number };
+  analyze?: { amlguard: Spread; empty: Spread; noop: Spread; policies: number; diagnostics: number; resources: number };
   throughput?: { shapes: { fromCorpus: number; fromSample: number; read: number }; runs: { size: number; evalPerSec: Spread; deploymentsPerSec: Spread; checksShare: number }[] };
-  audit?: { size: number; runs: AuditRun[] }[];
+  audit?: { size: number; runs: AuditRun[]; graph: AuditRun[] }[];
 }
 
 async function main(): Promise<void> {
@@ -152,11 +153,19 @@ async function main(): Promise<void> {
   log(`  amlguard --version ${formatSpread(results.cliStart.version)} ms, node -e 0 ${formatSpread(results.cliStart.node)} ms`);
 
   log(`\nAnalyze latency over gRPC: ${plan.analyzeResources} resources, alternating packs, ${plan.analyzeWarmup} warm-up calls dropped`);
-  const analyze = await measureAnalyze(ROOT, EMPTY_PACK, engineResources(plan.analyzeResources), plan.analyzeWarmup);
-  results.analyze = { amlguard: spread(analyze.amlguard), empty: spread(analyze.empty), diagnostics: analyze.amlguardDiagnostics, resources: plan.analyzeResources };
+  const analyze = await measureAnalyze({ amlguard: ROOT, empty: EMPTY_PACK, noop: NOOP_PACK }, engineResources(plan.analyzeResources), plan.analyzeWarmup);
+  results.analyze = {
+    amlguard: spread(analyze.amlguard),
+    empty: spread(analyze.empty),
+    noop: spread(analyze.noop),
+    policies: analyze.policies,
+    diagnostics: analyze.amlguardDiagnostics,
+    resources: plan.analyzeResources,
+  };
   log(
     `  amlguard p50 ${results.analyze.amlguard.median.toFixed(3)} ms p99 ${results.analyze.amlguard.p99.toFixed(3)} ms; ` +
-      `empty p50 ${results.analyze.empty.median.toFixed(3)} ms p99 ${results.analyze.empty.p99.toFixed(3)} ms; p50 ratio ${ratio(results.analyze.amlguard.median, results.analyze.empty.median)}`,
+      `empty p50 ${results.analyze.empty.median.toFixed(3)} ms p99 ${results.analyze.empty.p99.toFixed(3)} ms; ` +
+      `no-op p50 ${results.analyze.noop.median.toFixed(3)} ms; p50 ratio ${ratio(results.analyze.amlguard.median, results.analyze.empty.median)}`,
   );
 
   log(`\nrule throughput in process, ${plan.throughputRepeats} repeats per size`);
@@ -183,14 +192,17 @@ async function main(): Promise<void> {
   results.audit = [];
   for (const { deployments, runs } of plan.auditSizes) {
     const tenant = tenantFor(shapeFor(deployments));
-    const entry = { size: deployments, runs: [] as AuditRun[] };
+    const entry = { size: deployments, runs: [] as AuditRun[], graph: [] as AuditRun[] };
+    // The ARM listings and the Resource Graph query alternate, so load on the machine falls on both.
     for (let run = 0; run < runs; run++) {
-      const measured = await runAuditScale(tenant, { latencyMs: plan.latencyMs, concurrency: plan.concurrency });
-      entry.runs.push(measured);
-      log(
-        `  ${deployments}: wall ${(measured.wallMs / 1000).toFixed(2)} s (ideal ${(measured.idealMs / 1000).toFixed(2)} s, ${ratio(measured.wallMs, measured.idealMs)}), ` +
-          `requests ${measured.requests}/${measured.minimumRequests} minimum, peak RSS ${measured.maxRssMiB.toFixed(0)} MiB, lost ${measured.lost}`,
-      );
+      for (const source of ["arm", "resource-graph"] as const) {
+        const measured = await runAuditScale(tenant, { latencyMs: plan.latencyMs, concurrency: plan.concurrency, source });
+        (source === "arm" ? entry.runs : entry.graph).push(measured);
+        log(
+          `  ${deployments} via ${source}: wall ${(measured.wallMs / 1000).toFixed(2)} s (ideal ${(measured.idealMs / 1000).toFixed(2)} s, ${ratio(measured.wallMs, measured.idealMs)}), ` +
+            `requests ${measured.requests}/${measured.minimumRequests} minimum, peak RSS ${measured.maxRssMiB.toFixed(0)} MiB, lost ${measured.lost}`,
+        );
+      }
     }
     results.audit.push(entry);
   }
@@ -199,6 +211,20 @@ async function main(): Promise<void> {
   log(`\ndone in ${totalSeconds.toFixed(0)} s`);
   writeFileSync(options.output, renderDoc(machine, plan, results, totalSeconds));
   log(`wrote ${path.relative(process.cwd(), options.output)}`);
+}
+
+function auditRow(size: number, source: string, runs: readonly AuditRun[]): string {
+  const shape = shapeFor(size);
+  const wall = spread(runs.map((run) => run.wallMs / 1000));
+  const rss = spread(runs.map((run) => run.maxRssMiB));
+  const cpu = spread(runs.map((run) => run.cpuMs / 1000));
+  const ideal = runs[0].idealMs / 1000;
+  const requests = [...new Set(runs.map((run) => run.requests))].join(", ");
+  const lost = runs.reduce((sum, run) => sum + run.lost, 0);
+  return (
+    `| ${size.toLocaleString("en-US")} | ${shape.workspaces} | ${shape.endpoints} | ${source} | ${runs.length} | ${wall.median.toFixed(2)} (${wall.min.toFixed(2)}–${wall.max.toFixed(2)}) | ` +
+    `${ideal.toFixed(2)} | ${ratio(wall.median, ideal)} | ${requests} / ${runs[0].minimumRequests} | ${rss.median.toFixed(0)} (${rss.max.toFixed(0)}) | ${cpu.median.toFixed(1)} | ${lost} |`
+  );
 }
 
 function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds: number): string {
@@ -242,14 +268,17 @@ function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds:
     lines.push(
       "### Analyze latency",
       "",
-      `${analyze.resources} OnlineDeployment resources, each sent to both packs over gRPC; amlguard returned ${analyze.diagnostics} diagnostics in all.`,
+      `${analyze.resources} OnlineDeployment resources, each sent to all three packs over gRPC; amlguard returned ${analyze.diagnostics} diagnostics in all. ` +
+        `The no-op pack has ${analyze.policies} policies that do nothing, as many as the amlguard pack has, so it shows what @pulumi/policy costs per policy before any rule runs.`,
       "",
       "| pack | p50 (ms) | p25–p75 (ms) | p99 (ms) | max (ms) |",
       "|---|---|---|---|---|",
       `| amlguard | ${analyze.amlguard.median.toFixed(3)} | ${analyze.amlguard.p25.toFixed(3)}–${analyze.amlguard.p75.toFixed(3)} | ${analyze.amlguard.p99.toFixed(3)} | ${analyze.amlguard.max.toFixed(3)} |`,
       `| empty pack | ${analyze.empty.median.toFixed(3)} | ${analyze.empty.p25.toFixed(3)}–${analyze.empty.p75.toFixed(3)} | ${analyze.empty.p99.toFixed(3)} | ${analyze.empty.max.toFixed(3)} |`,
+      `| no-op pack | ${analyze.noop.median.toFixed(3)} | ${analyze.noop.p25.toFixed(3)}–${analyze.noop.p75.toFixed(3)} | ${analyze.noop.p99.toFixed(3)} | ${analyze.noop.max.toFixed(3)} |`,
       "",
-      `p50 ratio ${ratio(analyze.amlguard.median, analyze.empty.median)} (target ≤ 1.20×), p99 ratio ${ratio(analyze.amlguard.p99, analyze.empty.p99)}.`,
+      `p50 ratio to the empty pack ${ratio(analyze.amlguard.median, analyze.empty.median)} (target ≤ 1.20×), p99 ratio ${ratio(analyze.amlguard.p99, analyze.empty.p99)}; ` +
+        `p50 ratio to the no-op pack ${ratio(analyze.amlguard.median, analyze.noop.median)}.`,
       "",
     );
   }
@@ -272,23 +301,12 @@ function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds:
       "### Audit at scale",
       "",
       `ARM emulator on 127.0.0.1 adding ${plan.latencyMs} ms to every call, pages of 100, \`amlguard audit --concurrency ${plan.concurrency} --format json\` in a child process. ` +
-        "Each workspace has 4 endpoints of 5 deployments; 50 workspaces per resource group. Ideal wall = minimum requests × latency ÷ concurrency.",
+        "Each workspace has 4 endpoints of 5 deployments; 50 workspaces per resource group. Ideal wall = minimum requests × latency ÷ concurrency " +
+        "for the ARM listings, and minimum requests × latency for Resource Graph, whose pages follow each other.",
       "",
-      "| deployments | workspaces | endpoints | runs | wall (s) | ideal (s) | wall ÷ ideal | requests / minimum | peak RSS (MiB) | CPU (s) | lost |",
-      "|---|---|---|---|---|---|---|---|---|---|---|",
-      ...audit.map(({ size, runs }) => {
-        const shape = shapeFor(size);
-        const wall = spread(runs.map((run) => run.wallMs / 1000));
-        const rss = spread(runs.map((run) => run.maxRssMiB));
-        const cpu = spread(runs.map((run) => run.cpuMs / 1000));
-        const ideal = runs[0].idealMs / 1000;
-        const requests = runs.map((run) => run.requests).join(", ");
-        const lost = runs.reduce((sum, run) => sum + run.lost, 0);
-        return (
-          `| ${size.toLocaleString("en-US")} | ${shape.workspaces} | ${shape.endpoints} | ${runs.length} | ${wall.median.toFixed(2)} (${wall.min.toFixed(2)}–${wall.max.toFixed(2)} min–max) | ` +
-          `${ideal.toFixed(2)} | ${ratio(wall.median, ideal)} | ${requests} / ${runs[0].minimumRequests} | ${rss.median.toFixed(0)} (max ${rss.max.toFixed(0)}) | ${cpu.median.toFixed(1)} | ${lost} |`
-        );
-      }),
+      "| deployments | workspaces | endpoints | source | runs | wall (s), median (min–max) | ideal (s) | wall ÷ ideal | requests / minimum | peak RSS (MiB), median (max) | CPU (s) | lost |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|",
+      ...audit.flatMap(({ size, runs, graph }) => [auditRow(size, "ARM listings", runs), auditRow(size, "Resource Graph", graph)]),
       "",
       "Targets: wall ≤ 1.25× ideal, requests = minimum, peak RSS ≤ 250 MiB at 10,000 deployments, 0 lost.",
       "",
