@@ -7,16 +7,18 @@ import { loadExemptions } from "../exemptions/load";
 import { parseExemptionEntries } from "../exemptions/parse";
 import type { ResourceResult } from "../findings/finding";
 import { FAIL_ON_THRESHOLDS, type FailOn } from "../findings/report";
-import type { RunReport } from "../findings/run-report";
+import { type RunReport, type RunScope, buildRunReport, reportRules } from "../findings/run-report";
 import { renderJson } from "../reporters/json";
 import { renderJunit } from "../reporters/junit";
 import { renderMarkdown } from "../reporters/markdown";
 import { renderSarif } from "../reporters/sarif";
 import { renderTable } from "../reporters/table";
-import { RULES } from "../rules/index";
+import { RULES, RULE_CATALOGUE_VERSION } from "../rules/index";
 import type { Rule } from "../rules/rule";
 import { STACK_RULES } from "../rules/stack/index";
 import type { StackRule } from "../rules/stack/stack-rule";
+import type { LoadedConfig } from "../config/load";
+import { TOOL_NAME, TOOL_VERSION } from "../version";
 
 /** Every rule reports list and exemptions may name: the deployment rules, then the stack rules. */
 export const REPORTED_RULES: readonly (Rule | StackRule)[] = [...RULES, ...STACK_RULES];
@@ -153,4 +155,46 @@ export async function writeReports(run: RunReport, options: WriteReportsOptions 
     }
   }
   return written;
+}
+
+/** What `check` and `audit` hand over once every resource is evaluated. */
+export interface CompletedEvaluation {
+  readonly command: "check" | "audit";
+  readonly evaluated: readonly ResourceResult[];
+  readonly options: ReportCliOptions;
+  readonly loaded: LoadedConfig;
+  readonly scope: RunScope;
+  readonly startedAt: Date;
+}
+
+/**
+ * Applies the exemptions, builds the run report with its evidence and writes every requested format. Returns the
+ * report and whether every report file was written.
+ */
+export async function completeRun(evaluation: CompletedEvaluation): Promise<{ run: RunReport; written: boolean }> {
+  const { loaded, options, startedAt } = evaluation;
+  const { results, exemptions } = await exemptResults(
+    evaluation.evaluated,
+    options.exemptions,
+    REPORTED_RULES.map((rule) => rule.id),
+    startedAt,
+    loaded.config.exemptions,
+  );
+
+  const run = buildRunReport({
+    results,
+    rules: reportRules(REPORTED_RULES),
+    evidence: {
+      tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
+      command: evaluation.command,
+      limits: loaded.file === undefined ? { source: "built-in" } : { source: "file", file: loaded.file, sha256: loaded.sha256 },
+      scope: evaluation.scope,
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+    },
+    ...(exemptions === undefined ? {} : { exemptions }),
+  });
+
+  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses });
+  return { run, written };
 }

@@ -8,11 +8,9 @@ import { loadConfig } from "../../config/load";
 import type { LoadedConfig } from "../../config/load";
 import type { ResourceResult } from "../../findings/finding";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
-import { buildRunReport, reportRules } from "../../findings/run-report";
-import { RULES, RULE_CATALOGUE_VERSION } from "../../rules/index";
+import { RULES } from "../../rules/index";
 import { parseDeploymentId } from "../../sources/arm-id";
-import { TOOL_NAME, TOOL_VERSION } from "../../version";
-import { type ReportCliOptions, addReportOptions, exemptResults, writeReports } from "../output";
+import { type ReportCliOptions, addReportOptions, completeRun } from "../output";
 
 interface AuditOptions extends ReportCliOptions {
   readonly subscription: string[];
@@ -131,27 +129,8 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
 
 /** Applies exemptions, writes every requested report and returns the exit code. */
 async function writeAuditReport(evaluated: readonly ResourceResult[], options: AuditOptions, loaded: LoadedConfig, startedAt: Date): Promise<number> {
-  const { results, exemptions } = await exemptResults(
-    evaluated,
-    options.exemptions,
-    RULES.map((rule) => rule.id),
-    startedAt,
-  );
-  const run = buildRunReport({
-    results,
-    rules: reportRules(RULES),
-    evidence: {
-      tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
-      command: "audit",
-      limits: loaded.file === undefined ? { source: "built-in" } : { source: "file", file: loaded.file, sha256: loaded.sha256 },
-      scope: { subscriptions: [...options.subscription, ...options.id.flatMap((id) => parseDeploymentId(id)?.subscriptionId ?? [])] },
-      startedAt: startedAt.toISOString(),
-      endedAt: new Date().toISOString(),
-    },
-    ...(exemptions === undefined ? {} : { exemptions }),
-  });
-
-  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses });
+  const subscriptions = [...options.subscription, ...options.id.flatMap((id) => parseDeploymentId(id)?.subscriptionId ?? [])];
+  const { run, written } = await completeRun({ command: "audit", evaluated, options, loaded, scope: { subscriptions }, startedAt });
   return written ? exitCodeFor(run.results, options.failOn) : EXIT_CODES.usage;
 }
 

@@ -2,12 +2,10 @@ import type { Command } from "commander";
 import { loadConfig } from "../../config/load";
 import { evaluateItems } from "../../engine/evaluate";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
-import { buildRunReport, reportRules } from "../../findings/run-report";
-import { RULES, RULE_CATALOGUE_VERSION } from "../../rules/index";
+import { RULES } from "../../rules/index";
 import { InputError, readInputFile, readTemplateParameters } from "../../sources/files";
 import type { SourceItem } from "../../sources/source-item";
-import { TOOL_NAME, TOOL_VERSION } from "../../version";
-import { REPORTED_RULES, type ReportCliOptions, addReportOptions, exemptResults, writeReports } from "../output";
+import { type ReportCliOptions, addReportOptions, completeRun } from "../output";
 
 interface CheckOptions extends ReportCliOptions {
   readonly policyPackConfig?: string;
@@ -58,29 +56,7 @@ async function runCheck(files: readonly string[], options: CheckOptions): Promis
   }
 
   const evaluated = evaluateItems(items, RULES, loaded.config);
-  const { results, exemptions } = await exemptResults(
-    evaluated,
-    options.exemptions,
-    REPORTED_RULES.map((rule) => rule.id),
-    startedAt,
-    loaded.config.exemptions,
-  );
-
-  const run = buildRunReport({
-    results,
-    rules: reportRules(REPORTED_RULES),
-    evidence: {
-      tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
-      command: "check",
-      limits: loaded.file === undefined ? { source: "built-in" } : { source: "file", file: loaded.file, sha256: loaded.sha256 },
-      scope: { files },
-      startedAt: startedAt.toISOString(),
-      endedAt: new Date().toISOString(),
-    },
-    ...(exemptions === undefined ? {} : { exemptions }),
-  });
-
-  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses });
+  const { run, written } = await completeRun({ command: "check", evaluated, options, loaded, scope: { files }, startedAt });
   if (unreadable || !written) {
     return EXIT_CODES.usage;
   }
