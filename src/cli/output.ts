@@ -157,7 +157,7 @@ export async function writeReports(run: RunReport, options: WriteReportsOptions 
   return written;
 }
 
-/** What `check` and `audit` hand over once every resource is evaluated. */
+/** Results and context that `check` and `audit` pass on once every resource is evaluated. */
 export interface CompletedEvaluation {
   readonly command: "check" | "audit";
   readonly evaluated: readonly ResourceResult[];
