@@ -11,6 +11,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import { z } from "zod";
 import { isLoopback } from "./arm-endpoint";
+import { ArmAuthenticationError } from "./errors";
 import {
   RETRY_AFTER_TOO_LONG_CODE,
   type RetryOptions,
@@ -45,8 +46,7 @@ export interface ArmFailure {
 
 export type ArmResult = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly failure: ArmFailure };
 
-/** Raised when ARM rejects the token (HTTP 401): every later request would fail the same way, so the audit stops. */
-export class ArmAuthenticationError extends Error {}
+export { ArmAuthenticationError };
 
 const ListPageSchema = z.looseObject({
   value: z.array(z.unknown()),

@@ -4,7 +4,6 @@ import { evaluateItems } from "../engine/evaluate";
 import type { ResourceResult } from "../findings/finding";
 import type { Rule } from "../rules/rule";
 import type { SourceItem } from "../sources/source-item";
-import { ArmClient } from "./arm-client";
 import { type AuditScope, DeploymentCollector } from "./collect";
 import type { RetryOptions } from "./http-policies";
 import type { AuditProgress } from "./progress";
@@ -51,6 +50,8 @@ export type AuditSource = (typeof AUDIT_SOURCES)[number];
 
 /** Reads every deployment in scope from ARM and judges it; scopes and deployments that could not be read stay in the result. */
 export async function runAudit(options: AuditRunOptions): Promise<ResourceResult[]> {
+  // Loaded on first use: the HTTP pipeline library is the slowest module of the CLI to load.
+  const { ArmClient } = await import("./arm-client");
   const client = new ArmClient({
     endpoint: options.endpoint,
     credential: options.credential,

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { ARM_ENDPOINTS, ArmEndpointError, CLOUD_NAMES, type CloudName, parseArmEndpoint } from "../../audit/arm-endpoint";
-import { ArmAuthenticationError } from "../../audit/arm-client";
+import { ArmAuthenticationError } from "../../audit/errors";
 import { CREDENTIAL_ERROR_NAMES, armCredential } from "../../audit/credential";
 import { AuditProgress } from "../../audit/progress";
 import { AUDIT_SOURCES, type AuditSource, DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, runAudit } from "../../audit/run";
