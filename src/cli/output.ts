@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { applyExemptions } from "../exemptions/apply";
@@ -100,7 +100,8 @@ export async function exemptResults(
   const fromFile = (loaded?.exemptions ?? []).map((entry) => ({ ...entry, index: entry.index + fromConfig.length }));
 
   const exempted = applyExemptions(results, [...fromConfig, ...fromFile], now, { file: loaded?.file, sha256: loaded?.sha256 });
-  return { results: exempted.results, exemptions: exempted.status };
+  const status = fromConfig.length === 0 ? exempted.status : { ...exempted.status, limitsFileEntries: fromConfig.length };
+  return { results: exempted.results, exemptions: status };
 }
 
 /** Renders a run in one format. */
@@ -147,7 +148,7 @@ export async function writeReports(run: RunReport, options: WriteReportsOptions 
   let written = true;
   for (const target of targets) {
     try {
-      await mkdir(dirname(target.file), { recursive: true });
+      await createParentDirectories(target.file);
       await writeFile(target.file, renderReport(run, target.format, renderOptions), "utf8");
     } catch (error) {
       written = false;
@@ -155,6 +156,38 @@ export async function writeReports(run: RunReport, options: WriteReportsOptions 
     }
   }
   return written;
+}
+
+/**
+ * Creates the missing parent directories of `file`, one level at a time. Node 20's `mkdir` with `recursive: true`
+ * never returns for a path under a directory that refuses new entries, such as `/proc/x/report.json`.
+ */
+async function createParentDirectories(file: string): Promise<void> {
+  const missing: string[] = [];
+  let directory = dirname(file);
+  while (!(await exists(directory))) {
+    missing.unshift(directory);
+    const parent = dirname(directory);
+    if (parent === directory) {
+      break;
+    }
+    directory = parent;
+  }
+  for (const path of missing) {
+    await mkdir(path);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      return false;
+    }
+    throw error;
+  }
 }
 
 /** Results and context that `check` and `audit` pass on once every resource is evaluated. */

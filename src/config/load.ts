@@ -31,7 +31,8 @@ export async function loadConfig(file: string | undefined): Promise<LoadedConfig
 
   let raw: unknown;
   try {
-    raw = JSON.parse(bytes.toString("utf8"));
+    // Editors on Windows often save JSON with a byte order mark, which JSON.parse rejects.
+    raw = JSON.parse(bytes.toString("utf8").replace(/^\uFEFF/, ""));
   } catch (error) {
     throw new ConfigError(`Invalid limits file ${file}: not valid JSON (${(error as Error).message}).`, ["not valid JSON"]);
   }

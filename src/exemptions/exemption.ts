@@ -13,7 +13,7 @@ const ExpiryDateSchema = z
  * regard to case, as ARM treats ids) or over the Pulumi URN (matched exactly).
  */
 export const ExemptionEntrySchema = z.strictObject({
-  resource: z.string().min(1, { message: "must name an ARM id or Pulumi URN pattern" }),
+  resource: z.string().min(1, { message: "must name an ARM id, Pulumi URN or file path pattern" }),
   rules: z.union([z.literal("*"), z.array(z.string().min(1)).min(1, { message: "must list at least one rule id, or be \"*\"" })]),
   reason: z.string().trim().min(1, { message: "must say why the resource is exempt" }),
   owner: z.string().trim().min(1, { message: "must name who owns the exemption" }),
@@ -36,11 +36,16 @@ export interface Exemption extends ExemptionEntry {
 
 /** The state of every entry after a run, as every report lists it. */
 export interface ExemptionStatus {
-  /** The exemptions file, or undefined when the entries came from elsewhere (the pack's config). */
+  /** The exemptions file, or undefined when every entry came from the limits file or the pack's config. */
   readonly file?: string;
   /** SHA-256 of the file's bytes, as evidence of which exemptions a report applied. */
   readonly sha256?: string;
   readonly entries: number;
+  /**
+   * Entries taken from `exemptions.entries` of the limits file. They come first, so an index below this number
+   * points into the limits file and a higher one into the exemptions file, less this number.
+   */
+  readonly limitsFileEntries?: number;
   /** Entries in force that waived at least one finding, with the number of findings each waived. */
   readonly applied: readonly ExemptionUse[];
   /** Entries whose expiry date has passed: they waived nothing. */

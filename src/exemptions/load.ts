@@ -23,7 +23,8 @@ export async function loadExemptions(file: string, ruleIds: readonly string[]): 
     throw new ConfigError(`Cannot read exemptions file ${file}: ${reason}.`, [reason]);
   }
 
-  const text = bytes.toString("utf8");
+  // Editors on Windows often save files with a byte order mark, which JSON.parse rejects.
+  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
   let raw: unknown;
   try {
     raw = extname(file).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);

@@ -73,14 +73,23 @@ function matchesAnyScope(pattern: string): boolean {
 
 /**
  * Builds the matcher of one entry's pattern. ARM ids are compared without regard to case, because ARM treats
- * them that way; Pulumi URNs are compared exactly. `dot` lets `*` match names that start with a dot.
+ * them that way; Pulumi URNs are compared exactly. A resource read from a file without an ARM id (CLI YAML, ARM
+ * templates) matches through its file path, with forward slashes and without a leading `./`. `dot` lets `*`
+ * match names that start with a dot.
  */
-export function resourceMatcher(pattern: string): (ref: { readonly id?: string; readonly urn?: string }) => boolean {
+export function resourceMatcher(pattern: string): (ref: { readonly id?: string; readonly urn?: string; readonly file?: string }) => boolean {
   const matchArmId = picomatch(pattern, { nocase: true, dot: true });
-  const matchUrn = picomatch(pattern, { dot: true });
-  return (ref) => (ref.id !== undefined && matchArmId(ref.id)) || (ref.urn !== undefined && matchUrn(ref.urn));
+  const matchExact = picomatch(pattern, { dot: true });
+  return (ref) =>
+    (ref.id !== undefined && matchArmId(ref.id)) ||
+    (ref.urn !== undefined && matchExact(ref.urn)) ||
+    (ref.id === undefined && ref.urn === undefined && ref.file !== undefined && matchExact(normalizeFilePath(ref.file)));
 }
 
 function invalid(origin: string, problems: readonly string[]): ConfigError {
   return new ConfigError(`Invalid ${origin}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\nFix these entries and run again.`, problems);
+}
+
+function normalizeFilePath(file: string): string {
+  return file.replaceAll("\\", "/").replace(/^\.\//, "");
 }

@@ -138,8 +138,25 @@ export function resourceKey(result: ResourceResult): string {
 /** Returns a name for a deployment that a reader recognizes: `deployment 'blue' of endpoint 'fraud-scoring'`. */
 export function resourceLabel(result: ResourceResult): string {
   const { resource } = result;
-  const parent = resource.endpointName === undefined ? "" : ` of endpoint '${resource.endpointName}'`;
-  return `deployment '${resource.name}'${parent}`;
+  const kind = resourceKind(resource.type);
+  const parent = resource.endpointName === undefined || kind !== "deployment" ? "" : ` of endpoint '${resource.endpointName}'`;
+  return `${kind} '${resource.name}'${parent}`;
+}
+
+// Resources that are not deployments appear only as not evaluated: a workspace or endpoint the audit could not
+// list, or another ARM resource in a file. A type that is not an ARM or Pulumi type, such as the placeholder
+// "string" of OpenAPI examples, or no type at all, labels a deployment.
+function resourceKind(type: string | undefined): string {
+  if (type === undefined || !/[/:]/.test(type) || /onlineEndpoints\/deployments$|:OnlineDeployment$/i.test(type)) {
+    return "deployment";
+  }
+  if (/\/onlineEndpoints$/i.test(type)) {
+    return "online endpoint";
+  }
+  if (/\/workspaces$/i.test(type)) {
+    return "workspace";
+  }
+  return "resource";
 }
 
 function sortResult(result: ResourceResult): ResourceResult {

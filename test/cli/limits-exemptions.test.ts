@@ -47,6 +47,8 @@ describe("limits file exemptions", () => {
     const finding = report.resources[0].findings.find((candidate: { ruleId: string }) => candidate.ruleId === "request-timeout");
     expect(run.code).toBe(0);
     expect(finding.waiver.owner).toBe("ml-platform@example.com");
+    expect(report.exemptions.limitsFileEntries).toBe(1);
+    expect(report.exemptions.file).toBeUndefined();
   });
 
   test("no entry fails the run", async () => {
@@ -68,5 +70,32 @@ describe("limits file exemptions", () => {
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('did you mean "owner"?');
+  });
+});
+
+describe("file path exemptions", () => {
+  test("YAML deployment matches by file path", async () => {
+    const yamlFile = path.join(directory, "batch.yml");
+    writeFileSync(yamlFile, ["name: batch", "endpoint_name: scoring", "instance_count: 3", "request_settings:", "  request_timeout_ms: 300000", ""].join("\n"));
+    const limits = limitsFile([{ ...entry, resource: `${directory}/batch.yml`, rules: ["request-timeout", "egress-public-network-access"] }]);
+
+    const run = await runCli(["check", "--format", "json", "--policy-pack-config", limits, yamlFile]);
+
+    const report = JSON.parse(run.stdout);
+    const timeout = report.resources[0].findings.find((candidate: { ruleId: string }) => candidate.ruleId === "request-timeout");
+    expect(timeout.waiver.owner).toBe("ml-platform@example.com");
+    expect(run.code).toBe(0);
+  });
+});
+
+describe("byte order mark", () => {
+  test("limits file with a BOM is read", async () => {
+    const limits = path.join(directory, "bom-limits.json");
+    writeFileSync(limits, `\uFEFF${JSON.stringify({ "request-timeout": "disabled" })}`);
+
+    const run = await runCli(["check", "--format", "json", "--policy-pack-config", limits, deploymentFile]);
+
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
   });
 });

@@ -1,0 +1,26 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { runCli } from "./run-cli";
+
+const SHARED = path.resolve(__dirname, "../../../shared");
+const DEPLOYMENT = path.join(SHARED, "corpus/rest-api-specs/2025-06-01/OnlineDeployment/ManagedOnlineDeployment/get.json");
+
+describe("--output files", () => {
+  test("missing parents are created", async () => {
+    const target = path.join(mkdtempSync(path.join(tmpdir(), "amlguard-output-")), "a", "b", "report.json");
+
+    const run = await runCli(["check", DEPLOYMENT, "--format", "table", "--output", `json=${target}`]);
+
+    expect(run.code).toBe(1);
+    expect(existsSync(target)).toBe(true);
+  });
+
+  // Node 20's recursive mkdir never returns for such a path, so this test also guards against a hang.
+  test("unwritable directory exits 2", async () => {
+    const run = await runCli(["check", DEPLOYMENT, "--format", "table", "--output", "json=/proc/amlguard-missing/report.json"]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("cannot write the json report to /proc/amlguard-missing/report.json");
+  });
+});
