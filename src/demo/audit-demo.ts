@@ -19,7 +19,7 @@ export async function runAuditDemo(): Promise<{ exitCode: number }> {
   try {
     const startedAt = new Date();
     const { config } = await loadConfig(undefined);
-    process.stdout.write(`amlguard audit --subscription ${SAMPLE_SUBSCRIPTION_ID} --arm-endpoint ${emulator.url}\n\n`);
+    process.stdout.write(`AMLGUARD_ARM_TOKEN=${SAMPLE_TOKEN} amlguard audit --subscription ${SAMPLE_SUBSCRIPTION_ID} --arm-endpoint ${emulator.url}\n\n`);
 
     const results = await runAudit({
       scope: { subscriptions: [SAMPLE_SUBSCRIPTION_ID], deploymentIds: [] },

@@ -2,12 +2,12 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { EmulatedDeployment } from "../../src/emulator/tenant";
+import { SHARED_DIR } from "../support/corpus";
 
 /** Helpers shared by the audit tests: corpus deployment bodies and a runner for the built CLI. */
 
 const REPOSITORY = path.resolve(__dirname, "../..");
-const SHARED = path.resolve(__dirname, "../../../shared");
-const EXAMPLES = path.join(SHARED, "corpus/rest-api-specs/2025-06-01/OnlineDeployment");
+const EXAMPLES = path.join(SHARED_DIR, "corpus/rest-api-specs/2025-06-01/OnlineDeployment");
 
 export const CLI = path.join(REPOSITORY, "dist/src/cli/main.js");
 

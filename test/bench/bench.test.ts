@@ -1,4 +1,3 @@
-import path from "node:path";
 import { minimumGraphRequests, minimumRequests, shapeFor, tenantFor } from "../../bench/audit-scale";
 import { loadDeploymentShapes } from "../../bench/corpus";
 import { spread } from "../../bench/stats";
@@ -8,10 +7,11 @@ import { startArmEmulator } from "../../src/emulator/server";
 import { countDeployments } from "../../src/emulator/tenant";
 import { RULES } from "../../src/rules/index";
 import { runCli } from "../cli/run-cli";
+import { CORPUS_DIR } from "../support/corpus";
 
 /** Correctness of what `npm run bench` computes and counts; nothing here measures time. */
 
-const CORPUS = path.resolve(__dirname, "../../../shared/corpus");
+
 const TOKEN = "bench-test-token";
 
 describe("bench stats", () => {
@@ -57,7 +57,7 @@ describe("bench minimum requests", () => {
 });
 
 describe("bench throughput", () => {
-  const shapes = loadDeploymentShapes(CORPUS);
+  const shapes = loadDeploymentShapes(CORPUS_DIR);
 
   test("reads corpus bodies", () => {
     expect(shapes.fromCorpus).toBeGreaterThan(10);

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { runCli } from "./run-cli";
+import { SHARED_DIR } from "../support/corpus";
 
-const SHARED = path.resolve(__dirname, "../../../shared");
-const DEPLOYMENT = path.join(SHARED, "corpus/rest-api-specs/2025-06-01/OnlineDeployment/ManagedOnlineDeployment/get.json");
+const DEPLOYMENT = path.join(SHARED_DIR, "corpus/rest-api-specs/2025-06-01/OnlineDeployment/ManagedOnlineDeployment/get.json");
 
 describe("--output files", () => {
   test("missing parents are created", async () => {

@@ -5,6 +5,7 @@ import { defaultConfig } from "../../src/config/limits";
 import { evaluateItems } from "../../src/engine/evaluate";
 import { RULES } from "../../src/rules/index";
 import { readInputFile, readTemplateParameters } from "../../src/sources/files";
+import { CORPUS_DIR } from "../support/corpus";
 
 /**
  * Verdicts of the real ARM templates in the shared corpus. Both azureml-examples templates take
@@ -12,7 +13,7 @@ import { readInputFile, readTemplateParameters } from "../../src/sources/files";
  * judged: every applicable rule is unverified, and none passes.
  */
 
-const CORPUS = path.resolve(__dirname, "../../../shared/corpus/arm-bicep");
+const CORPUS = path.join(CORPUS_DIR, "arm-bicep");
 
 const TEMPLATES = ["azureml-examples/arm-templates/online-endpoint-deployment.json", "azureml-examples-history/3461642/arm-templates/online-endpoint-deployment.json"];
 

@@ -5,6 +5,7 @@ import { evaluateItems } from "../../src/engine/evaluate";
 import type { ResourceResult } from "../../src/findings/finding";
 import { RULES } from "../../src/rules/index";
 import { readInputFile } from "../../src/sources/files";
+import { CORPUS_DIR } from "../support/corpus";
 
 /**
  * Verdicts of the real Azure ML CLI YAML files in the shared corpus under the default limits. Each entry lists,
@@ -12,7 +13,7 @@ import { readInputFile } from "../../src/sources/files";
  * not listed must pass or not apply. Durations are ISO 8601, as findings report them.
  */
 
-const CORPUS = path.resolve(__dirname, "../../../shared/corpus");
+
 
 type Failures = Readonly<Record<string, readonly (string | number | boolean)[]>>;
 
@@ -21,6 +22,8 @@ interface Expected {
   readonly deployments?: Readonly<Record<string, Failures>>;
   /** Reason text a not-evaluated file must contain. */
   readonly notEvaluated?: string;
+  /** Message text of the input error a file must raise. */
+  readonly inputError?: string;
 }
 
 // A Managed deployment with instance_count 1 and nothing else set: public egress is Azure's default, the count is
@@ -74,12 +77,11 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
     "probe-timeout": ["PT10S", "PT10S"],
   }),
   // instance_type appears twice; the later value wins. egress_public_network_access: enabled.
-  "azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/test_configs/deployments/online/online_deployment_managed_full.yml": one({
-    "egress-public-network-access": ["Enabled"],
-    "instance-count": [2],
-    "probe-failure-threshold": [1, 1],
-    "probe-timeout": ["PT10S", "PT10S"],
-  }),
+  // instance_type appears twice (cpuInstance at line 20, Standard_DS3_v2 at line 51), so which one Azure gets
+  // depends on the YAML parser; amlguard rejects a duplicated key instead of judging the last value.
+  "azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/test_configs/deployments/online/online_deployment_managed_full.yml": {
+    inputError: 'has the key "instance_type" twice (first at line 20, column 1, again at line 51, column 1)',
+  },
   "azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/test_configs/deployments/online/online_deployment_pe_1.yaml": one(MANAGED_MINIMAL),
   "azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/test_configs/deployments/online/online_deployment_schema.yaml": one(MANAGED_MINIMAL),
 
@@ -181,9 +183,9 @@ function corpusFiles(): string[] {
   const roots = ["azureml-examples", "azureml-examples-history", "azure-sdk-for-python"];
   const files: string[] = [];
   const walk = (relative: string): void => {
-    for (const entry of readdirSync(path.join(CORPUS, relative))) {
+    for (const entry of readdirSync(path.join(CORPUS_DIR, relative))) {
       const child = `${relative}/${entry}`;
-      if (statSync(path.join(CORPUS, child)).isDirectory()) {
+      if (statSync(path.join(CORPUS_DIR, child)).isDirectory()) {
         walk(child);
       } else {
         files.push(child);
@@ -224,7 +226,11 @@ describe("CLI YAML corpus", () => {
   });
 
   test.each(Object.entries(EXPECTED))("%s", async (file, expected) => {
-    const items = await readInputFile(path.join(CORPUS, file));
+    if (expected.inputError !== undefined) {
+      await expect(readInputFile(path.join(CORPUS_DIR, file))).rejects.toThrow(expected.inputError);
+      return;
+    }
+    const items = await readInputFile(path.join(CORPUS_DIR, file));
     const results = evaluateItems(items, RULES, defaultConfig(RULES));
 
     if (expected.notEvaluated !== undefined) {

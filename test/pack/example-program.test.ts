@@ -7,8 +7,9 @@ import { RULES } from "../../src/rules/index";
 import { readArmJson } from "../../src/sources/arm-json";
 import { parsePositioned } from "../../src/sources/locator";
 import { DEPLOYMENT_TYPE, type PackHarness, exampleResources, startPack } from "../support/pack-harness";
+import { CORPUS_DIR } from "../support/corpus";
 
-const CORPUS = path.resolve(__dirname, "../../../shared/corpus/rest-api-specs");
+const CORPUS = path.join(CORPUS_DIR, "rest-api-specs");
 
 interface ArmResource {
   readonly properties: unknown;

@@ -1,0 +1,26 @@
+import { SAMPLE_SUBSCRIPTION_ID, SAMPLE_TENANT, SAMPLE_TOKEN } from "./sample-tenant";
+import { startArmEmulator } from "./server";
+
+/**
+ * Serves the sample tenant on 127.0.0.1 until interrupted, so `amlguard audit` can be tried without Azure. The
+ * token is the emulator's own fixed value, not a credential of any real service.
+ */
+async function main(): Promise<void> {
+  const emulator = await startArmEmulator({ tenant: SAMPLE_TENANT, token: SAMPLE_TOKEN });
+  process.stdout.write(
+    `ARM emulator with the sample tenant at ${emulator.url}. In another terminal, run:\n\n` +
+      `  AMLGUARD_ARM_TOKEN=${SAMPLE_TOKEN} amlguard audit --subscription ${SAMPLE_SUBSCRIPTION_ID} --arm-endpoint ${emulator.url}\n\n` +
+      "Press Ctrl+C to stop.\n",
+  );
+
+  const stop = () => {
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`emulator failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
