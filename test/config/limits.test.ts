@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { ruleConfigSchema } from "../../src/config/json-schema";
 import { ConfigError, defaultConfig, resolveConfig } from "../../src/config/limits";
 import { RULES } from "../../src/rules/index";
+import { STACK_RULES } from "../../src/rules/stack/index";
 
 /** Returns the problems resolveConfig raises for a limits file, or an empty list when it is valid. */
 function problemsOf(raw: unknown): readonly string[] {
@@ -155,5 +158,16 @@ describe("limit ranges", () => {
         expect(keys).toEqual(expect.arrayContaining([...pair]));
       }
     }
+  });
+});
+
+describe("example limits file", () => {
+  test("examples/limits.json is valid", () => {
+    const raw = JSON.parse(readFileSync(path.resolve(__dirname, "../../examples/limits.json"), "utf8"));
+
+    const config = resolveConfig(raw, [...RULES, ...STACK_RULES]);
+
+    expect(config.rules.get("request-timeout")?.enforcementLevel).toBe("mandatory");
+    expect(config.exemptions).toHaveLength(1);
   });
 });
