@@ -1,5 +1,8 @@
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
+import { Readable, type Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { applyExemptions } from "../exemptions/apply";
 import type { ExemptionStatus } from "../exemptions/exemption";
@@ -8,7 +11,7 @@ import { parseExemptionEntries } from "../exemptions/parse";
 import type { ResourceResult } from "../findings/finding";
 import { FAIL_ON_THRESHOLDS, type FailOn } from "../findings/report";
 import { type RunReport, type RunScope, buildRunReport, reportRules } from "../findings/run-report";
-import { renderJson } from "../reporters/json";
+import { jsonReportChunks, renderJson } from "../reporters/json";
 import { renderJunit } from "../reporters/junit";
 import { renderMarkdown } from "../reporters/markdown";
 import { renderSarif } from "../reporters/sarif";
@@ -120,6 +123,14 @@ export function renderReport(run: RunReport, format: OutputFormat, options: { re
   }
 }
 
+/**
+ * Renders a run in one format as pieces to write in order. The JSON report comes resource by resource, so the
+ * largest report is never one string in memory; the other formats come as one piece.
+ */
+export function reportChunks(run: RunReport, format: OutputFormat, options: { readonly includePasses?: boolean; readonly cwd?: string } = {}): Iterable<string> {
+  return format === "json" ? jsonReportChunks(run) : [renderReport(run, format, options)];
+}
+
 export interface WriteReportsOptions {
   /** Format for stdout. Without it, stdout gets the table when files are requested, else the terminal default. */
   readonly format?: OutputFormat;
@@ -143,19 +154,48 @@ export async function writeReports(run: RunReport, options: WriteReportsOptions 
   const renderOptions = { includePasses: options.includePasses, cwd: options.cwd };
 
   const stdoutFormat = options.format ?? (targets.length > 0 ? "table" : defaultFormat());
-  stdout.write(renderReport(run, stdoutFormat, renderOptions));
+  await writeChunks(stdout, reportChunks(run, stdoutFormat, renderOptions));
 
   let written = true;
   for (const target of targets) {
     try {
       await createParentDirectories(target.file);
-      await writeFile(target.file, renderReport(run, target.format, renderOptions), "utf8");
+      await pipeline(Readable.from(reportChunks(run, target.format, renderOptions)), createWriteStream(target.file, "utf8"));
     } catch (error) {
       written = false;
       stderr.write(`amlguard: cannot write the ${target.format} report to ${target.file}: ${(error as Error).message}\n`);
     }
   }
   return written;
+}
+
+/**
+ * Writes each piece to a stream that stays open, such as stdout. When the stream's buffer is full it waits for
+ * `drain`, and it stops when the stream closes or fails (a reader such as `head` exited), as one write would.
+ */
+async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if ((stream as Partial<Writable>).destroyed === true) {
+      return;
+    }
+    if (!stream.write(chunk)) {
+      await waitForDrain(stream);
+    }
+  }
+}
+
+function waitForDrain(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const settle = (): void => {
+      stream.off("drain", settle);
+      stream.off("close", settle);
+      stream.off("error", settle);
+      resolve();
+    };
+    stream.on("drain", settle);
+    stream.on("close", settle);
+    stream.on("error", settle);
+  });
 }
 
 /**

@@ -50,11 +50,16 @@ export interface JsonReport {
 }
 
 export function buildJsonReport(run: RunReport): JsonReport {
+  return reportFields(run, run.results.map(toJsonResource));
+}
+
+// The report's fields in the order the JSON report writes them, with `resources` supplied by the caller.
+function reportFields<R>(run: RunReport, resources: R): Omit<JsonReport, "resources"> & { readonly resources: R } {
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
     evidence: run.evidence,
-    resources: run.results.map(toJsonResource),
+    resources,
     summary: run.summary,
     checks: run.checks,
     ...(run.exemptions === undefined ? {} : { exemptions: run.exemptions }),
@@ -63,7 +68,54 @@ export function buildJsonReport(run: RunReport): JsonReport {
 
 /** Renders the run as the JSON report that docs/json-report.md documents. */
 export function renderJson(run: RunReport): string {
-  return `${JSON.stringify(buildJsonReport(run), null, 2)}\n`;
+  return [...jsonReportChunks(run)].join("");
+}
+
+/** Characters of JSON text that {@link jsonReportChunks} gathers before it yields them. */
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * Yields the JSON report in pieces whose concatenation is byte-identical to `JSON.stringify(report, null, 2)`
+ * plus a newline. Each resource is converted to JSON only when the consumer asks for the next piece, so a
+ * report of tens of thousands of resources never exists as one string: at 10,000 deployments that string
+ * was 33 MB, and writing it copied it again.
+ */
+export function* jsonReportChunks(run: RunReport): Generator<string> {
+  const report = reportFields(run, run.results);
+  const resources = run.results;
+  let pending = "{";
+  let first = true;
+  // JSON.stringify writes the keys in insertion order and leaves out undefined values, and so does this loop.
+  for (const [key, value] of Object.entries(report)) {
+    if (value === undefined) {
+      continue;
+    }
+    pending += `${first ? "" : ","}\n  ${JSON.stringify(key)}: `;
+    first = false;
+    if (key !== "resources") {
+      pending += indent(JSON.stringify(value, null, 2), "  ");
+      continue;
+    }
+    if (resources.length === 0) {
+      pending += "[]";
+      continue;
+    }
+    pending += "[";
+    for (let index = 0; index < resources.length; index++) {
+      pending += `${index === 0 ? "" : ","}\n    ${indent(JSON.stringify(toJsonResource(resources[index]), null, 2), "    ")}`;
+      if (pending.length >= CHUNK_CHARS) {
+        yield pending;
+        pending = "";
+      }
+    }
+    pending += "\n  ]";
+  }
+  yield `${pending}\n}\n`;
+}
+
+// JSON text never holds a raw line break inside a string, so every line break starts a line of indentation.
+function indent(json: string, prefix: string): string {
+  return json.replace(/\n/g, `\n${prefix}`);
 }
 
 function toJsonResource(result: ResourceResult): JsonResource {

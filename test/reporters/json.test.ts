@@ -1,4 +1,5 @@
-import { JSON_SCHEMA_VERSION, renderJson } from "../../src/reporters/json";
+import { JSON_SCHEMA_VERSION, buildJsonReport, jsonReportChunks, renderJson } from "../../src/reporters/json";
+import type { ResourceResult } from "../../src/findings/finding";
 import { RULES } from "../../src/rules/index";
 import { RULE_CATALOGUE_VERSION, TOOL_VERSION } from "../../src/version";
 import { FIXED_EVIDENCE, fileResults, runOf } from "./run-fixtures";
@@ -36,4 +37,26 @@ describe("JSON report", () => {
       expect.objectContaining({ ruleId: "request-timeout", actual: "PT5M", limit: "PT1M30S", line: 13, column: expect.any(Number) }),
     ]);
   });
+
+  test.each([
+    ["no resources", 0],
+    ["four resources", 1],
+    ["4,000 resources", 1_000],
+  ])("streamed text equals JSON.stringify with %s", async (_name, copies) => {
+    const run = runOf(await copiedResults(copies), { file: "exemptions.yaml", sha256: "0".repeat(64), entries: 0, applied: [], expired: [], unused: [] });
+
+    expect([...jsonReportChunks(run)].join("")).toBe(`${JSON.stringify(buildJsonReport(run), null, 2)}\n`);
+  });
+
+  test("large report comes in several chunks", async () => {
+    const run = runOf(await copiedResults(1_000));
+
+    expect([...jsonReportChunks(run)].length).toBeGreaterThan(1);
+  });
 });
+
+/** The fixture results `copies` times, each copy under other names so every resource stays distinct. */
+async function copiedResults(copies: number): Promise<ResourceResult[]> {
+  const results = await fileResults();
+  return Array.from({ length: copies }, (_, copy) => results.map((result) => ({ ...result, resource: { ...result.resource, name: `${result.resource.name}-${copy}` } }))).flat();
+}
