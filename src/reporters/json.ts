@@ -76,7 +76,7 @@ const CHUNK_CHARS = 64 * 1024;
 
 /**
  * Yields the JSON report in pieces whose concatenation is byte-identical to `JSON.stringify(report, null, 2)`
- * plus a newline. Each resource is converted to JSON only when the consumer asks for the next piece, so a
+ * plus a newline. Each resource is converted to JSON only when the consumer requests the next piece, so a
  * report of tens of thousands of resources never exists as one string: at 10,000 deployments that string
  * was 33 MB, and writing it copied it again.
  */
@@ -113,7 +113,7 @@ export function* jsonReportChunks(run: RunReport): Generator<string> {
   yield `${pending}\n}\n`;
 }
 
-// JSON text never holds a raw line break inside a string, so every line break starts a line of indentation.
+// JSON text never contains a raw line break inside a string, so every line break starts a line of indentation.
 function indent(json: string, prefix: string): string {
   return json.replace(/\n/g, `\n${prefix}`);
 }
