@@ -40,15 +40,21 @@ export function readArmJson(document: PositionedDocument, file?: string): Source
 /** Reads one ARM resource. Anything that is not an online deployment is returned as not evaluated. */
 export function readArmResource(value: unknown, document: PositionedDocument | undefined, prefix: (string | number)[], file?: string): SourceItem {
   const ref = armRef(value, prefix, file);
+  const subject = subjectOf(prefix);
+  const notEvaluated = (reason: string): SourceItem => ({ kind: "not-evaluated", ref, reason: subject === undefined ? reason : `${subject} ${reason}` });
   if (!isPlainObject(value)) {
-    return { kind: "not-evaluated", ref, reason: "is not a JSON object, so it is not an ARM resource" };
+    return notEvaluated("is not a JSON object, so it is not an ARM resource");
+  }
+  // An object without a single key of an ARM resource would otherwise be judged as a deployment with every field missing.
+  if (!ARM_RESOURCE_KEYS.some((key) => key in value)) {
+    return notEvaluated("contains no Azure Machine Learning online deployment");
   }
 
   const type = typeof value.type === "string" ? value.type : undefined;
   // OpenAPI example files fill string fields with the word "string", the type included.
   const isDeploymentType = type === undefined || /onlineEndpoints\/deployments$/i.test(type) || type === "string";
   if (!isDeploymentType) {
-    return { kind: "not-evaluated", ref, reason: `is of type ${type}, not Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments` };
+    return notEvaluated(`is of type ${type}, not Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments`);
   }
 
   try {
@@ -64,10 +70,26 @@ export function readArmResource(value: unknown, document: PositionedDocument | u
     return { kind: "deployment", deployment };
   } catch (error) {
     if (error instanceof UnsupportedDeploymentError) {
-      return { kind: "not-evaluated", ref, reason: error.message };
+      return notEvaluated(error.message);
     }
     throw error;
   }
+}
+
+/** The keys of an ARM resource; an object with none of them is not one. */
+export const ARM_RESOURCE_KEYS: readonly string[] = ["properties", "type", "id", "sku"];
+
+/** Names where a resource sits in the file (`item 3 of value`), or undefined for the top-level resource. */
+function subjectOf(prefix: readonly (string | number)[]): string | undefined {
+  if (prefix.length === 0) {
+    return undefined;
+  }
+  const last = prefix[prefix.length - 1];
+  if (typeof last !== "number") {
+    return prefix.join(".");
+  }
+  const parent = prefix.length === 1 ? "the top-level array" : prefix.slice(0, -1).join(".");
+  return `item ${last + 1} of ${parent}`;
 }
 
 function armRef(value: unknown, prefix: readonly (string | number)[], file?: string): ResourceRef {

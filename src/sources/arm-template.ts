@@ -7,9 +7,10 @@ import type { SourceItem } from "./source-item";
 /**
  * Reads ARM templates (deploymentTemplate.json) that declare
  * `Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments`, at the top level or as child
- * resources whose type is relative to the parent (`deployments` under an online endpoint). A value that is
- * wholly a template expression is evaluated when it uses only parameters(), variables(), concat() and
- * format(). Any other expression is unknown, and so is a parameter with neither a value nor a defaultValue.
+ * resources whose type is relative to the parent (`deployments` under an online endpoint), and the same inside
+ * the inline templates of nested `Microsoft.Resources/deployments`. A value that is wholly a template expression
+ * is evaluated when it uses only parameters(), variables(), concat() and format(). Any other expression is
+ * unknown, and so is a parameter with neither a value nor a defaultValue.
  */
 
 const DEPLOYMENT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments";
@@ -52,12 +53,28 @@ export function readParametersFile(value: unknown, file: string): TemplateParame
   return values;
 }
 
-/** Reads every online deployment resource of a template. */
+/** Reads every online deployment resource of a template, including those of inline nested templates. */
 export function readArmTemplate(document: PositionedDocument, file: string | undefined, parameterValues: TemplateParameterValues = new Map()): SourceItem[] {
   const template = document.value as Record<string, unknown>;
-  const evaluator = new TemplateEvaluator(template, parameterValues);
+  const known = new Map<string, Evaluation>([...parameterValues].map(([name, value]) => [name, { ok: true, value }]));
   const items: SourceItem[] = [];
+  readTemplateResources({ evaluator: new TemplateEvaluator(template, known), document, file, items }, template.resources, ["resources"], 0);
+  return items;
+}
 
+// Bounds the recursion, so a template nested without end cannot exhaust the stack; a deeper chain is reported.
+const MAX_NESTED_TEMPLATE_DEPTH = 10;
+const NESTED_DEPLOYMENT_TYPE = "microsoft.resources/deployments";
+
+interface TemplateScope {
+  readonly evaluator: TemplateEvaluator;
+  readonly document: PositionedDocument;
+  readonly file: string | undefined;
+  readonly items: SourceItem[];
+}
+
+/** Reads the resources of one template, or of a nested template at `depth`, into `scope.items`. */
+function readTemplateResources(scope: TemplateScope, resources: unknown, resourcesPath: (string | number)[], depth: number): void {
   const visit = (resources: unknown, prefix: (string | number)[], parentType: string | undefined, parentNames: readonly string[]): void => {
     const entries: [string | number, unknown][] = Array.isArray(resources) ? resources.map((resource, index) => [index, resource]) : isPlainObject(resources) ? Object.entries(resources) : [];
     for (const [key, resource] of entries) {
@@ -66,17 +83,77 @@ export function readArmTemplate(document: PositionedDocument, file: string | und
       }
       const path = [...prefix, key];
       const type = fullType(parentType, resource.type);
-      const names = [...parentNames, ...resourceNames(evaluator, resource.name)];
+      const names = [...parentNames, ...resourceNames(scope.evaluator, resource.name)];
 
       if (type.toLowerCase() === DEPLOYMENT_TYPE) {
-        items.push(readDeploymentResource(resource, type, names, evaluator, document, path, file));
+        scope.items.push(readDeploymentResource(resource, type, names, scope.evaluator, scope.document, path, scope.file));
+      } else if (type.toLowerCase() === NESTED_DEPLOYMENT_TYPE) {
+        readNestedDeployment(scope, resource, names, path, depth);
       }
       visit(resource.resources, [...path, "resources"], type, names);
     }
   };
 
-  visit(template.resources, ["resources"], undefined, []);
-  return items;
+  visit(resources, resourcesPath, undefined, []);
+}
+
+/**
+ * Reads a `Microsoft.Resources/deployments` resource. An inline `properties.template` is read like the outer
+ * template. With `expressionEvaluationOptions.scope: inner`, its parameters() come from the deployment's
+ * `properties.parameters` (evaluated in the outer scope) and then its own defaultValue; with the default scope
+ * `outer`, its expressions use the parent's parameters and variables. A linked template is not in the file.
+ */
+function readNestedDeployment(scope: TemplateScope, resource: Record<string, unknown>, names: readonly string[], path: (string | number)[], depth: number): void {
+  const name = names.at(-1) ?? `${scope.file ?? "template"}#/${path.join("/")}`;
+  const ref: ResourceRef = { name, source: "arm-template", type: "Microsoft.Resources/deployments", ...(scope.file === undefined ? {} : { file: scope.file }) };
+  const properties = isPlainObject(resource.properties) ? resource.properties : {};
+
+  const condition = scope.evaluator.resolve(resource.condition);
+  if ("condition" in resource && condition.ok && condition.value === false) {
+    scope.items.push({ kind: "not-evaluated", ref, reason: "has a condition that is false, so the template does not deploy it or its nested template" });
+    return;
+  }
+  if (isPlainObject(properties.templateLink)) {
+    const link = properties.templateLink.uri ?? properties.templateLink.id ?? properties.templateLink.relativePath;
+    const resolved = scope.evaluator.resolve(link);
+    const linkText = resolved.ok && typeof resolved.value === "string" ? resolved.value : String(link);
+    scope.items.push({
+      kind: "not-evaluated",
+      ref,
+      reason: `links to the template ${linkText}, which amlguard cannot read offline; check that template file on its own`,
+    });
+    return;
+  }
+  if (!isPlainObject(properties.template)) {
+    scope.items.push({ kind: "not-evaluated", ref, reason: "has no inline properties.template object and no templateLink, so its resources cannot be read" });
+    return;
+  }
+  if (depth + 1 > MAX_NESTED_TEMPLATE_DEPTH) {
+    scope.items.push({ kind: "not-evaluated", ref, reason: `nests templates more than ${MAX_NESTED_TEMPLATE_DEPTH} levels deep, so amlguard does not read its template` });
+    return;
+  }
+
+  const template = properties.template;
+  const options = isPlainObject(properties.expressionEvaluationOptions) ? properties.expressionEvaluationOptions : {};
+  const inner = typeof options.scope === "string" && options.scope.toLowerCase() === "inner";
+  const evaluator = inner ? new TemplateEvaluator(template, innerParameterValues(properties.parameters, scope.evaluator)) : scope.evaluator;
+  readTemplateResources({ ...scope, evaluator }, template.resources, [...path, "properties", "template", "resources"], depth + 1);
+}
+
+/** Evaluates the `{ "value": … }` entries a nested deployment passes to an inner-scope template, in the outer scope. */
+function innerParameterValues(parameters: unknown, outer: TemplateEvaluator): Map<string, Evaluation> {
+  const values = new Map<string, Evaluation>();
+  if (!isPlainObject(parameters)) {
+    return values;
+  }
+  for (const [name, entry] of Object.entries(parameters)) {
+    if (isPlainObject(entry) && "value" in entry) {
+      values.set(name.toLowerCase(), outer.resolve(entry.value));
+    } else if (isPlainObject(entry) && "reference" in entry) {
+      values.set(name.toLowerCase(), { ok: false, reason: `parameter '${name}' is a Key Vault reference, whose value amlguard does not read` });
+    }
+  }
+  return values;
 }
 
 function readDeploymentResource(
@@ -155,7 +232,7 @@ class TemplateEvaluator {
 
   constructor(
     template: Record<string, unknown>,
-    private readonly parameterValues: TemplateParameterValues,
+    private readonly parameterValues: ReadonlyMap<string, Evaluation>,
   ) {
     this.parameters = isPlainObject(template.parameters) ? template.parameters : {};
     this.variables = isPlainObject(template.variables) ? template.variables : {};
@@ -239,8 +316,9 @@ class TemplateEvaluator {
     if (isPlainObject(declaration) && typeof declaration.type === "string" && /^secure(string|object)$/i.test(declaration.type)) {
       return { ok: false, reason: `parameter '${name}' is a ${declaration.type}, whose value amlguard does not read` };
     }
-    if (this.parameterValues.has(name.toLowerCase())) {
-      return { ok: true, value: this.parameterValues.get(name.toLowerCase()) };
+    const passed = this.parameterValues.get(name.toLowerCase());
+    if (passed !== undefined) {
+      return passed;
     }
     if (!isPlainObject(declaration)) {
       return { ok: false, reason: `parameter '${name}' is not declared in the template` };

@@ -1,8 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { readArmJson } from "./arm-json";
+import type { SourceKind } from "../model/deployment";
+import { ARM_RESOURCE_KEYS, readArmJson } from "./arm-json";
 import { ParametersFileError, type TemplateParameterValues, isArmTemplate, readArmTemplate, readParametersFile } from "./arm-template";
 import { findPlaceholders, isCliYaml, placeholderItem, readDeploymentYaml } from "./deployment-yaml";
-import { DocumentSyntaxError, type PositionedDocument, parsePositioned } from "./locator";
+import { DocumentSyntaxError, type PositionedDocument, parsePositioned, parsePositionedAll } from "./locator";
+import { isPlainObject } from "./property-access";
 import type { SourceItem } from "./source-item";
 
 /** Raised when an input file cannot be read or parsed at all; `amlguard check` exits 2 on it. */
@@ -27,9 +29,9 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
     return [placeholderItem(placeholders, file)];
   }
 
-  let document: PositionedDocument;
+  let documents: PositionedDocument[];
   try {
-    document = parsePositioned(text);
+    documents = parsePositionedAll(text);
   } catch (error) {
     if (!(error instanceof DocumentSyntaxError)) {
       throw error;
@@ -37,13 +39,41 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
     throw new InputError(`${file} ${error.message}.`);
   }
 
+  return documents.flatMap((document, index) => {
+    const where = documents.length > 1 ? `document ${index + 1} of ${file}` : undefined;
+    const items = readDocument(document, file, options);
+    return items.length > 0 ? items : [noDeploymentItem(file, document.value, where)];
+  });
+}
+
+/** Reads one parsed document, choosing the reader by its content. */
+function readDocument(document: PositionedDocument, file: string, options: ReadInputOptions): SourceItem[] {
   if (isArmTemplate(document.value)) {
     return readArmTemplate(document, file, options.templateParameters);
   }
   if (isCliYaml(document.value)) {
     return readDeploymentYaml(document, file);
   }
+  if (isPlainObject(document.value) && !looksLikeArmJson(document.value)) {
+    return [];
+  }
   return readArmJson(document, file);
+}
+
+/**
+ * Returns whether a mapping has a key of an ARM resource, a list response or an OpenAPI example. A mapping with
+ * none of them (`{}`, or YAML of some other tool) would otherwise be read as a deployment whose every field is
+ * missing.
+ */
+function looksLikeArmJson(value: Record<string, unknown>): boolean {
+  return ARM_RESOURCE_KEYS.some((key) => key in value) || Array.isArray(value.value) || isPlainObject(value.responses);
+}
+
+/** The not-evaluated item for a file or document that names no online deployment, so the file still shows in the result. */
+function noDeploymentItem(file: string, value: unknown, where: string | undefined): SourceItem {
+  const source: SourceKind = isArmTemplate(value) ? "arm-template" : /\.ya?ml$/i.test(file) ? "cli-yaml" : "arm";
+  const subject = where === undefined ? "" : `${where} `;
+  return { kind: "not-evaluated", ref: { name: file, source, file }, reason: `${subject}contains no Azure Machine Learning online deployment` };
 }
 
 /** Reads an ARM parameters file (deploymentParameters.json) for `--parameters`, or throws an InputError. */
@@ -72,13 +102,26 @@ export async function readText(file: string): Promise<string> {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message;
-    throw new InputError(`Cannot read ${file}: ${reason}.`);
+    throw new InputError(readErrorMessage(file, error as NodeJS.ErrnoException));
   }
   try {
     return UTF8.decode(bytes);
   } catch {
     throw new InputError(`Cannot read ${file}: it is not valid UTF-8 text; save it as UTF-8.`);
+  }
+}
+
+function readErrorMessage(file: string, error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case "ENOENT":
+      return `Cannot read ${file}: not found.`;
+    case "EISDIR":
+      return `Cannot read ${file}: it is a directory; name the files to check.`;
+    case "EACCES":
+    case "EPERM":
+      return `Cannot read ${file}: permission denied.`;
+    default:
+      return `Cannot read ${file}: ${error.message}.`;
   }
 }
 

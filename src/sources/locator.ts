@@ -1,4 +1,4 @@
-import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { type Document, LineCounter, type YAMLError, isMap, isScalar, isSeq, parseAllDocuments } from "yaml";
 import type { Locator, SourcePosition } from "../model/deployment";
 
 /** A JSON or YAML document parsed with positions, so findings can point at a line and column. */
@@ -9,28 +9,119 @@ export interface PositionedDocument {
 
 export class DocumentSyntaxError extends Error {}
 
-/** Parses JSON or YAML text. JSON is parsed as YAML 1.2, which accepts every JSON document. */
+/** Parses JSON or YAML text that must contain exactly one document, such as a parameters file. */
 export function parsePositioned(text: string): PositionedDocument {
+  const documents = parsePositionedAll(text);
+  if (documents.length > 1) {
+    throw new DocumentSyntaxError("contains several YAML documents, but a parameters file must contain exactly one");
+  }
+  return documents[0];
+}
+
+/**
+ * Parses JSON or YAML text into its documents: one for JSON, one or more for YAML separated by `---`. JSON is
+ * parsed as YAML 1.2, which accepts every JSON document. Documents with no content (a leading or trailing
+ * `---`) are left out. Throws a DocumentSyntaxError when the text has a syntax error, a duplicated key, no
+ * content at all, only null, or a single scalar where a mapping or a list belongs.
+ */
+export function parsePositionedAll(text: string): PositionedDocument[] {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    const position = first.linePos?.[0];
-    const where = position === undefined ? "" : ` at line ${position.line}, column ${position.col}`;
-    throw new DocumentSyntaxError(`cannot be parsed${where}: ${first.message.split("\n")[0]}`);
+  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+  // An empty stream (no documents at all) is not an array.
+  const documents: Document[] = Array.isArray(parsed) ? parsed : [];
+
+  for (const document of documents) {
+    if (document.errors.length > 0) {
+      throw new DocumentSyntaxError(syntaxErrorMessage(document.errors[0]));
+    }
+    rejectDuplicateKeys(document, lineCounter);
   }
 
-  let value: unknown;
+  const withContent = documents.filter((document) => !isEmptyDocument(document));
+  if (withContent.length === 0) {
+    throw new DocumentSyntaxError("is empty: it has no content other than whitespace or comments");
+  }
+
+  return withContent.map((document, index) => {
+    const value = toValue(document);
+    const where = withContent.length > 1 ? ` (document ${index + 1})` : "";
+    if (value === null) {
+      throw new DocumentSyntaxError(`contains only null${where}, not a deployment`);
+    }
+    if (typeof value !== "object") {
+      throw new DocumentSyntaxError(`contains a single ${typeof value} value${where}, not a JSON object, a JSON array or a YAML mapping`);
+    }
+    return {
+      value,
+      locatorAt: (prefix) => (path) => locate(document, lineCounter, [...prefix, ...path.split(".")]),
+    };
+  });
+}
+
+/** A document with no node at all, or only the empty scalar that a bare `---` leaves. */
+function isEmptyDocument(document: Document): boolean {
+  const contents = document.contents;
+  return contents === null || (isScalar(contents) && contents.value === null && (contents.source === "" || contents.source === undefined));
+}
+
+function toValue(document: Document): unknown {
   try {
-    value = document.toJS({ maxAliasCount: 100 });
+    return document.toJS({ maxAliasCount: 100 });
   } catch (error) {
     // The yaml library throws a ReferenceError when aliases expand past maxAliasCount (a "billion laughs" file).
-    throw new DocumentSyntaxError(`cannot be read: ${(error as Error).message.split("\n")[0]}`);
+    if (error instanceof ReferenceError) {
+      throw new DocumentSyntaxError("cannot be read: its aliases expand to too many nodes");
+    }
+    // Converting a document nested thousands of levels deep overflows the call stack.
+    if (error instanceof RangeError) {
+      throw new DocumentSyntaxError("cannot be read: it is nested too deeply");
+    }
+    throw error;
   }
-  return {
-    value,
-    locatorAt: (prefix) => (path) => locate(document, lineCounter, [...prefix, ...path.split(".")]),
-  };
+}
+
+/** Rewords a yaml library error: its messages end in " at line N, column M:" and may name the library's own API. */
+function syntaxErrorMessage(error: YAMLError): string {
+  const position = error.linePos?.[0];
+  const where = position === undefined ? "" : ` at line ${position.line}, column ${position.col}`;
+  const detail = error.message
+    .split("\n")[0]
+    .replace(/ at line \d+, column \d+:?$/, "")
+    .replace(/:$/, "");
+  return `cannot be parsed${where}: ${detail}`;
+}
+
+/**
+ * Throws for the first mapping that has the same key twice. The parser keeps the last value, so the value a
+ * reader sees and the value a deployment tool sees may differ, and neither can be trusted. The walk uses its own
+ * stack because hostile files nest thousands of levels deep.
+ */
+function rejectDuplicateKeys(document: Document, lineCounter: LineCounter): void {
+  const pending: unknown[] = [document.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isMap(node)) {
+      const seen = new Map<string, unknown>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          const key = String(pair.key.value);
+          const first = seen.get(key);
+          if (first !== undefined) {
+            throw new DocumentSyntaxError(duplicateKeyMessage(key, positionOf(first, lineCounter), positionOf(pair.key, lineCounter)));
+          }
+          seen.set(key, pair.key);
+        }
+        pending.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      pending.push(...node.items);
+    }
+  }
+}
+
+function duplicateKeyMessage(key: string, first: SourcePosition | undefined, second: SourcePosition | undefined): string {
+  const at = (position: SourcePosition | undefined) => (position === undefined ? "" : ` at line ${position.line}, column ${position.column}`);
+  return `has the key "${key}" twice (first${at(first)}, again${at(second)}), so its value is ambiguous; keep one of them`;
 }
 
 /** Returns the position of the deepest node on `segments` that exists, so an absent field points at its parent. */

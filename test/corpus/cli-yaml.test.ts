@@ -77,8 +77,8 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
     "probe-timeout": ["PT10S", "PT10S"],
   }),
   // instance_type appears twice; the later value wins. egress_public_network_access: enabled.
-  // instance_type appears twice (cpuInstance at line 20, Standard_DS3_v2 at line 51), so which one Azure gets
-  // depends on the YAML parser; amlguard rejects a duplicated key instead of judging the last value.
+  // instance_type appears twice (cpuInstance at line 20, Standard_DS3_v2 at line 51), so the file states two
+  // values for one field; amlguard rejects a duplicated key instead of judging the last value.
   "azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/test_configs/deployments/online/online_deployment_managed_full.yml": {
     inputError: 'has the key "instance_type" twice (first at line 20, column 1, again at line 51, column 1)',
   },

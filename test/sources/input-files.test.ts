@@ -1,0 +1,155 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { InputError, readInputFile } from "../../src/sources/files";
+import type { SourceItem } from "../../src/sources/source-item";
+
+/** What readInputFile makes of files with no deployment, nothing at all, duplicated keys or several documents. */
+
+let directory: string;
+
+beforeAll(() => {
+  directory = mkdtempSync(path.join(tmpdir(), "amlguard-input-"));
+});
+
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function write(name: string, content: string | Buffer): string {
+  const file = path.join(directory, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+function reasons(items: readonly SourceItem[]): string[] {
+  return items.map((item) => (item.kind === "not-evaluated" ? item.reason : `deployment ${item.deployment.ref.name}`));
+}
+
+const NO_DEPLOYMENT = "contains no Azure Machine Learning online deployment";
+const SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+const ARM_DEPLOYMENT = {
+  type: "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
+  name: "blue",
+  properties: { endpointComputeType: "Managed" },
+};
+const YAML_DEPLOYMENT = "name: blue\nendpoint_name: ep\ninstance_type: Standard_DS3_v2\ninstance_count: 3\n";
+
+describe("file without a deployment", () => {
+  test.each([
+    ["template.json", JSON.stringify({ $schema: SCHEMA, contentVersion: "1.0.0.0", resources: [{ type: "Microsoft.Storage/storageAccounts", name: "data" }] }), "arm-template"],
+    ["empty-array.json", "[]", "arm"],
+    ["empty-list.json", JSON.stringify({ value: [] }), "arm"],
+    ["empty-object.json", "{}", "arm"],
+    ["other-tool.yml", "jobs:\n  build:\n    runs-on: ubuntu-latest\n", "cli-yaml"],
+    ["empty-mapping.yaml", "{}\n", "cli-yaml"],
+  ])("%s is one not-evaluated item", async (name, content, source) => {
+    const file = write(name, content);
+
+    const items = await readInputFile(file);
+
+    expect(items).toEqual([{ kind: "not-evaluated", ref: { name: file, source, file }, reason: NO_DEPLOYMENT }]);
+  });
+
+  test("empty object in a list names its item", async () => {
+    const items = await readInputFile(write("list-with-empty.json", JSON.stringify({ value: [ARM_DEPLOYMENT, {}] })));
+
+    expect(reasons(items)).toEqual(["deployment blue", `item 2 of value ${NO_DEPLOYMENT}`]);
+  });
+
+  test("number in a list names its item", async () => {
+    const items = await readInputFile(write("list-with-number.json", JSON.stringify({ value: [ARM_DEPLOYMENT, ARM_DEPLOYMENT, 42] })));
+
+    expect(reasons(items)[2]).toBe("item 3 of value is not a JSON object, so it is not an ARM resource");
+  });
+
+  test("number in a top-level array names its item", async () => {
+    const items = await readInputFile(write("array-with-number.json", JSON.stringify([42])));
+
+    expect(reasons(items)).toEqual(["item 1 of the top-level array is not a JSON object, so it is not an ARM resource"]);
+  });
+});
+
+describe("file with nothing to read", () => {
+  test.each([
+    ["empty.yml", "", "is empty: it has no content other than whitespace or comments"],
+    ["blank.json", " \n\t\n", "is empty: it has no content other than whitespace or comments"],
+    ["comments.yml", "# name: blue\n# instance_count: 3\n", "is empty: it has no content other than whitespace or comments"],
+    ["separator.yml", "---\n", "is empty: it has no content other than whitespace or comments"],
+    ["null.json", "null", "contains only null, not a deployment"],
+    ["tilde.yml", "~\n", "contains only null, not a deployment"],
+    ["string.yml", "just some words\n", "contains a single string value, not a JSON object, a JSON array or a YAML mapping"],
+    ["number.json", "42", "contains a single number value, not a JSON object, a JSON array or a YAML mapping"],
+  ])("%s is an input error", async (name, content, message) => {
+    const file = write(name, content);
+
+    await expect(readInputFile(file)).rejects.toThrow(new InputError(`${file} ${message}.`));
+  });
+
+  test("binary bytes that are valid UTF-8 are an input error", async () => {
+    // The start of an ELF executable: every byte is below 0x80, so it decodes and parses as one plain string.
+    const file = write("program.yml", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00]));
+
+    await expect(readInputFile(file)).rejects.toThrow(new InputError(`${file} contains a single string value, not a JSON object, a JSON array or a YAML mapping.`));
+  });
+
+  test("directory is an input error", async () => {
+    const folder = path.join(directory, "deployments");
+    mkdirSync(folder, { recursive: true });
+
+    await expect(readInputFile(folder)).rejects.toThrow(new InputError(`Cannot read ${folder}: it is a directory; name the files to check.`));
+  });
+});
+
+describe("duplicate keys", () => {
+  test.each([
+    ["timeout.json", '{"type":"Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",\n"properties":{"requestSettings":{"requestTimeout":"PT10M","requestTimeout":"PT10S"}}}', "requestTimeout", "first at line 2, column 34, again at line 2, column 59"],
+    ["count.yml", `${YAML_DEPLOYMENT}instance_count: 5\n`, "instance_count", "first at line 4, column 1, again at line 5, column 1"],
+    ["nested.yml", `${YAML_DEPLOYMENT}request_settings:\n  request_timeout_ms: 1000\n  request_timeout_ms: 900000\n`, "request_timeout_ms", "first at line 6, column 3, again at line 7, column 3"],
+  ])("%s is an input error naming the key", async (name, content, key, where) => {
+    const file = write(name, content);
+
+    await expect(readInputFile(file)).rejects.toThrow(new InputError(`${file} has the key "${key}" twice (${where}), so its value is ambiguous; keep one of them.`));
+  });
+
+  test("same key in two mappings is accepted", async () => {
+    const items = await readInputFile(write("siblings.yml", `${YAML_DEPLOYMENT}liveness_probe:\n  period: 10\nreadiness_probe:\n  period: 10\n`));
+
+    expect(reasons(items)).toEqual(["deployment blue"]);
+  });
+});
+
+describe("parser messages", () => {
+  test("syntax error names line and problem only", async () => {
+    const file = write("broken.json", '{"properties": {"endpointComputeType": "Managed",}\n');
+
+    await expect(readInputFile(file)).rejects.toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} cannot be parsed at line \\d+, column \\d+: [^:]+[^:.]\\.$`));
+  });
+
+  test("several YAML documents are each read", async () => {
+    const items = await readInputFile(write("two.yml", `${YAML_DEPLOYMENT}---\n${YAML_DEPLOYMENT.replace("blue", "green")}`));
+
+    expect(reasons(items)).toEqual(["deployment blue", "deployment green"]);
+  });
+
+  test("empty documents around YAML documents are skipped", async () => {
+    const items = await readInputFile(write("framed.yml", `---\n${YAML_DEPLOYMENT}---\n`));
+
+    expect(reasons(items)).toEqual(["deployment blue"]);
+  });
+
+  test("document without a deployment is named", async () => {
+    const file = write("mixed.yml", `${YAML_DEPLOYMENT}---\nkind: ConfigMap\n`);
+
+    const items = await readInputFile(file);
+
+    expect(reasons(items)).toEqual(["deployment blue", `document 2 of ${file} ${NO_DEPLOYMENT}`]);
+  });
+
+  test("second document keeps its own lines", async () => {
+    const items = await readInputFile(write("lines.yml", `${YAML_DEPLOYMENT}---\n${YAML_DEPLOYMENT.replace("blue", "green")}`));
+
+    const second = items[1];
+    expect(second.kind === "deployment" ? second.deployment.locate?.("instance_count")?.line : undefined).toBe(9);
+  });
+});
