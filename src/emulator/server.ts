@@ -43,6 +43,8 @@ export interface ArmEmulator {
   countRequests(path: string): number;
   /** Highest number of requests the emulator was answering at the same time. */
   maxConcurrentRequests(): number;
+  /** TCP connections the main listener accepted. Resource Manager keeps connections alive, and so does the emulator. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -136,6 +138,8 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
     sendText(response, routed.status, text);
   };
 
+  let connections = 0;
+  server.on("connection", () => connections++);
   url = await listen(server, "127.0.0.1");
   servers.push(server);
 
@@ -146,8 +150,14 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
     foreignRequests,
     countRequests: (path) => requests.filter((request) => request.path === path.toLowerCase()).length,
     maxConcurrentRequests: () => maxInFlight,
+    connections: () => connections,
     close: async () => {
-      await Promise.all(servers.map((each) => new Promise<void>((resolve) => each.close(() => resolve()))));
+      const closed = Promise.all(servers.map((each) => new Promise<void>((resolve) => each.close(() => resolve()))));
+      // Clients keep idle connections open, and close() waits for every connection to end.
+      for (const each of servers) {
+        each.closeAllConnections();
+      }
+      await closed;
     },
   };
 }
@@ -196,8 +206,6 @@ function record(request: IncomingMessage, token: string): RecordedRequest {
 }
 
 async function listen(server: Server, host: string): Promise<string> {
-  // Keep-alive sockets would hold close() open until they time out.
-  server.keepAliveTimeout = 1;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, host, () => resolve());
@@ -211,7 +219,7 @@ function armError(code: string, message: string): unknown {
 }
 
 function responseHeaders(extra: Record<string, string>): Record<string, string> {
-  return { "Content-Type": "application/json; charset=utf-8", "x-ms-request-id": randomUUID(), Connection: "close", ...extra };
+  return { "Content-Type": "application/json; charset=utf-8", "x-ms-request-id": randomUUID(), ...extra };
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
