@@ -51,7 +51,9 @@ async function runCheck(files: readonly string[], options: CheckOptions): Promis
       // The file stays in the result, so nothing sent is lost, and the run exits 2.
       unreadable = true;
       process.stderr.write(`amlguard: ${error.message}\n`);
-      items.push({ kind: "not-evaluated", ref: { name: file, source: "arm", file }, reason: error.message });
+      // The file could not be parsed, so only its name hints at what it holds.
+      const source = /\.ya?ml$/i.test(file) ? "cli-yaml" : "arm";
+      items.push({ kind: "not-evaluated", ref: { name: file, source, file }, reason: error.message });
     }
   }
 
