@@ -130,9 +130,10 @@ export class ArmClient {
   /**
    * Reads every page of a listing, following `nextLink` only while it stays on the ARM origin. A nextLink that
    * returns to a page already read, or a listing longer than MAX_LISTING_PAGES, stops the listing: without the
-   * check, a faulty or hostile endpoint keeps the audit running forever.
+   * check, a faulty or hostile endpoint keeps the audit running forever. `onPage` receives each page's items
+   * as it arrives, so the caller can start on them while the next page is read.
    */
-  async list(url: string): Promise<ArmListing> {
+  async list(url: string, onPage?: (items: readonly unknown[]) => void): Promise<ArmListing> {
     const items: unknown[] = [];
     const seen = new Set<string>();
     let next: string | undefined = url;
@@ -157,6 +158,7 @@ export class ArmClient {
         return { items, failure: { reason: NOT_EVALUATED_REASONS.malformedBody } };
       }
       items.push(...page.data.value);
+      onPage?.(page.data.value);
       next = resolveNextLink(page.data.nextLink, next);
     }
     return { items };

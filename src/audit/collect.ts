@@ -68,14 +68,26 @@ export class DeploymentCollector {
     const subscriptionPath = `/subscriptions/${encodeURIComponent(subscription)}`;
     const groupPath = scope.resourceGroup === undefined ? undefined : `${subscriptionPath}/resourceGroups/${encodeURIComponent(scope.resourceGroup)}`;
 
-    let workspaces: unknown[];
-    let failure: ArmFailure | undefined;
+    // Each workspace is collected as soon as its listing page arrives, so endpoint listings overlap the
+    // remaining workspace pages instead of waiting for the last one.
+    const perWorkspace: Promise<ResourceResult[]>[] = [];
     let scopeRef: ResourceRef;
+    const startWorkspaces = (workspaces: readonly unknown[]): void => {
+      for (const workspace of workspaces) {
+        const collected = this.collectWorkspace(workspace, scope, `${scopeRef.id}#workspace[${perWorkspace.length}]`);
+        // Promise.all below rethrows a failure, such as a rejected token, once the listing ends. Until then the
+        // handler keeps Node from ending the process for an unhandled rejection.
+        collected.catch(() => undefined);
+        perWorkspace.push(collected);
+      }
+    };
+
+    let failure: ArmFailure | undefined;
     if (groupPath !== undefined && scope.workspace !== undefined) {
       const path = `${groupPath}/${ML_PROVIDER}/workspaces/${encodeURIComponent(scope.workspace)}`;
       scopeRef = scopeReference(path, scope.workspace, WORKSPACE_TYPE, subscription);
       const result = await this.client.get(this.client.url(path, this.apiVersion));
-      workspaces = result.ok ? [result.body] : [];
+      startWorkspaces(result.ok ? [result.body] : []);
       failure = result.ok ? undefined : result.failure;
     } else {
       const listPath = `${groupPath ?? subscriptionPath}/${ML_PROVIDER}/workspaces`;
@@ -83,14 +95,12 @@ export class DeploymentCollector {
         groupPath === undefined
           ? scopeReference(subscriptionPath, subscription, "Microsoft.Resources/subscriptions", subscription)
           : scopeReference(groupPath, scope.resourceGroup ?? "", "Microsoft.Resources/resourceGroups", subscription);
-      const listing = await this.client.list(this.client.url(listPath, this.apiVersion));
-      workspaces = [...listing.items];
+      const listing = await this.client.list(this.client.url(listPath, this.apiVersion), startWorkspaces);
       failure = listing.failure;
     }
 
     const items = failure === undefined ? [] : [this.judge({ kind: "not-evaluated", ref: scopeRef, reason: failure.reason })];
-    const perWorkspace = await Promise.all(workspaces.map((workspace, index) => this.collectWorkspace(workspace, scope, `${scopeRef.id}#workspace[${index}]`)));
-    return [...items, ...perWorkspace.flat()];
+    return [...items, ...(await Promise.all(perWorkspace)).flat()];
   }
 
   private async collectWorkspace(raw: unknown, scope: AuditScope, fallbackName: string): Promise<ResourceResult[]> {

@@ -95,6 +95,19 @@ describe("audit against the ARM emulator", () => {
     expect(emulator.maxConcurrentRequests()).toBe(expected);
   });
 
+  test("endpoint listings overlap workspace pages", async () => {
+    const workspaces = Array.from({ length: 6 }, (_, index) => ({ name: `ws-${index}`, endpoints: [] }));
+    emulator = await startArmEmulator({ tenant: { subscriptions: [{ id: SUBSCRIPTION, resourceGroups: [{ name: GROUP, workspaces }] }] }, token: TOKEN, pageSize: 2 });
+
+    await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION), env);
+
+    const paths = emulator.requests.map((request) => request.path);
+    const lastWorkspacePage = paths.lastIndexOf(paths[0]);
+    const firstEndpointListing = paths.findIndex((path) => path.endsWith("/onlineendpoints"));
+    expect(paths.filter((path) => path === paths[0])).toHaveLength(3);
+    expect(firstEndpointListing).toBeLessThan(lastWorkspacePage);
+  });
+
   test("default api-versions", async () => {
     const arm = await start();
 
