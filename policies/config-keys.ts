@@ -51,7 +51,19 @@ export function configuredExemptionEntries(): unknown {
  * Returns one message per configured key that names no policy of the pack, with the closest policy name,
  * or an empty list when every key is known.
  */
-export function unknownConfigKeys(policyNames: readonly string[]): string[] {
+export function unknownConfigKeys(policyNames: readonly string[]): readonly string[] {
+  // Every Analyze request asks again, and the answer changes only with the next Configure.
+  if (lastCheck?.keys === configuredKeys && lastCheck.policyNames === policyNames) {
+    return lastCheck.problems;
+  }
+  const problems = listUnknownKeys(policyNames);
+  lastCheck = { keys: configuredKeys, policyNames, problems };
+  return problems;
+}
+
+let lastCheck: { readonly keys: readonly string[]; readonly policyNames: readonly string[]; readonly problems: readonly string[] } | undefined;
+
+function listUnknownKeys(policyNames: readonly string[]): string[] {
   const valid = [...RESERVED_KEYS, ...policyNames];
   return configuredKeys
     .filter((key) => !valid.includes(key))

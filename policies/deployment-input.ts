@@ -7,36 +7,36 @@ import type { Rule } from "../src/rules/rule";
 import { readPulumiDeployment } from "../src/sources/pulumi-inputs";
 import { isOnlineDeploymentType } from "../src/sources/pulumi-types";
 import type { SourceItem } from "../src/sources/source-item";
-import { requestOf } from "./secret-paths";
+import { sharedTargetOf } from "./secret-paths";
+import { stopAsNotApplicable } from "./not-applicable";
 
 /** Returns the deployment when the resource is an OnlineDeployment the rule judges, and stops otherwise. */
 export function applicableDeployment(args: Pick<ResourceValidationArgs, "type" | "name" | "urn" | "props" | "notApplicable">): OnlineDeployment {
   if (!isOnlineDeploymentType(args.type)) {
-    args.notApplicable(`amlguard judges Azure Machine Learning OnlineDeployment resources, not ${args.type}`);
+    stopAsNotApplicable(args, `amlguard judges Azure Machine Learning OnlineDeployment resources, not ${args.type}`);
   }
 
   const item = readOncePerRequest(args);
   if (item.kind === "not-evaluated") {
-    args.notApplicable(item.reason);
+    stopAsNotApplicable(args, item.reason);
   }
   return item.deployment;
 }
 
-// Reading a deployment through the SDK's unknown-checking proxy is most of a policy's cost, and in Analyze the
-// engine's properties reach every policy of the pack, each deserialized into a fresh object, so one read per
-// request serves all of them. Remediate hands one object to every policy and each may change it, so an object
-// already read is read again.
-const readsByRequest = new WeakMap<object, { readonly urn: string; readonly target: object; readonly item: SourceItem }>();
+// Reading a deployment through the SDK's unknown-checking proxy is most of a policy's cost. In Analyze every
+// policy of the pack gets the same deserialized properties behind its own proxy, so one read per request
+// serves all of them. Remediate hands one object to every policy and each may change it, so it is read again.
+const readsByTarget = new WeakMap<object, { readonly urn: string; readonly item: SourceItem }>();
 
 function readOncePerRequest(args: Pick<ResourceValidationArgs, "type" | "name" | "urn" | "props">): SourceItem {
-  const request = requestOf(args.props);
-  const cached = request === undefined ? undefined : readsByRequest.get(request.struct);
-  if (cached !== undefined && cached.urn === args.urn && cached.target !== request?.target) {
+  const target = sharedTargetOf(args.props);
+  const cached = target === undefined ? undefined : readsByTarget.get(target);
+  if (cached !== undefined && cached.urn === args.urn) {
     return cached.item;
   }
   const item = readPulumiDeployment({ type: args.type, name: args.name, urn: args.urn, props: args.props });
-  if (request !== undefined) {
-    readsByRequest.set(request.struct, { urn: args.urn, target: request.target, item });
+  if (target !== undefined) {
+    readsByTarget.set(target, { urn: args.urn, item });
   }
   return item;
 }

@@ -17,6 +17,7 @@ import { remediateDeployment } from "./remediation";
 import { reportFinding, reportMandatory } from "./report";
 import { secretPathsOf } from "./secret-paths";
 import { stackDeployments } from "./stack-resources";
+import { stopAsNotApplicable } from "./not-applicable";
 
 /** Returns the rule's help page; `defineRule` sets it on every rule, the `Rule` interface does not declare it. */
 export function helpUriOf(rule: object): string | undefined {
@@ -58,7 +59,7 @@ function validateDeployment(rule: Rule, args: ResourceValidationArgs, reportViol
   const deployment = applicableDeployment(args);
   const mismatch = computeTypeMismatch(rule, deployment);
   if (mismatch !== undefined) {
-    args.notApplicable(mismatch);
+    stopAsNotApplicable(args, mismatch);
   }
 
   const limits = policyLimits(rule, args.getConfig());

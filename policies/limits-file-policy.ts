@@ -2,6 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isOnlineDeploymentType } from "../src/sources/pulumi-types";
 import { unknownConfigKeys } from "./config-keys";
 import { reportMandatory } from "./report";
+import { stopAsNotApplicable } from "./not-applicable";
 
 export const LIMITS_FILE_POLICY = "limits-file";
 
@@ -10,6 +11,7 @@ export const LIMITS_FILE_POLICY = "limits-file";
  * a misspelled rule id on every OnlineDeployment, so the preview fails instead of silently using defaults.
  */
 export function limitsFilePolicy(policyNames: readonly string[]): ResourceValidationPolicy {
+  const knownNames = [...policyNames, LIMITS_FILE_POLICY];
   return {
     name: LIMITS_FILE_POLICY,
     description: "Every key of the limits file must name a rule of the pack, all, or environments.",
@@ -18,9 +20,9 @@ export function limitsFilePolicy(policyNames: readonly string[]): ResourceValida
     remediationSteps: "Correct or remove the key in the file passed to --policy-pack-config.",
     validateResource: (args, reportViolation) => {
       if (!isOnlineDeploymentType(args.type)) {
-        args.notApplicable(`amlguard judges Azure Machine Learning OnlineDeployment resources, not ${args.type}`);
+        stopAsNotApplicable(args, `amlguard judges Azure Machine Learning OnlineDeployment resources, not ${args.type}`);
       }
-      const problems = unknownConfigKeys([...policyNames, LIMITS_FILE_POLICY]);
+      const problems = unknownConfigKeys(knownNames);
       if (problems.length > 0) {
         const list = problems.map((problem) => `  - ${problem}`).join("\n");
         reportMandatory(reportViolation, `Invalid policy pack config:\n${list}\nFix the file passed to --policy-pack-config.`, args.urn);

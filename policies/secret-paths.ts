@@ -16,9 +16,12 @@ const PROXY_TARGET = "__getSpecialProxyTarget";
 type DeserializeProperties = (struct: { toJavaScript(): unknown }, proxySecrets: boolean) => unknown;
 
 const secretPathsByProps = new WeakMap<object, readonly string[]>();
-// The SDK deserializes the same request Struct once per policy; these let 18 policies share one walk of it.
-const secretPathsByStruct = new WeakMap<object, readonly string[]>();
-const structByProps = new WeakMap<object, object>();
+// In Analyze and AnalyzeStack the SDK deserializes the same request Struct once per policy, with proxySecrets
+// false. Those calls share one deserialized object and one walk of the Struct. Each policy still gets its own
+// unknown-checking proxy, and no policy of this pack changes the properties it reads. Remediate deserializes
+// once with proxySecrets true and hands that object to every policy, which may change it, so it is not shared.
+const sharedPropsByStruct = new WeakMap<object, object>();
+const sharedProps = new WeakSet<object>();
 let installed = false;
 
 /** Wraps the SDK's deserializer once. Returns false when the SDK no longer has the expected shape. */
@@ -33,17 +36,19 @@ export function installSecretTracking(): boolean {
   }
 
   deserialize.deserializeProperties = (struct, proxySecrets) => {
+    const shared = proxySecrets ? undefined : sharedPropsByStruct.get(struct);
+    if (shared !== undefined) {
+      return shared;
+    }
     const props = original(struct, proxySecrets);
     if (props !== null && typeof props === "object") {
-      let paths = secretPathsByStruct.get(struct);
-      if (paths === undefined) {
-        const collected: string[] = [];
-        collectSecretPaths(struct.toJavaScript(), "", collected);
-        paths = collected;
-        secretPathsByStruct.set(struct, paths);
-      }
+      const paths: string[] = [];
+      collectSecretPaths(struct.toJavaScript(), "", paths);
       secretPathsByProps.set(props, paths);
-      structByProps.set(props, struct);
+      if (!proxySecrets) {
+        sharedPropsByStruct.set(struct, props);
+        sharedProps.add(props);
+      }
     }
     return props;
   };
@@ -61,15 +66,13 @@ export function secretPathsOf(props: object): readonly string[] | undefined {
 }
 
 /**
- * Returns the engine's request properties (the Struct) a policy's props were deserialized from, and the
- * deserialized object behind the SDK's proxy, or undefined when unknown. In Analyze every policy gets its own
- * object from the same Struct, so the Struct identifies the request.
+ * Returns the deserialized object behind the SDK's proxy when every policy of the request shares it (Analyze
+ * and AnalyzeStack), so a policy may reuse what another policy read from it. Returns undefined otherwise.
  */
-export function requestOf(props: object): { readonly struct: object; readonly target: object } | undefined {
+export function sharedTargetOf(props: object): object | undefined {
   const proxied = (props as Record<string, unknown>)[PROXY_TARGET];
   const target = typeof proxied === "object" && proxied !== null ? proxied : props;
-  const struct = structByProps.get(target);
-  return struct === undefined ? undefined : { struct, target };
+  return sharedProps.has(target) ? target : undefined;
 }
 
 /** Reports whether a value at `path` is, contains or lies inside a secret. */
