@@ -52,7 +52,7 @@ export function configuredExemptionEntries(): unknown {
  * or an empty list when every key is known.
  */
 export function unknownConfigKeys(policyNames: readonly string[]): readonly string[] {
-  // Every Analyze request asks again, and the answer changes only with the next Configure.
+  // Every Analyze request checks the keys again, and they change only with the next Configure.
   if (lastCheck?.keys === configuredKeys && lastCheck.policyNames === policyNames) {
     return lastCheck.problems;
   }

@@ -1,8 +1,8 @@
 /**
  * Calls the SDK's `notApplicable`, which throws an error that @pulumi/policy 1.21.0 catches in `server.js` and
- * turns into a "not applicable" entry from its reason alone. Most rules do not judge one of the two compute
- * types, so an Analyze request throws about a third of its policies out this way, and capturing a stack trace
- * for each of them was a measurable part of the request. The error is created without one.
+ * turns into a "not applicable" entry from its reason alone. Each rule judges only some compute types, so many
+ * policies of a request end this way. Capturing a stack trace for each was a measurable part of the request, so
+ * the error is created without one.
  */
 export function stopAsNotApplicable(args: { notApplicable(reason?: string): never }, reason: string): never {
   const stackTraceLimit = Error.stackTraceLimit;
