@@ -1,0 +1,209 @@
+import { type Lookup, type PropertyAccess, isPlainObject, plainAccess } from "./property-access";
+
+/**
+ * The ARM template expressions amlguard evaluates: parameters(), variables(), concat() and format(), with the
+ * string and number literals they take. Anything else is unknown, and the reason names the expression.
+ */
+
+export type Evaluation = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+
+// Parameters and variables may refer to each other; a deeper chain is treated as a cycle.
+const MAX_REFERENCE_DEPTH = 16;
+
+/** Evaluates the small subset of ARM template expressions that configuration values use in practice. */
+export class TemplateEvaluator {
+  private readonly parameters: Record<string, unknown>;
+  private readonly variables: Record<string, unknown>;
+
+  constructor(
+    template: Record<string, unknown>,
+    private readonly parameterValues: ReadonlyMap<string, Evaluation>,
+  ) {
+    this.parameters = isPlainObject(template.parameters) ? template.parameters : {};
+    this.variables = isPlainObject(template.variables) ? template.variables : {};
+  }
+
+  /** Property access that evaluates each value it returns. */
+  access(): PropertyAccess {
+    return {
+      get: (container, key): Lookup => {
+        const lookup = plainAccess.get(container, key);
+        if (lookup.kind !== "present") {
+          return lookup;
+        }
+        const evaluated = this.resolve(lookup.value);
+        if (!evaluated.ok) {
+          return { kind: "unknown", reason: evaluated.reason };
+        }
+        return evaluated.value === null || evaluated.value === undefined ? { kind: "absent" } : { kind: "present", value: evaluated.value };
+      },
+    };
+  }
+
+  /** Evaluates a JSON value: a string in brackets is an expression, `[[` escapes a literal bracket. */
+  resolve(value: unknown, depth = 0): Evaluation {
+    if (typeof value !== "string" || !value.startsWith("[") || !value.endsWith("]")) {
+      return { ok: true, value };
+    }
+    if (value.startsWith("[[")) {
+      return { ok: true, value: value.slice(1) };
+    }
+    if (depth > MAX_REFERENCE_DEPTH) {
+      return { ok: false, reason: `template expression ${value} refers to parameters or variables in a cycle` };
+    }
+
+    const parsed = parseExpression(value.slice(1, -1));
+    if (parsed === undefined) {
+      return { ok: false, reason: `template expression ${value} cannot be parsed` };
+    }
+    const result = this.evaluate(parsed, depth);
+    return result.ok ? result : { ok: false, reason: `template expression ${value}: ${result.reason}` };
+  }
+
+  private evaluate(node: ExpressionNode, depth: number): Evaluation {
+    if (node.kind === "literal") {
+      return { ok: true, value: node.value };
+    }
+
+    const args: unknown[] = [];
+    for (const argument of node.args) {
+      const evaluated = this.evaluate(argument, depth);
+      if (!evaluated.ok) {
+        return evaluated;
+      }
+      args.push(evaluated.value);
+    }
+
+    switch (node.name.toLowerCase()) {
+      case "parameters":
+        return this.parameter(args[0], depth);
+      case "variables":
+        return this.variable(args[0], depth);
+      case "concat":
+        return args.every((arg) => typeof arg === "string" || typeof arg === "number")
+          ? { ok: true, value: args.join("") }
+          : { ok: false, reason: "concat() of values other than strings is not evaluated" };
+      case "format":
+        return typeof args[0] === "string"
+          ? { ok: true, value: args[0].replace(/\{(\d+)\}/g, (_, index: string) => String(args[Number(index) + 1] ?? "")) }
+          : { ok: false, reason: "format() needs a string as its first argument" };
+      default:
+        return { ok: false, reason: `amlguard does not evaluate ${node.name}(), so the value is not known until deployment` };
+    }
+  }
+
+  private parameter(name: unknown, depth: number): Evaluation {
+    if (typeof name !== "string") {
+      return { ok: false, reason: "parameters() needs a parameter name" };
+    }
+    const declaration = Object.entries(this.parameters).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+    // A secureString or secureObject holds a secret, and a value amlguard reads may be echoed in a report.
+    if (isPlainObject(declaration) && typeof declaration.type === "string" && /^secure(string|object)$/i.test(declaration.type)) {
+      return { ok: false, reason: `parameter '${name}' is a ${declaration.type}, whose value amlguard does not read` };
+    }
+    const passed = this.parameterValues.get(name.toLowerCase());
+    if (passed !== undefined) {
+      return passed;
+    }
+    if (!isPlainObject(declaration)) {
+      return { ok: false, reason: `parameter '${name}' is not declared in the template` };
+    }
+    if (!("defaultValue" in declaration)) {
+      return { ok: false, reason: `parameter '${name}' has no defaultValue, and no parameters file gives it a value` };
+    }
+    return this.resolve(declaration.defaultValue, depth + 1);
+  }
+
+  private variable(name: unknown, depth: number): Evaluation {
+    if (typeof name !== "string") {
+      return { ok: false, reason: "variables() needs a variable name" };
+    }
+    const entry = Object.entries(this.variables).find(([key]) => key.toLowerCase() === name.toLowerCase());
+    if (entry === undefined) {
+      return { ok: false, reason: `variable '${name}' is not declared in the template` };
+    }
+    return this.resolve(entry[1], depth + 1);
+  }
+}
+
+type ExpressionNode =
+  | { readonly kind: "literal"; readonly value: string | number | boolean }
+  | { readonly kind: "call"; readonly name: string; readonly args: readonly ExpressionNode[] };
+
+/**
+ * Parses function calls with string, integer and nested-call arguments: `concat(parameters('a'), '/x')`.
+ * Property access (`.name`, `[0]`) and anything else return undefined, so the value stays unknown.
+ */
+function parseExpression(text: string): ExpressionNode | undefined {
+  let position = 0;
+  const skipSpace = () => {
+    while (position < text.length && /\s/.test(text[position])) {
+      position++;
+    }
+  };
+
+  const parseNode = (): ExpressionNode | undefined => {
+    skipSpace();
+    if (text[position] === "'") {
+      let value = "";
+      position++;
+      while (position < text.length) {
+        if (text[position] === "'" && text[position + 1] === "'") {
+          value += "'";
+          position += 2;
+        } else if (text[position] === "'") {
+          position++;
+          return { kind: "literal", value };
+        } else {
+          value += text[position++];
+        }
+      }
+      return undefined;
+    }
+
+    const number = /^-?\d+/.exec(text.slice(position));
+    if (number !== null) {
+      position += number[0].length;
+      return { kind: "literal", value: Number(number[0]) };
+    }
+
+    const name = /^[A-Za-z_][\w.]*/.exec(text.slice(position));
+    if (name === null) {
+      return undefined;
+    }
+    position += name[0].length;
+    skipSpace();
+    if (text[position] !== "(") {
+      return undefined;
+    }
+    position++;
+
+    const args: ExpressionNode[] = [];
+    skipSpace();
+    if (text[position] === ")") {
+      position++;
+      return { kind: "call", name: name[0], args };
+    }
+    for (;;) {
+      const argument = parseNode();
+      if (argument === undefined) {
+        return undefined;
+      }
+      args.push(argument);
+      skipSpace();
+      if (text[position] === ",") {
+        position++;
+        continue;
+      }
+      if (text[position] === ")") {
+        position++;
+        return { kind: "call", name: name[0], args };
+      }
+      return undefined;
+    }
+  };
+
+  const node = parseNode();
+  skipSpace();
+  return position === text.length ? node : undefined;
+}
