@@ -2,7 +2,7 @@ import { type Lookup, type PropertyAccess, isPlainObject, plainAccess } from "./
 
 /**
  * The ARM template expressions amlguard evaluates: parameters(), variables(), concat() and format(), with the
- * string and number literals they take. Anything else is unknown, and the reason names the expression.
+ * string and integer literals they take. Anything else is unknown, and the reason names the expression.
  */
 
 export type Evaluation = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
