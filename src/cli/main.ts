@@ -23,6 +23,10 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Runs the command line and returns its exit code. Commands report their code through process.exitCode, which is
+ * cleared again before returning, so a caller that runs the CLI in-process (a test runner) keeps its own exit code.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
   process.exitCode = undefined;
   try {
@@ -38,6 +42,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT_CODES.usage;
     }
     throw error;
+  } finally {
+    process.exitCode = undefined;
   }
 }
 
