@@ -25,6 +25,20 @@ export function helpUriOf(rule: object): string | undefined {
   return typeof helpUri === "string" ? helpUri : undefined;
 }
 
+/** Returns the policy fields every rule's policy takes from the rule: name, texts, levels, help page and config schema. */
+export function policyMetadataOf(rule: Pick<Rule, "id" | "description" | "defaultEnforcementLevel" | "severity" | "remediation" | "limits">) {
+  const url = helpUriOf(rule);
+  return {
+    name: rule.id,
+    description: rule.description,
+    enforcementLevel: rule.defaultEnforcementLevel,
+    severity: rule.severity,
+    remediationSteps: rule.remediation,
+    ...(url === undefined ? {} : { url }),
+    configSchema: configSchemaOf(rule),
+  };
+}
+
 /** Converts the rule's limits to a Pulumi `configSchema`, so the engine checks types and fills defaults. */
 export function configSchemaOf(rule: Pick<Rule, "limits">): PolicyConfigSchema {
   return ruleConfigSchema(rule) as unknown as PolicyConfigSchema;
@@ -40,15 +54,8 @@ export function configSchemaOf(rule: Pick<Rule, "limits">): PolicyConfigSchema {
  * workspace of the stack, and, after apply, with the outputs that were unknown during the preview.
  */
 export function deploymentPolicy(rule: Rule): ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack"> {
-  const url = helpUriOf(rule);
   return {
-    name: rule.id,
-    description: rule.description,
-    enforcementLevel: rule.defaultEnforcementLevel,
-    severity: rule.severity,
-    remediationSteps: rule.remediation,
-    ...(url === undefined ? {} : { url }),
-    configSchema: configSchemaOf(rule),
+    ...policyMetadataOf(rule),
     validateResource: (args, reportViolation) => validateDeployment(rule, args, reportViolation),
     validateStack: (args, reportViolation) => validateStack(rule, args, reportViolation),
     ...(rule.remediate === undefined ? {} : { remediateResource: (args: ResourceValidationArgs) => remediateDeployment(rule, args) }),

@@ -4,22 +4,15 @@ import { runStackRule } from "../src/engine/evaluate-stack";
 import type { ResourceRef } from "../src/model/deployment";
 import type { StackRule } from "../src/rules/stack/stack-rule";
 import { isAutoscaleSettingType, isOnlineDeploymentType } from "../src/sources/pulumi-types";
-import { configSchemaOf, helpUriOf } from "./deployment-policy";
+import { policyMetadataOf } from "./deployment-policy";
 import { policyLimits } from "./pack-config";
 import { reportFinding, reportMandatory } from "./report";
 import { secretsOf, stackDeployments } from "./stack-resources";
 
 /** Wraps a stack rule, such as the core budget, as a stack policy named by the rule id. */
 export function stackRulePolicy(rule: StackRule): StackValidationPolicy {
-  const url = helpUriOf(rule);
   return {
-    name: rule.id,
-    description: rule.description,
-    enforcementLevel: rule.defaultEnforcementLevel,
-    severity: rule.severity,
-    remediationSteps: rule.remediation,
-    ...(url === undefined ? {} : { url }),
-    configSchema: configSchemaOf(rule),
+    ...policyMetadataOf(rule),
     validateStack: (args, reportViolation) => {
       const deployments = stackDeployments(args.resources);
       if (deployments.length === 0) {
