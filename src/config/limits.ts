@@ -9,7 +9,7 @@ import { type EnforcementLevel, EnforcementLevelSchema } from "./schema-types";
  * `all` sets the level of every rule that names none. The CLI and the pack parse the file with this one schema.
  */
 
-/** What the limits file needs of a rule: deployment rules and stack rules both provide it. */
+/** Fields of a rule that the limits file reads, which deployment rules and stack rules both provide. */
 export type ConfigurableRule = Pick<Rule, "id" | "limits" | "defaultEnforcementLevel" | "ranges">;
 
 export interface RuleConfig {

@@ -41,7 +41,7 @@ export interface ArmEmulator {
   readonly foreignRequests: readonly RecordedRequest[];
   /** Number of requests whose lower-cased path equals `path`. */
   countRequests(path: string): number;
-  /** Highest number of requests the emulator was answering at the same time. */
+  /** Highest number of requests the emulator was serving at the same time. */
   maxConcurrentRequests(): number;
   /** TCP connections the main listener accepted. Resource Manager keeps connections alive, and so does the emulator. */
   connections(): number;

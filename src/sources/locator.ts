@@ -92,8 +92,8 @@ function syntaxErrorMessage(error: YAMLError): string {
 }
 
 /**
- * Throws for the first mapping that has the same key twice. The parser keeps the last value, so the value a
- * reader sees and the value a deployment tool sees may differ, and neither can be trusted. The walk uses its own
+ * Throws for the first mapping that has the same key twice. The parser keeps the last value, but a deployment
+ * tool may keep the first, so the value amlguard would judge cannot be trusted. The walk uses its own
  * stack because hostile files nest thousands of levels deep.
  */
 function rejectDuplicateKeys(document: Document, lineCounter: LineCounter): void {
