@@ -1,10 +1,10 @@
 import type { Finding, FindingLevel } from "../findings/finding";
 import type { OnlineDeployment, ResourceRef } from "../model/deployment";
-import { type EffectiveValue, type Field, effectiveValue } from "../model/field";
+import { type EffectiveValue, type Field, type UnknownField, effectiveValue } from "../model/field";
+import { type FindingDraft, invalidFieldDraft, unknownFieldsDraft } from "./evaluate";
 import type { CommonLimits } from "../rules/rule";
 import type { StackRule, StackRuleContext } from "../rules/stack/stack-rule";
 
-type Draft = Pick<Finding, "path" | "actual" | "actualIsDefault" | "limit" | "message">;
 
 /**
  * Runs one stack rule over deployments judged together. A violation of the whole set is reported on `stack`.
@@ -19,10 +19,10 @@ export function runStackRule(
 ): Finding[] {
   const findingLevel: FindingLevel = level === "advisory" ? "advisory" : "mandatory";
   const findings: Finding[] = [];
-  const unknownPaths = new Map<OnlineDeployment, string[]>();
+  const unknownFields = new Map<OnlineDeployment, UnknownField[]>();
   const invalidPaths = new Set<string>();
 
-  const finding = (resource: ResourceRef, kind: Finding["kind"], draft: Draft, findingLevelOverride?: FindingLevel): Finding => ({
+  const finding = (resource: ResourceRef, kind: Finding["kind"], draft: FindingDraft, findingLevelOverride?: FindingLevel): Finding => ({
     ruleId: rule.id,
     severity: rule.severity,
     enforcementLevel: findingLevelOverride ?? findingLevel,
@@ -34,26 +34,18 @@ export function runStackRule(
   const context: StackRuleContext = {
     read<T>(deployment: OnlineDeployment, field: Field<T>): EffectiveValue<T> | undefined {
       if (field.state === "unknown") {
-        const paths = unknownPaths.get(deployment) ?? [];
-        if (!paths.includes(field.path)) {
-          paths.push(field.path);
+        const fields = unknownFields.get(deployment) ?? [];
+        if (!fields.some((known) => known.path === field.path)) {
+          fields.push(field);
         }
-        unknownPaths.set(deployment, paths);
+        unknownFields.set(deployment, fields);
         return undefined;
       }
       if (field.state === "invalid") {
         const key = `${deployment.ref.urn ?? deployment.ref.id ?? deployment.ref.name}\u0000${field.path}`;
         if (!invalidPaths.has(key)) {
           invalidPaths.add(key);
-          findings.push(
-            finding(deployment.ref, "invalid", {
-              path: field.path,
-              actual: field.raw,
-              actualIsDefault: false,
-              limit: null,
-              message: `${field.path} is ${field.raw}, which ${field.reason}. Set a valid value: amlguard does not pass a value it cannot read.`,
-            }),
-          );
+          findings.push(finding(deployment.ref, "invalid", invalidFieldDraft(field)));
         }
         return undefined;
       }
@@ -84,21 +76,8 @@ export function runStackRule(
   }
 
   const unknownLevel: FindingLevel = (limits as CommonLimits).unknownValues === "mandatory" ? "mandatory" : "advisory";
-  for (const [deployment, paths] of unknownPaths) {
-    findings.push(
-      finding(
-        deployment.ref,
-        "unknown",
-        {
-          path: paths[0],
-          actual: null,
-          actualIsDefault: false,
-          limit: null,
-          message: `${rule.id} cannot be verified until the value is known: ${paths.join(", ")} ${paths.length === 1 ? "is" : "are"} not known yet.`,
-        },
-        unknownLevel,
-      ),
-    );
+  for (const [deployment, fields] of unknownFields) {
+    findings.push(finding(deployment.ref, "unknown", unknownFieldsDraft(rule.id, fields), unknownLevel));
   }
   return findings;
 }

@@ -2,7 +2,7 @@ import type { ResolvedConfig } from "../config/limits";
 import type { Finding, FindingLevel, ResourceResult, RuleResult } from "../findings/finding";
 import type { OnlineDeployment } from "../model/deployment";
 import type { SourceItem } from "../sources/source-item";
-import { type EffectiveValue, type Field, effectiveValue } from "../model/field";
+import { type EffectiveValue, type Field, type InvalidField, type UnknownField, effectiveValue } from "../model/field";
 import type { CommonLimits, Rule, RuleContext, Violation } from "../rules/rule";
 
 /** Judges one deployment with every rule and returns a result that lists each rule's outcome. */
@@ -61,8 +61,7 @@ function outcomeOf(findings: readonly Finding[]): RuleResult["outcome"] {
 class FindingCollector {
   private readonly findings: Finding[] = [];
   private readonly invalidPaths = new Set<string>();
-  private readonly unknownPaths: string[] = [];
-  private readonly unknownReasons = new Map<string, string>();
+  private readonly unknownFields: UnknownField[] = [];
   readonly context: RuleContext;
 
   constructor(
@@ -78,25 +77,15 @@ class FindingCollector {
 
   private read<T>(field: Field<T>): EffectiveValue<T> | undefined {
     if (field.state === "unknown") {
-      if (!this.unknownPaths.includes(field.path)) {
-        this.unknownPaths.push(field.path);
-        if (field.reason !== undefined) {
-          this.unknownReasons.set(field.path, field.reason);
-        }
+      if (!this.unknownFields.some((known) => known.path === field.path)) {
+        this.unknownFields.push(field);
       }
       return undefined;
     }
     if (field.state === "invalid") {
       if (!this.invalidPaths.has(field.path)) {
         this.invalidPaths.add(field.path);
-        this.add({
-          kind: "invalid",
-          path: field.path,
-          actual: field.raw,
-          actualIsDefault: false,
-          limit: null,
-          message: `${field.path} is ${field.raw}, which ${field.reason}. Set a valid value: amlguard does not pass a value it cannot read.`,
-        });
+        this.add({ kind: "invalid", ...invalidFieldDraft(field) });
       }
       return undefined;
     }
@@ -116,18 +105,8 @@ class FindingCollector {
   }
 
   finish(unknownLevel: FindingLevel): Finding[] {
-    if (this.unknownPaths.length > 0) {
-      const fields = this.unknownPaths.map((path) => (this.unknownReasons.has(path) ? `${path} (${this.unknownReasons.get(path)})` : path)).join(", ");
-      this.findings.push(
-        this.finding(unknownLevel, {
-          kind: "unknown",
-          path: this.unknownPaths[0],
-          actual: null,
-          actualIsDefault: false,
-          limit: null,
-          message: `${this.rule.id} cannot be verified until the value is known: ${fields} ${this.unknownPaths.length === 1 ? "is" : "are"} not known yet.`,
-        }),
-      );
+    if (this.unknownFields.length > 0) {
+      this.findings.push(this.finding(unknownLevel, { kind: "unknown", ...unknownFieldsDraft(this.rule.id, this.unknownFields) }));
     }
     return this.findings;
   }
@@ -147,6 +126,32 @@ class FindingCollector {
       ...(location === undefined ? {} : { location }),
     };
   }
+}
+
+/** The part of a finding a rule does not decide: path, values, limit and message. */
+export type FindingDraft = Pick<Finding, "path" | "actual" | "actualIsDefault" | "limit" | "message">;
+
+/** Builds the finding for a field a rule needs whose value cannot be read, so it never passes. */
+export function invalidFieldDraft(field: InvalidField): FindingDraft {
+  return {
+    path: field.path,
+    actual: field.raw,
+    actualIsDefault: false,
+    limit: null,
+    message: `${field.path} is ${field.raw}, which ${field.reason}. Set a valid value: amlguard does not pass a value it cannot read.`,
+  };
+}
+
+/** Builds the one finding of a rule whose needed fields are not known yet, naming each with its reason when there is one. */
+export function unknownFieldsDraft(ruleId: string, fields: readonly UnknownField[]): FindingDraft {
+  const names = fields.map((field) => (field.reason === undefined ? field.path : `${field.path} (${field.reason})`)).join(", ");
+  return {
+    path: fields[0].path,
+    actual: null,
+    actualIsDefault: false,
+    limit: null,
+    message: `${ruleId} cannot be verified until the value is known: ${names} ${fields.length === 1 ? "is" : "are"} not known yet.`,
+  };
 }
 
 /** Judges every item a source produced; items the source could not read stay in the result as not evaluated. */
