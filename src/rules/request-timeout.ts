@@ -1,7 +1,7 @@
 import { durationLimit } from "../config/schema-types";
-import { formatIsoDuration } from "../model/duration";
-import { describeDurationAt, durationSettingAt } from "../model/spelling";
-import { defineRule, describeValue } from "./rule";
+import { describeDurationAt } from "../model/spelling";
+import { checkRange } from "./bounds";
+import { defineRule } from "./rule";
 
 // Azure rejects longer scoring timeouts: 180 seconds on managed compute, 300 seconds on Kubernetes.
 const AZURE_MAX_TIMEOUT_MS = { Managed: 180_000, Kubernetes: 300_000 } as const;
@@ -36,21 +36,8 @@ export const requestTimeout = defineRule({
 
     const azureMax = AZURE_MAX_TIMEOUT_MS[computeType.value];
     const limit = Math.min(limits.maxRequestTimeout, azureMax);
-    if (timeout.value <= limit) {
-      return;
-    }
-
-    const path = timeout.path;
-    const bound =
-      limit === azureMax
-        ? `Azure's maximum of ${describeDurationAt(path, azureMax)} for ${computeType.value} deployments`
-        : `the maximum of ${describeDurationAt(path, limit)}`;
-    context.report({
-      path: timeout.path,
-      actual: formatIsoDuration(timeout.value),
-      actualIsDefault: timeout.isDefault,
-      limit: formatIsoDuration(limit),
-      message: `Request timeout is ${describeValue(timeout, (value) => describeDurationAt(path, value))}, above ${bound}. Set ${path} to ${durationSettingAt(path, limit)} or less.`,
-    });
+    const maximumName =
+      limit === azureMax ? `Azure's maximum of ${describeDurationAt(timeout.path, azureMax)} for ${computeType.value} deployments` : undefined;
+    checkRange(context, { label: "Request timeout", value: timeout, unit: "duration", maximum: limit, maximumName });
   },
 });
