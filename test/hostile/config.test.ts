@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { runCli } from "../cli/run-cli";
+import { useTemporaryDirectory } from "../support/temporary-directory";
 
 /** Hostile limits and exemptions files: each one exits 2 with the key named, or its effect is in the report. */
 
-let directory: string;
+const { write } = useTemporaryDirectory("amlguard-config-");
+
 let deployment: string;
 
 beforeAll(() => {
-  directory = mkdtempSync(path.join(tmpdir(), "amlguard-config-"));
   deployment = write(
     "deployment.json",
     JSON.stringify({
@@ -27,16 +25,6 @@ beforeAll(() => {
     }),
   );
 });
-
-afterAll(() => {
-  rmSync(directory, { recursive: true, force: true });
-});
-
-function write(name: string, content: string | Buffer): string {
-  const file = path.join(directory, name);
-  writeFileSync(file, content);
-  return file;
-}
 
 describe("limits file", () => {
   test.each([

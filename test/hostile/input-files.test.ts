@@ -1,26 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { InputError, readInputFile } from "../../src/sources/files";
 import type { OnlineDeployment } from "../../src/model/deployment";
+import { useTemporaryDirectory } from "../support/temporary-directory";
 
 /** Hostile bytes through the file reader, as `amlguard check` reads them: each case is an input error or a reported field. */
 
-let directory: string;
-
-beforeAll(() => {
-  directory = mkdtempSync(path.join(tmpdir(), "amlguard-hostile-"));
-});
-
-afterAll(() => {
-  rmSync(directory, { recursive: true, force: true });
-});
-
-function write(name: string, content: string | Buffer): string {
-  const file = path.join(directory, name);
-  writeFileSync(file, content);
-  return file;
-}
+const { write } = useTemporaryDirectory("amlguard-hostile-");
 
 async function readOne(file: string): Promise<OnlineDeployment> {
   const [item] = await readInputFile(file);

@@ -1,26 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { InputError, readInputFile } from "../../src/sources/files";
 import type { SourceItem } from "../../src/sources/source-item";
+import { useTemporaryDirectory } from "../support/temporary-directory";
 
 /** What readInputFile makes of files with no deployment, nothing at all, duplicated keys or several documents. */
 
-let directory: string;
-
-beforeAll(() => {
-  directory = mkdtempSync(path.join(tmpdir(), "amlguard-input-"));
-});
-
-afterAll(() => {
-  rmSync(directory, { recursive: true, force: true });
-});
-
-function write(name: string, content: string | Buffer): string {
-  const file = path.join(directory, name);
-  writeFileSync(file, content);
-  return file;
-}
+const { path: directory, write } = useTemporaryDirectory("amlguard-input-");
 
 function reasons(items: readonly SourceItem[]): string[] {
   return items.map((item) => (item.kind === "not-evaluated" ? item.reason : `deployment ${item.deployment.ref.name}`));
@@ -94,7 +80,7 @@ describe("file with nothing to read", () => {
   });
 
   test("directory is an input error", async () => {
-    const folder = path.join(directory, "deployments");
+    const folder = path.join(directory(), "deployments");
     mkdirSync(folder, { recursive: true });
 
     await expect(readInputFile(folder)).rejects.toThrow(new InputError(`Cannot read ${folder}: it is a directory; name the files to check.`));
