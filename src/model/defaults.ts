@@ -39,3 +39,8 @@ export function defaultScaleType(computeType: ComputeType): ScaleType {
 export function probeRunsByDefault(kind: ProbeKind): boolean {
   return kind !== "startup";
 }
+
+/** Returns the probe settings Azure fills in: for a probe that runs by default, or for any probe the source declares. */
+export function probeDefaults(kind: ProbeKind, declared: boolean): typeof AZURE_DEFAULTS.probe | undefined {
+  return probeRunsByDefault(kind) || declared ? AZURE_DEFAULTS.probe : undefined;
+}

@@ -1,4 +1,4 @@
-import { AZURE_DEFAULTS, defaultScaleType, probeRunsByDefault } from "../model/defaults";
+import { AZURE_DEFAULTS, defaultScaleType, probeDefaults } from "../model/defaults";
 import type {
   ComputeType,
   ContainerResources,
@@ -117,7 +117,7 @@ class BodyReader {
 
 function readProbe(reader: BodyReader, kind: ProbeKind, probe: Lookup, path: string): Probe {
   // A declared probe takes Azure's ProbeSettings defaults for the fields it omits, the startup probe included.
-  const defaults = probeRunsByDefault(kind) || probe.kind === "present" ? AZURE_DEFAULTS.probe : undefined;
+  const defaults = probeDefaults(kind, probe.kind === "present");
   let declared: Field<boolean>;
   if (probe.kind === "absent") {
     declared = unsetField(path, false);

@@ -1,4 +1,4 @@
-import { AZURE_DEFAULTS, defaultScaleType, probeRunsByDefault } from "../model/defaults";
+import { AZURE_DEFAULTS, defaultScaleType, probeDefaults } from "../model/defaults";
 import type {
   ComputeType,
   ContainerResources,
@@ -200,7 +200,7 @@ function readRequestSettings(request: Lookup): OnlineDeployment["requestSettings
 }
 
 function readProbe(kind: ProbeKind, probe: Lookup, path: string): Probe {
-  const defaults = probeRunsByDefault(kind) ? AZURE_DEFAULTS.probe : undefined;
+  const defaults = probeDefaults(kind, probe.kind === "present");
   let declared: Field<boolean>;
   if (probe.kind === "present") {
     declared = isPlainObject(probe.value) ? setField(path, true) : invalidField(path, probe.value, "must be a mapping of probe settings");

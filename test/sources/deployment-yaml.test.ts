@@ -222,3 +222,16 @@ describe("readInputFile dispatch", () => {
     expect(item.kind === "deployment" && item.deployment.ref.source).toBe("arm");
   });
 });
+
+describe("CLI YAML startup probe", () => {
+  test("undeclared startup probe has no defaults", () => {
+    expect(deployment("name: blue\nendpoint_name: scoring\n").probes.startup.periodMs).toMatchObject({ state: "unset", defaultValue: undefined });
+  });
+
+  test("declared startup probe takes defaults", () => {
+    const probe = deployment("name: blue\nendpoint_name: scoring\nstartup_probe:\n  initial_delay: 30\n").probes.startup;
+
+    expect(probe.periodMs).toMatchObject({ state: "unset", defaultValue: 10_000 });
+    expect(probe.failureThreshold).toMatchObject({ state: "unset", defaultValue: 30 });
+  });
+});
