@@ -2,6 +2,7 @@ import type { Finding, FindingLevel, ResourceResult, RuleResult, Severity } from
 import type { ResourceRef } from "../model/deployment";
 import type { RuleMetadata } from "../rules/rule";
 import type { EngineEvent, PolicyEvent } from "./engine-event";
+import { isOnlineDeploymentType } from "../sources/pulumi-types";
 
 const SEVERITIES: readonly string[] = ["low", "medium", "high", "critical"] satisfies Severity[];
 
@@ -202,9 +203,4 @@ function refFromUrn(urn: string): ResourceRef {
 function stackOfUrn(urn: string): string | undefined {
   const parts = urn.split("::");
   return parts.length >= 4 && parts[0].startsWith("urn:pulumi:") ? `${parts[1]}/${parts[0].slice("urn:pulumi:".length)}` : undefined;
-}
-
-/** Matches `azure-native:machinelearningservices:OnlineDeployment` and its versioned modules (`.../v20240401:...`). */
-function isOnlineDeploymentType(type: string): boolean {
-  return /^azure-native:machinelearningservices(\/v[0-9a-z]+)?:OnlineDeployment$/.test(type);
 }

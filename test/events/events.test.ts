@@ -134,3 +134,21 @@ describe("policyEventsToResults", () => {
     expect(results[0].findings[0].severity).toBe("critical");
   });
 });
+
+describe("local SDK type tokens", () => {
+  test("unsummarized deployment is not evaluated", async () => {
+    const log = await readEventLog(join(FIXTURES, "preview.ndjson"));
+    const type = "azure-native_machinelearningservices_v20250601:machinelearningservices:OnlineDeployment";
+    const urn = `urn:pulumi:dev::fraud-scoring::${type}::shadow`;
+    const step: EngineEvent = {
+      sequence: 1000,
+      timestamp: 1764878405,
+      resourcePreEvent: { metadata: { op: "create", urn, type, old: null, new: { type, urn } } },
+    } as unknown as EngineEvent;
+
+    const { results } = policyEventsToResults([...log.events, step], "amlguard", RULES);
+
+    const shadow = results.find((result) => result.resource.name === "shadow");
+    expect(shadow?.status).toBe("not-evaluated");
+  });
+});
