@@ -74,8 +74,9 @@ export function indexAutoscaleSettings(items: readonly unknown[], listingId: str
       return { ok: false, reason: "an autoscale setting in the listing does not have the documented shape", listingId };
     }
     const setting = parsed.data;
-    // Azure Monitor ignores a disabled setting, so it does not limit the deployment's capacity.
-    if (setting.properties.enabled === false) {
+    // Azure Monitor ignores a disabled setting, so it does not limit the deployment's capacity. `enabled`
+    // defaults to false in the Azure Monitor autoscale API, so an absent flag means disabled, as in the pack.
+    if (setting.properties.enabled !== true) {
       continue;
     }
 

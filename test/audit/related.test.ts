@@ -26,7 +26,7 @@ describe("isolationModeOf", () => {
 });
 
 describe("indexAutoscaleSettings", () => {
-  const setting = (enabled: boolean, target: string) => ({
+  const setting = (enabled: boolean | undefined, target: string) => ({
     id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/autoscalesettings/a",
     name: "a",
     properties: { enabled, targetResourceUri: target, profiles: [{ name: "p", capacity: { minimum: "1", maximum: "5", default: "2" } }] },
@@ -43,6 +43,13 @@ describe("indexAutoscaleSettings", () => {
   test("disabled setting is ignored", () => {
     const index = indexAutoscaleSettings([setting(false, DEPLOYMENT)], "listing");
 
+    expect(index.ok && index.byTarget.size).toBe(0);
+  });
+
+  test("setting without enabled is ignored", () => {
+    const index = indexAutoscaleSettings([setting(undefined, DEPLOYMENT)], "listing");
+
+    expect(index.ok).toBe(true);
     expect(index.ok && index.byTarget.size).toBe(0);
   });
 
