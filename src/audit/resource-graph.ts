@@ -29,7 +29,9 @@ const AUTOSCALE_TYPE = "microsoft.insights/autoscalesettings";
  * Resource Graph stores resource types in lower case.
  */
 export function resourceGraphQuery(resourceGroup: string | undefined): string {
-  const group = resourceGroup === undefined ? "" : `| where resourceGroup =~ '${resourceGroup.replace(/'/g, "\\'")}' `;
+  // KQL string literals take backslash escapes, so the backslash is escaped before the quote.
+  const quoted = resourceGroup?.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
+  const group = quoted === undefined ? "" : `| where resourceGroup =~ '${quoted}' `;
   return (
     `resources | where type in~ ('${DEPLOYMENT_TYPE}', '${WORKSPACE_TYPE}', '${AUTOSCALE_TYPE}') ${group}` +
     `| where type !~ '${AUTOSCALE_TYPE}' or tolower(tostring(properties.targetResourceUri)) contains '/onlineendpoints/' ` +

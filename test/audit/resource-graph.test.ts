@@ -1,5 +1,5 @@
 import { NOT_EVALUATED_REASONS } from "../../src/audit/reasons";
-import { RESOURCE_GRAPH_PAGE_SIZE } from "../../src/audit/resource-graph";
+import { RESOURCE_GRAPH_PAGE_SIZE, resourceGraphQuery } from "../../src/audit/resource-graph";
 import { generateTenant } from "../../src/emulator/generate-tenant";
 import { type ArmEmulator, startArmEmulator } from "../../src/emulator/server";
 import { countDeployments } from "../../src/emulator/tenant";
@@ -82,5 +82,13 @@ describe("audit --source resource-graph", () => {
 
     expect(run.code).toBe(EXIT_CODES.usage);
     expect(emulator.requests).toHaveLength(0);
+  });
+});
+
+describe("resourceGraphQuery", () => {
+  test("resource group is quoted as one literal", () => {
+    const query = resourceGraphQuery("rg\\' or 1==1 //");
+
+    expect(query).toContain("| where resourceGroup =~ 'rg\\\\\\' or 1==1 //' ");
   });
 });
