@@ -40,7 +40,8 @@ export function findingValue(value: number, unit: Unit): FindingValue {
 /** Reports the value when it is outside [minimum, maximum] and returns whether it did. */
 export function checkRange(context: RuleContext, check: RangeCheck): boolean {
   const { label, value, unit, minimum, maximum } = check;
-  const actualText = describeValue(value, (number) => render(number, unit, value.path));
+  // Most values pass, so the message text is built only when one is reported.
+  const describeActual = () => describeValue(value, (number) => render(number, unit, value.path));
   const note = check.note === undefined ? "" : ` ${check.note}`;
 
   if (maximum !== undefined && value.value > maximum) {
@@ -50,7 +51,7 @@ export function checkRange(context: RuleContext, check: RangeCheck): boolean {
       actual: findingValue(value.value, unit),
       actualIsDefault: value.isDefault,
       limit: findingValue(maximum, unit),
-      message: `${label} is ${actualText}, above ${bound}. Set ${value.path} to ${renderSetting(maximum, unit, value.path)} or less.${note}`,
+      message: `${label} is ${describeActual()}, above ${bound}. Set ${value.path} to ${renderSetting(maximum, unit, value.path)} or less.${note}`,
     });
     return true;
   }
@@ -62,7 +63,7 @@ export function checkRange(context: RuleContext, check: RangeCheck): boolean {
       actual: findingValue(value.value, unit),
       actualIsDefault: value.isDefault,
       limit: findingValue(minimum, unit),
-      message: `${label} is ${actualText}, below ${bound}. Set ${value.path} to ${renderSetting(minimum, unit, value.path)} or more.${note}`,
+      message: `${label} is ${describeActual()}, below ${bound}. Set ${value.path} to ${renderSetting(minimum, unit, value.path)} or more.${note}`,
     });
     return true;
   }
