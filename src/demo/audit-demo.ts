@@ -3,12 +3,10 @@ import { DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, DEFAULT_RETRY, DEFAULT_TIMEOU
 import { staticTokenCredential } from "../audit/credential";
 import { loadConfig } from "../config/load";
 import { exitCodeFor } from "../findings/report";
-import { buildRunReport, reportRules } from "../findings/run-report";
-import { renderTable } from "../reporters/table";
-import { RULES, RULE_CATALOGUE_VERSION } from "../rules/index";
+import { completeRun } from "../cli/output";
+import { RULES } from "../rules/index";
 import { SAMPLE_SUBSCRIPTION_ID, SAMPLE_TENANT, SAMPLE_TOKEN } from "../emulator/sample-tenant";
 import { startArmEmulator } from "../emulator/server";
-import { TOOL_NAME, TOOL_VERSION } from "../version";
 
 /**
  * Audits the embedded sample tenant, served by the local ARM emulator on 127.0.0.1, and prints the table. The
@@ -18,7 +16,7 @@ export async function runAuditDemo(): Promise<{ exitCode: number }> {
   const emulator = await startArmEmulator({ tenant: SAMPLE_TENANT, token: SAMPLE_TOKEN });
   try {
     const startedAt = new Date();
-    const { config } = await loadConfig(undefined);
+    const loaded = await loadConfig(undefined);
     process.stdout.write(`AMLGUARD_ARM_TOKEN=${SAMPLE_TOKEN} amlguard audit --subscription ${SAMPLE_SUBSCRIPTION_ID} --arm-endpoint ${emulator.url}\n\n`);
 
     const results = await runAudit({
@@ -29,25 +27,20 @@ export async function runAuditDemo(): Promise<{ exitCode: number }> {
       concurrency: DEFAULT_CONCURRENCY,
       timeoutMs: DEFAULT_TIMEOUT_MS,
       retry: DEFAULT_RETRY,
-      config,
+      config: loaded.config,
       rules: RULES,
       log: (message) => process.stderr.write(`amlguard: ${message}\n`),
       progress: new AuditProgress("off", () => undefined),
     });
 
-    const run = buildRunReport({
-      results,
-      rules: reportRules(RULES),
-      evidence: {
-        tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
-        command: "audit",
-        limits: { source: "built-in" },
-        scope: { subscriptions: [SAMPLE_SUBSCRIPTION_ID] },
-        startedAt: startedAt.toISOString(),
-        endedAt: new Date().toISOString(),
-      },
+    const { run } = await completeRun({
+      command: "audit",
+      evaluated: results,
+      options: { format: "table", output: [], failOn: "mandatory" },
+      loaded,
+      scope: { subscriptions: [SAMPLE_SUBSCRIPTION_ID] },
+      startedAt,
     });
-    process.stdout.write(renderTable(run));
     return { exitCode: exitCodeFor(run.results) };
   } finally {
     await emulator.close();
