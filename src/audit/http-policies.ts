@@ -22,6 +22,11 @@ export interface RetryOptions {
 const THROTTLE_STATUSES = new Set([429, 503]);
 const TRANSIENT_STATUSES = new Set([408, 500, 502, 504]);
 
+// Codes of the requests the bearer-token policy refuses to send.
+const FOREIGN_ORIGIN_CODE = "AMLGUARD_FOREIGN_ORIGIN";
+const NO_TOKEN_CODE = "AMLGUARD_NO_TOKEN";
+const LOCAL_REFUSAL_CODES: ReadonlySet<string> = new Set([FOREIGN_ORIGIN_CODE, NO_TOKEN_CODE]);
+
 /**
  * Retries throttled, transient and network failures with exponential backoff, and honours `Retry-After` on
  * 429 and 503 up to `maxRetryAfterMs`.
@@ -33,11 +38,12 @@ export function armRetryStrategy(options: RetryOptions, log: RetryLogger): Retry
       const attempt = `retry ${retryCount + 1} of ${options.maxRetries}`;
 
       if (response === undefined) {
-        if (responseError === undefined) {
+        // The bearer-token policy's own refusals cannot succeed on a retry, so they fail at once.
+        if (responseError === undefined || LOCAL_REFUSAL_CODES.has(responseError.code ?? "")) {
           return { skipStrategy: true };
         }
         const wait = backoffMs(retryCount, options);
-        log(`${describeRequest(responseError.request?.url)} failed (${responseError.message}); ${attempt} in ${wait} ms`);
+        log(`${describeRequest(responseError.request?.url, responseError.request?.method)} failed (${responseError.message}); ${attempt} in ${wait} ms`);
         return { retryAfterInMs: wait };
       }
 
@@ -52,12 +58,12 @@ export function armRetryStrategy(options: RetryOptions, log: RetryLogger): Retry
         }
         const wait = retryAfter ?? backoffMs(retryCount, options);
         const source = retryAfter === undefined ? "backoff" : "Retry-After";
-        log(`${describeRequest(response.request.url)} returned ${status} (x-ms-request-id ${requestId}); ${attempt} in ${wait} ms (${source})`);
+        log(`${describeRequest(response.request.url, response.request.method)} returned ${status} (x-ms-request-id ${requestId}); ${attempt} in ${wait} ms (${source})`);
         return { retryAfterInMs: wait };
       }
       if (TRANSIENT_STATUSES.has(status)) {
         const wait = backoffMs(retryCount, options);
-        log(`${describeRequest(response.request.url)} returned ${status} (x-ms-request-id ${requestId}); ${attempt} in ${wait} ms`);
+        log(`${describeRequest(response.request.url, response.request.method)} returned ${status} (x-ms-request-id ${requestId}); ${attempt} in ${wait} ms`);
         return { retryAfterInMs: wait };
       }
       return { skipStrategy: true };
@@ -93,15 +99,15 @@ export function retryAfterMs(response: PipelineResponse): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** Names a request in logs by its path, without the query string. */
-export function describeRequest(url: string | undefined): string {
+/** Names a request in logs by its method and path, without the query string. */
+export function describeRequest(url: string | undefined, method = "GET"): string {
   if (url === undefined) {
     return "request";
   }
   try {
-    return `GET ${new URL(url).pathname}`;
+    return `${method} ${new URL(url).pathname}`;
   } catch {
-    return "GET (unparsable URL)";
+    return `${method} (unparsable URL)`;
   }
 }
 
@@ -189,11 +195,11 @@ export function armBearerTokenPolicy(credential: TokenCredential, scope: string,
     name: "amlguardArmBearerToken",
     async sendRequest(request, next) {
       if (new URL(request.url).origin !== armOrigin) {
-        throw new RestError(`rejected a request to ${new URL(request.url).origin}: the ARM token is sent only to the ARM endpoint`, { code: "AMLGUARD_FOREIGN_ORIGIN", request });
+        throw new RestError(`rejected a request to ${new URL(request.url).origin}: the ARM token is sent only to the ARM endpoint`, { code: FOREIGN_ORIGIN_CODE, request });
       }
       const token = await credential.getToken(scope, { abortSignal: request.abortSignal });
       if (token === null) {
-        throw new RestError("the credential returned no access token", { code: "AMLGUARD_NO_TOKEN", request });
+        throw new RestError("the credential returned no access token", { code: NO_TOKEN_CODE, request });
       }
       request.headers.set("Authorization", `Bearer ${token.token}`);
       return next(request);

@@ -1,4 +1,4 @@
-import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
+import { RestError, createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import { armRetryStrategy, retryAfterMs } from "../../src/audit/http-policies";
 
 function response(status: number, headers: Record<string, string>) {
@@ -52,6 +52,20 @@ describe("armRetryStrategy", () => {
 
   test("backoff stops at the maximum delay", () => {
     expect(strategy.retry({ retryCount: 10, response: response(502, {}) }).retryAfterInMs).toBe(1_000);
+  });
+
+  test.each(["AMLGUARD_NO_TOKEN", "AMLGUARD_FOREIGN_ORIGIN"])("local refusal %s is not retried", (code) => {
+    const responseError = new RestError("refused before sending", { code, request: createPipelineRequest({ url: "https://management.azure.com/x", method: "POST" }) });
+
+    expect(strategy.retry({ retryCount: 0, responseError })).toEqual({ skipStrategy: true });
+  });
+
+  test("network error log names the method", () => {
+    const responseError = new RestError("socket hang up", { request: createPipelineRequest({ url: "https://management.azure.com/x?api-version=1", method: "POST" }) });
+
+    strategy.retry({ retryCount: 0, responseError });
+
+    expect(log.at(-1)).toMatch(/^POST \/x failed \(socket hang up\)/);
   });
 
   test.each([400, 401, 403, 404, 409])("%i is not retried", (status) => {
