@@ -10,6 +10,7 @@ import type {
 import { ruleConfigSchema } from "../src/config/json-schema";
 import { runRule } from "../src/engine/evaluate";
 import type { Finding } from "../src/findings/finding";
+import type { OnlineDeployment } from "../src/model/deployment";
 import type { Rule } from "../src/rules/rule";
 import { DEFERRED_NOTE, applicableDeployment, computeTypeMismatch, findingKey, findingsExcusedByWorkspace } from "./deployment-input";
 import { policyLimits } from "./pack-config";
@@ -105,17 +106,20 @@ function validateStack(rule: Rule, args: StackValidationArgs, reportViolation: R
   const isPreview = pulumi.runtime.isDryRun();
   for (const { deployment, urn, secretPaths } of deployments) {
     const withStack = runRule(rule, deployment, limits.limits, "mandatory");
-    const alone = { ...deployment, related: undefined };
-    const withoutStack = runRule(rule, alone, limits.limits, "mandatory");
-    const reported = isPreview ? stackOnlyFindings(rule, alone, limits.limits, withStack, withoutStack) : withStack.filter((finding) => finding.kind !== "unknown");
+    const reported = isPreview ? stackOnlyFindings(rule, deployment, limits.limits, withStack) : withStack.filter((finding) => finding.kind !== "unknown");
     for (const finding of reported) {
       reportFinding(reportViolation, finding, { urn, secretPaths });
     }
   }
 }
 
-/** Findings the resource check could not report at the policy's level: new with the stack, or deferred there. */
-function stackOnlyFindings(rule: Rule, alone: Parameters<typeof runRule>[1], limits: unknown, withStack: Finding[], withoutStack: Finding[]): Finding[] {
+/**
+ * Returns the findings the resource check could not report at the policy's level: new with the stack, or deferred
+ * there. Only a preview needs them, so only a preview judges the deployment a second time without the stack.
+ */
+function stackOnlyFindings(rule: Rule, deployment: OnlineDeployment, limits: unknown, withStack: Finding[]): Finding[] {
+  const alone = { ...deployment, related: undefined };
+  const withoutStack = runRule(rule, alone, limits, "mandatory");
   const before = new Set(withoutStack.map(findingKey));
   const deferred = new Set([...findingsExcusedByWorkspace(rule, alone, limits, withoutStack)].map(findingKey));
   return withStack.filter((finding) => !before.has(findingKey(finding)) || deferred.has(findingKey(finding)));
