@@ -69,11 +69,20 @@ function looksLikeArmJson(value: Record<string, unknown>): boolean {
   return ARM_RESOURCE_KEYS.some((key) => key in value) || Array.isArray(value.value) || isPlainObject(value.responses);
 }
 
-/** The not-evaluated item for a file or document that names no online deployment, so the file still shows in the result. */
+/** Builds the not-evaluated item for a file or document that names no online deployment, so the file still shows in the result. */
 function noDeploymentItem(file: string, value: unknown, where: string | undefined): SourceItem {
-  const source: SourceKind = isArmTemplate(value) ? "arm-template" : /\.ya?ml$/i.test(file) ? "cli-yaml" : "arm";
   const subject = where === undefined ? "" : `${where} `;
-  return { kind: "not-evaluated", ref: { name: file, source, file }, reason: `${subject}contains no Azure Machine Learning online deployment` };
+  const item = fileItem(file, `${subject}contains no Azure Machine Learning online deployment`);
+  return isArmTemplate(value) ? { ...item, ref: { ...item.ref, source: "arm-template" } } : item;
+}
+
+/**
+ * Builds the not-evaluated item that stands for a whole file, such as one `readInputFile` rejected, so the file
+ * stays in the result. Without a parsed document, only the file name hints at the source kind.
+ */
+export function fileItem(file: string, reason: string): Extract<SourceItem, { kind: "not-evaluated" }> {
+  const source: SourceKind = /\.ya?ml$/i.test(file) ? "cli-yaml" : "arm";
+  return { kind: "not-evaluated", ref: { name: file, source, file }, reason };
 }
 
 /** Reads an ARM parameters file (deploymentParameters.json) for `--parameters`, or throws an InputError. */

@@ -3,7 +3,7 @@ import { loadConfig } from "../../config/load";
 import { evaluateItems } from "../../engine/evaluate";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
 import { RULES } from "../../rules/index";
-import { InputError, readInputFile, readTemplateParameters } from "../../sources/files";
+import { InputError, fileItem, readInputFile, readTemplateParameters } from "../../sources/files";
 import type { SourceItem } from "../../sources/source-item";
 import { type ReportCliOptions, addReportOptions, completeRun } from "../output";
 
@@ -51,9 +51,7 @@ async function runCheck(files: readonly string[], options: CheckOptions): Promis
       // The file stays in the result, so nothing sent is lost, and the run exits 2.
       unreadable = true;
       process.stderr.write(`amlguard: ${error.message}\n`);
-      // The file could not be parsed, so only its name hints at what it holds.
-      const source = /\.ya?ml$/i.test(file) ? "cli-yaml" : "arm";
-      items.push({ kind: "not-evaluated", ref: { name: file, source, file }, reason: error.message });
+      items.push(fileItem(file, error.message));
     }
   }
 
