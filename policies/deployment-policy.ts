@@ -20,22 +20,15 @@ import { secretPathsOf } from "./secret-paths";
 import { stackDeployments } from "./stack-resources";
 import { stopAsNotApplicable } from "./not-applicable";
 
-/** Returns the rule's help page; `defineRule` sets it on every rule, the `Rule` interface does not declare it. */
-export function helpUriOf(rule: object): string | undefined {
-  const helpUri = (rule as { helpUri?: unknown }).helpUri;
-  return typeof helpUri === "string" ? helpUri : undefined;
-}
-
 /** Returns the policy fields every rule's policy takes from the rule: name, texts, levels, help page and config schema. */
-export function policyMetadataOf(rule: Pick<Rule, "id" | "description" | "defaultEnforcementLevel" | "severity" | "remediation" | "limits">) {
-  const url = helpUriOf(rule);
+export function policyMetadataOf(rule: Pick<Rule, "id" | "description" | "defaultEnforcementLevel" | "severity" | "remediation" | "helpUri" | "limits">) {
   return {
     name: rule.id,
     description: rule.description,
     enforcementLevel: rule.defaultEnforcementLevel,
     severity: rule.severity,
     remediationSteps: rule.remediation,
-    ...(url === undefined ? {} : { url }),
+    url: rule.helpUri,
     configSchema: configSchemaOf(rule),
   };
 }

@@ -1,6 +1,6 @@
 import type { EnforcementLevel } from "../config/schema-types";
 import type { ExemptionStatus } from "../exemptions/exemption";
-import { type AzureFact, HELP_BASE_URI, type RuleMetadata } from "../rules/rule";
+import type { AzureFact, RuleMetadata } from "../rules/rule";
 import type { Finding, ResourceResult, Severity } from "./finding";
 import { type Summary, summarize } from "./report";
 
@@ -26,7 +26,7 @@ export function reportRules(rules: readonly RuleMetadata[]): ReportRule[] {
     remediation: rule.remediation,
     azureFact: rule.azureFact,
     defaultEnforcementLevel: rule.defaultEnforcementLevel,
-    helpUri: `${HELP_BASE_URI}${rule.id}.md`,
+    helpUri: rule.helpUri,
   }));
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HELP_BASE_URI, type RuleMetadata } from "../rules/rule";
+import type { RuleMetadata } from "../rules/rule";
 import { RULE_CATALOGUE_VERSION } from "../version";
 
 /** One limit of a rule as the limits file spells it, with its default. */
@@ -68,7 +68,7 @@ function catalogueRule(rule: CatalogueInput): CatalogueRule {
     rationale: rule.rationale,
     remediation: rule.remediation,
     azureFact: rule.azureFact,
-    helpUri: `${HELP_BASE_URI}${rule.id}.md`,
+    helpUri: rule.helpUri,
     limits: ruleLimits(rule),
   };
 }

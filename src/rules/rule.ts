@@ -51,6 +51,8 @@ export interface RuleMetadata {
   readonly defaultEnforcementLevel: EnforcementLevel;
   /** Compute types the rule judges; a deployment of another type is not applicable. */
   readonly computeTypes: readonly ComputeType[];
+  /** The rule's documentation page, derived from the id by `defineRule` and `defineStackRule`. */
+  readonly helpUri: string;
   /** Pairs of limit keys, minimum first, whose values a limits file may not cross: no deployment could pass. */
   readonly ranges?: readonly (readonly [string, string])[];
 }
@@ -77,7 +79,7 @@ export interface CommonLimits {
 
 export const HELP_BASE_URI = "https://github.com/amlguard/amlguard/blob/main/docs/rules/";
 
-export interface RuleSpec<Shape extends z.ZodRawShape> extends Omit<RuleMetadata, "computeTypes" | "ranges"> {
+export interface RuleSpec<Shape extends z.ZodRawShape> extends Omit<RuleMetadata, "computeTypes" | "ranges" | "helpUri"> {
   readonly computeTypes?: readonly ComputeType[];
   readonly ranges?: readonly (readonly [keyof Shape & string, keyof Shape & string])[];
   /** The rule's own limits; `unknownValues` is added to every rule. */
@@ -86,9 +88,7 @@ export interface RuleSpec<Shape extends z.ZodRawShape> extends Omit<RuleMetadata
   remediate?(deployment: OnlineDeployment, limits: z.output<z.ZodObject<Shape>>): Remediation[];
 }
 
-export type DefinedRule<Shape extends z.ZodRawShape> = Rule<z.output<z.ZodObject<Shape>> & CommonLimits> & {
-  readonly helpUri: string;
-};
+export type DefinedRule<Shape extends z.ZodRawShape> = Rule<z.output<z.ZodObject<Shape>> & CommonLimits>;
 
 /** Builds a rule from its spec: adds the common limits and derives `helpUri` from the id so the two cannot drift. */
 export function defineRule<Shape extends z.ZodRawShape>(spec: RuleSpec<Shape>): DefinedRule<Shape> {

@@ -20,12 +20,11 @@ export interface StackRuleContext {
  */
 export interface StackRule<Limits = unknown> extends RuleMetadata {
   readonly kind: "stack";
-  readonly helpUri: string;
   readonly limits: z.ZodType<Limits, Record<string, unknown> | undefined>;
   check(deployments: readonly OnlineDeployment[], limits: Limits, context: StackRuleContext): void;
 }
 
-export interface StackRuleSpec<Shape extends z.ZodRawShape> extends Omit<RuleMetadata, "computeTypes" | "severity"> {
+export interface StackRuleSpec<Shape extends z.ZodRawShape> extends Omit<RuleMetadata, "computeTypes" | "severity" | "helpUri"> {
   readonly severity: Severity;
   readonly computeTypes: RuleMetadata["computeTypes"];
   readonly limits: Shape;
