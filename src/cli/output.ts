@@ -10,7 +10,7 @@ import { loadExemptions } from "../exemptions/load";
 import { parseExemptionEntries } from "../exemptions/parse";
 import type { ResourceResult } from "../findings/finding";
 import { FAIL_ON_THRESHOLDS, type FailOn } from "../findings/report";
-import { type RunReport, type RunScope, buildRunReport, reportRules } from "../findings/run-report";
+import { type LimitsEvidence, type RunEvidence, type RunReport, type RunScope, type ShardEvidence, buildRunReport, reportRules } from "../findings/run-report";
 import { jsonReportChunks, renderJson } from "../reporters/json";
 import { renderJunit } from "../reporters/junit";
 import { renderMarkdown } from "../reporters/markdown";
@@ -230,14 +230,27 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Results and context that `check` and `audit` pass on once every resource is evaluated. */
+/** Results and context that `check`, `audit` and `report` pass on once every resource is evaluated. */
 export interface CompletedEvaluation {
-  readonly command: "check" | "audit";
+  readonly command: RunEvidence["command"];
   readonly evaluated: readonly ResourceResult[];
   readonly options: ReportCliOptions;
-  readonly loaded: LoadedConfig;
+  readonly limits: LimitsEvidence;
+  /** Entries under `exemptions.entries` of the limits file, applied with those of `--exemptions`. */
+  readonly limitsFileExemptions: readonly unknown[];
   readonly scope: RunScope;
+  /** Start of the run, and the clock exemptions expire against. */
   readonly startedAt: Date;
+  /** Start and end to record when they come from the input, such as an event log or shard reports. */
+  readonly recordedTimes?: { readonly startedAt: string; readonly endedAt: string };
+  readonly shards?: readonly ShardEvidence[];
+  /** Exemption status to report when no entries are applied here, such as the one shard reports carry. */
+  readonly appliedExemptions?: ExemptionStatus;
+}
+
+/** Returns the evidence of the limits a run applied: the file and its SHA-256, or the built-in defaults. */
+export function limitsEvidenceOf(loaded: LoadedConfig): LimitsEvidence {
+  return loaded.file === undefined ? { source: "built-in" } : { source: "file", file: loaded.file, sha256: loaded.sha256 };
 }
 
 /**
@@ -245,25 +258,27 @@ export interface CompletedEvaluation {
  * report and whether every report file was written.
  */
 export async function completeRun(evaluation: CompletedEvaluation): Promise<{ run: RunReport; written: boolean }> {
-  const { loaded, options, startedAt } = evaluation;
-  const { results, exemptions } = await exemptResults(
+  const { options, startedAt } = evaluation;
+  const exempted = await exemptResults(
     evaluation.evaluated,
     options.exemptions,
     REPORTED_RULES.map((rule) => rule.id),
     startedAt,
-    loaded.config.exemptions,
+    evaluation.limitsFileExemptions,
   );
+  const exemptions = exempted.exemptions ?? evaluation.appliedExemptions;
 
   const run = buildRunReport({
-    results,
+    results: exempted.results,
     rules: reportRules(REPORTED_RULES),
     evidence: {
       tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
       command: evaluation.command,
-      limits: loaded.file === undefined ? { source: "built-in" } : { source: "file", file: loaded.file, sha256: loaded.sha256 },
+      limits: evaluation.limits,
       scope: evaluation.scope,
-      startedAt: startedAt.toISOString(),
-      endedAt: new Date().toISOString(),
+      startedAt: evaluation.recordedTimes?.startedAt ?? startedAt.toISOString(),
+      endedAt: evaluation.recordedTimes?.endedAt ?? new Date().toISOString(),
+      ...(evaluation.shards === undefined ? {} : { shards: evaluation.shards }),
     },
     ...(exemptions === undefined ? {} : { exemptions }),
   });

@@ -3,7 +3,7 @@ import { DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, DEFAULT_RETRY, DEFAULT_TIMEOU
 import { staticTokenCredential } from "../audit/credential";
 import { loadConfig } from "../config/load";
 import { exitCodeFor } from "../findings/report";
-import { completeRun } from "../cli/output";
+import { completeRun, limitsEvidenceOf } from "../cli/output";
 import { RULES } from "../rules/index";
 import { SAMPLE_SUBSCRIPTION_ID, SAMPLE_TENANT, SAMPLE_TOKEN } from "../emulator/sample-tenant";
 import { startArmEmulator } from "../emulator/server";
@@ -37,7 +37,8 @@ export async function runAuditDemo(): Promise<{ exitCode: number }> {
       command: "audit",
       evaluated: results,
       options: { format: "table", output: [], failOn: "mandatory" },
-      loaded,
+      limits: limitsEvidenceOf(loaded),
+      limitsFileExemptions: loaded.config.exemptions,
       scope: { subscriptions: [SAMPLE_SUBSCRIPTION_ID] },
       startedAt,
     });

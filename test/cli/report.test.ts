@@ -69,6 +69,19 @@ describe("amlguard report", () => {
     expect(report.exemptions.applied).toEqual([expect.objectContaining({ index: 0, waivedFindings: 2 })]);
   });
 
+  test("limits file exemption waives the failure", async () => {
+    const directory = await scratch();
+    const limits = join(directory, "limits.json");
+    const entry = { resource: BLUE_URN, rules: "*", reason: "Migration to the new scoring image", owner: "team-fraud", expires: "2999-12-31" };
+    await writeFile(limits, JSON.stringify({ exemptions: { entries: [entry] } }));
+
+    const run = await runCli(["report", "--from-pulumi-events", PREVIEW, "--policy-pack-config", limits, "--format", "json"]);
+
+    const report = JSON.parse(run.stdout);
+    expect(report.summary.findings).toEqual({ mandatory: 0, advisory: 0, waived: 2 });
+    expect(report.exemptions.limitsFileEntries).toBe(1);
+  });
+
   test("limits file is hashed into evidence", async () => {
     const directory = await scratch();
     const limits = join(directory, "limits.json");

@@ -10,7 +10,7 @@ import type { ResourceResult } from "../../findings/finding";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
 import { RULES } from "../../rules/index";
 import { parseDeploymentId } from "../../sources/arm-id";
-import { type ReportCliOptions, addReportOptions, completeRun } from "../output";
+import { type ReportCliOptions, addReportOptions, completeRun, limitsEvidenceOf } from "../output";
 
 interface AuditOptions extends ReportCliOptions {
   readonly subscription: string[];
@@ -130,7 +130,15 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
 /** Applies exemptions, writes every requested report and returns the exit code. */
 async function writeAuditReport(evaluated: readonly ResourceResult[], options: AuditOptions, loaded: LoadedConfig, startedAt: Date): Promise<number> {
   const subscriptions = [...options.subscription, ...options.id.flatMap((id) => parseDeploymentId(id)?.subscriptionId ?? [])];
-  const { run, written } = await completeRun({ command: "audit", evaluated, options, loaded, scope: { subscriptions }, startedAt });
+  const { run, written } = await completeRun({
+    command: "audit",
+    evaluated,
+    options,
+    limits: limitsEvidenceOf(loaded),
+    limitsFileExemptions: loaded.config.exemptions,
+    scope: { subscriptions },
+    startedAt,
+  });
   return written ? exitCodeFor(run.results, options.failOn) : EXIT_CODES.usage;
 }
 

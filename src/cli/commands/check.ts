@@ -5,7 +5,7 @@ import { EXIT_CODES, exitCodeFor } from "../../findings/report";
 import { RULES } from "../../rules/index";
 import { InputError, fileItem, readInputFile, readTemplateParameters } from "../../sources/files";
 import type { SourceItem } from "../../sources/source-item";
-import { type ReportCliOptions, addReportOptions, completeRun } from "../output";
+import { type ReportCliOptions, addReportOptions, completeRun, limitsEvidenceOf } from "../output";
 
 interface CheckOptions extends ReportCliOptions {
   readonly policyPackConfig?: string;
@@ -56,7 +56,15 @@ async function runCheck(files: readonly string[], options: CheckOptions): Promis
   }
 
   const evaluated = evaluateItems(items, RULES, loaded.config);
-  const { run, written } = await completeRun({ command: "check", evaluated, options, loaded, scope: { files }, startedAt });
+  const { run, written } = await completeRun({
+    command: "check",
+    evaluated,
+    options,
+    limits: limitsEvidenceOf(loaded),
+    limitsFileExemptions: loaded.config.exemptions,
+    scope: { files },
+    startedAt,
+  });
   if (unreadable || !written) {
     return EXIT_CODES.usage;
   }

@@ -4,10 +4,10 @@ import { z } from "zod";
 import type { ExemptionStatus, ExemptionUse } from "../../exemptions/exemption";
 import type { Finding, ResourceResult } from "../../findings/finding";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
-import { type LimitsEvidence, type RunScope, type ShardEvidence, buildRunReport, reportRules, resourceKey } from "../../findings/run-report";
+import { type LimitsEvidence, type RunScope, type ShardEvidence, resourceKey } from "../../findings/run-report";
 import { RULE_CATALOGUE_VERSION } from "../../rules/index";
-import { TOOL_NAME, TOOL_VERSION } from "../../version";
-import { REPORTED_RULES, type ReportCliOptions, exemptResults, writeReports } from "../output";
+import { TOOL_VERSION } from "../../version";
+import { type ReportCliOptions, completeRun } from "../output";
 
 /** Raised when shards cannot be merged into one honest report; the CLI names the files and exits 2. */
 export class MergeError extends Error {}
@@ -145,30 +145,18 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
     process.stderr.write("amlguard: the shards already applied an exemptions file; run the shards without --exemptions to apply one when merging.\n");
     return EXIT_CODES.usage;
   }
-  const exempted = await exemptResults(
-    merged,
-    options.exemptions,
-    REPORTED_RULES.map((rule) => rule.id),
-    new Date(),
-  );
-  const exemptions = exempted.exemptions ?? shardExemptions;
-
-  const run = buildRunReport({
-    results: exempted.results,
-    rules: reportRules(REPORTED_RULES),
-    evidence: {
-      tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
-      command: "report",
-      limits: shardEvidence[0].limits,
-      scope: mergedScope(shardEvidence.map((shard) => shard.scope)),
-      startedAt: earliest(shardEvidence.map((shard) => shard.startedAt)),
-      endedAt: latest(shardEvidence.map((shard) => shard.endedAt)),
-      shards: shardEvidence,
-    },
-    ...(exemptions === undefined ? {} : { exemptions }),
+  const { run, written } = await completeRun({
+    command: "report",
+    evaluated: merged,
+    options,
+    limits: shardEvidence[0].limits,
+    limitsFileExemptions: [],
+    scope: mergedScope(shardEvidence.map((shard) => shard.scope)),
+    startedAt: new Date(),
+    recordedTimes: { startedAt: earliest(shardEvidence.map((shard) => shard.startedAt)), endedAt: latest(shardEvidence.map((shard) => shard.endedAt)) },
+    shards: shardEvidence,
+    ...(shardExemptions === undefined ? {} : { appliedExemptions: shardExemptions }),
   });
-
-  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses });
   return written ? exitCodeFor(run.results, options.failOn) : EXIT_CODES.usage;
 }
 

@@ -3,12 +3,10 @@ import { loadConfig } from "../../config/load";
 import { policyEventsToResults } from "../../events/to-results";
 import { readEventLog } from "../../events/read";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
-import { type LimitsEvidence, buildRunReport, reportRules } from "../../findings/run-report";
-import { RULE_CATALOGUE_VERSION } from "../../rules/index";
+import type { LimitsEvidence } from "../../findings/run-report";
 import { InputError } from "../../sources/files";
-import { TOOL_NAME, TOOL_VERSION } from "../../version";
 import { runMerge } from "./merge";
-import { REPORTED_RULES, type ReportCliOptions, addReportOptions, exemptResults, writeReports } from "../output";
+import { REPORTED_RULES, type ReportCliOptions, addReportOptions, completeRun, limitsEvidenceOf } from "../output";
 
 /** Name of the policy pack in PulumiPolicy.yaml, which the engine writes into every policy event. */
 export const DEFAULT_POLICY_PACK_NAME = "amlguard";
@@ -43,9 +41,11 @@ export function registerReport(program: Command): void {
 async function runReport(options: ReportOptions): Promise<number> {
   const now = new Date();
   let limits: LimitsEvidence = { source: "not-recorded" };
+  let limitsFileExemptions: readonly unknown[] = [];
   if (options.policyPackConfig !== undefined) {
     const loaded = await loadConfig(options.policyPackConfig);
-    limits = { source: "file", file: loaded.file, sha256: loaded.sha256 };
+    limits = limitsEvidenceOf(loaded);
+    limitsFileExemptions = loaded.config.exemptions;
   }
 
   let log;
@@ -63,33 +63,21 @@ async function runReport(options: ReportOptions): Promise<number> {
   if (!converted.complete) {
     process.stderr.write(`amlguard: ${log.file} has no summary event, so the preview stopped early and resources may be missing; the run counts as incomplete.\n`);
   }
-  const { results, exemptions } = await exemptResults(
-    converted.results,
-    options.exemptions,
-    REPORTED_RULES.map((rule) => rule.id),
-    now,
-  );
-
-  const run = buildRunReport({
-    results,
-    rules: reportRules(REPORTED_RULES),
-    evidence: {
-      tool: { name: TOOL_NAME, version: TOOL_VERSION, ruleCatalogueVersion: RULE_CATALOGUE_VERSION },
-      command: "report",
-      limits,
-      scope: {
-        ...(converted.stack === undefined ? {} : { stack: converted.stack }),
-        eventLog: log.file,
-        eventLogSha256: log.sha256,
-        policyPacks: converted.policyPacks,
-      },
-      startedAt: converted.startedAt ?? now.toISOString(),
-      endedAt: converted.endedAt ?? now.toISOString(),
+  const { run, written } = await completeRun({
+    command: "report",
+    evaluated: converted.results,
+    options,
+    limits,
+    limitsFileExemptions,
+    scope: {
+      ...(converted.stack === undefined ? {} : { stack: converted.stack }),
+      eventLog: log.file,
+      eventLogSha256: log.sha256,
+      policyPacks: converted.policyPacks,
     },
-    ...(exemptions === undefined ? {} : { exemptions }),
+    startedAt: now,
+    recordedTimes: { startedAt: converted.startedAt ?? now.toISOString(), endedAt: converted.endedAt ?? now.toISOString() },
   });
-
-  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses });
   if (!written) {
     return EXIT_CODES.usage;
   }
