@@ -41,7 +41,7 @@ export function installConfigKeyTracking(): boolean {
 
 /**
  * Returns the `entries` of the `exemptions` policy's config as the engine sent them, unvalidated. Each policy
- * sees only its own config through the SDK, and every rule's policy needs these entries to waive its findings.
+ * receives only its own config through the SDK, and every rule's policy needs these entries to waive its findings.
  */
 export function configuredExemptionEntries(): unknown {
   return configuredExemptions;

@@ -54,8 +54,8 @@ const ListPageSchema = z.looseObject({
 });
 
 /**
- * Pages the audit reads of one listing. ARM pages hold 100 items or more, so 1,000 pages are far more
- * workspaces, endpoints or deployments than one scope has; a longer listing is a run-away.
+ * Maximum pages the audit reads of one listing. ARM pages contain 100 items or more, so 1,000 pages are far more
+ * workspaces, endpoints or deployments than one scope has, and a longer listing is a run-away.
  */
 export const MAX_LISTING_PAGES = 1_000;
 

@@ -37,7 +37,7 @@ export function parseArmEndpoint(text: string): URL {
   );
 }
 
-/** Whether a URL host names the local machine: 127.0.0.0/8, ::1 or localhost. */
+/** Returns whether a URL host names the local machine: 127.0.0.0/8, ::1 or localhost. */
 export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   if (host === "localhost" || host === "::1") {

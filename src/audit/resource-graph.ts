@@ -11,8 +11,8 @@ import { WorkspaceSchema, indexAutoscaleSettings, isolationModeOf, unreadableAut
 export const RESOURCE_GRAPH_API_VERSION = "2022-10-01";
 export const RESOURCE_GRAPH_PATH = "/providers/Microsoft.ResourceGraph/resources";
 
-// NOTE: 1,000 rows is the largest `$top` as remembered from the Resource Graph paging guide, not checked against
-// the service; a smaller page size would only add requests.
+// NOTE: 1,000 rows is the largest `$top` as remembered from the Resource Graph paging guide, and it was not checked
+// against the service. A smaller page size would only add requests.
 /** Rows per page the audit requests. */
 export const RESOURCE_GRAPH_PAGE_SIZE = 1000;
 

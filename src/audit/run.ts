@@ -41,7 +41,7 @@ export interface AuditRunOptions {
   readonly rules: readonly Rule[];
   readonly log: (message: string) => void;
   readonly progress: AuditProgress;
-  /** Where deployments are listed: ARM listings of workspaces and endpoints (default), or one Resource Graph query. */
+  /** Listing source: ARM listings of workspaces and endpoints (default), or one Resource Graph query. */
   readonly source?: AuditSource;
 }
 

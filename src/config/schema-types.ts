@@ -39,7 +39,7 @@ export function integerLimit(description: string, defaultValue: number, minimum 
 }
 
 /**
- * A Kubernetes resource quantity limit (`8`, `500m`, `32Gi`), parsed to its base unit: cores, bytes or devices.
+ * Builds a Kubernetes resource quantity limit (`8`, `500m`, `32Gi`), parsed to its base unit: cores, bytes or devices.
  * It is written as a string, as in a Kubernetes manifest, so `500m` and `0.5` mean the same thing.
  */
 export function quantityLimit(description: string, defaultValue: string) {

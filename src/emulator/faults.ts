@@ -11,7 +11,7 @@ export type Fault = FaultTarget &
     | { readonly kind: "foreign-next-link" }
     /** Sends the headers and half the body, then resets the TCP connection. */
     | { readonly kind: "reset" }
-    /** Answers 200 with an HTML page, as a proxy or a captive portal does. */
+    /** HTTP 200 with an HTML page, as a proxy or a captive portal returns. */
     | { readonly kind: "html" }
     /** Points the page's nextLink at page `toPage` (1-based), so a listing loops: A, B, A, … */
     | { readonly kind: "next-link-to-page"; readonly toPage: number }

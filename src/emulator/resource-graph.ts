@@ -13,9 +13,9 @@ interface QueryRequest {
 }
 
 /**
- * Serves `POST /providers/Microsoft.ResourceGraph/resources` for the queries amlguard sends. It does not run KQL:
- * it reads the `type in~ (...)` list, an optional `resourceGroup =~ '...'` filter and the autoscale-target filter
- * from the query text, and returns the tenant's resources of those types in the requested subscriptions, ordered
+ * Serves `POST /providers/Microsoft.ResourceGraph/resources` for the queries amlguard sends. It does not run KQL.
+ * It reads the `type in~ (...)` list, an optional `resourceGroup =~ '...'` filter and the autoscale-target filter
+ * from the query text. It returns the tenant's resources of those types in the requested subscriptions, ordered
  * by id and paged with `$skipToken` like the real service. Any other query gets HTTP 400.
  */
 export function queryResourceGraph(tenant: EmulatedTenant, body: unknown): RoutedResponse {

@@ -30,7 +30,7 @@ export function reportRules(rules: readonly RuleMetadata[]): ReportRule[] {
   }));
 }
 
-/** What a run covered. Each source fills the fields it has. */
+/** Scope of a run. Each source fills the fields it has. */
 export interface RunScope {
   /** Input files of `amlguard check`, as the user named them. */
   readonly files?: readonly string[];

@@ -23,7 +23,7 @@ export interface UnsetField<T> {
 export interface UnknownField {
   readonly state: "unknown";
   readonly path: string;
-  /** Why the value is unknown, when the source can say more than "not known yet", such as the template expression that gives it. */
+  /** Reason the value is unknown when the source has more to tell than "not known yet", such as the template expression behind it. */
   readonly reason?: string;
 }
 

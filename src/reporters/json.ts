@@ -77,7 +77,7 @@ const CHUNK_CHARS = 64 * 1024;
 /**
  * Yields the JSON report in pieces whose concatenation is byte-identical to `JSON.stringify(report, null, 2)`
  * plus a newline. Each resource is converted to JSON only when the consumer requests the next piece, so a
- * report of tens of thousands of resources never exists as one string: at 10,000 deployments that string
+ * report of tens of thousands of resources never exists as one string. At 10,000 deployments that string
  * was 33 MB, and writing it copied it again.
  */
 export function* jsonReportChunks(run: RunReport): Generator<string> {

@@ -3,7 +3,7 @@ import { type RunReport, resourceLabel } from "../findings/run-report";
 import { describeEntry, describeEvidence } from "./evidence-text";
 
 // GitHub rejects pull-request comments longer than 65,536 characters, so each rule's table stops at this many
-// rows and states how many it left out; the JSON and SARIF reports keep every finding.
+// rows and states how many it left out. The JSON and SARIF reports keep every finding.
 const MAX_ROWS_PER_RULE = 50;
 
 /**

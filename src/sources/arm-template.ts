@@ -101,7 +101,7 @@ function readTemplateResources(scope: TemplateScope, resources: unknown, resourc
 /**
  * Reads a `Microsoft.Resources/deployments` resource. An inline `properties.template` is read like the outer
  * template. With `expressionEvaluationOptions.scope: inner`, its parameters() come from the deployment's
- * `properties.parameters` (evaluated in the outer scope) and then its own defaultValue; with the default scope
+ * `properties.parameters` (evaluated in the outer scope) and then its own defaultValue. With the default scope
  * `outer`, its expressions use the parent's parameters and variables. A linked template is not in the file.
  */
 function readNestedDeployment(scope: TemplateScope, resource: Record<string, unknown>, names: readonly string[], path: (string | number)[], depth: number): void {

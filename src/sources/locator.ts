@@ -58,7 +58,7 @@ export function parsePositionedAll(text: string): PositionedDocument[] {
   });
 }
 
-/** A document with no node at all, or only the empty scalar that a bare `---` leaves. */
+/** Returns whether a document has no node at all, or only the empty scalar that a bare `---` leaves. */
 function isEmptyDocument(document: Document): boolean {
   const contents = document.contents;
   return contents === null || (isScalar(contents) && contents.value === null && (contents.source === "" || contents.source === undefined));

@@ -97,8 +97,8 @@ function pulumiRef(resource: PulumiResource): ResourceRef {
 }
 
 /**
- * The property that contains the deployment body: `properties` in azure-native v3, `onlineDeploymentProperties`
- * in v2 and older. A resource with neither is read as v3, so the missing body is reported under `properties`.
+ * Returns the property that contains the deployment body: `properties` in azure-native v3,
+ * `onlineDeploymentProperties` in v2 and older. A resource with neither is read as v3, so the missing body is reported under `properties`.
  */
 export function deploymentBodyKey(props: Record<string, unknown>): "properties" | "onlineDeploymentProperties" {
   const v3 = pulumiAccess.get(props, "properties");
