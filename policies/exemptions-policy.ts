@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { z } from "zod";
+import * as z from "zod";
 import { EXEMPTIONS_KEY } from "../src/config/limits";
 import { applyExemptions } from "../src/exemptions/apply";
 import { ExemptionEntriesSchema } from "../src/exemptions/exemption";

@@ -9,7 +9,7 @@ import {
   isRestError,
   retryPolicy,
 } from "@azure/core-rest-pipeline";
-import { z } from "zod";
+import * as z from "zod";
 import { isLoopback } from "./arm-endpoint";
 import { ArmAuthenticationError } from "./errors";
 import {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { AutoscaleProfile, ManagedNetworkIsolationMode, OnlineDeployment, ResourceRef } from "../model/deployment";
 import type { Field } from "../model/field";
 import { parseDeploymentId } from "../sources/arm-id";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { AutoscaleProfile, ManagedNetworkIsolationMode } from "../model/deployment";
 import { type Field, invalidField, setField } from "../model/field";
 import { enumField } from "../sources/field-readers";

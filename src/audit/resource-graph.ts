@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { AutoscaleProfile, ResourceRef } from "../model/deployment";
 import { readArmResource } from "../sources/arm-json";
 import type { SourceItem } from "../sources/source-item";

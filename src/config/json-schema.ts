@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Rule } from "../rules/rule";
 
 /** A rule's limits as JSON Schema draft 7, in the shape of a Pulumi policy's `configSchema`. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ExemptionEntriesSchema, type ExemptionEntry, ExemptionEntrySchema } from "../exemptions/exemption";
 import type { Rule } from "../rules/rule";
 import { type EnforcementLevel, EnforcementLevelSchema } from "./schema-types";

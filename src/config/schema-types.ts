@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseIsoDuration } from "../model/duration";
 import { parseQuantity } from "../model/quantity";
 

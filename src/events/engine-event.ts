@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /*
  * The engine events that `pulumi preview --event-log FILE` writes, one JSON object per line. Field names and JSON

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** An exemption date is a calendar day in UTC, and the entry stays valid through the end of that day. */
 const ExpiryDateSchema = z

@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import type { z } from "zod";
+import type * as z from "zod";
 import { ConfigError, closest } from "../config/limits";
 import { type Exemption, ExemptionEntriesSchema, type ExemptionEntry, ExemptionsFileSchema } from "./exemption";
 

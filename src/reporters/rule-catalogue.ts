@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { RuleMetadata } from "../rules/rule";
 import { RULE_CATALOGUE_VERSION } from "../version";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineRule, describeValue } from "./rule";
 
 export const instanceTypeAllowlist = defineRule({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ProbeKind } from "../model/deployment";
 import { PROBE_KINDS, probeLabel } from "./probe-kinds";
 import { defineRule } from "./rule";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type EnforcementLevel, UNKNOWN_VALUE_LEVELS } from "../config/schema-types";
 import type { Severity } from "../findings/finding";
 import type { FindingValue } from "../findings/finding";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ScaleType } from "../model/deployment";
 import { enumSettingAt } from "../model/spelling";
 import { defineRule, describeValue } from "./rule";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defaultConfig, resolveConfig } from "../../src/config/limits";
 import { evaluateDeployment, evaluateItems, runRule } from "../../src/engine/evaluate";
 import { unknownField } from "../../src/model/field";

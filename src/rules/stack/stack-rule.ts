@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Severity } from "../../findings/finding";
 import type { OnlineDeployment } from "../../model/deployment";
 import type { EffectiveValue, Field } from "../../model/field";
