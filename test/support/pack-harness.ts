@@ -5,7 +5,7 @@ import { type HarnessOptions, PackHarness } from "../../src/demo/pack-client";
 
 export * from "../../src/demo/pack-client";
 
-/** The pack directory: the repository root, whose package.json `main` is the compiled pack in dist/. */
+/** The pack directory: the repository root, whose package.json `main` is the bundled pack in dist/pack/. */
 export const PACK_DIR = path.resolve(__dirname, "../..");
 
 export const DEPLOYMENT_TYPE = "azure-native:machinelearningservices:OnlineDeployment";
