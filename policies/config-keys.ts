@@ -13,6 +13,8 @@ const RESERVED_KEYS = ["all", "environments"];
 
 let configuredKeys: readonly string[] = [];
 let configuredExemptions: unknown = undefined;
+// Counts the Configure requests seen. Undefined until the getter is wrapped, because then no request is seen.
+let generation: number | undefined = undefined;
 
 interface PolicyConfigMap {
   keys(): Iterable<string>;
@@ -34,9 +36,19 @@ export function installConfigKeyTracking(): boolean {
     const map = original.call(this, noLazyCreate);
     configuredKeys = [...map.keys()];
     configuredExemptions = map.get(EXEMPTIONS_KEY)?.getProperties()?.toJavaScript().entries;
+    generation = (generation ?? 0) + 1;
     return map;
   };
+  generation = 0;
   return true;
+}
+
+/**
+ * Returns a number that changes with every `Configure` request, so a value derived from the config can be
+ * reused until the next one. Returns undefined when requests cannot be seen, and then nothing may be reused.
+ */
+export function configGeneration(): number | undefined {
+  return generation;
 }
 
 /**

@@ -34,7 +34,10 @@ function readOncePerRequest(args: Pick<ResourceValidationArgs, "type" | "name" |
   if (cached !== undefined && cached.urn === args.urn) {
     return cached.item;
   }
-  const item = readPulumiDeployment({ type: args.type, name: args.name, urn: args.urn, props: args.props });
+  // The shared object is read directly instead of through the proxy, which wraps every value it returns:
+  // pulumiAccess recognizes the engine's unknown sentinels in plain values as the proxy does.
+  const props = (target ?? args.props) as Record<string, unknown>;
+  const item = readPulumiDeployment({ type: args.type, name: args.name, urn: args.urn, props });
   if (target !== undefined) {
     readsByTarget.set(target, { urn: args.urn, item });
   }
@@ -57,7 +60,7 @@ export function computeTypeMismatch(rule: Rule, deployment: OnlineDeployment): s
  */
 export function findingsExcusedByWorkspace(rule: Rule, deployment: OnlineDeployment, limits: unknown, findings: readonly Finding[]): Set<Finding> {
   const violations = findings.filter((finding) => finding.kind === "violation");
-  if (violations.length === 0) {
+  if (violations.length === 0 || !rule.relatedFacts?.includes("workspaceIsolationMode")) {
     return new Set();
   }
 

@@ -63,7 +63,7 @@ function validateDeployment(rule: Rule, args: ResourceValidationArgs, reportViol
     stopAsNotApplicable(args, mismatch);
   }
 
-  const limits = policyLimits(rule, args.getConfig());
+  const limits = policyLimits(rule, args);
   if (!limits.ok) {
     reportMandatory(reportViolation, limits.message, args.urn);
     return;
@@ -91,12 +91,16 @@ function validateStack(rule: Rule, args: StackValidationArgs, reportViolation: R
   }
 
   // An invalid config was already reported on every deployment by the resource check.
-  const limits = policyLimits(rule, args.getConfig());
+  const limits = policyLimits(rule, args);
   if (!limits.ok) {
     return;
   }
 
+  // During a preview the resource check has already reported every finding that no related resource decides.
   const isPreview = pulumi.runtime.isDryRun();
+  if (isPreview && (rule.relatedFacts ?? []).length === 0) {
+    return;
+  }
   for (const { deployment, urn, secretPaths } of deployments) {
     const withStack = runRule(rule, deployment, limits.limits, "mandatory");
     const reported = isPreview ? stackOnlyFindings(rule, deployment, limits.limits, withStack) : withStack.filter((finding) => finding.kind !== "unknown");

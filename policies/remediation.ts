@@ -14,7 +14,7 @@ export function remediateDeployment(rule: Rule, args: ResourceValidationArgs): R
   if (mismatch !== undefined) {
     args.notApplicable(mismatch);
   }
-  const limits = policyLimits(rule, args.getConfig());
+  const limits = policyLimits(rule, args);
   // An invalid config is reported by the validation; nothing is changed with limits that cannot be read.
   if (!limits.ok || rule.remediate === undefined) {
     return undefined;

@@ -40,10 +40,13 @@ export function installSecretTracking(): boolean {
     if (shared !== undefined) {
       return shared;
     }
-    const props = original(struct, proxySecrets);
+    // The SDK's deserializer reads the Struct only through toJavaScript, and the conversion is costly, so the
+    // wrapper converts once and hands the SDK the result.
+    const wire = struct.toJavaScript();
+    const props = original({ toJavaScript: () => wire }, proxySecrets);
     if (props !== null && typeof props === "object") {
       const paths: string[] = [];
-      collectSecretPaths(struct.toJavaScript(), "", paths);
+      collectSecretPaths(wire, "", paths);
       secretPathsByProps.set(props, paths);
       if (!proxySecrets) {
         sharedPropsByStruct.set(struct, props);

@@ -19,7 +19,7 @@ export function stackRulePolicy(rule: StackRule): StackValidationPolicy {
         args.notApplicable("the stack has no OnlineDeployment");
       }
 
-      const limits = policyLimits(rule, args.getConfig());
+      const limits = policyLimits(rule, args);
       if (!limits.ok) {
         reportMandatory(reportViolation, limits.message);
         return;

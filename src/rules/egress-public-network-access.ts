@@ -20,6 +20,7 @@ export const egressPublicNetworkAccess = defineRule({
   },
   defaultEnforcementLevel: "mandatory",
   computeTypes: ["Managed"],
+  relatedFacts: ["workspaceIsolationMode"],
   limits: {
     allowPublicEgress: z.boolean().default(false).describe("Allow deployments with egressPublicNetworkAccess Enabled."),
     acceptWorkspaceManagedNetwork: z

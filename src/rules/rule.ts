@@ -2,7 +2,7 @@ import * as z from "zod";
 import { type EnforcementLevel, UNKNOWN_VALUE_LEVELS } from "../config/schema-types";
 import type { Severity } from "../findings/finding";
 import type { FindingValue } from "../findings/finding";
-import type { ComputeType, OnlineDeployment } from "../model/deployment";
+import type { ComputeType, OnlineDeployment, RelatedResources } from "../model/deployment";
 import type { EffectiveValue, Field } from "../model/field";
 
 /** The Azure fact a rule rests on, with the document it comes from. */
@@ -55,6 +55,11 @@ export interface RuleMetadata {
   readonly helpUri: string;
   /** Pairs of limit keys, minimum first, whose values a limits file may not cross: no deployment could pass. */
   readonly ranges?: readonly (readonly [string, string])[];
+  /**
+   * Facts of related resources (`deployment.related`) that the check reads. A policy given only the deployment
+   * alone defers the findings these facts decide to the stack check, and skips that work for other rules.
+   */
+  readonly relatedFacts?: readonly (keyof RelatedResources)[];
 }
 
 export interface Rule<Limits = unknown> extends RuleMetadata {

@@ -32,6 +32,7 @@ export const scaleInstanceBounds = defineRule({
   },
   defaultEnforcementLevel: "mandatory",
   ranges: [["lowestMinInstances", "highestMaxInstances"]],
+  relatedFacts: ["autoscaleProfiles"],
   limits: {
     lowestMinInstances: integerLimit("Lowest allowed minimum instance count of an autoscaling deployment.", 1, 1),
     highestMaxInstances: integerLimit("Highest allowed maximum instance count of an autoscaling deployment.", 20, 1),
