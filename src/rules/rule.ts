@@ -56,7 +56,7 @@ export interface RuleMetadata {
   /** Pairs of limit keys, minimum first, whose values a limits file may not cross: no deployment could pass. */
   readonly ranges?: readonly (readonly [string, string])[];
   /**
-   * Facts of related resources (`deployment.related`) that the check reads. A policy given only the deployment
+   * Facts of related resources (`deployment.related`) that the check reads. A policy that reads the deployment
    * alone defers the findings these facts decide to the stack check, and skips that work for other rules.
    */
   readonly relatedFacts?: readonly (keyof RelatedResources)[];
