@@ -5,31 +5,23 @@ import type { OnlineDeployment, RelatedResources } from "../../src/model/deploym
 import { setField, unknownField } from "../../src/model/field";
 import { RULES } from "../../src/rules/index";
 import { CORPUS_DIR } from "../support/corpus";
+import { autoscaleProfile } from "../support/deployment-builder";
 
 // The pack trusts `relatedFacts`: a rule that does not declare a fact is not judged again when the stack shows
 // it. So a rule's findings must not change with a fact it does not declare, and a declared fact must matter.
 
 const ISOLATION = "workspace.properties.managedNetwork.isolationMode";
-const SETTING = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/autoscalesettings/scale";
-
-function profile(minimum: number, maximum: number, defaultCount: number) {
-  const path = "profiles[0].capacity";
-  return {
-    settingId: SETTING,
-    profileName: "default",
-    minimum: setField(`${path}.minimum`, minimum),
-    maximum: setField(`${path}.maximum`, maximum),
-    default: setField(`${path}.default`, defaultCount),
-  };
-}
-
 const VARIANTS: Record<keyof RelatedResources, readonly RelatedResources[]> = {
   workspaceIsolationMode: [
     { workspaceIsolationMode: setField(ISOLATION, "AllowOnlyApprovedOutbound") },
     { workspaceIsolationMode: setField(ISOLATION, "AllowInternetOutbound") },
     { workspaceIsolationMode: unknownField(ISOLATION) },
   ],
-  autoscaleProfiles: [{ autoscaleProfiles: [profile(0, 100, 1)] }, { autoscaleProfiles: [profile(2, 5, 3)] }, { autoscaleProfiles: [profile(9, 1, 4)] }],
+  autoscaleProfiles: [
+    { autoscaleProfiles: [autoscaleProfile(0, 1, 100)] },
+    { autoscaleProfiles: [autoscaleProfile(2, 3, 5)] },
+    { autoscaleProfiles: [autoscaleProfile(9, 4, 1)] },
+  ],
 };
 
 const FACTS = Object.keys(VARIANTS) as (keyof RelatedResources)[];

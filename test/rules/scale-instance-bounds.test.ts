@@ -1,26 +1,13 @@
-import { setField, unknownField } from "../../src/model/field";
+import { unknownField } from "../../src/model/field";
 import type { AutoscaleProfile } from "../../src/model/deployment";
 import { scaleInstanceBounds } from "../../src/rules/scale-instance-bounds";
 import { runRule } from "../../src/engine/evaluate";
-import { deployment } from "../support/deployment-builder";
+import { AUTOSCALE_CAPACITY, autoscaleProfile, deployment } from "../support/deployment-builder";
 import { describeRuleCases, invalid } from "./rule-table";
 
 const MIN = "properties.scaleSettings.minInstances";
 const MAX = "properties.scaleSettings.maxInstances";
-const SETTING = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/autoscalesettings/blue-autoscale";
 const target = (settings: Record<string, unknown>) => ({ scaleSettings: { scaleType: "TargetUtilization", ...settings } });
-
-function profile(minimum: number, defaultCount: number, maximum: number): AutoscaleProfile {
-  const path = `${SETTING}.properties.profiles[0].capacity`;
-  return {
-    settingId: SETTING,
-    profileName: "default",
-    minimum: setField(`${path}.minimum`, minimum),
-    maximum: setField(`${path}.maximum`, maximum),
-    default: setField(`${path}.default`, defaultCount),
-  };
-}
-const CAPACITY = `${SETTING}.properties.profiles[0].capacity`;
 
 describeRuleCases(
   scaleInstanceBounds,
@@ -42,16 +29,16 @@ describeRuleCases(
     },
     { name: "Default scale type ignores the counts", computeType: "Kubernetes", properties: { scaleSettings: { scaleType: "Default", maxInstances: 99 } }, expected: [] },
     { name: "string count", computeType: "Kubernetes", properties: target({ maxInstances: "3" }), expected: [invalid(MAX, '"3"')] },
-    { name: "autoscale within the bounds", related: { autoscaleProfiles: [profile(2, 3, 10)] }, expected: [] },
-    { name: "autoscale maximum one past", related: { autoscaleProfiles: [profile(2, 3, 21)] }, expected: [{ path: `${CAPACITY}.maximum`, actual: 21, limit: 20 }] },
-    { name: "autoscale minimum zero", related: { autoscaleProfiles: [profile(0, 1, 3)] }, expected: [{ path: `${CAPACITY}.minimum`, actual: 0, limit: 1 }] },
-    { name: "autoscale default below minimum", related: { autoscaleProfiles: [profile(3, 2, 5)] }, expected: [{ path: `${CAPACITY}.minimum`, actual: 3, limit: 2 }] },
-    { name: "autoscale default above maximum", related: { autoscaleProfiles: [profile(1, 6, 5)] }, expected: [{ path: `${CAPACITY}.default`, actual: 6, limit: 5 }] },
+    { name: "autoscale within the bounds", related: { autoscaleProfiles: [autoscaleProfile(2, 3, 10)] }, expected: [] },
+    { name: "autoscale maximum one past", related: { autoscaleProfiles: [autoscaleProfile(2, 3, 21)] }, expected: [{ path: `${AUTOSCALE_CAPACITY}.maximum`, actual: 21, limit: 20 }] },
+    { name: "autoscale minimum zero", related: { autoscaleProfiles: [autoscaleProfile(0, 1, 3)] }, expected: [{ path: `${AUTOSCALE_CAPACITY}.minimum`, actual: 0, limit: 1 }] },
+    { name: "autoscale default below minimum", related: { autoscaleProfiles: [autoscaleProfile(3, 2, 5)] }, expected: [{ path: `${AUTOSCALE_CAPACITY}.minimum`, actual: 3, limit: 2 }] },
+    { name: "autoscale default above maximum", related: { autoscaleProfiles: [autoscaleProfile(1, 6, 5)] }, expected: [{ path: `${AUTOSCALE_CAPACITY}.default`, actual: 6, limit: 5 }] },
     {
       name: "autoscale above Azure's cap",
       limits: { highestMaxInstances: 100 },
-      related: { autoscaleProfiles: [profile(1, 2, 51)] },
-      expected: [{ path: `${CAPACITY}.maximum`, actual: 51, limit: 50 }],
+      related: { autoscaleProfiles: [autoscaleProfile(1, 2, 51)] },
+      expected: [{ path: `${AUTOSCALE_CAPACITY}.maximum`, actual: 51, limit: 50 }],
     },
     {
       name: "Kubernetes not capped at 50",
@@ -66,8 +53,8 @@ describeRuleCases(
 
 describe("scale-instance-bounds autoscale unknown", () => {
   test("unknown maximum is advisory", () => {
-    const unknownProfile: AutoscaleProfile = { ...profile(1, 2, 3), maximum: unknownField(`${CAPACITY}.maximum`) };
+    const unknownProfile: AutoscaleProfile = { ...autoscaleProfile(1, 2, 3), maximum: unknownField(`${AUTOSCALE_CAPACITY}.maximum`) };
     const findings = runRule(scaleInstanceBounds, deployment({}, { autoscaleProfiles: [unknownProfile] }), scaleInstanceBounds.limits.parse({}), "mandatory");
-    expect(findings.map((finding) => [finding.kind, finding.enforcementLevel, finding.path])).toEqual([["unknown", "advisory", `${CAPACITY}.maximum`]]);
+    expect(findings.map((finding) => [finding.kind, finding.enforcementLevel, finding.path])).toEqual([["unknown", "advisory", `${AUTOSCALE_CAPACITY}.maximum`]]);
   });
 });

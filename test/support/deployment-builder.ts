@@ -1,5 +1,5 @@
-import type { ComputeType, OnlineDeployment, RelatedResources } from "../../src/model/deployment";
-import type { Field } from "../../src/model/field";
+import type { AutoscaleProfile, ComputeType, OnlineDeployment, RelatedResources } from "../../src/model/deployment";
+import { type Field, setField } from "../../src/model/field";
 import { readArmResource } from "../../src/sources/arm-json";
 
 /** A small ARM JSON online deployment, as `GET …/deployments/{name}` returns it. */
@@ -61,4 +61,21 @@ export function withField(target: OnlineDeployment, keys: readonly string[], fie
     return { ...record, [keys[index]]: value };
   };
   return replace(target, 0) as OnlineDeployment;
+}
+
+/** The ARM id of the autoscale setting that `autoscaleProfile` builds profiles of. */
+export const AUTOSCALE_SETTING = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/autoscalesettings/blue-autoscale";
+
+/** Path of the first profile's capacity in that setting, the prefix of the profile's field paths. */
+export const AUTOSCALE_CAPACITY = `${AUTOSCALE_SETTING}.properties.profiles[0].capacity`;
+
+/** Builds the first profile of an autoscale setting with a known capacity minimum, default and maximum. */
+export function autoscaleProfile(minimum: number, defaultCount: number, maximum: number): AutoscaleProfile {
+  return {
+    settingId: AUTOSCALE_SETTING,
+    profileName: "default",
+    minimum: setField(`${AUTOSCALE_CAPACITY}.minimum`, minimum),
+    maximum: setField(`${AUTOSCALE_CAPACITY}.maximum`, maximum),
+    default: setField(`${AUTOSCALE_CAPACITY}.default`, defaultCount),
+  };
 }
