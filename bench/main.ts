@@ -134,8 +134,9 @@ interface Results {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const { plan } = options;
-  if (!existsSync(CLI) || !existsSync(path.join(ROOT, "dist", "bench", "fixtures", "empty-pack", "index.js"))) {
-    throw new Error("dist/ is missing or stale: run npx tsc -p tsconfig.json first");
+  const built = [CLI, path.join(ROOT, "dist", "pack", "index.js"), path.join(ROOT, "dist", "bench", "fixtures", "empty-pack", "index.js")];
+  if (!built.every((file) => existsSync(file))) {
+    throw new Error("dist/ is missing: run npm run build first");
   }
   const machine = describeMachine();
   const started = process.hrtime.bigint();

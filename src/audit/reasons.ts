@@ -4,7 +4,7 @@
  */
 export const NOT_EVALUATED_REASONS = {
   forbidden: "access denied (HTTP 403): the caller cannot read this scope, so its deployments were not listed",
-  notFound: "not found (HTTP 404): the resource was deleted while the audit ran",
+  notFound: "not found (HTTP 404): the scope or resource does not exist, or was deleted while the audit ran",
   malformedBody: "malformed response: the body is not the JSON shape ARM documents",
   truncatedBody: "truncated response: the connection closed before the whole body arrived",
   serverError: "server error: ARM kept failing after every retry",

@@ -12,9 +12,8 @@ const MAX_ROWS_PER_RULE = 50;
  */
 export function renderMarkdown(run: RunReport): string {
   const { summary, checks } = run;
-  const failed = summary.failed > 0;
   const lines: string[] = [
-    `## amlguard: ${failed ? "limits violated" : summary.notEvaluated > 0 ? "incomplete" : "all limits met"}`,
+    `## amlguard: ${verdict(run)}`,
     "",
     "| Resources | Passed | Failed | Waived | Not evaluated |",
     "| ---: | ---: | ---: | ---: | ---: |",
@@ -72,6 +71,17 @@ export function renderMarkdown(run: RunReport): string {
 
   lines.push("<details><summary>Evidence</summary>", "", ...describeEvidence(run.evidence).map((line) => `- ${escapeInline(line)}`), "", "</details>");
   return `${lines.join("\n")}\n`;
+}
+
+/** Names the run's outcome. A value not known until deployment leaves its rule unverified, which is not a pass. */
+function verdict({ summary, checks }: RunReport): string {
+  if (summary.failed > 0) {
+    return "limits violated";
+  }
+  if (summary.notEvaluated > 0) {
+    return "incomplete";
+  }
+  return checks.unverified > 0 ? "no violation, some values not known" : "all limits met";
 }
 
 function findingsBy(results: readonly ResourceResult[], keep: (finding: Finding) => boolean): { result: ResourceResult; finding: Finding }[] {

@@ -116,6 +116,8 @@ describe("amlguard report", () => {
     { name: "bad output spec exits 2", args: ["--from-pulumi-events", PREVIEW, "--output", "sarif"], message: /expected FORMAT=FILE/ },
     { name: "unknown format exits 2", args: ["--from-pulumi-events", PREVIEW, "--format", "html"], message: /Allowed choices are table, json, sarif, junit, markdown/ },
     { name: "bad exemptions exits 2", args: ["--from-pulumi-events", PREVIEW, "--exemptions", join(EVENTS, "preview.ndjson")], message: /Invalid exemptions file/ },
+    { name: "no input exits 2", args: [], message: /needs exactly one of --from-pulumi-events FILE and --merge FILE/ },
+    { name: "both inputs exit 2", args: ["--from-pulumi-events", PREVIEW, "--merge", PREVIEW], message: /needs exactly one of/ },
   ])("$name", async ({ args, message }) => {
     const run = await runCli(["report", ...args]);
 

@@ -10,6 +10,17 @@ describe("Markdown report", () => {
     expect(markdown).toContain("| 4 | 1 | 2 | 0 | 1 |");
   });
 
+  test("unknown values are not all limits met", async () => {
+    const [first] = await fileResults();
+    const unknown = { ...first.findings[0], kind: "unknown" as const, enforcementLevel: "advisory" as const };
+    const results: ResourceResult[] = [{ ...first, findings: [unknown], rules: [{ ruleId: unknown.ruleId, outcome: "unverified" }] }];
+
+    const markdown = renderMarkdown(runOf(results));
+
+    expect(markdown).toContain("## amlguard: no violation, some values not known");
+    expect(markdown).not.toContain("all limits met");
+  });
+
   test("failures are grouped by rule", async () => {
     const markdown = renderMarkdown(runOf(await fileResults()));
 

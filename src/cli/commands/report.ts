@@ -20,7 +20,7 @@ interface ReportOptions extends ReportCliOptions {
 export function registerReport(program: Command): void {
   const command = program
     .command("report")
-    .description("Turn the policy results of a pulumi preview into reports, from the event log it wrote with --event-log.")
+    .description("Turn the policy results of a pulumi preview into reports, from the event log it wrote with --event-log, or merge the JSON reports of audit shards.")
     .option("--from-pulumi-events <file>", "event log written by pulumi preview --event-log FILE (newline-delimited JSON)")
     .option("--merge <files...>", "merge the JSON reports of shards (one per CI job) into one report, instead of reading an event log")
     .option("--policy-pack <name>", "name of the amlguard policy pack in the event log", DEFAULT_POLICY_PACK_NAME)
@@ -32,7 +32,7 @@ export function registerReport(program: Command): void {
     } else if (fromPulumiEvents !== undefined && merge === undefined) {
       process.exitCode = await runReport({ ...options, fromPulumiEvents });
     } else {
-      process.stderr.write("amlguard: report needs either --from-pulumi-events FILE or --merge FILE..., not both.\n");
+      process.stderr.write("amlguard: report needs exactly one of --from-pulumi-events FILE and --merge FILE...\n");
       process.exitCode = EXIT_CODES.usage;
     }
   });
