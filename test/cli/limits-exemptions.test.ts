@@ -1,34 +1,33 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { useTemporaryDirectory } from "../support/temporary-directory";
 import { runCli } from "./run-cli";
 
 const DEPLOYMENT_ID =
   "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/ep/deployments/blue";
 
-const directory = mkdtempSync(path.join(tmpdir(), "amlguard-limits-exemptions-"));
-const deploymentFile = path.join(directory, "blue.json");
-writeFileSync(
-  deploymentFile,
-  JSON.stringify({
-    id: DEPLOYMENT_ID,
-    name: "blue",
-    type: "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
-    sku: { name: "Default", capacity: 3 },
-    properties: {
-      endpointComputeType: "Managed",
-      egressPublicNetworkAccess: "Disabled",
-      requestSettings: { requestTimeout: "PT5M" },
-      livenessProbe: {},
-      readinessProbe: {},
-    },
-  }),
-);
+const { path: directory, write } = useTemporaryDirectory("amlguard-limits-exemptions-");
+let deploymentFile = "";
+
+beforeAll(() => {
+  deploymentFile = write(
+    "blue.json",
+    JSON.stringify({
+      id: DEPLOYMENT_ID,
+      name: "blue",
+      type: "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
+      sku: { name: "Default", capacity: 3 },
+      properties: {
+        endpointComputeType: "Managed",
+        egressPublicNetworkAccess: "Disabled",
+        requestSettings: { requestTimeout: "PT5M" },
+        livenessProbe: {},
+        readinessProbe: {},
+      },
+    }),
+  );
+});
 
 function limitsFile(entries: unknown[]): string {
-  const file = path.join(directory, `limits-${entries.length}-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify({ exemptions: { entries } }));
-  return file;
+  return write(`limits-${entries.length}-${Math.random().toString(36).slice(2)}.json`, JSON.stringify({ exemptions: { entries } }));
 }
 
 const entry = {
@@ -75,9 +74,8 @@ describe("limits file exemptions", () => {
 
 describe("file path exemptions", () => {
   test("YAML deployment matches by file path", async () => {
-    const yamlFile = path.join(directory, "batch.yml");
-    writeFileSync(yamlFile, ["name: batch", "endpoint_name: scoring", "instance_count: 3", "request_settings:", "  request_timeout_ms: 300000", ""].join("\n"));
-    const limits = limitsFile([{ ...entry, resource: `${directory}/batch.yml`, rules: ["request-timeout", "egress-public-network-access"] }]);
+    const yamlFile = write("batch.yml", ["name: batch", "endpoint_name: scoring", "instance_count: 3", "request_settings:", "  request_timeout_ms: 300000", ""].join("\n"));
+    const limits = limitsFile([{ ...entry, resource: `${directory()}/batch.yml`, rules: ["request-timeout", "egress-public-network-access"] }]);
 
     const run = await runCli(["check", "--format", "json", "--policy-pack-config", limits, yamlFile]);
 
@@ -90,8 +88,7 @@ describe("file path exemptions", () => {
 
 describe("byte order mark", () => {
   test("limits file with a BOM is read", async () => {
-    const limits = path.join(directory, "bom-limits.json");
-    writeFileSync(limits, `\uFEFF${JSON.stringify({ "request-timeout": "disabled" })}`);
+    const limits = write("bom-limits.json", `\uFEFF${JSON.stringify({ "request-timeout": "disabled" })}`);
 
     const run = await runCli(["check", "--format", "json", "--policy-pack-config", limits, deploymentFile]);
 

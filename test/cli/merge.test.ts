@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { generateTenant } from "../../src/emulator/generate-tenant";
 import { type ArmEmulator, startArmEmulator } from "../../src/emulator/server";
 import { countDeployments } from "../../src/emulator/tenant";
 import { EXIT_CODES } from "../../src/findings/report";
+import { useTemporaryDirectory } from "../support/temporary-directory";
 import { runCli } from "./run-cli";
 
 /**
@@ -33,6 +33,8 @@ interface JsonReport {
   readonly checks: { readonly evaluated: number; readonly failed: number };
 }
 
+const temporaryDirectory = useTemporaryDirectory("amlguard-merge-");
+
 let emulator: ArmEmulator;
 let directory: string;
 let shardA: string;
@@ -58,7 +60,7 @@ async function merge(...args: string[]): Promise<{ code: number; stderr: string;
 
 beforeAll(async () => {
   emulator = await startArmEmulator({ tenant: TENANT, token: TOKEN });
-  directory = await mkdtemp(join(tmpdir(), "amlguard-merge-"));
+  directory = temporaryDirectory.path();
   limitsFile = join(directory, "limits.json");
   await writeFile(limitsFile, JSON.stringify({ "request-timeout": { maxRequestTimeout: "PT1M" } }));
   shardA = join(directory, "shard-a.json");

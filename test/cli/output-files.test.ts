@@ -1,14 +1,16 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { runCli } from "./run-cli";
 import { SHARED_DIR } from "../support/corpus";
+import { useTemporaryDirectory } from "../support/temporary-directory";
 
 const DEPLOYMENT = path.join(SHARED_DIR, "corpus/rest-api-specs/2025-06-01/OnlineDeployment/ManagedOnlineDeployment/get.json");
 
 describe("--output files", () => {
+  const temporaryDirectory = useTemporaryDirectory("amlguard-output-");
+
   test("missing parents are created", async () => {
-    const target = path.join(mkdtempSync(path.join(tmpdir(), "amlguard-output-")), "a", "b", "report.json");
+    const target = path.join(temporaryDirectory.path(), "a", "b", "report.json");
 
     const run = await runCli(["check", DEPLOYMENT, "--format", "table", "--output", `json=${target}`]);
 

@@ -1,17 +1,20 @@
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { EXIT_CODES } from "../../src/findings/report";
+import { useTemporaryDirectory } from "../support/temporary-directory";
 import { runCli } from "./run-cli";
 
 const EVENTS = join("test", "events", "fixtures");
 const PREVIEW = join(EVENTS, "preview.ndjson");
 const BLUE_URN = "urn:pulumi:dev::fraud-scoring::azure-native:machinelearningservices:OnlineDeployment::blue";
 
+const temporaryDirectory = useTemporaryDirectory("amlguard-report-");
+
+/** Creates a fresh directory for one test inside the file's temporary directory. */
 async function scratch(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "amlguard-report-"));
+  return mkdtemp(join(temporaryDirectory.path(), "test-"));
 }
 
 describe("amlguard report", () => {

@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { defaultConfig } from "../../src/config/limits";
 import { evaluateItems } from "../../src/engine/evaluate";
 import { RULES } from "../../src/rules/index";
 import { readInputFile, readTemplateParameters } from "../../src/sources/files";
 import { CORPUS_DIR } from "../support/corpus";
+import { useTemporaryDirectory } from "../support/temporary-directory";
 
 /**
  * Verdicts of the real ARM templates in the shared corpus. Both azureml-examples templates take
@@ -40,6 +40,8 @@ function corpusFiles(): string[] {
 }
 
 describe("ARM template corpus", () => {
+  const { write } = useTemporaryDirectory("amlguard-corpus-");
+
   test("every corpus template is listed", () => {
     expect(corpusFiles()).toEqual([...TEMPLATES].sort());
   });
@@ -76,9 +78,8 @@ describe("ARM template corpus", () => {
   });
 
   test.each(TEMPLATES)("%s: judged with a parameters file", async (file) => {
-    const parametersFile = path.join(mkdtempSync(path.join(tmpdir(), "amlguard-corpus-")), "parameters.json");
-    writeFileSync(
-      parametersFile,
+    const parametersFile = write(
+      "parameters.json",
       JSON.stringify({
         $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
         contentVersion: "1.0.0.0",

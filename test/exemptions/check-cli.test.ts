@@ -1,12 +1,14 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXIT_CODES } from "../../src/findings/report";
 import { runCli } from "../cli/run-cli";
 import { BLUE_ID, CANARY_ID, DEPLOYMENTS_FILE } from "../reporters/run-fixtures";
+import { useTemporaryDirectory } from "../support/temporary-directory";
+
+const temporaryDirectory = useTemporaryDirectory("amlguard-check-");
 
 async function exemptionsFile(entries: readonly Record<string, unknown>[]): Promise<string> {
-  const file = join(await mkdtemp(join(tmpdir(), "amlguard-check-")), "exemptions.json");
+  const file = join(await mkdtemp(join(temporaryDirectory.path(), "test-")), "exemptions.json");
   await writeFile(file, JSON.stringify({ exemptions: entries }));
   return file;
 }

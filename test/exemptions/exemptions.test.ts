@@ -1,4 +1,3 @@
-import { writeFile, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../src/config/limits";
@@ -7,6 +6,7 @@ import { loadExemptions } from "../../src/exemptions/load";
 import { parseExemptionEntries, parseExemptionsFile } from "../../src/exemptions/parse";
 import { RULES } from "../../src/rules/index";
 import { BLUE_ID, CANARY_ID, eventResults, fileResults } from "../reporters/run-fixtures";
+import { useTemporaryDirectory } from "../support/temporary-directory";
 
 const RULE_IDS = RULES.map((rule) => rule.id);
 const NOW = new Date("2026-12-01T12:00:00Z");
@@ -28,10 +28,10 @@ function problemsOf(action: () => unknown): readonly string[] {
 }
 
 describe("exemptions file", () => {
+  const { write } = useTemporaryDirectory("amlguard-exemptions-");
+
   test("YAML file loads with hash", async () => {
-    const directory = await mkdtemp(join(tmpdir(), "amlguard-exemptions-"));
-    const file = join(directory, "exemptions.yaml");
-    await writeFile(file, `exemptions:\n  - resource: "${BLUE_ID}"\n    rules: ["request-timeout"]\n    reason: Batch scoring\n    owner: team-fraud\n    expires: "2026-12-31"\n`);
+    const file = write("exemptions.yaml", `exemptions:\n  - resource: "${BLUE_ID}"\n    rules: ["request-timeout"]\n    reason: Batch scoring\n    owner: team-fraud\n    expires: "2026-12-31"\n`);
 
     const loaded = await loadExemptions(file, RULE_IDS);
 
@@ -40,9 +40,7 @@ describe("exemptions file", () => {
   });
 
   test("JSON file with a syntax error is rejected", async () => {
-    const directory = await mkdtemp(join(tmpdir(), "amlguard-exemptions-"));
-    const file = join(directory, "exemptions.json");
-    await writeFile(file, "{ exemptions: [");
+    const file = write("exemptions.json", "{ exemptions: [");
 
     await expect(loadExemptions(file, RULE_IDS)).rejects.toThrow(/not valid JSON/);
   });

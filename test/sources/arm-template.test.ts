@@ -1,11 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { OnlineDeployment } from "../../src/model/deployment";
 import { ParametersFileError, isArmTemplate, readArmTemplate, readParametersFile } from "../../src/sources/arm-template";
 import { readInputFile, readTemplateParameters } from "../../src/sources/files";
 import { parsePositioned } from "../../src/sources/locator";
 import type { SourceItem } from "../../src/sources/source-item";
+import { useTemporaryDirectory } from "../support/temporary-directory";
 
 const SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
 const DEPLOYMENT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
@@ -167,6 +165,8 @@ describe("ARM template", () => {
 });
 
 describe("parameters file", () => {
+  const { write } = useTemporaryDirectory("amlguard-template-");
+
   test("values by lower-cased name", () => {
     const values = readParametersFile({ parameters: { Capacity: { value: 4 }, secret: { reference: { keyVault: { id: "/x" }, secretName: "s" } } } }, "p.json");
 
@@ -178,11 +178,8 @@ describe("parameters file", () => {
   });
 
   test("--parameters resolves a template through readInputFile", async () => {
-    const directory = mkdtempSync(path.join(tmpdir(), "amlguard-template-"));
-    const templateFile = path.join(directory, "template.json");
-    const parametersFile = path.join(directory, "template.parameters.json");
-    writeFileSync(templateFile, JSON.stringify(template([{ ...literalDeployment, properties: { endpointComputeType: "[parameters('computeType')]" } }], { parameters: { computeType: { type: "string" } } })));
-    writeFileSync(parametersFile, JSON.stringify({ $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", parameters: { computeType: { value: "Kubernetes" } } }));
+    const templateFile = write("template.json", JSON.stringify(template([{ ...literalDeployment, properties: { endpointComputeType: "[parameters('computeType')]" } }], { parameters: { computeType: { type: "string" } } })));
+    const parametersFile = write("template.parameters.json", JSON.stringify({ $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", parameters: { computeType: { value: "Kubernetes" } } }));
 
     const [item] = await readInputFile(templateFile, { templateParameters: await readTemplateParameters(parametersFile) });
 

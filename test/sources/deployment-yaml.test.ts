@@ -1,11 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { OnlineDeployment } from "../../src/model/deployment";
 import { readDeploymentYaml } from "../../src/sources/deployment-yaml";
 import { readInputFile } from "../../src/sources/files";
 import { parsePositioned } from "../../src/sources/locator";
 import type { SourceItem } from "../../src/sources/source-item";
+import { useTemporaryDirectory } from "../support/temporary-directory";
 
 function readYaml(text: string): SourceItem[] {
   return readDeploymentYaml(parsePositioned(text), "deployment.yml");
@@ -183,12 +181,7 @@ deployments:
 });
 
 describe("readInputFile dispatch", () => {
-  const directory = mkdtempSync(path.join(tmpdir(), "amlguard-yaml-"));
-  const write = (name: string, text: string) => {
-    const file = path.join(directory, name);
-    writeFileSync(file, text);
-    return file;
-  };
+  const { write } = useTemporaryDirectory("amlguard-yaml-");
 
   test("placeholder that breaks parsing is not evaluated", async () => {
     const file = write("templated.yml", "name: blue\nendpoint_name: {{ENDPOINT_NAME}}\ninstance_type: Standard_DS3_v2\n  bad: indent\n");

@@ -1,10 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { defaultConfig } from "../../src/config/limits";
 import { evaluateItems } from "../../src/engine/evaluate";
 import { RULES } from "../../src/rules/index";
 import { readInputFile } from "../../src/sources/files";
+import { useTemporaryDirectory } from "../support/temporary-directory";
 
 const YAML = [
   "$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json",
@@ -18,9 +16,10 @@ const YAML = [
 ].join("\n");
 
 describe("messages on CLI YAML", () => {
+  const { write } = useTemporaryDirectory("amlguard-yaml-");
+
   test("use the file's units and spelling", async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "amlguard-yaml-")), "blue.yml");
-    writeFileSync(file, YAML);
+    const file = write("blue.yml", YAML);
 
     const [result] = evaluateItems(await readInputFile(file), RULES, defaultConfig(RULES));
     const messages = result.findings.map((finding) => finding.message);
