@@ -17,7 +17,9 @@ export async function runAuditDemo(): Promise<{ exitCode: number }> {
   try {
     const startedAt = new Date();
     const loaded = await loadConfig(undefined);
-    process.stdout.write(`AMLGUARD_ARM_TOKEN=${SAMPLE_TOKEN} amlguard audit --subscription ${SAMPLE_SUBSCRIPTION_ID} --arm-endpoint ${emulator.url}\n\n`);
+    // The emulator stops with the demo, so the command is shown as what the demo runs, not as one to copy.
+    process.stdout.write(`Auditing the sample tenant in-process, as amlguard audit --subscription ${SAMPLE_SUBSCRIPTION_ID} --arm-endpoint ${emulator.url} would.\n`);
+    process.stdout.write("To run that audit yourself, start npm run emulator, which prints the command.\n\n");
 
     const results = await runAudit({
       scope: { subscriptions: [SAMPLE_SUBSCRIPTION_ID], deploymentIds: [] },

@@ -8,8 +8,9 @@ import { startArmEmulator } from "./server";
 async function main(): Promise<void> {
   const emulator = await startArmEmulator({ tenant: SAMPLE_TENANT, token: SAMPLE_TOKEN });
   process.stdout.write(
-    `ARM emulator with the sample tenant at ${emulator.url}. In another terminal, run:\n\n` +
-      `  AMLGUARD_ARM_TOKEN=${SAMPLE_TOKEN} amlguard audit --subscription ${SAMPLE_SUBSCRIPTION_ID} --arm-endpoint ${emulator.url}\n\n` +
+    `ARM emulator with the sample tenant at ${emulator.url}. In another terminal, in this directory, run:\n\n` +
+      `  AMLGUARD_ARM_TOKEN=${SAMPLE_TOKEN} node dist/src/cli/main.js audit --subscription ${SAMPLE_SUBSCRIPTION_ID} --arm-endpoint ${emulator.url}\n\n` +
+      "(or `amlguard audit …` once `npm install --global .` has put amlguard on the PATH)\n\n" +
       "Press Ctrl+C to stop.\n",
   );
 
