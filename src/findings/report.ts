@@ -7,6 +7,8 @@ export interface Summary {
   readonly notEvaluated: number;
   /** Evaluated resources with no failing rule. */
   readonly passed: number;
+  /** Passed resources with at least one unverified rule: a value it needs is not known until deployment. */
+  readonly unverified: number;
   /** Evaluated resources with at least one violation or invalid value that no exemption waived. */
   readonly failed: number;
   /** Evaluated resources whose failing rules were all waived by exemptions. `passed + failed + waived = evaluated`. */
@@ -21,6 +23,7 @@ export function summarize(results: readonly ResourceResult[]): Summary {
   const notEvaluatedByReason: Record<string, number> = {};
   let evaluated = 0;
   let passed = 0;
+  let unverified = 0;
   let waivedResources = 0;
   let mandatory = 0;
   let advisory = 0;
@@ -36,6 +39,9 @@ export function summarize(results: readonly ResourceResult[]): Summary {
     const failing = result.rules.filter((rule) => rule.outcome === "failed");
     if (failing.length === 0) {
       passed++;
+      if (result.rules.some((rule) => rule.outcome === "unverified")) {
+        unverified++;
+      }
     } else if (failing.every((rule) => rule.waived === true)) {
       waivedResources++;
     }
@@ -55,6 +61,7 @@ export function summarize(results: readonly ResourceResult[]): Summary {
     evaluated,
     notEvaluated: results.length - evaluated,
     passed,
+    unverified,
     failed: evaluated - passed - waivedResources,
     waived: waivedResources,
     findings: { mandatory, advisory, waived },

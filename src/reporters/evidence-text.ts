@@ -79,3 +79,8 @@ export function describeEntry(entry: ExemptionUse): string {
   const rules = entry.rules === "*" ? "all rules" : `rules ${entry.rules.join(", ")}`;
   return `entry ${entry.index} (resource '${entry.resource}', ${rules}, owner ${entry.owner}, expires ${entry.expires})`;
 }
+
+/** Returns a note on how many passed resources have unverified rules, or an empty string when none do. */
+export function unverifiedNote(unverified: number): string {
+  return unverified === 0 ? "" : ` (${unverified} with unverified rules)`;
+}

@@ -7,8 +7,9 @@ import { RULE_CATALOGUE_VERSION, TOOL_NAME, TOOL_VERSION } from "../version";
 /**
  * Version of the JSON report's shape. Fields may be added within a major version, never renamed or removed.
  * 1.1 added `evidence`, `exemptions`, `checks`, `summary.waived`, `summary.findings.waived` and `findings[].waiver`.
+ * 1.2 added `summary.unverified`.
  */
-export const JSON_SCHEMA_VERSION = "1.1";
+export const JSON_SCHEMA_VERSION = "1.2";
 
 export interface JsonFinding {
   readonly ruleId: string;

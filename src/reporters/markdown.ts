@@ -1,6 +1,6 @@
 import type { Finding, ResourceResult } from "../findings/finding";
 import { type RunReport, resourceLabel } from "../findings/run-report";
-import { describeEntry, describeEvidence } from "./evidence-text";
+import { describeEntry, describeEvidence, unverifiedNote } from "./evidence-text";
 
 // GitHub rejects pull-request comments longer than 65,536 characters, so each rule's table stops at this many
 // rows and states how many it left out. The JSON and SARIF reports keep every finding.
@@ -17,7 +17,7 @@ export function renderMarkdown(run: RunReport): string {
     "",
     "| Resources | Passed | Failed | Waived | Not evaluated |",
     "| ---: | ---: | ---: | ---: | ---: |",
-    `| ${summary.resources} | ${summary.passed} | ${summary.failed} | ${summary.waived} | ${summary.notEvaluated} |`,
+    `| ${summary.resources} | ${summary.passed}${unverifiedNote(summary.unverified)} | ${summary.failed} | ${summary.waived} | ${summary.notEvaluated} |`,
     "",
     `Rule checks: ${checks.evaluated} evaluated, ${checks.passed} passed, ${checks.failed} failed, ${checks.waived} waived, ${checks.unverified} unverified, ${checks.notEvaluated} not evaluated. ` +
       `Open findings: ${summary.findings.mandatory} mandatory, ${summary.findings.advisory} advisory.`,

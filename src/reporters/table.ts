@@ -1,6 +1,6 @@
 import type { Finding, ResourceResult } from "../findings/finding";
 import { type RunReport, resourceLabel } from "../findings/run-report";
-import { describeEvidence, describeExemptionStatus } from "./evidence-text";
+import { describeEvidence, describeExemptionStatus, unverifiedNote } from "./evidence-text";
 
 /** Renders a run for a terminal: one block per resource with findings, then the counts and the evidence. */
 export function renderTable(run: RunReport): string {
@@ -12,7 +12,7 @@ export function renderTable(run: RunReport): string {
 
   const { summary, checks } = run;
   lines.push(
-    `${summary.resources} resources: ${summary.passed} passed, ${summary.failed} failed, ${summary.waived} waived, ${summary.notEvaluated} not evaluated; ` +
+    `${summary.resources} resources: ${summary.passed} passed${unverifiedNote(summary.unverified)}, ${summary.failed} failed, ${summary.waived} waived, ${summary.notEvaluated} not evaluated; ` +
       `${summary.findings.mandatory} mandatory, ${summary.findings.advisory} advisory and ${summary.findings.waived} waived findings.`,
     `${checks.evaluated} rule checks: ${checks.passed} passed, ${checks.failed} failed, ${checks.waived} waived, ${checks.unverified} unverified; ${checks.notEvaluated} not evaluated.`,
   );

@@ -2,6 +2,7 @@ import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { CORPUS_DIR } from "../support/corpus";
 import { armDeployment } from "../support/deployment-builder";
 
 /** End-to-end runs of the built `amlguard check` binary; `npm test` builds dist/ with tsc before jest runs. */
@@ -116,6 +117,18 @@ describe("check exit codes", () => {
 });
 
 describe("check JSON report", () => {
+  test("unknown values are counted unverified", () => {
+    // The template takes endpointComputeType from a parameter without a default, so every rule waits for its value.
+    const template = path.join(CORPUS_DIR, "arm-bicep", "azureml-examples", "arm-templates", "online-endpoint-deployment.json");
+
+    const run = check(template);
+
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.summary).toMatchObject({ evaluated: 1, passed: 1, unverified: 1 });
+    expect(report.checks.unverified).toBeGreaterThan(0);
+  });
+
   test("shape of a failing run", () => {
     const run = check(fixture("slow.json", TOO_SLOW), fixture("storage.json", STORAGE_ACCOUNT));
     const report = JSON.parse(run.stdout);

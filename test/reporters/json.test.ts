@@ -21,6 +21,7 @@ describe("JSON report", () => {
       evaluated: 3,
       notEvaluated: 1,
       passed: 1,
+      unverified: 0,
       failed: 2,
       waived: 0,
       findings: { mandatory: 2, advisory: 3, waived: 0 },

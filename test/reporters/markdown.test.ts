@@ -19,6 +19,7 @@ describe("Markdown report", () => {
 
     expect(markdown).toContain("## amlguard: no violation, some values not known");
     expect(markdown).not.toContain("all limits met");
+    expect(markdown).toContain("| 1 | 1 (1 with unverified rules) | 0 | 0 | 0 |");
   });
 
   test("failures are grouped by rule", async () => {
