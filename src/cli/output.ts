@@ -107,8 +107,15 @@ export async function exemptResults(
   return { results: exempted.results, exemptions: status };
 }
 
+/** Options of the formats that take any: SARIF's passes and file URIs, and the JUnit failure threshold. */
+export interface RenderOptions {
+  readonly includePasses?: boolean;
+  readonly cwd?: string;
+  readonly failOn?: FailOn;
+}
+
 /** Renders a run in one format. */
-export function renderReport(run: RunReport, format: OutputFormat, options: { readonly includePasses?: boolean; readonly cwd?: string } = {}): string {
+export function renderReport(run: RunReport, format: OutputFormat, options: RenderOptions = {}): string {
   switch (format) {
     case "table":
       return renderTable(run);
@@ -117,7 +124,7 @@ export function renderReport(run: RunReport, format: OutputFormat, options: { re
     case "sarif":
       return renderSarif(run, options);
     case "junit":
-      return renderJunit(run);
+      return renderJunit(run, options.failOn);
     case "markdown":
       return renderMarkdown(run);
   }
@@ -127,7 +134,7 @@ export function renderReport(run: RunReport, format: OutputFormat, options: { re
  * Renders a run in one format as pieces to write in order. The JSON report comes resource by resource, so the
  * largest report is never one string in memory; the other formats come as one piece.
  */
-export function reportChunks(run: RunReport, format: OutputFormat, options: { readonly includePasses?: boolean; readonly cwd?: string } = {}): Iterable<string> {
+export function reportChunks(run: RunReport, format: OutputFormat, options: RenderOptions = {}): Iterable<string> {
   return format === "json" ? jsonReportChunks(run) : [renderReport(run, format, options)];
 }
 
@@ -138,6 +145,8 @@ export interface WriteReportsOptions {
   readonly includePasses?: boolean;
   /** Directory SARIF file URIs are relative to. Defaults to the working directory. */
   readonly cwd?: string;
+  /** Threshold of a failed JUnit test case: the run's `--fail-on`. */
+  readonly failOn?: FailOn;
   readonly stdout?: NodeJS.WritableStream;
   readonly stderr?: NodeJS.WritableStream;
 }
@@ -151,7 +160,7 @@ export async function writeReports(run: RunReport, options: WriteReportsOptions 
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const targets = options.output ?? [];
-  const renderOptions = { includePasses: options.includePasses, cwd: options.cwd };
+  const renderOptions = { includePasses: options.includePasses, cwd: options.cwd, failOn: options.failOn };
 
   const stdoutFormat = options.format ?? (targets.length > 0 ? "table" : defaultFormat());
   await writeChunks(stdout, reportChunks(run, stdoutFormat, renderOptions));
@@ -283,6 +292,6 @@ export async function completeRun(evaluation: CompletedEvaluation): Promise<{ ru
     ...(exemptions === undefined ? {} : { exemptions }),
   });
 
-  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses });
+  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses, failOn: options.failOn });
   return { run, written };
 }

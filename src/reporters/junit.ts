@@ -1,5 +1,6 @@
 import { XMLBuilder } from "fast-xml-parser";
 import type { Finding, ResourceResult, RuleResult } from "../findings/finding";
+import { type FailOn, reachesFailOn } from "../findings/report";
 import { type RunReport, compareText, resourceKey, resourceLabel } from "../findings/run-report";
 import { xmlAttribute, xmlText } from "./xml-text";
 
@@ -12,17 +13,18 @@ interface CaseOutcome {
 
 /**
  * Renders a run as JUnit XML: one test suite per resource and one test case per rule on it, passes included.
- * A test case fails on a violation or invalid value no exemption waived, and on an unknown value at mandatory
- * level. It is skipped when the rule is waived, disabled, not applicable, unverified at advisory level, or when the
- * resource was not evaluated (one skipped case per catalogue rule, so the counts cover every check).
+ * A test case fails when one of its findings reaches `failOn`, the threshold that sets the exit code, so a CI
+ * system that fails on failed tests agrees with the exit code. It is skipped when its findings stay below that
+ * threshold or are waived, when the rule is disabled or not applicable, or when the resource was not evaluated
+ * (one skipped case per catalogue rule, so the counts cover every check).
  */
-export function renderJunit(run: RunReport): string {
+export function renderJunit(run: RunReport, failOn: FailOn = "mandatory"): string {
   let tests = 0;
   let failures = 0;
   let skipped = 0;
 
   const suites = run.results.map((result) => {
-    const cases = testCases(run, result);
+    const cases = testCases(run, result, failOn);
     tests += cases.length;
     failures += cases.filter(({ outcome }) => outcome.failure !== undefined).length;
     skipped += cases.filter(({ outcome }) => outcome.skipped !== undefined).length;
@@ -47,17 +49,17 @@ export function renderJunit(run: RunReport): string {
   return `${builder.build(document) as string}`.replace(/\n?$/, "\n");
 }
 
-function testCases(run: RunReport, result: ResourceResult): { ruleId: string; outcome: CaseOutcome }[] {
+function testCases(run: RunReport, result: ResourceResult, failOn: FailOn): { ruleId: string; outcome: CaseOutcome }[] {
   if (result.status === "not-evaluated") {
     const skippedText = `Not evaluated: ${result.reason ?? "no reason given"}`;
     return run.rules.map((rule) => ({ ruleId: rule.id, outcome: { skipped: skippedText } }));
   }
   return [...result.rules]
     .sort((a, b) => compareText(a.ruleId, b.ruleId))
-    .map((rule) => ({ ruleId: rule.ruleId, outcome: caseOutcome(rule, result.findings.filter((finding) => finding.ruleId === rule.ruleId)) }));
+    .map((rule) => ({ ruleId: rule.ruleId, outcome: caseOutcome(rule, result.findings.filter((finding) => finding.ruleId === rule.ruleId), failOn) }));
 }
 
-function caseOutcome(rule: RuleResult, findings: readonly Finding[]): CaseOutcome {
+function caseOutcome(rule: RuleResult, findings: readonly Finding[], failOn: FailOn): CaseOutcome {
   switch (rule.outcome) {
     case "passed":
       return {};
@@ -69,7 +71,7 @@ function caseOutcome(rule: RuleResult, findings: readonly Finding[]): CaseOutcom
       break;
   }
 
-  const failing = findings.filter((finding) => finding.waiver === undefined && (finding.kind !== "unknown" || finding.enforcementLevel === "mandatory"));
+  const failing = findings.filter((finding) => reachesFailOn(finding, failOn));
   if (failing.length > 0) {
     return {
       failure: {
@@ -85,7 +87,9 @@ function caseOutcome(rule: RuleResult, findings: readonly Finding[]): CaseOutcom
     const { waiver } = waived;
     return { skipped: `Waived by exemption ${waiver.exemptionIndex} until ${waiver.expires} (owner ${waiver.owner}): ${waiver.reason}` };
   }
-  return { skipped: findings.map((finding) => finding.message).join(" ") };
+  const messages = findings.map((finding) => finding.message).join(" ");
+  const belowThreshold = findings.some((finding) => finding.waiver === undefined && finding.kind !== "unknown");
+  return { skipped: belowThreshold ? `Below --fail-on ${failOn}: ${messages}` : messages };
 }
 
 function describeFinding(finding: Finding): string {

@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { ResourceResult } from "../../src/findings/finding";
+import { reachesFailOn } from "../../src/findings/report";
 import { renderJunit } from "../../src/reporters/junit";
 import { RULES } from "../../src/rules/index";
 import { eventResults, fileResults, runOf } from "./run-fixtures";
@@ -41,6 +42,24 @@ describe("JUnit report", () => {
     expect(testsuites["@_tests"]).toBe(cases.length);
     expect(testsuites["@_failures"]).toBe(cases.filter((testCase) => testCase.failure !== undefined).length);
     expect(testsuites["@_skipped"]).toBe(cases.filter((testCase) => testCase.skipped !== undefined).length);
+    const reaching = run.results.flatMap((result) =>
+      result.rules.filter((rule) => result.findings.some((finding) => finding.ruleId === rule.ruleId && reachesFailOn(finding, "mandatory"))),
+    );
+    expect(testsuites["@_failures"]).toBe(reaching.length);
+  });
+
+  test("advisory violation is skipped by default", async () => {
+    const { testsuites } = parse(renderJunit(runOf(await fileResults())));
+
+    const advisory = testsuites.testsuite.flatMap((suite) => suite.testcase).filter((testCase) => testCase.skipped?.["@_message"].startsWith("Below --fail-on mandatory: "));
+    expect(advisory.length).toBeGreaterThan(0);
+  });
+
+  test("fail-on advisory fails advisory violations", async () => {
+    const run = runOf(await fileResults());
+
+    const { testsuites } = parse(renderJunit(run, "advisory"));
+
     expect(testsuites["@_failures"]).toBe(run.checks.failed);
   });
 
