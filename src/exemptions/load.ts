@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../config/limits";
+import { InputError, decodeUtf8, readBytes } from "../sources/files";
+import { DocumentSyntaxError, parsePositioned } from "../sources/locator";
 import type { Exemption } from "./exemption";
 import { parseExemptionsFile } from "./parse";
 
@@ -13,29 +12,31 @@ export interface LoadedExemptions {
   readonly exemptions: readonly Exemption[];
 }
 
-/** Reads an exemptions file (JSON for `.json`, YAML otherwise) and validates it against the rule ids. */
+/**
+ * Reads an exemptions file (JSON or YAML) and validates it against the rule ids. The file is read as strictly
+ * as a check input, so bytes that are not UTF-8 and a key given twice are errors. Either can change an entry
+ * without a visible sign: a byte replaced by U+FFFD, or a second `expires` that silently wins.
+ */
 export async function loadExemptions(file: string, ruleIds: readonly string[]): Promise<LoadedExemptions> {
+  const origin = `exemptions file ${file}`;
   let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message;
-    throw new ConfigError(`Cannot read exemptions file ${file}: ${reason}.`, [reason]);
-  }
-
-  // Editors on Windows often save files with a byte order mark, which JSON.parse rejects.
-  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
   let raw: unknown;
   try {
-    raw = extname(file).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
+    bytes = await readBytes(file, origin);
+    raw = parsePositioned(decodeUtf8(bytes, origin)).value;
   } catch (error) {
-    const format = extname(file).toLowerCase() === ".json" ? "JSON" : "YAML";
-    throw new ConfigError(`Invalid exemptions file ${file}: not valid ${format} (${(error as Error).message}).`, [`not valid ${format}`]);
+    if (error instanceof InputError) {
+      throw new ConfigError(error.message, [error.message]);
+    }
+    if (error instanceof DocumentSyntaxError) {
+      throw new ConfigError(`Invalid ${origin}: it ${error.message}.`, [error.message]);
+    }
+    throw error;
   }
 
   return {
     file,
     sha256: createHash("sha256").update(bytes).digest("hex"),
-    exemptions: parseExemptionsFile(raw, ruleIds, `exemptions file ${file}`),
+    exemptions: parseExemptionsFile(raw, ruleIds, origin),
   };
 }

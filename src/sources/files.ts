@@ -107,30 +107,44 @@ export async function readTemplateParameters(file: string): Promise<TemplatePara
  * would silently take Azure's default.
  */
 export async function readText(file: string): Promise<string> {
-  let bytes: Buffer;
+  return decodeUtf8(await readBytes(file), file);
+}
+
+/**
+ * Reads a file's bytes, or throws an InputError. `description` names the file in the message, such as
+ * "exemptions file x.yaml"; it defaults to the path.
+ */
+export async function readBytes(file: string, description = file): Promise<Buffer> {
   try {
-    bytes = await readFile(file);
+    return await readFile(file);
   } catch (error) {
-    throw new InputError(readErrorMessage(file, error as NodeJS.ErrnoException));
-  }
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    throw new InputError(`Cannot read ${file}: it is not valid UTF-8 text; save it as UTF-8.`);
+    throw new InputError(readErrorMessage(description, error as NodeJS.ErrnoException));
   }
 }
 
-function readErrorMessage(file: string, error: NodeJS.ErrnoException): string {
+/**
+ * Decodes bytes as UTF-8 text, as {@link readText} does, or throws an InputError that names the file through
+ * `description`. A leading byte order mark is dropped.
+ */
+export function decodeUtf8(bytes: Uint8Array, description: string): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new InputError(`Cannot read ${description}: it is not valid UTF-8 text; save it as UTF-8.`);
+  }
+}
+
+function readErrorMessage(description: string, error: NodeJS.ErrnoException): string {
   switch (error.code) {
     case "ENOENT":
-      return `Cannot read ${file}: not found.`;
+      return `Cannot read ${description}: not found.`;
     case "EISDIR":
-      return `Cannot read ${file}: it is a directory; name the files to check.`;
+      return `Cannot read ${description}: it is a directory; name the files to check.`;
     case "EACCES":
     case "EPERM":
-      return `Cannot read ${file}: permission denied.`;
+      return `Cannot read ${description}: permission denied.`;
     default:
-      return `Cannot read ${file}: ${error.message}.`;
+      return `Cannot read ${description}: ${error.message}.`;
   }
 }
 

@@ -9,11 +9,11 @@ export interface PositionedDocument {
 
 export class DocumentSyntaxError extends Error {}
 
-/** Parses JSON or YAML text that must contain exactly one document, such as a parameters file. */
+/** Parses JSON or YAML text that must contain exactly one document, such as a parameters or exemptions file. */
 export function parsePositioned(text: string): PositionedDocument {
   const documents = parsePositionedAll(text);
   if (documents.length > 1) {
-    throw new DocumentSyntaxError("contains several YAML documents, but a parameters file must contain exactly one");
+    throw new DocumentSyntaxError("contains several YAML documents separated by `---`, but it must contain exactly one; keep one document");
   }
   return documents[0];
 }

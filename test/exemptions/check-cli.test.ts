@@ -46,6 +46,55 @@ describe("check with exemptions", () => {
     expect(run.stderr).toContain("exempts all deployments of every subscription and stack");
   });
 
+  // The resource contains the byte 0xC3 without its continuation byte, so a lenient decoder would turn it into U+FFFD.
+  const invalidUtf8 = Buffer.concat([
+    Buffer.from(`exemptions:\n  - resource: "${BLUE_ID}`),
+    Buffer.from([0xc3]),
+    Buffer.from(`"\n    rules: ["request-timeout"]\n    reason: Batch scoring\n    owner: team-fraud\n    expires: "2999-01-31"\n`),
+  ]);
+  const duplicateExpiresJson = [
+    "{",
+    '  "exemptions": [',
+    `    { "resource": "${BLUE_ID}", "rules": ["request-timeout"], "reason": "Batch scoring", "owner": "team-fraud",`,
+    '      "expires": "2020-01-31",',
+    '      "expires": "2999-01-31" }',
+    "  ]",
+    "}",
+  ].join("\n");
+  const duplicateExpiresYaml = [
+    "exemptions:",
+    `  - resource: "${BLUE_ID}"`,
+    '    rules: ["request-timeout"]',
+    "    reason: Batch scoring",
+    "    owner: team-fraud",
+    '    expires: "2020-01-31"',
+    '    expires: "2999-01-31"',
+  ].join("\n");
+
+  test.each([
+    { name: "invalid UTF-8", file: "invalid-utf8.yaml", content: invalidUtf8, problem: "is not valid UTF-8 text; save it as UTF-8" },
+    {
+      name: "duplicate key in JSON",
+      file: "duplicate-expires.json",
+      content: duplicateExpiresJson,
+      problem: 'has the key "expires" twice (first at line 4, column 7, again at line 5, column 7), so its value is ambiguous; keep one of them',
+    },
+    {
+      name: "duplicate key in YAML",
+      file: "duplicate-expires.yaml",
+      content: duplicateExpiresYaml,
+      problem: 'has the key "expires" twice (first at line 6, column 5, again at line 7, column 5), so its value is ambiguous; keep one of them',
+    },
+  ])("$name exits 2", async ({ file, content, problem }) => {
+    const path = temporaryDirectory.write(file, content);
+
+    const run = await runCli(["check", DEPLOYMENTS_FILE, "--exemptions", path, "--format", "json"]);
+
+    expect(run.code).toBe(EXIT_CODES.usage);
+    expect(run.stderr).toContain(`exemptions file ${path}`);
+    expect(run.stderr).toContain(problem);
+  });
+
   test("table lists unused entries", async () => {
     const file = await exemptionsFile([{ ...base, resource: BLUE_ID.replace("blue", "retired"), rules: "*" }]);
 

@@ -42,7 +42,15 @@ describe("exemptions file", () => {
   test("JSON file with a syntax error is rejected", async () => {
     const file = write("exemptions.json", "{ exemptions: [");
 
-    await expect(loadExemptions(file, RULE_IDS)).rejects.toThrow(/not valid JSON/);
+    await expect(loadExemptions(file, RULE_IDS)).rejects.toThrow(/cannot be parsed at line 1/);
+  });
+
+  test("JSON file with a byte order mark loads", async () => {
+    const file = write("bom.json", `\uFEFF${JSON.stringify({ exemptions: [entry()] })}`);
+
+    const loaded = await loadExemptions(file, RULE_IDS);
+
+    expect(loaded.exemptions).toEqual([expect.objectContaining({ index: 0, resource: BLUE_ID })]);
   });
 
   test("missing file is a config error", async () => {
