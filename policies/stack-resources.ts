@@ -2,7 +2,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import type { OnlineDeployment } from "../src/model/deployment";
 import { isAutoscaleSettingType, isWorkspaceType } from "../src/sources/pulumi-types";
 import { type PulumiStackResource, readStackDeployments } from "../src/sources/pulumi-stack";
-import { secretPathsOf } from "./secret-paths";
+import { secretPathsOf, sharedTargetOf } from "./secret-paths";
 
 export interface StackDeployment {
   readonly deployment: OnlineDeployment;
@@ -11,8 +11,28 @@ export interface StackDeployment {
   readonly secretPaths: readonly string[] | undefined;
 }
 
+// In AnalyzeStack every policy of the pack gets the same deserialized resources, each behind a new proxy, so the
+// stack read by the first policy serves the others. The cache is keyed by the first resource's shared object and
+// holds only while every resource has the same shared object as when it was read.
+const readsByStack = new WeakMap<object, { readonly targets: readonly object[]; readonly deployments: readonly StackDeployment[] }>();
+
 /** Reads the stack's OnlineDeployments with the facts of their autoscale settings and workspaces filled in. */
-export function stackDeployments(resources: readonly PolicyResource[]): StackDeployment[] {
+export function stackDeployments(resources: readonly PolicyResource[]): readonly StackDeployment[] {
+  const targets = resources.map((resource) => sharedTargetOf(resource.props));
+  if (targets.length === 0 || targets.some((target) => target === undefined)) {
+    return readDeployments(resources);
+  }
+  const shared = targets as object[];
+  const cached = readsByStack.get(shared[0]);
+  if (cached !== undefined && cached.targets.length === shared.length && cached.targets.every((target, index) => target === shared[index])) {
+    return cached.deployments;
+  }
+  const deployments = readDeployments(resources);
+  readsByStack.set(shared[0], { targets: shared, deployments });
+  return deployments;
+}
+
+function readDeployments(resources: readonly PolicyResource[]): StackDeployment[] {
   const stackResources: PulumiStackResource[] = resources.map((resource) => ({
     type: resource.type,
     name: resource.name,
