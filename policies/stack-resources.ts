@@ -13,7 +13,7 @@ export interface StackDeployment {
 
 // In AnalyzeStack every policy of the pack gets the same deserialized resources, each behind a new proxy, so the
 // stack read by the first policy serves the others. The cache is keyed by the first resource's shared object and
-// holds only while every resource has the same shared object as when it was read.
+// is valid only while every resource has the same shared object as when it was read.
 const readsByStack = new WeakMap<object, { readonly targets: readonly object[]; readonly deployments: readonly StackDeployment[] }>();
 
 /** Reads the stack's OnlineDeployments with the facts of their autoscale settings and workspaces filled in. */
