@@ -46,9 +46,42 @@ const KUBERNETES_DEFAULT_INSTANCE_TYPE = "defaultinstancetype";
 
 const PLACEHOLDER_PATTERN = /\{\{\s*[\w.-]+\s*\}\}/g;
 
-/** Returns the `{{NAME}}` placeholders a templated file contains, each once, in order of appearance. */
+/**
+ * Returns the `{{NAME}}` placeholders a templated file contains outside YAML comments, each once, in order of
+ * appearance. A comment that mentions a placeholder, such as a note on how to fill in the file, leaves the
+ * values readable.
+ */
 export function findPlaceholders(text: string): string[] {
-  return [...new Set(text.match(PLACEHOLDER_PATTERN) ?? [])];
+  const code = text
+    .split("\n")
+    .map((line) => line.slice(0, commentStart(line)))
+    .join("\n");
+  return [...new Set(code.match(PLACEHOLDER_PATTERN) ?? [])];
+}
+
+/**
+ * Returns where a YAML comment starts on a line, or the line's length when it has none. A comment starts with
+ * `#` at the start of the line or after white space, outside single and double quotes. A templated file may
+ * not parse, so the line is scanned instead of parsed.
+ */
+function commentStart(line: string): number {
+  let quote: string | undefined;
+  for (let index = 0; index < line.length; index++) {
+    const character = line[index];
+    if (quote !== undefined) {
+      if (character === "\\" && quote === '"') {
+        index++;
+      } else if (character === quote) {
+        quote = undefined;
+      }
+    } else if ((character === '"' || character === "'") && (index === 0 || /[\s[{,]/.test(line[index - 1]))) {
+      // Only a quote that opens a scalar starts a quoted string: the apostrophe in `it's` does not.
+      quote = character;
+    } else if (character === "#" && (index === 0 || /\s/.test(line[index - 1]))) {
+      return index;
+    }
+  }
+  return line.length;
 }
 
 /** Returns whether a parsed document looks like CLI YAML: a deployment, or an endpoint with inline deployments. */

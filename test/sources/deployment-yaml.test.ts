@@ -199,6 +199,29 @@ describe("readInputFile dispatch", () => {
     expect(items).toEqual([expect.objectContaining({ kind: "not-evaluated", ref: expect.objectContaining({ source: "cli-yaml" }) })]);
   });
 
+  test.each([
+    ["comment line", "# Replace {{ENDPOINT_NAME}} before you deploy.\nname: blue\nendpoint_name: fraud\ninstance_type: Standard_DS3_v2\n"],
+    ["trailing comment", "name: blue\nendpoint_name: fraud # was {{ENDPOINT_NAME}}\ninstance_type: Standard_DS3_v2\n"],
+    ["comment after an apostrophe", "name: blue\ndescription: it's the blue one # {{NOTE}}\nendpoint_name: fraud\ninstance_type: Standard_DS3_v2\n"],
+  ])("placeholder in a %s is read", async (_case, text) => {
+    const file = write("commented.yml", text);
+
+    const [item] = await readInputFile(file);
+
+    expect(item.kind).toBe("deployment");
+  });
+
+  test.each([
+    ["quoted hash", 'name: blue\nendpoint_name: "fraud #{{ENDPOINT_NAME}}"\ninstance_type: Standard_DS3_v2\n', "{{ENDPOINT_NAME}}"],
+    ["value before a comment", "name: blue\nendpoint_name: '{{ENDPOINT_NAME}}' # set by the pipeline\ninstance_type: Standard_DS3_v2\n", "{{ENDPOINT_NAME}}"],
+  ])("placeholder in a %s is not evaluated", async (_case, text, placeholder) => {
+    const file = write("templated-value.yml", text);
+
+    const items = await readInputFile(file);
+
+    expect(items).toEqual([expect.objectContaining({ kind: "not-evaluated", reason: expect.stringContaining(placeholder) })]);
+  });
+
   test("CLI YAML goes to the YAML reader", async () => {
     const file = write("managed.yml", MANAGED);
 
