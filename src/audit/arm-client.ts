@@ -22,6 +22,7 @@ import {
   concurrencyLimitPolicy,
   describeRequest,
 } from "./http-policies";
+import { type PageStop, PageGuard } from "./page-guard";
 import { NOT_EVALUATED_REASONS, type NotEvaluatedReason } from "./reasons";
 
 export interface ArmClientOptions {
@@ -135,19 +136,15 @@ export class ArmClient {
    */
   async list(url: string, onPage?: (items: readonly unknown[]) => void): Promise<ArmListing> {
     const items: unknown[] = [];
-    const seen = new Set<string>();
+    const guard = new PageGuard(MAX_LISTING_PAGES);
     let next: string | undefined = url;
 
     while (next !== undefined) {
-      if (seen.has(next)) {
-        this.options.log(`${describeRequest(next)} was not sent: nextLink returned to a page already read`);
-        return { items, failure: { reason: NOT_EVALUATED_REASONS.nextLinkCycle } };
+      const stop = guard.admit(next);
+      if (stop !== undefined) {
+        this.options.log(`${describeRequest(next)} was not sent: ${pageStopDetail(stop)}`);
+        return { items, failure: { reason: stop } };
       }
-      if (seen.size >= MAX_LISTING_PAGES) {
-        this.options.log(`${describeRequest(next)} was not sent: the listing has more than ${MAX_LISTING_PAGES} pages`);
-        return { items, failure: { reason: NOT_EVALUATED_REASONS.tooManyPages } };
-      }
-      seen.add(next);
       const result = await this.get(next);
       if (!result.ok) {
         return { items, failure: result.failure };
@@ -245,6 +242,10 @@ function armErrorCode(response: PipelineResponse): string {
   } catch {
     return "";
   }
+}
+
+function pageStopDetail(stop: PageStop): string {
+  return stop === NOT_EVALUATED_REASONS.nextLinkCycle ? "nextLink returned to a page already read" : `the listing has more than ${MAX_LISTING_PAGES} pages`;
 }
 
 /** Resolves a nextLink against the page that returned it: ARM sends absolute links, but a relative one is valid too. */

@@ -3,6 +3,7 @@ import type { AutoscaleProfile, ResourceRef } from "../model/deployment";
 import { readArmResource } from "../sources/arm-json";
 import type { SourceItem } from "../sources/source-item";
 import type { ArmClient, ArmFailure } from "./arm-client";
+import { PageGuard } from "./page-guard";
 import type { AuditProgress } from "./progress";
 import { NOT_EVALUATED_REASONS } from "./reasons";
 import { WorkspaceSchema, indexAutoscaleSettings, isolationModeOf, unreadableAutoscaleProfile, unreadableIsolationMode } from "./related";
@@ -16,8 +17,9 @@ export const RESOURCE_GRAPH_PATH = "/providers/Microsoft.ResourceGraph/resources
 /** Rows per page the audit requests. */
 export const RESOURCE_GRAPH_PAGE_SIZE = 1000;
 
-// A query that keeps returning $skipToken would otherwise run forever; 10,000 pages are 10 million rows.
-const MAX_PAGES = 10_000;
+// A query that keeps returning $skipToken would otherwise run forever. 10,000 pages are 10 million rows. The cap is
+// above MAX_LISTING_PAGES because one query covers every audited subscription, where an ARM listing covers one scope.
+const MAX_QUERY_PAGES = 10_000;
 
 const DEPLOYMENT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments";
 const WORKSPACE_TYPE = "microsoft.machinelearningservices/workspaces";
@@ -96,10 +98,11 @@ export class ResourceGraphCollector {
     const url = this.client.url(RESOURCE_GRAPH_PATH, RESOURCE_GRAPH_API_VERSION);
     const query = resourceGraphQuery(resourceGroup);
     const data: unknown[] = [];
-    const seen = new Set<string>();
+    const guard = new PageGuard(MAX_QUERY_PAGES);
     let skipToken: string | undefined;
+    let stop = guard.admit(skipToken);
 
-    for (let page = 0; page < MAX_PAGES; page++) {
+    while (stop === undefined) {
       const options = { $top: RESOURCE_GRAPH_PAGE_SIZE, resultFormat: "objectArray", ...(skipToken === undefined ? {} : { $skipToken: skipToken }) };
       const result = await this.client.post(url, { subscriptions, query, options });
       if (!result.ok) {
@@ -118,12 +121,9 @@ export class ResourceGraphCollector {
       if (skipToken === undefined || skipToken === "") {
         return { data };
       }
-      if (seen.has(skipToken)) {
-        return { data, failure: { reason: NOT_EVALUATED_REASONS.nextLinkCycle } };
-      }
-      seen.add(skipToken);
+      stop = guard.admit(skipToken);
     }
-    return { data, failure: { reason: NOT_EVALUATED_REASONS.tooManyPages } };
+    return { data, failure: { reason: stop } };
   }
 }
 
