@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { RULES } from "../rules/index";
 import { STACK_RULES } from "../rules/stack/index";
+import { InputError, decodeUtf8, readBytes } from "../sources/files";
+import { DocumentSyntaxError, parsePositioned } from "../sources/locator";
 import { ConfigError, type ResolvedConfig, defaultConfig, resolveConfig } from "./limits";
 
 // The limits file has one entry per rule, deployment rules and stack rules alike.
@@ -21,25 +22,41 @@ export async function loadConfig(file: string | undefined): Promise<LoadedConfig
     return { config: defaultConfig(CONFIGURABLE_RULES) };
   }
 
+  const origin = `limits file ${file}`;
   let bytes: Buffer;
+  let text: string;
   try {
-    bytes = await readFile(file);
+    bytes = await readBytes(file, origin);
+    text = decodeUtf8(bytes, origin);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message;
-    throw new ConfigError(`Cannot read limits file ${file}: ${reason}.`, [reason]);
+    if (error instanceof InputError) {
+      throw new ConfigError(error.message, [error.message]);
+    }
+    throw error;
   }
 
   let raw: unknown;
   try {
-    // Editors on Windows often save JSON with a byte order mark, which JSON.parse rejects.
-    raw = JSON.parse(bytes.toString("utf8").replace(/^\uFEFF/, ""));
+    raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`Invalid limits file ${file}: not valid JSON (${(error as Error).message}).`, ["not valid JSON"]);
+    throw new ConfigError(`Invalid ${origin}: not valid JSON (${(error as Error).message}).`, ["not valid JSON"]);
   }
   // resolveConfig reads a missing config as {}, but a file that contains only `null` is a mistake, not "no limits".
   if (raw === null) {
     const problem = "(top level): expected an object of rule ids, got null";
     throw new ConfigError(`Invalid limits file ${file}:\n  - ${problem}`, [problem]);
+  }
+  // JSON.parse keeps the last of two equal keys, so a second maxRequestTimeout would silently replace the first.
+  // The file is JSON, because the Pulumi CLI reads it too; the YAML reader only finds the duplicate and where it is.
+  try {
+    if (typeof raw === "object") {
+      parsePositioned(text);
+    }
+  } catch (error) {
+    if (error instanceof DocumentSyntaxError) {
+      throw new ConfigError(`Invalid ${origin}: it ${error.message}.`, [error.message]);
+    }
+    throw error;
   }
   return {
     config: resolveConfig(raw, CONFIGURABLE_RULES, `limits file ${file}`),

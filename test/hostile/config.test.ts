@@ -42,6 +42,8 @@ describe("limits file", () => {
     ["array", "[]", "(top level): Invalid input: expected object, received array"],
     ["null", "null", "(top level): expected an object of rule ids, got null"],
     ["not JSON", "{", "not valid JSON"],
+    ["limit twice", '{"request-timeout": {"maxRequestTimeout": "PT1M", "maxRequestTimeout": "PT9M"}}', 'has the key "maxRequestTimeout" twice (first at line 1'],
+    ["rule twice", '{"request-timeout": "mandatory",\n "request-timeout": "disabled"}', 'has the key "request-timeout" twice (first at line 1, column 2, again at line 2'],
   ])("%s exits 2 naming it", async (_name, content, message) => {
     const limits = write("limits.json", content);
 
@@ -50,6 +52,16 @@ describe("limits file", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
     expect(run.stdout).toBe("");
+  });
+
+  test("invalid UTF-8 exits 2", async () => {
+    // `{"request-timeout": "<0xC3>"}`: a lone lead byte that a lenient decoder would turn into U+FFFD.
+    const limits = write("latin1.json", Buffer.concat([Buffer.from('{"request-timeout": "'), Buffer.from([0xc3]), Buffer.from('"}')]));
+
+    const run = await runCli(["check", deployment, "--policy-pack-config", limits, "--format", "json"]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`Cannot read limits file ${limits}: it is not valid UTF-8 text`);
   });
 
   test("__proto__ key pollutes nothing", async () => {
