@@ -47,7 +47,7 @@ export async function loadConfig(file: string | undefined): Promise<LoadedConfig
     throw new ConfigError(`Invalid limits file ${file}:\n  - ${problem}`, [problem]);
   }
   // JSON.parse keeps the last of two equal keys, so a second maxRequestTimeout would silently replace the first.
-  // The file is JSON, because the Pulumi CLI reads it too; the YAML reader only finds the duplicate and where it is.
+  // The file stays JSON, because the Pulumi CLI reads it too. The YAML reader only finds the duplicate and its position.
   try {
     if (typeof raw === "object") {
       parsePositioned(text);
