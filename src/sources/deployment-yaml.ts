@@ -1,3 +1,4 @@
+import { CST, Lexer } from "yaml";
 import { AZURE_DEFAULTS, defaultScaleType, probeDefaults } from "../model/defaults";
 import type {
   ComputeType,
@@ -45,6 +46,7 @@ const PREVIEW_SCALE_TYPES: Readonly<Record<string, ScaleType>> = { manual: "Defa
 const KUBERNETES_DEFAULT_INSTANCE_TYPE = "defaultinstancetype";
 
 const PLACEHOLDER_PATTERN = /\{\{\s*[\w.-]+\s*\}\}/g;
+const LEXER_CONTROL_CHARACTERS = /[\u0000-\u0008\u000e-\u001f]/g;
 
 /**
  * Returns the `{{NAME}}` placeholders a templated file contains outside YAML comments, each once, in order of
@@ -52,36 +54,14 @@ const PLACEHOLDER_PATTERN = /\{\{\s*[\w.-]+\s*\}\}/g;
  * values readable.
  */
 export function findPlaceholders(text: string): string[] {
-  const code = text
-    .split("\n")
-    .map((line) => line.slice(0, commentStart(line)))
-    .join("\n");
+  // A templated file may not parse, but the YAML lexer still splits it into tokens and knows which are comments,
+  // also next to block scalars and quoted values. Its control tokens (U+0002, U+001F) are dropped, so that
+  // `{{NAME}}`, which it reads as two flow-map starts around a scalar, reads as text again.
+  const code = [...new Lexer().lex(text)]
+    .filter((token) => CST.tokenType(token) !== "comment")
+    .join("")
+    .replace(LEXER_CONTROL_CHARACTERS, "");
   return [...new Set(code.match(PLACEHOLDER_PATTERN) ?? [])];
-}
-
-/**
- * Returns where a YAML comment starts on a line, or the line's length when it has none. A comment starts with
- * `#` at the start of the line or after white space, outside single and double quotes. A templated file may
- * not parse, so the line is scanned instead of parsed.
- */
-function commentStart(line: string): number {
-  let quote: string | undefined;
-  for (let index = 0; index < line.length; index++) {
-    const character = line[index];
-    if (quote !== undefined) {
-      if (character === "\\" && quote === '"') {
-        index++;
-      } else if (character === quote) {
-        quote = undefined;
-      }
-    } else if ((character === '"' || character === "'") && (index === 0 || /[\s[{,]/.test(line[index - 1]))) {
-      // Only a quote that opens a scalar starts a quoted string: the apostrophe in `it's` does not.
-      quote = character;
-    } else if (character === "#" && (index === 0 || /\s/.test(line[index - 1]))) {
-      return index;
-    }
-  }
-  return line.length;
 }
 
 /** Returns whether a parsed document looks like CLI YAML: a deployment, or an endpoint with inline deployments. */

@@ -203,6 +203,7 @@ describe("readInputFile dispatch", () => {
     ["comment line", "# Replace {{ENDPOINT_NAME}} before you deploy.\nname: blue\nendpoint_name: fraud\ninstance_type: Standard_DS3_v2\n"],
     ["trailing comment", "name: blue\nendpoint_name: fraud # was {{ENDPOINT_NAME}}\ninstance_type: Standard_DS3_v2\n"],
     ["comment after an apostrophe", "name: blue\ndescription: it's the blue one # {{NOTE}}\nendpoint_name: fraud\ninstance_type: Standard_DS3_v2\n"],
+    ["comment after a quote mark", 'name: blue\ndescription: a 5 "inch model # {{NOTE}}\nendpoint_name: fraud\ninstance_type: Standard_DS3_v2\n'],
   ])("placeholder in a %s is read", async (_case, text) => {
     const file = write("commented.yml", text);
 
@@ -214,6 +215,8 @@ describe("readInputFile dispatch", () => {
   test.each([
     ["quoted hash", 'name: blue\nendpoint_name: "fraud #{{ENDPOINT_NAME}}"\ninstance_type: Standard_DS3_v2\n', "{{ENDPOINT_NAME}}"],
     ["value before a comment", "name: blue\nendpoint_name: '{{ENDPOINT_NAME}}' # set by the pipeline\ninstance_type: Standard_DS3_v2\n", "{{ENDPOINT_NAME}}"],
+    ["block scalar", "name: blue\nendpoint_name: fraud\ninstance_type: >-\n  # {{SIZE}}\n", "{{SIZE}}"],
+    ["multi-line quoted value", 'name: blue\nendpoint_name: fraud\ninstance_type: "Standard_DS3_v2\n  #{{SIZE}}"\n', "{{SIZE}}"],
   ])("placeholder in a %s is not evaluated", async (_case, text, placeholder) => {
     const file = write("templated-value.yml", text);
 
