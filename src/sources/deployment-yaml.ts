@@ -54,9 +54,9 @@ const LEXER_CONTROL_CHARACTERS = /[\u0000-\u0008\u000e-\u001f]/g;
  * values readable.
  */
 export function findPlaceholders(text: string): string[] {
-  // A templated file may not parse, but the YAML lexer still splits it into tokens and knows which are comments,
-  // also next to block scalars and quoted values. Its control tokens (U+0002, U+001F) are dropped, so that
-  // `{{NAME}}`, which it reads as two flow-map starts around a scalar, reads as text again.
+  // A templated file may not parse, but the YAML lexer still splits it into tokens and marks the comments, also
+  // next to block scalars and quoted values. Its control tokens (U+0002, U+001F) are dropped, so that `{{NAME}}`,
+  // which it reads as two flow-map starts around a scalar, reads as text again.
   const code = [...new Lexer().lex(text)]
     .filter((token) => CST.tokenType(token) !== "comment")
     .join("")
