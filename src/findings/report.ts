@@ -7,7 +7,7 @@ export interface Summary {
   readonly notEvaluated: number;
   /** Evaluated resources with no failing rule. */
   readonly passed: number;
-  /** Passed resources with at least one unverified rule: a value it needs is not known until deployment. */
+  /** Passed resources with an unverified rule no exemption waived: a value it needs is not known until deployment. */
   readonly unverified: number;
   /** Evaluated resources with at least one violation or invalid value that no exemption waived. */
   readonly failed: number;
@@ -39,7 +39,7 @@ export function summarize(results: readonly ResourceResult[]): Summary {
     const failing = result.rules.filter((rule) => rule.outcome === "failed");
     if (failing.length === 0) {
       passed++;
-      if (result.rules.some((rule) => rule.outcome === "unverified")) {
+      if (result.rules.some((rule) => rule.outcome === "unverified" && rule.waived !== true)) {
         unverified++;
       }
     } else if (failing.every((rule) => rule.waived === true)) {

@@ -87,9 +87,8 @@ function caseOutcome(rule: RuleResult, findings: readonly Finding[], failOn: Fai
     const { waiver } = waived;
     return { skipped: `Waived by exemption ${waiver.exemptionIndex} until ${waiver.expires} (owner ${waiver.owner}): ${waiver.reason}` };
   }
-  const messages = findings.map((finding) => finding.message).join(" ");
-  const belowThreshold = findings.some((finding) => finding.waiver === undefined && finding.kind !== "unknown");
-  return { skipped: belowThreshold ? `Below --fail-on ${failOn}: ${messages}` : messages };
+  const below = findings.filter((finding) => finding.waiver === undefined);
+  return { skipped: `Below --fail-on ${failOn}: ${below.map((finding) => finding.message).join(" ")}` };
 }
 
 function describeFinding(finding: Finding): string {

@@ -73,15 +73,24 @@ export function renderMarkdown(run: RunReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Names the run's outcome. A value not known until deployment leaves its rule unverified, which is not a pass. */
+/**
+ * Names the run's outcome. A value not known until deployment leaves its rule unverified, which is not a pass,
+ * and at mandatory level (`unknownValues: mandatory`) it fails the run like a violation.
+ */
 function verdict({ summary, checks }: RunReport): string {
   if (summary.failed > 0) {
     return "limits violated";
   }
+  if (summary.findings.mandatory > 0) {
+    return "mandatory values not known";
+  }
   if (summary.notEvaluated > 0) {
     return "incomplete";
   }
-  return checks.unverified > 0 ? "no violation, some values not known" : "all limits met";
+  if (checks.unverified > 0) {
+    return "no violation, some values not known";
+  }
+  return summary.findings.waived > 0 ? "no open violation, some findings waived" : "all limits met";
 }
 
 function findingsBy(results: readonly ResourceResult[], keep: (finding: Finding) => boolean): { result: ResourceResult; finding: Finding }[] {

@@ -55,6 +55,17 @@ describe("JUnit report", () => {
     expect(advisory.length).toBeGreaterThan(0);
   });
 
+  test("advisory unknown value is skipped below the threshold", async () => {
+    const [first] = await fileResults();
+    const unknown = { ...first.findings[0], kind: "unknown" as const, enforcementLevel: "advisory" as const };
+    const results: ResourceResult[] = [{ ...first, findings: [unknown], rules: [{ ruleId: unknown.ruleId, outcome: "unverified" }] }];
+
+    const { testsuites } = parse(renderJunit(runOf(results)));
+
+    const testCase = testsuites.testsuite[0].testcase.find((each) => each["@_name"] === unknown.ruleId)!;
+    expect(testCase.skipped?.["@_message"]).toBe(`Below --fail-on mandatory: ${unknown.message}`);
+  });
+
   test("fail-on advisory fails advisory violations", async () => {
     const run = runOf(await fileResults());
 

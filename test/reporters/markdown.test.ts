@@ -22,6 +22,29 @@ describe("Markdown report", () => {
     expect(markdown).toContain("| 1 | 1 (1 with unverified rules) | 0 | 0 | 0 |");
   });
 
+  test("mandatory unknown value is named", async () => {
+    const [first] = await fileResults();
+    const unknown = { ...first.findings[0], kind: "unknown" as const, enforcementLevel: "mandatory" as const };
+    const results: ResourceResult[] = [{ ...first, findings: [unknown], rules: [{ ruleId: unknown.ruleId, outcome: "unverified" }] }];
+
+    const markdown = renderMarkdown(runOf(results));
+
+    expect(markdown).toContain("## amlguard: mandatory values not known");
+  });
+
+  test("waived unknown value is not counted unverified", async () => {
+    const [first] = await fileResults();
+    const waiver = { exemptionIndex: 0, resourcePattern: "**", reason: "tuning", owner: "team-a", expires: "2099-01-01" };
+    const unknown = { ...first.findings[0], kind: "unknown" as const, enforcementLevel: "advisory" as const, waiver };
+    const results: ResourceResult[] = [{ ...first, findings: [unknown], rules: [{ ruleId: unknown.ruleId, outcome: "unverified", waived: true }] }];
+
+    const run = runOf(results);
+    const markdown = renderMarkdown(run);
+
+    expect(run.summary.unverified).toBe(0);
+    expect(markdown).toContain("## amlguard: no open violation, some findings waived");
+  });
+
   test("failures are grouped by rule", async () => {
     const markdown = renderMarkdown(runOf(await fileResults()));
 
