@@ -3,7 +3,7 @@ import type { ResourceResult } from "../../src/findings/finding";
 import { reachesFailOn } from "../../src/findings/report";
 import { renderJunit } from "../../src/reporters/junit";
 import { RULES } from "../../src/rules/index";
-import { eventResults, fileResults, runOf } from "./run-fixtures";
+import { eventResults, fileResults, runOf, unknownValueResults } from "./run-fixtures";
 
 interface TestCase {
   "@_name": string;
@@ -56,9 +56,8 @@ describe("JUnit report", () => {
   });
 
   test("advisory unknown value is skipped below the threshold", async () => {
-    const [first] = await fileResults();
-    const unknown = { ...first.findings[0], kind: "unknown" as const, enforcementLevel: "advisory" as const };
-    const results: ResourceResult[] = [{ ...first, findings: [unknown], rules: [{ ruleId: unknown.ruleId, outcome: "unverified" }] }];
+    const results = await unknownValueResults("advisory");
+    const [unknown] = results[0].findings;
 
     const { testsuites } = parse(renderJunit(runOf(results)));
 

@@ -1,6 +1,6 @@
 import type { ResourceResult } from "../../src/findings/finding";
 import { renderMarkdown } from "../../src/reporters/markdown";
-import { eventResults, fileResults, runOf } from "./run-fixtures";
+import { eventResults, fileResults, runOf, unknownValueResults } from "./run-fixtures";
 
 describe("Markdown report", () => {
   test("summary states the counts", async () => {
@@ -11,11 +11,7 @@ describe("Markdown report", () => {
   });
 
   test("unknown values are not all limits met", async () => {
-    const [first] = await fileResults();
-    const unknown = { ...first.findings[0], kind: "unknown" as const, enforcementLevel: "advisory" as const };
-    const results: ResourceResult[] = [{ ...first, findings: [unknown], rules: [{ ruleId: unknown.ruleId, outcome: "unverified" }] }];
-
-    const markdown = renderMarkdown(runOf(results));
+    const markdown = renderMarkdown(runOf(await unknownValueResults("advisory")));
 
     expect(markdown).toContain("## amlguard: no violation, some values not known");
     expect(markdown).not.toContain("all limits met");
@@ -23,22 +19,15 @@ describe("Markdown report", () => {
   });
 
   test("mandatory unknown value is named", async () => {
-    const [first] = await fileResults();
-    const unknown = { ...first.findings[0], kind: "unknown" as const, enforcementLevel: "mandatory" as const };
-    const results: ResourceResult[] = [{ ...first, findings: [unknown], rules: [{ ruleId: unknown.ruleId, outcome: "unverified" }] }];
-
-    const markdown = renderMarkdown(runOf(results));
+    const markdown = renderMarkdown(runOf(await unknownValueResults("mandatory")));
 
     expect(markdown).toContain("## amlguard: mandatory values not known");
   });
 
   test("waived unknown value is not counted unverified", async () => {
-    const [first] = await fileResults();
     const waiver = { exemptionIndex: 0, resourcePattern: "**", reason: "tuning", owner: "team-a", expires: "2099-01-01" };
-    const unknown = { ...first.findings[0], kind: "unknown" as const, enforcementLevel: "advisory" as const, waiver };
-    const results: ResourceResult[] = [{ ...first, findings: [unknown], rules: [{ ruleId: unknown.ruleId, outcome: "unverified", waived: true }] }];
 
-    const run = runOf(results);
+    const run = runOf(await unknownValueResults("advisory", waiver));
     const markdown = renderMarkdown(run);
 
     expect(run.summary.unverified).toBe(0);

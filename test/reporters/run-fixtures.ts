@@ -3,7 +3,7 @@ import { defaultConfig } from "../../src/config/limits";
 import { evaluateItems } from "../../src/engine/evaluate";
 import { policyEventsToResults } from "../../src/events/to-results";
 import { readEventLog } from "../../src/events/read";
-import type { ResourceResult } from "../../src/findings/finding";
+import type { ResourceResult, Waiver } from "../../src/findings/finding";
 import { type RunEvidence, type RunReport, buildRunReport, reportRules } from "../../src/findings/run-report";
 import type { ExemptionStatus } from "../../src/exemptions/exemption";
 import { RULES, RULE_CATALOGUE_VERSION } from "../../src/rules/index";
@@ -39,6 +39,16 @@ export async function fileResults(): Promise<ResourceResult[]> {
 export async function eventResults(): Promise<ResourceResult[]> {
   const log = await readEventLog(PREVIEW_EVENTS_FILE);
   return policyEventsToResults(log.events, "amlguard", RULES).results;
+}
+
+/**
+ * Returns the first fixture resource with one finding only: its first finding as a value not known until
+ * deployment, at `level`, and waived when a waiver is given.
+ */
+export async function unknownValueResults(level: "advisory" | "mandatory", waiver?: Waiver): Promise<ResourceResult[]> {
+  const [first] = await fileResults();
+  const unknown = { ...first.findings[0], kind: "unknown" as const, enforcementLevel: level, ...(waiver === undefined ? {} : { waiver }) };
+  return [{ ...first, findings: [unknown], rules: [{ ruleId: unknown.ruleId, outcome: "unverified", ...(waiver === undefined ? {} : { waived: true }) }] }];
 }
 
 export function runOf(results: readonly ResourceResult[], exemptions?: ExemptionStatus, evidence: RunEvidence = FIXED_EVIDENCE): RunReport {
