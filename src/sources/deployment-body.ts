@@ -13,7 +13,7 @@ import type {
 } from "../model/deployment";
 import { type Field, invalidField, setField, unknownField, unsetField } from "../model/field";
 import { durationField, enumField, integerField, quantityField, stringField } from "./field-readers";
-import { type Lookup, type PropertyAccess, isPlainObject } from "./property-access";
+import { type ChildLookup, type Lookup, type PropertyAccess, createChildLookup, isPlainObject } from "./property-access";
 
 /**
  * Reads the camelCase deployment body that ARM responses, ARM templates and Pulumi azure-native inputs share
@@ -42,7 +42,7 @@ export class UnsupportedDeploymentError extends Error {}
 
 export function readDeploymentBody(input: DeploymentBodyInput): OnlineDeployment {
   const { access, bodyPath } = input;
-  const reader = new BodyReader(access);
+  const child = createChildLookup(access);
 
   const body = input.body;
   const computeTypePath = `${bodyPath}.endpointComputeType`;
@@ -50,7 +50,7 @@ export function readDeploymentBody(input: DeploymentBodyInput): OnlineDeployment
   if (body.kind === "absent") {
     computeType = invalidField(computeTypePath, undefined, "is missing; Azure requires Managed or Kubernetes");
   } else {
-    const lookup = reader.child(body, "endpointComputeType");
+    const lookup = child(body, "endpointComputeType");
     if (lookup.kind === "present" && lookup.value === "AzureMLCompute") {
       throw new UnsupportedDeploymentError("endpointComputeType AzureMLCompute is not an online deployment kind amlguard judges");
     }
@@ -61,61 +61,46 @@ export function readDeploymentBody(input: DeploymentBodyInput): OnlineDeployment
   }
   const knownComputeType = computeType.state === "set" ? computeType.value : undefined;
 
-  const requestSettings = reader.child(body, "requestSettings");
+  const requestSettings = child(body, "requestSettings");
   const requestPath = `${bodyPath}.requestSettings`;
-  const scale = readScaleSettings(reader, reader.child(body, "scaleSettings"), `${bodyPath}.scaleSettings`, knownComputeType);
-  const resources = reader.child(body, "containerResourceRequirements");
+  const scale = readScaleSettings(child, child(body, "scaleSettings"), `${bodyPath}.scaleSettings`, knownComputeType);
+  const resources = child(body, "containerResourceRequirements");
   const resourcesPath = `${bodyPath}.containerResourceRequirements`;
 
   return {
     ref: input.ref,
     computeType,
-    instanceType: stringField(reader.child(body, "instanceType"), `${bodyPath}.instanceType`, AZURE_DEFAULTS.instanceType),
+    instanceType: stringField(child(body, "instanceType"), `${bodyPath}.instanceType`, AZURE_DEFAULTS.instanceType),
     // NOTE: Azure documents no default for sku.capacity. An absent capacity is judged as 1, the instance
     // count we expect Azure to create, but no source confirms it.
-    instanceCount: integerField(reader.child(input.sku, "capacity"), `${input.skuPath}.capacity`, 1),
+    instanceCount: integerField(child(input.sku, "capacity"), `${input.skuPath}.capacity`, 1),
     egressPublicNetworkAccess: enumField(
-      reader.child(body, "egressPublicNetworkAccess"),
+      child(body, "egressPublicNetworkAccess"),
       `${bodyPath}.egressPublicNetworkAccess`,
       EGRESS_VALUES,
       AZURE_DEFAULTS.egressPublicNetworkAccess,
     ),
     requestSettings: {
-      requestTimeoutMs: durationField(reader.child(requestSettings, "requestTimeout"), `${requestPath}.requestTimeout`, AZURE_DEFAULTS.requestTimeoutMs),
-      maxQueueWaitMs: durationField(reader.child(requestSettings, "maxQueueWait"), `${requestPath}.maxQueueWait`, AZURE_DEFAULTS.maxQueueWaitMs),
+      requestTimeoutMs: durationField(child(requestSettings, "requestTimeout"), `${requestPath}.requestTimeout`, AZURE_DEFAULTS.requestTimeoutMs),
+      maxQueueWaitMs: durationField(child(requestSettings, "maxQueueWait"), `${requestPath}.maxQueueWait`, AZURE_DEFAULTS.maxQueueWaitMs),
       maxConcurrentRequestsPerInstance: integerField(
-        reader.child(requestSettings, "maxConcurrentRequestsPerInstance"),
+        child(requestSettings, "maxConcurrentRequestsPerInstance"),
         `${requestPath}.maxConcurrentRequestsPerInstance`,
         AZURE_DEFAULTS.maxConcurrentRequestsPerInstance,
       ),
     },
     probes: {
-      liveness: readProbe(reader, "liveness", reader.child(body, "livenessProbe"), `${bodyPath}.livenessProbe`),
-      readiness: readProbe(reader, "readiness", reader.child(body, "readinessProbe"), `${bodyPath}.readinessProbe`),
-      startup: readProbe(reader, "startup", reader.child(body, "startupProbe"), `${bodyPath}.startupProbe`),
+      liveness: readProbe(child, "liveness", child(body, "livenessProbe"), `${bodyPath}.livenessProbe`),
+      readiness: readProbe(child, "readiness", child(body, "readinessProbe"), `${bodyPath}.readinessProbe`),
+      startup: readProbe(child, "startup", child(body, "startupProbe"), `${bodyPath}.startupProbe`),
     },
     scaleSettings: scale,
-    ...readContainerResources(reader, resources, resourcesPath),
+    ...readContainerResources(child, resources, resourcesPath),
     locate: input.locate,
   };
 }
 
-/** Looks up children through the source's access, carrying "unknown" and "not an object" down the tree. */
-class BodyReader {
-  constructor(private readonly access: PropertyAccess) {}
-
-  child(parent: Lookup, key: string): Lookup {
-    if (parent.kind !== "present") {
-      return parent;
-    }
-    if (!isPlainObject(parent.value)) {
-      return { kind: "unreadable", reason: "cannot be read because its parent is not an object" };
-    }
-    return this.access.get(parent.value, key);
-  }
-}
-
-function readProbe(reader: BodyReader, kind: ProbeKind, probe: Lookup, path: string): Probe {
+function readProbe(child: ChildLookup, kind: ProbeKind, probe: Lookup, path: string): Probe {
   // A declared probe takes Azure's ProbeSettings defaults for the fields it omits, the startup probe included.
   const defaults = probeDefaults(kind, probe.kind === "present");
   let declared: Field<boolean>;
@@ -132,17 +117,17 @@ function readProbe(reader: BodyReader, kind: ProbeKind, probe: Lookup, path: str
   return {
     kind,
     declared,
-    failureThreshold: integerField(reader.child(probe, "failureThreshold"), `${path}.failureThreshold`, defaults?.failureThreshold),
-    successThreshold: integerField(reader.child(probe, "successThreshold"), `${path}.successThreshold`, defaults?.successThreshold),
-    initialDelayMs: durationField(reader.child(probe, "initialDelay"), `${path}.initialDelay`, defaults?.initialDelayMs),
-    periodMs: durationField(reader.child(probe, "period"), `${path}.period`, defaults?.periodMs),
-    timeoutMs: durationField(reader.child(probe, "timeout"), `${path}.timeout`, defaults?.timeoutMs),
+    failureThreshold: integerField(child(probe, "failureThreshold"), `${path}.failureThreshold`, defaults?.failureThreshold),
+    successThreshold: integerField(child(probe, "successThreshold"), `${path}.successThreshold`, defaults?.successThreshold),
+    initialDelayMs: durationField(child(probe, "initialDelay"), `${path}.initialDelay`, defaults?.initialDelayMs),
+    periodMs: durationField(child(probe, "period"), `${path}.period`, defaults?.periodMs),
+    timeoutMs: durationField(child(probe, "timeout"), `${path}.timeout`, defaults?.timeoutMs),
   };
 }
 
-function readScaleSettings(reader: BodyReader, scale: Lookup, path: string, computeType: ComputeType | undefined): ScaleSettings {
+function readScaleSettings(child: ChildLookup, scale: Lookup, path: string, computeType: ComputeType | undefined): ScaleSettings {
   const defaultType = computeType === undefined ? undefined : defaultScaleType(computeType);
-  const scaleType = enumField(reader.child(scale, "scaleType"), `${path}.scaleType`, SCALE_TYPES, defaultType);
+  const scaleType = enumField(child(scale, "scaleType"), `${path}.scaleType`, SCALE_TYPES, defaultType);
   // TargetUtilization defaults apply only when the effective scale type is TargetUtilization.
   let effectiveType: ScaleType | undefined;
   if (scaleType.state === "set") {
@@ -154,39 +139,39 @@ function readScaleSettings(reader: BodyReader, scale: Lookup, path: string, comp
 
   return {
     scaleType,
-    minInstances: integerField(reader.child(scale, "minInstances"), `${path}.minInstances`, defaults?.minInstances),
-    maxInstances: integerField(reader.child(scale, "maxInstances"), `${path}.maxInstances`, defaults?.maxInstances),
+    minInstances: integerField(child(scale, "minInstances"), `${path}.minInstances`, defaults?.minInstances),
+    maxInstances: integerField(child(scale, "maxInstances"), `${path}.maxInstances`, defaults?.maxInstances),
     targetUtilizationPercentage: integerField(
-      reader.child(scale, "targetUtilizationPercentage"),
+      child(scale, "targetUtilizationPercentage"),
       `${path}.targetUtilizationPercentage`,
       defaults?.targetUtilizationPercentage,
     ),
-    pollingIntervalMs: durationField(reader.child(scale, "pollingInterval"), `${path}.pollingInterval`, defaults?.pollingIntervalMs),
+    pollingIntervalMs: durationField(child(scale, "pollingInterval"), `${path}.pollingInterval`, defaults?.pollingIntervalMs),
   };
 }
 
 function readContainerResources(
-  reader: BodyReader,
+  child: ChildLookup,
   resources: Lookup,
   path: string,
 ): { containerRequests: ContainerResources; containerLimits: ContainerResources } {
-  const requests = reader.child(resources, "containerResourceRequests");
-  const limits = reader.child(resources, "containerResourceLimits");
+  const requests = child(resources, "containerResourceRequests");
+  const limits = child(resources, "containerResourceLimits");
   const requestsPath = `${path}.containerResourceRequests`;
   const limitsPath = `${path}.containerResourceLimits`;
 
   // api-version 2021-03-01-preview used flat numbers: cpu, cpuLimit, memoryInGB, memoryInGBLimit.
-  const legacy = ["cpu", "cpuLimit", "memoryInGB", "memoryInGBLimit"].some((key) => reader.child(resources, key).kind !== "absent");
+  const legacy = ["cpu", "cpuLimit", "memoryInGB", "memoryInGBLimit"].some((key) => child(resources, key).kind !== "absent");
   if (legacy) {
     return {
       containerRequests: {
-        cpuCores: quantityField(reader.child(resources, "cpu"), `${path}.cpu`),
-        memoryBytes: gigabytesToBytes(quantityField(reader.child(resources, "memoryInGB"), `${path}.memoryInGB`)),
-        gpuCount: quantityField(reader.child(resources, "gpu"), `${path}.gpu`),
+        cpuCores: quantityField(child(resources, "cpu"), `${path}.cpu`),
+        memoryBytes: gigabytesToBytes(quantityField(child(resources, "memoryInGB"), `${path}.memoryInGB`)),
+        gpuCount: quantityField(child(resources, "gpu"), `${path}.gpu`),
       },
       containerLimits: {
-        cpuCores: quantityField(reader.child(resources, "cpuLimit"), `${path}.cpuLimit`),
-        memoryBytes: gigabytesToBytes(quantityField(reader.child(resources, "memoryInGBLimit"), `${path}.memoryInGBLimit`)),
+        cpuCores: quantityField(child(resources, "cpuLimit"), `${path}.cpuLimit`),
+        memoryBytes: gigabytesToBytes(quantityField(child(resources, "memoryInGBLimit"), `${path}.memoryInGBLimit`)),
         gpuCount: unsetField<number>(`${path}.gpuLimit`, undefined),
       },
     };
@@ -194,14 +179,14 @@ function readContainerResources(
 
   return {
     containerRequests: {
-      cpuCores: quantityField(reader.child(requests, "cpu"), `${requestsPath}.cpu`),
-      memoryBytes: quantityField(reader.child(requests, "memory"), `${requestsPath}.memory`),
-      gpuCount: quantityField(reader.child(requests, "gpu"), `${requestsPath}.gpu`),
+      cpuCores: quantityField(child(requests, "cpu"), `${requestsPath}.cpu`),
+      memoryBytes: quantityField(child(requests, "memory"), `${requestsPath}.memory`),
+      gpuCount: quantityField(child(requests, "gpu"), `${requestsPath}.gpu`),
     },
     containerLimits: {
-      cpuCores: quantityField(reader.child(limits, "cpu"), `${limitsPath}.cpu`),
-      memoryBytes: quantityField(reader.child(limits, "memory"), `${limitsPath}.memory`),
-      gpuCount: quantityField(reader.child(limits, "gpu"), `${limitsPath}.gpu`),
+      cpuCores: quantityField(child(limits, "cpu"), `${limitsPath}.cpu`),
+      memoryBytes: quantityField(child(limits, "memory"), `${limitsPath}.memory`),
+      gpuCount: quantityField(child(limits, "gpu"), `${limitsPath}.gpu`),
     },
   };
 }

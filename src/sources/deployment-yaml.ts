@@ -14,7 +14,7 @@ import type {
 import { type Field, effectiveValue, invalidField, setField, unsetField } from "../model/field";
 import { enumField, integerField, numericDurationField, quantityField, stringField } from "./field-readers";
 import type { PositionedDocument } from "./locator";
-import { type Lookup, isPlainObject, plainAccess } from "./property-access";
+import { type Lookup, createChildLookup, isPlainObject, plainAccess } from "./property-access";
 import type { SourceItem } from "./source-item";
 
 /**
@@ -44,6 +44,8 @@ const PREVIEW_SCALE_TYPES: Readonly<Record<string, ScaleType>> = { manual: "Defa
 // creates under this name when it attaches the cluster (Azure ML docs, "Create and manage instance types").
 // NOTE: a Kubernetes compute's properties.defaultInstanceType can name another default, which the file does not show.
 const KUBERNETES_DEFAULT_INSTANCE_TYPE = "defaultinstancetype";
+
+const child = createChildLookup(plainAccess, "a mapping");
 
 const PLACEHOLDER_PATTERN = /\{\{\s*[\w.-]+\s*\}\}/g;
 const LEXER_CONTROL_CHARACTERS = /[\u0000-\u0008\u000e-\u001f]/g;
@@ -262,17 +264,6 @@ function readContainerResources(resources: Lookup, path: string): ContainerResou
     memoryBytes: quantityField(child(resources, "memory"), `${path}.memory`),
     gpuCount: quantityField(child(resources, "nvidia.com/gpu"), `${path}.nvidia.com/gpu`),
   };
-}
-
-/** Looks up a key under a parent lookup; a parent that is present but not a mapping makes the child unreadable. */
-function child(parent: Lookup, key: string): Lookup {
-  if (parent.kind !== "present") {
-    return parent;
-  }
-  if (!isPlainObject(parent.value)) {
-    return { kind: "unreadable", reason: "cannot be read because its parent is not a mapping" };
-  }
-  return plainAccess.get(parent.value, key);
 }
 
 function gigabytesToBytes(field: Field<number>): Field<number> {

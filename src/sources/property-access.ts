@@ -28,6 +28,26 @@ export const plainAccess: PropertyAccess = {
   },
 };
 
+/** A function that looks up one key under a parent lookup. */
+export type ChildLookup = (parent: Lookup, key: string) => Lookup;
+
+/**
+ * Creates a child lookup that reads keys through `access` and carries the parent's state down the tree. The
+ * child of an absent, unknown or unreadable parent takes the parent's state, and the child of a present parent
+ * that is not an object is unreadable. `objectTerm` is the source's word for an object, such as "a mapping" in YAML.
+ */
+export function createChildLookup(access: PropertyAccess, objectTerm = "an object"): ChildLookup {
+  return (parent, key) => {
+    if (parent.kind !== "present") {
+      return parent;
+    }
+    if (!isPlainObject(parent.value)) {
+      return { kind: "unreadable", reason: `cannot be read because its parent is not ${objectTerm}` };
+    }
+    return access.get(parent.value, key);
+  };
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }

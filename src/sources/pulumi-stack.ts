@@ -2,7 +2,7 @@ import type { AutoscaleProfile, ManagedNetworkIsolationMode, OnlineDeployment, R
 import { type Field, invalidField, setField, unknownField, unsetField } from "../model/field";
 import { parseDeploymentId } from "./arm-id";
 import { enumField } from "./field-readers";
-import { type Lookup, isPlainObject } from "./property-access";
+import { type Lookup, createChildLookup } from "./property-access";
 import { type PulumiResource, knownString, pulumiAccess, readPulumiDeployment } from "./pulumi-inputs";
 import { isAutoscaleSettingType, isOnlineDeploymentType, isWorkspaceType } from "./pulumi-types";
 import type { SourceItem } from "./source-item";
@@ -11,6 +11,8 @@ import type { SourceItem } from "./source-item";
 export interface PulumiStackResource extends PulumiResource {
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
+
+const child = createChildLookup(pulumiAccess);
 
 const ISOLATION_MODES: Readonly<Record<string, ManagedNetworkIsolationMode>> = {
   Disabled: "Disabled",
@@ -143,13 +145,6 @@ function autoscaleProfiles(setting: PulumiStackResource): AutoscaleProfile[] {
       default: capacityCount(child(capacity, "default"), `${path}.default`),
     };
   });
-}
-
-function child(parent: Lookup, key: string): Lookup {
-  if (parent.kind !== "present") {
-    return parent;
-  }
-  return isPlainObject(parent.value) ? pulumiAccess.get(parent.value, key) : { kind: "unreadable", reason: "cannot be read because its parent is not an object" };
 }
 
 /** Azure Monitor writes instance counts as decimal strings (`"2"`); a plain number is accepted as well. */
