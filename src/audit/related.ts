@@ -1,8 +1,8 @@
 import * as z from "zod";
 import type { AutoscaleProfile, ManagedNetworkIsolationMode } from "../model/deployment";
-import { type Field, invalidField, setField } from "../model/field";
-import { enumField } from "../sources/field-readers";
+import { type Field, invalidField } from "../model/field";
 import { plainAccess } from "../sources/property-access";
+import { type CapacityCountOptions, capacityCountField, isolationModeField } from "../sources/related-fields";
 
 /**
  * Related resources the audit reads besides deployments: a workspace's managed network isolation mode and
@@ -10,12 +10,6 @@ import { plainAccess } from "../sources/property-access";
  */
 
 export const AUTOSCALE_API_VERSION = "2022-10-01";
-
-const ISOLATION_MODES: Readonly<Record<string, ManagedNetworkIsolationMode>> = {
-  Disabled: "Disabled",
-  AllowInternetOutbound: "AllowInternetOutbound",
-  AllowOnlyApprovedOutbound: "AllowOnlyApprovedOutbound",
-};
 
 const ISOLATION_PATH = "workspace.properties.managedNetwork.isolationMode";
 
@@ -37,15 +31,16 @@ export type WorkspaceBody = z.infer<typeof WorkspaceSchema>;
 
 /** Reads `managedNetwork.isolationMode`; a workspace without a managed network block has isolation Disabled. */
 export function isolationModeOf(workspace: WorkspaceBody): Field<ManagedNetworkIsolationMode> {
-  const managedNetwork = plainAccess.get(workspace.properties ?? {}, "managedNetwork");
-  const lookup = managedNetwork.kind === "present" ? plainAccess.get(managedNetwork.value, "isolationMode") : managedNetwork;
-  return enumField(lookup, ISOLATION_PATH, ISOLATION_MODES, "Disabled");
+  return isolationModeField(plainAccess, workspace.properties, ISOLATION_PATH);
 }
 
 /** Returns the isolation field for a workspace that could not be read: invalid, so no rule passes on it. */
 export function unreadableIsolationMode(reason: string): Field<ManagedNetworkIsolationMode> {
   return invalidField(ISOLATION_PATH, undefined, `could not be read because the workspace request failed (${reason})`);
 }
+
+// ARM responses are read untrimmed, so spaces around a capacity count make it invalid. The pack trims them in stack inputs.
+const CAPACITY_OPTIONS: CapacityCountOptions = { trimSpaces: false };
 
 const AutoscaleSettingSchema = z.looseObject({
   id: z.string(),
@@ -87,9 +82,9 @@ export function indexAutoscaleSettings(items: readonly unknown[], listingId: str
       profiles.push({
         settingId: setting.id,
         profileName: profile.name,
-        minimum: capacityField(profile.capacity.minimum, `${path}.minimum`),
-        maximum: capacityField(profile.capacity.maximum, `${path}.maximum`),
-        default: capacityField(profile.capacity.default, `${path}.default`),
+        minimum: capacityCountField(plainAccess.get(profile.capacity, "minimum"), `${path}.minimum`, CAPACITY_OPTIONS),
+        maximum: capacityCountField(plainAccess.get(profile.capacity, "maximum"), `${path}.maximum`, CAPACITY_OPTIONS),
+        default: capacityCountField(plainAccess.get(profile.capacity, "default"), `${path}.default`, CAPACITY_OPTIONS),
       });
     });
     byTarget.set(target, profiles);
@@ -111,15 +106,4 @@ export function unreadableAutoscaleProfile(index: Extract<AutoscaleIndex, { ok: 
     maximum: invalidField(`${path}.maximum`, undefined, reason),
     default: invalidField(`${path}.default`, undefined, reason),
   };
-}
-
-// Autoscale capacities are strings of digits in ARM responses ("1", "10").
-function capacityField(value: unknown, path: string): Field<number> {
-  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) {
-    return setField(path, value);
-  }
-  if (typeof value === "string" && /^\d{1,9}$/.test(value)) {
-    return setField(path, Number(value));
-  }
-  return invalidField(path, value, "must be a whole number of instances");
 }

@@ -1,10 +1,10 @@
-import type { AutoscaleProfile, ManagedNetworkIsolationMode, OnlineDeployment, RelatedResources } from "../model/deployment";
-import { type Field, invalidField, setField, unknownField, unsetField } from "../model/field";
+import type { AutoscaleProfile, OnlineDeployment, RelatedResources } from "../model/deployment";
+import { unknownField } from "../model/field";
 import { parseDeploymentId } from "./arm-id";
-import { enumField } from "./field-readers";
-import { type Lookup, createChildLookup } from "./property-access";
+import { createChildLookup } from "./property-access";
 import { type PulumiResource, knownString, pulumiAccess, readPulumiDeployment } from "./pulumi-inputs";
 import { isAutoscaleSettingType, isOnlineDeploymentType, isWorkspaceType } from "./pulumi-types";
+import { type CapacityCountOptions, capacityCountField, isolationModeField } from "./related-fields";
 import type { SourceItem } from "./source-item";
 
 /** A resource of the stack as a stack policy receives it, with the URNs each of its properties depends on. */
@@ -14,11 +14,8 @@ export interface PulumiStackResource extends PulumiResource {
 
 const child = createChildLookup(pulumiAccess);
 
-const ISOLATION_MODES: Readonly<Record<string, ManagedNetworkIsolationMode>> = {
-  Disabled: "Disabled",
-  AllowInternetOutbound: "AllowInternetOutbound",
-  AllowOnlyApprovedOutbound: "AllowOnlyApprovedOutbound",
-};
+// Stack inputs come from user programs, so spaces around a capacity count are trimmed. The audit reads ARM responses untrimmed.
+const CAPACITY_OPTIONS: CapacityCountOptions = { trimSpaces: true };
 
 /**
  * Reads every OnlineDeployment of a stack and fills in the facts other resources of the same stack hold: the
@@ -49,7 +46,7 @@ function withRelated(
 
   const workspace = workspaces.find((candidate) => isDeploymentWorkspace(resource, candidate));
   if (workspace !== undefined) {
-    related.workspaceIsolationMode = isolationMode(workspace);
+    related.workspaceIsolationMode = isolationModeField(pulumiAccess, workspace.props, "managedNetwork.isolationMode");
   }
 
   const profiles = settings.filter((setting) => targetsDeployment(setting, resource)).flatMap(autoscaleProfiles);
@@ -104,16 +101,6 @@ function targetsDeployment(setting: PulumiStackResource, deployment: PulumiStack
   );
 }
 
-function isolationMode(workspace: PulumiStackResource): Field<ManagedNetworkIsolationMode> {
-  const path = "managedNetwork.isolationMode";
-  const managedNetwork = pulumiAccess.get(workspace.props, "managedNetwork");
-  if (managedNetwork.kind !== "present") {
-    // A workspace without managed network settings has no managed virtual network: Azure's default is Disabled.
-    return managedNetwork.kind === "unknown" ? unknownField(path) : unsetField(path, "Disabled");
-  }
-  return enumField(pulumiAccess.get(managedNetwork.value, "isolationMode"), path, ISOLATION_MODES, "Disabled");
-}
-
 /**
  * Reads the profiles of an autoscale setting. A disabled setting scales nothing, so it contributes no
  * profile; `enabled` defaults to false in the Azure Monitor API. Unknown profiles become one profile whose
@@ -140,26 +127,9 @@ function autoscaleProfiles(setting: PulumiStackResource): AutoscaleProfile[] {
     return {
       settingId: setting.urn,
       profileName: name.kind === "present" && typeof name.value === "string" ? name.value : `profiles[${index}]`,
-      minimum: capacityCount(child(capacity, "minimum"), `${path}.minimum`),
-      maximum: capacityCount(child(capacity, "maximum"), `${path}.maximum`),
-      default: capacityCount(child(capacity, "default"), `${path}.default`),
+      minimum: capacityCountField(child(capacity, "minimum"), `${path}.minimum`, CAPACITY_OPTIONS),
+      maximum: capacityCountField(child(capacity, "maximum"), `${path}.maximum`, CAPACITY_OPTIONS),
+      default: capacityCountField(child(capacity, "default"), `${path}.default`, CAPACITY_OPTIONS),
     };
   });
-}
-
-/** Azure Monitor writes instance counts as decimal strings (`"2"`); a plain number is accepted as well. */
-function capacityCount(lookup: Lookup, path: string): Field<number> {
-  switch (lookup.kind) {
-    case "absent":
-      return invalidField(path, undefined, "is missing; Azure Monitor requires minimum, maximum and default");
-    case "unknown":
-      return unknownField(path);
-    case "unreadable":
-      return invalidField(path, undefined, lookup.reason);
-  }
-  const value = lookup.value;
-  const count = typeof value === "number" ? value : typeof value === "string" && /^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : undefined;
-  return count !== undefined && Number.isSafeInteger(count) && count >= 0
-    ? setField(path, count)
-    : invalidField(path, value, "must be a whole number of instances, written as a string such as \"2\"");
 }
