@@ -1,7 +1,7 @@
 import type { ManagedNetworkIsolationMode } from "../model/deployment";
 import { type Field, invalidField, setField, unknownField } from "../model/field";
 import { enumField } from "./field-readers";
-import type { Lookup, PropertyAccess } from "./property-access";
+import { type Lookup, type PropertyAccess, createChildLookup } from "./property-access";
 
 /**
  * Readers of the facts that resources related to a deployment contain: a workspace's managed network isolation
@@ -20,10 +20,9 @@ const ISOLATION_MODES: Readonly<Record<string, ManagedNetworkIsolationMode>> = {
  * settings has no managed virtual network, so an absent block or mode takes Azure's default, Disabled.
  */
 export function isolationModeField(access: PropertyAccess, properties: unknown, path: string): Field<ManagedNetworkIsolationMode> {
-  const managedNetwork = access.get(properties, "managedNetwork");
-  // NOTE: a managedNetwork that is not an object reads as absent, so Disabled. The audit's workspace schema
-  // rejects such a body before this point, but the pack judges it as Disabled.
-  const mode = managedNetwork.kind === "present" ? access.get(managedNetwork.value, "isolationMode") : managedNetwork;
+  // A managedNetwork that is not an object makes the mode unreadable, which is invalid, never the default.
+  const child = createChildLookup(access);
+  const mode = child(access.get(properties, "managedNetwork"), "isolationMode");
   return enumField(mode, path, ISOLATION_MODES, "Disabled");
 }
 

@@ -25,6 +25,9 @@ describe("isolationModeField", () => {
   test.each<{ name: string; properties: unknown; expected: Partial<Field<string>> }>([
     { name: "no properties", properties: undefined, expected: { state: "unset", defaultValue: "Disabled" } },
     { name: "block without mode", properties: { managedNetwork: {} }, expected: { state: "unset", defaultValue: "Disabled" } },
+    { name: "block that is a string", properties: { managedNetwork: "isolated" }, expected: { state: "invalid" } },
+    { name: "block that is a list", properties: { managedNetwork: [] }, expected: { state: "invalid" } },
+    { name: "approved outbound", properties: { managedNetwork: { isolationMode: "AllowOnlyApprovedOutbound" } }, expected: { state: "set", value: "AllowOnlyApprovedOutbound" } },
   ])("$name", ({ properties, expected }) => {
     expect(isolationModeField(plainAccess, properties, "managedNetwork.isolationMode")).toMatchObject(expected);
   });
