@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { InputError } from "../sources/files";
+import { InputError, decodeUtf8, readBytes } from "../sources/files";
 import { type EngineEvent, EngineEventSchema } from "./engine-event";
 
 export interface EventLog {
@@ -12,14 +11,9 @@ export interface EventLog {
 
 /** Reads a Pulumi event log (newline-delimited JSON). Throws an InputError naming the line of the first bad event. */
 export async function readEventLog(file: string): Promise<EventLog> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : (error as Error).message;
-    throw new InputError(`Cannot read Pulumi event log ${file}: ${reason}.`);
-  }
-  return { file, sha256: createHash("sha256").update(bytes).digest("hex"), events: parseEventLog(bytes.toString("utf8"), file) };
+  const origin = `Pulumi event log ${file}`;
+  const bytes = await readBytes(file, origin);
+  return { file, sha256: createHash("sha256").update(bytes).digest("hex"), events: parseEventLog(decodeUtf8(bytes, origin), file) };
 }
 
 /** Parses the text of an event log. `file` names the log in errors. */

@@ -114,6 +114,16 @@ describe("amlguard report", () => {
     expect(run.stderr).toContain("has no summary event");
   });
 
+  test("event log that is not UTF-8 exits 2", async () => {
+    const log = join(await scratch(), "latin1.ndjson");
+    await writeFile(log, Buffer.concat([Buffer.from('{"sequence": 0, "timestamp": 1, "stdoutEvent": {"message": "'), Buffer.from([0xe9]), Buffer.from('"}}\n')]));
+
+    const run = await runCli(["report", "--from-pulumi-events", log]);
+
+    expect(run.code).toBe(EXIT_CODES.usage);
+    expect(run.stderr).toContain(`Cannot read Pulumi event log ${log}: it is not valid UTF-8 text`);
+  });
+
   test.each([
     { name: "invalid event exits 2", args: ["--from-pulumi-events", join(EVENTS, "not-events.ndjson")], message: /line 2 is not a Pulumi engine event/ },
     { name: "missing log exits 2", args: ["--from-pulumi-events", join(EVENTS, "absent.ndjson")], message: /Cannot read Pulumi event log .*: not found/ },

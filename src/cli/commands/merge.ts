@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import * as z from "zod";
 import type { ExemptionStatus, ExemptionUse } from "../../exemptions/exemption";
 import type { Finding, ResourceResult } from "../../findings/finding";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
 import { type LimitsEvidence, type RunScope, type ShardEvidence, resourceKey } from "../../findings/run-report";
 import { RULE_CATALOGUE_VERSION } from "../../rules/index";
+import { InputError, decodeUtf8, readBytes } from "../../sources/files";
 import { TOOL_VERSION } from "../../version";
 import { type ReportCliOptions, completeRun } from "../output";
 
@@ -162,14 +162,16 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
 
 async function loadShard(file: string): Promise<LoadedShard> {
   let bytes: Buffer;
+  let text: string;
   try {
-    bytes = await readFile(file);
+    bytes = await readBytes(file, `shard report ${file}`);
+    text = decodeUtf8(bytes, `shard report ${file}`);
   } catch (error) {
-    throw new MergeError(`cannot read the shard report ${file}: ${(error as Error).message}`);
+    throw error instanceof InputError ? new MergeError(error.message) : error;
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bytes.toString("utf8"));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new MergeError(`${file} is not JSON (${(error as Error).message}); --merge takes reports written with --format json or --output json=FILE.`);
   }
