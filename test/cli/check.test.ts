@@ -117,6 +117,17 @@ describe("check exit codes", () => {
 });
 
 describe("check JSON report", () => {
+  test("README example exits 1 on its timeout", () => {
+    const examples = path.resolve(__dirname, "../../examples");
+
+    const run = check(path.join(examples, "deployment.yml"), "--policy-pack-config", path.join(examples, "limits.json"));
+
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout);
+    const findings = report.resources[0].findings.map((finding: { ruleId: string; enforcementLevel: string }) => [finding.ruleId, finding.enforcementLevel]);
+    expect(findings).toEqual([["request-timeout", "mandatory"]]);
+  });
+
   test("unknown values are counted unverified", () => {
     // The template takes endpointComputeType from a parameter without a default, so every rule waits for its value.
     const template = path.join(CORPUS_DIR, "arm-bicep", "azureml-examples", "arm-templates", "online-endpoint-deployment.json");
