@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { RULES } from "../rules/index";
 import { STACK_RULES } from "../rules/stack/index";
-import { InputError, decodeUtf8, readBytes } from "../sources/files";
-import { DocumentSyntaxError, parsePositioned } from "../sources/locator";
+import { parseConfigDocument, readConfigFile } from "./config-file";
 import { ConfigError, type ResolvedConfig, defaultConfig, resolveConfig } from "./limits";
 
 // The limits file has one entry per rule, deployment rules and stack rules alike.
@@ -23,17 +22,7 @@ export async function loadConfig(file: string | undefined): Promise<LoadedConfig
   }
 
   const origin = `limits file ${file}`;
-  let bytes: Buffer;
-  let text: string;
-  try {
-    bytes = await readBytes(file, origin);
-    text = decodeUtf8(bytes, origin);
-  } catch (error) {
-    if (error instanceof InputError) {
-      throw new ConfigError(error.message, [error.message]);
-    }
-    throw error;
-  }
+  const { bytes, text } = await readConfigFile(file, origin);
 
   let raw: unknown;
   try {
@@ -48,15 +37,8 @@ export async function loadConfig(file: string | undefined): Promise<LoadedConfig
   }
   // JSON.parse keeps the last of two equal keys, so a second maxRequestTimeout would silently replace the first.
   // The file stays JSON, because the Pulumi CLI reads it too. The YAML reader only finds the duplicate and its position.
-  try {
-    if (typeof raw === "object") {
-      parsePositioned(text);
-    }
-  } catch (error) {
-    if (error instanceof DocumentSyntaxError) {
-      throw new ConfigError(`Invalid ${origin}: it ${error.message}.`, [error.message]);
-    }
-    throw error;
+  if (typeof raw === "object") {
+    parseConfigDocument(text, origin);
   }
   return {
     config: resolveConfig(raw, CONFIGURABLE_RULES, `limits file ${file}`),

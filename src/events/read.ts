@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { InputError, decodeUtf8, readBytes } from "../sources/files";
+import { InputError, readTextFile } from "../sources/files";
 import { type EngineEvent, EngineEventSchema } from "./engine-event";
 
 export interface EventLog {
@@ -11,9 +11,8 @@ export interface EventLog {
 
 /** Reads a Pulumi event log (newline-delimited JSON). Throws an InputError naming the line of the first bad event. */
 export async function readEventLog(file: string): Promise<EventLog> {
-  const origin = `Pulumi event log ${file}`;
-  const bytes = await readBytes(file, origin);
-  return { file, sha256: createHash("sha256").update(bytes).digest("hex"), events: parseEventLog(decodeUtf8(bytes, origin), file) };
+  const { bytes, text } = await readTextFile(file, `Pulumi event log ${file}`);
+  return { file, sha256: createHash("sha256").update(bytes).digest("hex"), events: parseEventLog(text, file) };
 }
 
 /** Parses the text of an event log. `file` names the log in errors. */

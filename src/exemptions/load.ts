@@ -1,7 +1,5 @@
 import { createHash } from "node:crypto";
-import { ConfigError } from "../config/limits";
-import { InputError, decodeUtf8, readBytes } from "../sources/files";
-import { DocumentSyntaxError, parsePositioned } from "../sources/locator";
+import { parseConfigDocument, readConfigFile } from "../config/config-file";
 import type { Exemption } from "./exemption";
 import { parseExemptionsFile } from "./parse";
 
@@ -19,20 +17,8 @@ export interface LoadedExemptions {
  */
 export async function loadExemptions(file: string, ruleIds: readonly string[]): Promise<LoadedExemptions> {
   const origin = `exemptions file ${file}`;
-  let bytes: Buffer;
-  let raw: unknown;
-  try {
-    bytes = await readBytes(file, origin);
-    raw = parsePositioned(decodeUtf8(bytes, origin)).value;
-  } catch (error) {
-    if (error instanceof InputError) {
-      throw new ConfigError(error.message, [error.message]);
-    }
-    if (error instanceof DocumentSyntaxError) {
-      throw new ConfigError(`Invalid ${origin}: it ${error.message}.`, [error.message]);
-    }
-    throw error;
-  }
+  const { bytes, text } = await readConfigFile(file, origin);
+  const raw = parseConfigDocument(text, origin);
 
   return {
     file,

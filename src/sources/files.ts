@@ -107,14 +107,19 @@ export async function readTemplateParameters(file: string): Promise<TemplatePara
  * would silently take Azure's default.
  */
 export async function readText(file: string): Promise<string> {
-  return decodeUtf8(await readBytes(file), file);
+  return (await readTextFile(file)).text;
 }
 
 /**
- * Reads a file's bytes, or throws an InputError. `description` names the file in the message, such as
- * "exemptions file x.yaml"; it defaults to the path.
+ * Reads a file as UTF-8 text as {@link readText} does, and returns its bytes too, for a SHA-256 of what was read.
+ * `description` names the file in messages, such as "exemptions file x.yaml", and defaults to the path.
  */
-export async function readBytes(file: string, description = file): Promise<Buffer> {
+export async function readTextFile(file: string, description = file): Promise<{ readonly bytes: Buffer; readonly text: string }> {
+  const bytes = await readBytes(file, description);
+  return { bytes, text: decodeUtf8(bytes, description) };
+}
+
+async function readBytes(file: string, description: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (error) {
@@ -122,11 +127,8 @@ export async function readBytes(file: string, description = file): Promise<Buffe
   }
 }
 
-/**
- * Decodes bytes as UTF-8 text, as {@link readText} does, or throws an InputError that names the file through
- * `description`. A leading byte order mark is dropped.
- */
-export function decodeUtf8(bytes: Uint8Array, description: string): string {
+// A leading byte order mark is dropped by the decoder.
+function decodeUtf8(bytes: Uint8Array, description: string): string {
   try {
     return UTF8.decode(bytes);
   } catch {

@@ -5,7 +5,7 @@ import type { Finding, ResourceResult } from "../../findings/finding";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
 import { type LimitsEvidence, type RunScope, type ShardEvidence, resourceKey } from "../../findings/run-report";
 import { RULE_CATALOGUE_VERSION } from "../../rules/index";
-import { InputError, decodeUtf8, readBytes } from "../../sources/files";
+import { InputError, readTextFile } from "../../sources/files";
 import { TOOL_VERSION } from "../../version";
 import { type ReportCliOptions, completeRun } from "../output";
 
@@ -164,8 +164,7 @@ async function loadShard(file: string): Promise<LoadedShard> {
   let bytes: Buffer;
   let text: string;
   try {
-    bytes = await readBytes(file, `shard report ${file}`);
-    text = decodeUtf8(bytes, `shard report ${file}`);
+    ({ bytes, text } = await readTextFile(file, `shard report ${file}`));
   } catch (error) {
     throw error instanceof InputError ? new MergeError(error.message) : error;
   }
