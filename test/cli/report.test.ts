@@ -114,7 +114,7 @@ describe("amlguard report", () => {
     expect(run.stderr).toContain("has no summary event");
   });
 
-  test("event log that is not UTF-8 exits 2", async () => {
+  test("non-UTF-8 event log exits 2", async () => {
     const log = join(await scratch(), "latin1.ndjson");
     await writeFile(log, Buffer.concat([Buffer.from('{"sequence": 0, "timestamp": 1, "stdoutEvent": {"message": "'), Buffer.from([0xe9]), Buffer.from('"}}\n')]));
 
