@@ -107,11 +107,13 @@ export async function exemptResults(
   return { results: exempted.results, exemptions: status };
 }
 
-/** Options of the formats that take any: SARIF's passes and file URIs, and the JUnit failure threshold. */
+/**
+ * Options of the formats that take any: SARIF's passes and file URIs. The `--fail-on` threshold that JUnit
+ * and SARIF apply is the run's own, in its summary.
+ */
 export interface RenderOptions {
   readonly includePasses?: boolean;
   readonly cwd?: string;
-  readonly failOn?: FailOn;
 }
 
 /** Renders a run in one format. */
@@ -124,7 +126,7 @@ export function renderReport(run: RunReport, format: OutputFormat, options: Rend
     case "sarif":
       return renderSarif(run, options);
     case "junit":
-      return renderJunit(run, options.failOn);
+      return renderJunit(run);
     case "markdown":
       return renderMarkdown(run);
   }
@@ -145,8 +147,6 @@ export interface WriteReportsOptions {
   readonly includePasses?: boolean;
   /** Directory SARIF file URIs are relative to. Defaults to the working directory. */
   readonly cwd?: string;
-  /** Threshold of a failed JUnit test case: the run's `--fail-on`. */
-  readonly failOn?: FailOn;
   readonly stdout?: NodeJS.WritableStream;
   readonly stderr?: NodeJS.WritableStream;
 }
@@ -160,7 +160,7 @@ export async function writeReports(run: RunReport, options: WriteReportsOptions 
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const targets = options.output ?? [];
-  const renderOptions = { includePasses: options.includePasses, cwd: options.cwd, failOn: options.failOn };
+  const renderOptions = { includePasses: options.includePasses, cwd: options.cwd };
 
   const stdoutFormat = options.format ?? (targets.length > 0 ? "table" : defaultFormat());
   await writeChunks(stdout, reportChunks(run, stdoutFormat, renderOptions));
@@ -290,8 +290,9 @@ export async function completeRun(evaluation: CompletedEvaluation): Promise<{ ru
       ...(evaluation.shards === undefined ? {} : { shards: evaluation.shards }),
     },
     ...(exemptions === undefined ? {} : { exemptions }),
+    failOn: options.failOn,
   });
 
-  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses, failOn: options.failOn });
+  const written = await writeReports(run, { format: options.format, output: options.output, includePasses: options.includePasses });
   return { run, written };
 }

@@ -2,7 +2,7 @@ import type { EnforcementLevel } from "../config/schema-types";
 import type { ExemptionStatus } from "../exemptions/exemption";
 import type { AzureFact, RuleMetadata } from "../rules/rule";
 import type { Finding, ResourceResult, Severity } from "./finding";
-import { type Summary, summarize } from "./report";
+import { type FailOn, type Summary, summarize } from "./report";
 
 /** The rule metadata reports show: the catalogue entry of each rule, with its help page. */
 export interface ReportRule {
@@ -79,8 +79,17 @@ export interface ShardEvidence {
   readonly scope: RunScope;
   readonly startedAt: string;
   readonly endedAt: string;
-  /** The shard's own resource counts, from its summary. */
-  readonly counts: { readonly resources: number; readonly evaluated: number; readonly notEvaluated: number; readonly passed: number; readonly failed: number; readonly waived: number };
+  /** The shard's own resource counts, from its summary. `warned` and `failOn` are absent in shards of JSON report version 1.2 or older. */
+  readonly counts: {
+    readonly resources: number;
+    readonly evaluated: number;
+    readonly notEvaluated: number;
+    readonly passed: number;
+    readonly warned?: number;
+    readonly failed: number;
+    readonly waived: number;
+    readonly failOn?: FailOn;
+  };
 }
 
 /** Counts of (resource, rule) checks, besides the per-resource counts of {@link Summary}. */
@@ -114,6 +123,8 @@ export interface RunReportInput {
   readonly rules: readonly ReportRule[];
   readonly evidence: RunEvidence;
   readonly exemptions?: ExemptionStatus;
+  /** The run's `--fail-on`, which sets the summary's `failed` and `warned` counts. Defaults to `mandatory`. */
+  readonly failOn?: FailOn;
 }
 
 /** Builds a run report. Sorts resources and findings by stable keys so the same input gives byte-identical reports. */
@@ -124,7 +135,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
     rules: input.rules,
     evidence: input.evidence,
     ...(input.exemptions === undefined ? {} : { exemptions: input.exemptions }),
-    summary: summarize(results),
+    summary: summarize(results, input.failOn),
     checks: countChecks(results, input.rules.length),
   };
 }

@@ -42,9 +42,16 @@ function describeShard(shard: ShardEvidence): string {
   return (
     `Shard ${shard.file} (SHA-256 ${shard.sha256}): ${shard.tool.name} ${shard.tool.version}, rule catalogue ${shard.tool.ruleCatalogueVersion}, ` +
     `command ${shard.command}, limits ${describeLimits(shard)}, ${scope.length === 0 ? "scope not recorded" : scope.join("; ")}; ` +
-    `${counts.resources} resources, ${counts.evaluated} evaluated, ${counts.failed} failed, ${counts.notEvaluated} not evaluated; ` +
+    `${counts.resources} resources, ${counts.evaluated} evaluated, ${describeShardFailures(counts)}, ${counts.notEvaluated} not evaluated; ` +
     `started ${shard.startedAt}, ended ${shard.endedAt}.`
   );
+}
+
+// Shards of JSON report version 1.2 or older record neither the warned count nor the threshold of the failed one.
+function describeShardFailures(counts: ShardEvidence["counts"]): string {
+  const warned = counts.warned === undefined ? "" : `${counts.warned} warned, `;
+  const threshold = counts.failOn === undefined ? "" : ` (--fail-on ${counts.failOn})`;
+  return `${warned}${counts.failed} failed${threshold}`;
 }
 
 function describeLimits(evidence: Pick<RunEvidence, "limits">): string {

@@ -8,8 +8,10 @@ import { RULE_CATALOGUE_VERSION, TOOL_NAME, TOOL_VERSION } from "../version";
  * Version of the JSON report's shape. Fields may be added within a major version, never renamed or removed.
  * 1.1 added `evidence`, `exemptions`, `checks`, `summary.waived`, `summary.findings.waived` and `findings[].waiver`.
  * 1.2 added `summary.unverified`.
+ * 1.3 added `summary.warned`, `summary.failOn` and the `warned` and `failOn` shard counts. Since 1.3, `summary.failed`
+ * counts the resources with a finding that reaches `--fail-on`, so it agrees with the exit code.
  */
-export const JSON_SCHEMA_VERSION = "1.2";
+export const JSON_SCHEMA_VERSION = "1.3";
 
 export interface JsonFinding {
   readonly ruleId: string;

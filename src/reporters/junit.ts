@@ -13,12 +13,13 @@ interface CaseOutcome {
 
 /**
  * Renders a run as JUnit XML: one test suite per resource and one test case per rule on it, passes included.
- * A test case fails when one of its findings reaches `failOn`, the threshold that sets the exit code, so a CI
- * system that fails on failed tests agrees with the exit code. It is skipped when its findings stay below that
- * threshold or are waived, when the rule is disabled or not applicable, or when the resource was not evaluated
- * (one skipped case per catalogue rule, so the counts cover every check).
+ * A test case fails when one of its findings reaches `failOn`, by default the run's own threshold. That threshold
+ * sets the exit code and the summary's failed count, so a CI system that fails on failed tests agrees with both.
+ * A test case is skipped when its findings stay below that threshold or are waived, or when the rule is disabled
+ * or not applicable. A resource that was not evaluated gets one skipped case per catalogue rule, so the counts
+ * cover every check.
  */
-export function renderJunit(run: RunReport, failOn: FailOn = "mandatory"): string {
+export function renderJunit(run: RunReport, failOn: FailOn = run.summary.failOn): string {
   let tests = 0;
   let failures = 0;
   let skipped = 0;

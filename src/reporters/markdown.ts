@@ -1,4 +1,5 @@
 import type { Finding, ResourceResult } from "../findings/finding";
+import { reachesFailOn } from "../findings/report";
 import { type RunReport, resourceLabel } from "../findings/run-report";
 import { describeEntry, describeEvidence, unverifiedNote } from "./evidence-text";
 
@@ -15,9 +16,11 @@ export function renderMarkdown(run: RunReport): string {
   const lines: string[] = [
     `## amlguard: ${verdict(run)}`,
     "",
-    "| Resources | Passed | Failed | Waived | Not evaluated |",
-    "| ---: | ---: | ---: | ---: | ---: |",
-    `| ${summary.resources} | ${summary.passed}${unverifiedNote(summary.unverified)} | ${summary.failed} | ${summary.waived} | ${summary.notEvaluated} |`,
+    "| Resources | Passed | Warned | Failed | Waived | Not evaluated |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| ${summary.resources} | ${summary.passed}${unverifiedNote(summary.unverified)} | ${summary.warned} | ${summary.failed} | ${summary.waived} | ${summary.notEvaluated} |`,
+    "",
+    `Failed resources have a finding that reaches \`--fail-on ${summary.failOn}\` and fail the run. Warned resources have findings below it.`,
     "",
     `Rule checks: ${checks.evaluated} evaluated, ${checks.passed} passed, ${checks.failed} failed, ${checks.waived} waived, ${checks.unverified} unverified, ${checks.notEvaluated} not evaluated. ` +
       `Open findings: ${summary.findings.mandatory} mandatory, ${summary.findings.advisory} advisory.`,
@@ -75,17 +78,21 @@ export function renderMarkdown(run: RunReport): string {
 
 /**
  * Names the run's outcome. A value not known until deployment leaves its rule unverified, which is not a pass,
- * and at mandatory level (`unknownValues: mandatory`) it fails the run like a violation.
+ * and when it reaches `--fail-on` (such as `unknownValues: mandatory` under the default) it fails the run.
  */
-function verdict({ summary, checks }: RunReport): string {
+function verdict({ summary, checks, results }: RunReport): string {
   if (summary.failed > 0) {
-    return "limits violated";
-  }
-  if (summary.findings.mandatory > 0) {
-    return "mandatory values not known";
+    const failing = results.flatMap((result) => result.findings.filter((finding) => reachesFailOn(finding, summary.failOn)));
+    if (failing.some((finding) => finding.kind !== "unknown")) {
+      return "limits violated";
+    }
+    return failing.every((finding) => finding.enforcementLevel === "mandatory") ? "mandatory values not known" : `values not known (--fail-on ${summary.failOn})`;
   }
   if (summary.notEvaluated > 0) {
     return "incomplete";
+  }
+  if (summary.warned > 0) {
+    return "no failure, some warnings";
   }
   if (checks.unverified > 0) {
     return "no violation, some values not known";

@@ -3,6 +3,7 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Sarif from "sarif";
 import type { Finding, ResourceResult, RuleResult } from "../findings/finding";
+import { type FailOn, type FindingEffect, findingEffect } from "../findings/report";
 import { type ReportRule, type RunReport, resourceKey, resourceLabel } from "../findings/run-report";
 
 export interface SarifOptions {
@@ -18,11 +19,14 @@ const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 // 4.0 to 6.9 medium and 0.1 to 3.9 low. Each value sits inside its band.
 const SECURITY_SEVERITY: Record<ReportRule["severity"], string> = { low: "3.0", medium: "5.5", high: "8.0", critical: "9.5" };
 
+const SARIF_LEVELS: Record<FindingEffect, Sarif.Result.level> = { fail: "error", warn: "warning", unverified: "note" };
+
 /**
- * Renders a run as SARIF 2.1.0. Levels: a violation or invalid value at mandatory level is `error`, at advisory
- * level `warning`, and a value not known until `pulumi up` is `note`. A waived finding keeps its level and
- * carries an `external` suppression. A resource that was not evaluated is a tool execution notification, not a
- * result, so it never becomes an alert about the resource.
+ * Renders a run as SARIF 2.1.0. Levels follow the run's `--fail-on`, as the exit code does: a finding that
+ * reaches it is `error`, a violation or invalid value below it `warning`, and a value not known until
+ * `pulumi up` below it `note`. A waived finding keeps the level it would have and carries an `external`
+ * suppression. A resource that was not evaluated is a tool execution notification, not a result, so it never
+ * becomes an alert about the resource.
  */
 export function renderSarif(run: RunReport, options: SarifOptions = {}): string {
   const ruleIndex = new Map(run.rules.map((rule, index) => [rule.id, index]));
@@ -43,7 +47,7 @@ export function renderSarif(run: RunReport, options: SarifOptions = {}): string 
       continue;
     }
     for (const finding of result.findings) {
-      results.push(findingResult(result, finding, location, cwd, ruleIndex));
+      results.push(findingResult(result, finding, location, cwd, ruleIndex, run.summary.failOn));
     }
     if (options.includePasses === true) {
       for (const rule of result.rules) {
@@ -121,8 +125,15 @@ function ruleDescriptor(rule: ReportRule): Sarif.ReportingDescriptor {
   };
 }
 
-function findingResult(result: ResourceResult, finding: Finding, resourceLocation: Sarif.Location, cwd: string, ruleIndex: ReadonlyMap<string, number>): Sarif.Result {
-  const level = levelOf(finding);
+function findingResult(
+  result: ResourceResult,
+  finding: Finding,
+  resourceLocation: Sarif.Location,
+  cwd: string,
+  ruleIndex: ReadonlyMap<string, number>,
+  failOn: FailOn,
+): Sarif.Result {
+  const level = SARIF_LEVELS[findingEffect(finding, failOn)];
   const location = finding.location === undefined || result.resource.file === undefined ? resourceLocation : fileLocation(result, result.resource.file, cwd, finding.location);
 
   return {
@@ -160,13 +171,6 @@ function findingResult(result: ResourceResult, finding: Finding, resourceLocatio
       limit: finding.limit,
     },
   };
-}
-
-function levelOf(finding: Finding): Sarif.Result.level {
-  if (finding.kind === "unknown") {
-    return "note";
-  }
-  return finding.enforcementLevel === "mandatory" ? "error" : "warning";
 }
 
 function outcomeResult(result: ResourceResult, rule: RuleResult, location: Sarif.Location, ruleIndex: ReadonlyMap<string, number>): Sarif.Result | undefined {

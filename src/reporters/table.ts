@@ -1,18 +1,30 @@
-import type { Finding, ResourceResult } from "../findings/finding";
+import type { ResourceResult } from "../findings/finding";
+import { type FailOn, type ResourceVerdict, resourceVerdict } from "../findings/report";
 import { type RunReport, resourceLabel } from "../findings/run-report";
 import { describeEvidence, describeExemptionStatus, unverifiedNote } from "./evidence-text";
+
+// The label of each verdict, so a resource's label and the count it adds to in the summary line always match.
+const LABELS: Record<ResourceVerdict, string> = {
+  passed: "PASS",
+  unverified: "UNVERIFIED",
+  warned: "WARN",
+  failed: "FAIL",
+  waived: "WAIVED",
+  "not-evaluated": "NOT EVALUATED",
+};
 
 /** Renders a run for a terminal: one block per resource with findings, then the counts and the evidence. */
 export function renderTable(run: RunReport): string {
   const lines: string[] = [];
 
   for (const result of run.results) {
-    lines.push(...resourceBlock(result));
+    lines.push(...resourceBlock(result, run.summary.failOn));
   }
 
   const { summary, checks } = run;
   lines.push(
-    `${summary.resources} resources: ${summary.passed} passed${unverifiedNote(summary.unverified)}, ${summary.failed} failed, ${summary.waived} waived, ${summary.notEvaluated} not evaluated; ` +
+    `${summary.resources} resources: ${summary.passed} passed${unverifiedNote(summary.unverified)}, ${summary.warned} warned, ${summary.failed} failed, ` +
+      `${summary.waived} waived, ${summary.notEvaluated} not evaluated (--fail-on ${summary.failOn}); ` +
       `${summary.findings.mandatory} mandatory, ${summary.findings.advisory} advisory and ${summary.findings.waived} waived findings.`,
     `${checks.evaluated} rule checks: ${checks.passed} passed, ${checks.failed} failed, ${checks.waived} waived, ${checks.unverified} unverified; ${checks.notEvaluated} not evaluated.`,
   );
@@ -20,17 +32,17 @@ export function renderTable(run: RunReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-function resourceBlock(result: ResourceResult): string[] {
+function resourceBlock(result: ResourceResult, failOn: FailOn): string[] {
   const label = `${resourceLabel(result)}  ${origin(result)}`.trimEnd();
+  const status = LABELS[resourceVerdict(result, failOn)].padEnd(15);
   if (result.status === "not-evaluated") {
-    return [`NOT EVALUATED  ${label}`, `    ${result.reason ?? "no reason given"}`, ""];
+    return [`${status}${label}`, `    ${result.reason ?? "no reason given"}`, ""];
   }
   if (result.findings.length === 0) {
-    return [`PASS           ${label}`];
+    return [`${status}${label}`];
   }
 
-  const open = result.findings.filter((finding) => finding.waiver === undefined);
-  const lines = [`${statusOf(open).padEnd(15)}${label}`];
+  const lines = [`${status}${label}`];
   for (const finding of result.findings) {
     const where = finding.location === undefined ? "" : ` (line ${finding.location.line})`;
     const level = finding.waiver === undefined ? finding.enforcementLevel : "waived";
@@ -41,13 +53,6 @@ function resourceBlock(result: ResourceResult): string[] {
   }
   lines.push("");
   return lines;
-}
-
-function statusOf(open: readonly Finding[]): string {
-  if (open.some((finding) => finding.enforcementLevel === "mandatory")) {
-    return "FAIL";
-  }
-  return open.length > 0 ? "WARN" : "WAIVED";
 }
 
 function origin(result: ResourceResult): string {

@@ -26,10 +26,15 @@ interface JsonReport {
     readonly scope: { readonly subscriptions?: string[] };
     readonly startedAt: string;
     readonly endedAt: string;
-    readonly shards?: { readonly file: string; readonly sha256: string; readonly scope: { readonly subscriptions?: string[] }; readonly counts: { readonly resources: number } }[];
+    readonly shards?: {
+      readonly file: string;
+      readonly sha256: string;
+      readonly scope: { readonly subscriptions?: string[] };
+      readonly counts: { readonly resources: number; readonly warned?: number; readonly failOn?: string };
+    }[];
   };
   readonly resources: { readonly id?: string; readonly status: string; readonly findings: unknown[] }[];
-  readonly summary: { readonly resources: number; readonly evaluated: number; readonly failed: number; readonly findings: { readonly mandatory: number } };
+  readonly summary: { readonly resources: number; readonly evaluated: number; readonly warned: number; readonly failed: number; readonly failOn: string; readonly findings: { readonly mandatory: number } };
   readonly checks: { readonly evaluated: number; readonly failed: number };
 }
 
@@ -100,6 +105,27 @@ describe("report --merge", () => {
     expect(report?.evidence.shards?.[1].sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
     expect(report?.evidence.shards?.[0].scope.subscriptions).toEqual([FIRST]);
     expect(report?.evidence.scope.subscriptions).toEqual([FIRST, SECOND]);
+  });
+
+  test("records each shard's warned count and threshold", async () => {
+    const a = await readJson(shardA);
+    const { report } = await merge(shardA, shardB);
+
+    expect(report?.evidence.shards?.[0].counts).toMatchObject({ warned: a.summary.warned, failOn: a.summary.failOn });
+  });
+
+  test("merges a version 1.2 shard", async () => {
+    const old = join(directory, "shard-version-1.2.json");
+    const report = JSON.parse(await readFile(shardB, "utf8")) as { schemaVersion: string; summary: Record<string, unknown> };
+    report.schemaVersion = "1.2";
+    delete report.summary.warned;
+    delete report.summary.failOn;
+    await writeFile(old, JSON.stringify(report));
+
+    const merged = await merge(shardA, old);
+
+    expect(merged.code).toBe(EXIT_CODES.failed);
+    expect(merged.report?.evidence.shards?.[1].counts).not.toHaveProperty("warned");
   });
 
   test("spans the shards' times", async () => {

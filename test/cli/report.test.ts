@@ -46,7 +46,7 @@ describe("amlguard report", () => {
       `markdown=${file("report.md")}`,
     ]);
 
-    expect(run.stdout).toContain("3 resources: 1 passed, 1 failed, 0 waived, 1 not evaluated");
+    expect(run.stdout).toContain("3 resources: 1 passed, 0 warned, 1 failed, 0 waived, 1 not evaluated (--fail-on mandatory)");
     const json = JSON.parse(await readFile(file("report.json"), "utf8"));
     expect(json.evidence.scope).toEqual(expect.objectContaining({ stack: "fraud-scoring/dev", eventLog: PREVIEW }));
     const sarif = JSON.parse(await readFile(file("report.sarif"), "utf8"));

@@ -22,10 +22,12 @@ describe("JSON report", () => {
       notEvaluated: 1,
       passed: 1,
       unverified: 0,
+      warned: 0,
       failed: 2,
       waived: 0,
       findings: { mandatory: 2, advisory: 3, waived: 0 },
       notEvaluatedByReason: { "broken.json is not valid JSON": 1 },
+      failOn: "mandatory",
     });
     expect(report.checks).toEqual(expect.objectContaining({ failed: 4, waived: 0, notEvaluated: RULES.length }));
   });

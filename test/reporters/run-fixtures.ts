@@ -4,6 +4,7 @@ import { evaluateItems } from "../../src/engine/evaluate";
 import { policyEventsToResults } from "../../src/events/to-results";
 import { readEventLog } from "../../src/events/read";
 import type { ResourceResult, Waiver } from "../../src/findings/finding";
+import type { FailOn } from "../../src/findings/report";
 import { type RunEvidence, type RunReport, buildRunReport, reportRules } from "../../src/findings/run-report";
 import type { ExemptionStatus } from "../../src/exemptions/exemption";
 import { RULES, RULE_CATALOGUE_VERSION } from "../../src/rules/index";
@@ -51,6 +52,6 @@ export async function unknownValueResults(level: "advisory" | "mandatory", waive
   return [{ ...first, findings: [unknown], rules: [{ ruleId: unknown.ruleId, outcome: "unverified", ...(waiver === undefined ? {} : { waived: true }) }] }];
 }
 
-export function runOf(results: readonly ResourceResult[], exemptions?: ExemptionStatus, evidence: RunEvidence = FIXED_EVIDENCE): RunReport {
-  return buildRunReport({ results, rules: reportRules(RULES), evidence, ...(exemptions === undefined ? {} : { exemptions }) });
+export function runOf(results: readonly ResourceResult[], exemptions?: ExemptionStatus, evidence: RunEvidence = FIXED_EVIDENCE, failOn: FailOn = "mandatory"): RunReport {
+  return buildRunReport({ results, rules: reportRules(RULES), evidence, ...(exemptions === undefined ? {} : { exemptions }), failOn });
 }

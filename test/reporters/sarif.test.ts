@@ -7,7 +7,7 @@ import { applyExemptions } from "../../src/exemptions/apply";
 import { parseExemptionEntries } from "../../src/exemptions/parse";
 import { renderSarif } from "../../src/reporters/sarif";
 import { RULES } from "../../src/rules/index";
-import { BLUE_ID, FIXED_EVIDENCE, eventResults, fileResults, runOf } from "./run-fixtures";
+import { BLUE_ID, FIXED_EVIDENCE, eventResults, fileResults, runOf, unknownValueResults } from "./run-fixtures";
 
 // The official schema declares draft-04 but uses only keywords whose meaning later drafts kept, so Ajv's default
 // draft validates it once the draft-04 `$schema` and root `id` are left out.
@@ -85,12 +85,26 @@ describe("SARIF report", () => {
     expect(result?.level).toBe(level);
   });
 
-  test("unknown value has level note", async () => {
-    const results = (await fileResults()).map((result) => ({ ...result, findings: result.findings.map((finding) => ({ ...finding, kind: "unknown" as const })) }));
+  test("advisory unknown value has level note", async () => {
+    const run = parse(renderSarif(runOf(await unknownValueResults("advisory")))).runs[0];
 
-    const run = parse(renderSarif(runOf(results))).runs[0];
+    expect(run.results?.map((result) => result.level)).toEqual(["note"]);
+  });
 
-    expect(new Set(run.results?.map((result) => result.level))).toEqual(new Set(["note"]));
+  test("mandatory unknown value has level error", async () => {
+    const run = parse(renderSarif(runOf(await unknownValueResults("mandatory")))).runs[0];
+
+    expect(run.results?.map((result) => result.level)).toEqual(["error"]);
+  });
+
+  test.each([
+    { failOn: "mandatory", levels: ["error", "error", "warning", "warning", "warning"] },
+    { failOn: "advisory", levels: ["error", "error", "error", "error", "error"] },
+    { failOn: "critical", levels: ["warning", "warning", "warning", "warning", "warning"] },
+  ] as const)("levels follow fail-on $failOn", async ({ failOn, levels }) => {
+    const run = parse(renderSarif(runOf(await fileResults(), undefined, FIXED_EVIDENCE, failOn))).runs[0];
+
+    expect(run.results?.map((result) => result.level).sort()).toEqual([...levels].sort());
   });
 
   test("file finding has relative location", async () => {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as z from "zod";
 import type { ExemptionStatus, ExemptionUse } from "../../exemptions/exemption";
 import type { Finding, ResourceResult } from "../../findings/finding";
-import { EXIT_CODES, exitCodeFor } from "../../findings/report";
+import { EXIT_CODES, FAIL_ON_THRESHOLDS, exitCodeFor } from "../../findings/report";
 import { type LimitsEvidence, type RunScope, type ShardEvidence, resourceKey } from "../../findings/run-report";
 import { RULE_CATALOGUE_VERSION } from "../../rules/index";
 import { InputError, readTextFile } from "../../sources/files";
@@ -17,8 +17,11 @@ const CountsSchema = z.looseObject({
   evaluated: z.number().int().nonnegative(),
   notEvaluated: z.number().int().nonnegative(),
   passed: z.number().int().nonnegative(),
+  // Added in JSON report version 1.3.
+  warned: z.number().int().nonnegative().optional(),
   failed: z.number().int().nonnegative(),
   waived: z.number().int().nonnegative(),
+  failOn: z.enum(FAIL_ON_THRESHOLDS).optional(),
 });
 
 const ToolSchema = z.looseObject({ name: z.string(), version: z.string(), ruleCatalogueVersion: z.string() });
@@ -242,8 +245,10 @@ function evidenceOf(shard: LoadedShard): ShardEvidence {
       evaluated: summary.evaluated,
       notEvaluated: summary.notEvaluated,
       passed: summary.passed,
+      ...(summary.warned === undefined ? {} : { warned: summary.warned }),
       failed: summary.failed,
       waived: summary.waived,
+      ...(summary.failOn === undefined ? {} : { failOn: summary.failOn }),
     },
   };
 }
