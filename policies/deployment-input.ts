@@ -58,10 +58,13 @@ export function computeTypeMismatch(rule: Rule, deployment: OnlineDeployment): s
  * excuse. A resource policy cannot see the workspace, so it reports them as advisory, and the same policy
  * decides them in the stack check, which reads the whole stack.
  */
-export function findingsExcusedByWorkspace(rule: Rule, deployment: OnlineDeployment, limits: unknown, findings: readonly Finding[]): Set<Finding> {
+export function findingsExcusedByWorkspace(rule: Rule, deployment: OnlineDeployment, limits: unknown, findings: readonly Finding[]): ReadonlySet<Finding> {
+  if (!rule.relatedFacts?.includes("workspaceIsolationMode")) {
+    return NONE_EXCUSED;
+  }
   const violations = findings.filter((finding) => finding.kind === "violation");
-  if (violations.length === 0 || !rule.relatedFacts?.includes("workspaceIsolationMode")) {
-    return new Set();
+  if (violations.length === 0) {
+    return NONE_EXCUSED;
   }
 
   const isolated: OnlineDeployment = {
@@ -71,6 +74,9 @@ export function findingsExcusedByWorkspace(rule: Rule, deployment: OnlineDeploym
   const remaining = new Set(runRule(rule, isolated, limits, "mandatory").map(findingKey));
   return new Set(violations.filter((finding) => !remaining.has(findingKey(finding))));
 }
+
+// Every rule's policy asks on every request, and only the egress rule has findings a workspace excuses.
+const NONE_EXCUSED: ReadonlySet<Finding> = new Set();
 
 export function findingKey(finding: Finding): string {
   return `${finding.ruleId}\u0000${finding.kind}\u0000${finding.path}\u0000${finding.message}`;

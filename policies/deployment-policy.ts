@@ -71,6 +71,9 @@ function validateDeployment(rule: Rule, args: ResourceValidationArgs, reportViol
 
   // The level passed here only labels findings; a violation is sent without a level and takes the policy's.
   const findings = runRule(rule, deployment, limits.limits, "mandatory");
+  if (findings.length === 0) {
+    return;
+  }
   const deferred = findingsExcusedByWorkspace(rule, deployment, limits.limits, findings);
   const secretPaths = secretPathsOf(args.props);
   for (const finding of findings) {

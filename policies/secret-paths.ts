@@ -46,7 +46,7 @@ export function installSecretTracking(): boolean {
     const props = original({ toJavaScript: () => wire }, proxySecrets);
     if (props !== null && typeof props === "object") {
       const paths: string[] = [];
-      collectSecretPaths(wire, "", paths);
+      collectSecretPaths(wire, [], paths);
       secretPathsByProps.set(props, paths);
       if (!proxySecrets) {
         sharedPropsByStruct.set(struct, props);
@@ -93,9 +93,14 @@ export function touchesSecret(path: string, secretPaths: readonly string[] | und
   );
 }
 
-function collectSecretPaths(value: unknown, path: string, paths: string[]): void {
+// Secrets are rare, so the walk keeps the keys it passes through and spells a path only for a secret it finds.
+function collectSecretPaths(value: unknown, trail: (string | number)[], paths: string[]): void {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => collectSecretPaths(item, `${path}[${index}]`, paths));
+    for (let index = 0; index < value.length; index++) {
+      trail.push(index);
+      collectSecretPaths(value[index], trail, paths);
+      trail.pop();
+    }
     return;
   }
   if (value === null || typeof value !== "object") {
@@ -103,10 +108,24 @@ function collectSecretPaths(value: unknown, path: string, paths: string[]): void
   }
   const record = value as Record<string, unknown>;
   if (record[SIG_KEY] === SECRET_SIG) {
-    paths.push(path);
+    paths.push(spellPath(trail));
     return;
   }
-  for (const [key, child] of Object.entries(record)) {
-    collectSecretPaths(child, path === "" ? key : `${path}.${key}`, paths);
+  for (const key of Object.keys(record)) {
+    trail.push(key);
+    collectSecretPaths(record[key], trail, paths);
+    trail.pop();
   }
+}
+
+function spellPath(trail: readonly (string | number)[]): string {
+  let path = "";
+  for (const step of trail) {
+    if (typeof step === "number") {
+      path += `[${step}]`;
+    } else {
+      path = path === "" ? step : `${path}.${step}`;
+    }
+  }
+  return path;
 }

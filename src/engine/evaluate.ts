@@ -38,9 +38,9 @@ export function runRule(rule: Rule, deployment: OnlineDeployment, limits: unknow
   const findingLevel: FindingLevel = level === "advisory" ? "advisory" : "mandatory";
   const collector = new FindingCollector(rule, deployment, findingLevel);
 
-  if (collector.context.read(deployment.computeType) !== undefined) {
+  if (collector.read(deployment.computeType) !== undefined) {
     try {
-      rule.check(deployment, limits, collector.context);
+      rule.check(deployment, limits, collector);
     } catch (error) {
       // A rule that throws must not hide its own verdict: the resource fails the rule with the error named.
       collector.reportError(error);
@@ -58,31 +58,32 @@ function outcomeOf(findings: readonly Finding[]): RuleResult["outcome"] {
   return findings.length > 0 ? "unverified" : "passed";
 }
 
-class FindingCollector {
+/**
+ * Collects one rule's findings on one deployment, and is the rule's context. The pack runs every rule on every
+ * resource of a preview and most rules find nothing, so the sets of unknown and invalid fields are created only
+ * when a rule meets one.
+ */
+class FindingCollector implements RuleContext {
   private readonly findings: Finding[] = [];
-  private readonly invalidPaths = new Set<string>();
-  private readonly unknownFields: UnknownField[] = [];
-  readonly context: RuleContext;
+  private invalidPaths: Set<string> | undefined;
+  private unknownFields: UnknownField[] | undefined;
 
   constructor(
     private readonly rule: Rule,
     private readonly deployment: OnlineDeployment,
     private readonly level: FindingLevel,
-  ) {
-    this.context = {
-      read: <T>(field: Field<T>) => this.read(field),
-      report: (violation: Violation) => this.add({ kind: "violation", ...violation }),
-    };
-  }
+  ) {}
 
-  private read<T>(field: Field<T>): EffectiveValue<T> | undefined {
+  read<T>(field: Field<T>): EffectiveValue<T> | undefined {
     if (field.state === "unknown") {
+      this.unknownFields ??= [];
       if (!this.unknownFields.some((known) => known.path === field.path)) {
         this.unknownFields.push(field);
       }
       return undefined;
     }
     if (field.state === "invalid") {
+      this.invalidPaths ??= new Set();
       if (!this.invalidPaths.has(field.path)) {
         this.invalidPaths.add(field.path);
         this.add({ kind: "invalid", ...invalidFieldDraft(field) });
@@ -90,6 +91,10 @@ class FindingCollector {
       return undefined;
     }
     return effectiveValue(field);
+  }
+
+  report(violation: Violation): void {
+    this.add({ kind: "violation", ...violation });
   }
 
   reportError(error: unknown): void {
@@ -105,7 +110,7 @@ class FindingCollector {
   }
 
   finish(unknownLevel: FindingLevel): Finding[] {
-    if (this.unknownFields.length > 0) {
+    if (this.unknownFields !== undefined) {
       this.findings.push(this.finding(unknownLevel, { kind: "unknown", ...unknownFieldsDraft(this.rule.id, this.unknownFields) }));
     }
     return this.findings;

@@ -4,7 +4,7 @@
  * and months are rejected: `P1M` is one month, not one minute, and has no fixed length.
  */
 
-export type DurationParse = { ok: true; milliseconds: number } | { ok: false; reason: string };
+export type DurationParse = { readonly ok: true; readonly milliseconds: number } | { readonly ok: false; readonly reason: string };
 
 // Days, then after T hours, minutes and seconds. Each number may carry a fraction, but only the last one given.
 const DURATION_PATTERN = /^P(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
@@ -13,7 +13,24 @@ const MILLISECONDS_PER_UNIT = [7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1_
 
 const MAX_DURATION_TEXT = 64;
 
+// Deployments spell the same few durations (PT10S, PT1M) over and over: the pack reads several per resource of
+// every preview, and an audit reads thousands of deployments. The results are immutable, so they are shared.
+const parsed = new Map<string, DurationParse>();
+const MAX_PARSED = 1_000;
+
 export function parseIsoDuration(text: string): DurationParse {
+  let result = parsed.get(text);
+  if (result === undefined) {
+    result = parseUncached(text);
+    if (parsed.size >= MAX_PARSED) {
+      parsed.clear();
+    }
+    parsed.set(text, result);
+  }
+  return result;
+}
+
+function parseUncached(text: string): DurationParse {
   if (text.length > MAX_DURATION_TEXT) {
     return { ok: false, reason: `is ${text.length} characters long, too long for an ISO 8601 duration` };
   }

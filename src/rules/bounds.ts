@@ -39,34 +39,29 @@ export function findingValue(value: number, unit: Unit): FindingValue {
 
 /** Reports the value when it is outside [minimum, maximum] and returns whether it did. */
 export function checkRange(context: RuleContext, check: RangeCheck): boolean {
-  const { label, value, unit, minimum, maximum } = check;
-  // Most values pass, so the message text is built only when one is reported.
-  const describeActual = () => describeValue(value, (number) => render(number, unit, value.path));
-  const note = check.note === undefined ? "" : ` ${check.note}`;
-
+  const { value, minimum, maximum } = check;
   if (maximum !== undefined && value.value > maximum) {
-    const bound = check.maximumName ?? `the maximum of ${render(maximum, unit, value.path)}`;
-    context.report({
-      path: value.path,
-      actual: findingValue(value.value, unit),
-      actualIsDefault: value.isDefault,
-      limit: findingValue(maximum, unit),
-      message: `${label} is ${describeActual()}, above ${bound}. Set ${value.path} to ${renderSetting(maximum, unit, value.path)} or less.${note}`,
-    });
+    reportOutOfRange(context, check, maximum, `above ${check.maximumName ?? `the maximum of ${render(maximum, check.unit, value.path)}`}`, "or less");
     return true;
   }
-
   if (minimum !== undefined && value.value < minimum) {
-    const bound = check.minimumName ?? `the minimum of ${render(minimum, unit, value.path)}`;
-    context.report({
-      path: value.path,
-      actual: findingValue(value.value, unit),
-      actualIsDefault: value.isDefault,
-      limit: findingValue(minimum, unit),
-      message: `${label} is ${describeActual()}, below ${bound}. Set ${value.path} to ${renderSetting(minimum, unit, value.path)} or more.${note}`,
-    });
+    reportOutOfRange(context, check, minimum, `below ${check.minimumName ?? `the minimum of ${render(minimum, check.unit, value.path)}`}`, "or more");
     return true;
   }
   return false;
+}
+
+// Most values pass, so the message is built only here, for a value that is reported.
+function reportOutOfRange(context: RuleContext, check: RangeCheck, bound: number, beyond: string, direction: string): void {
+  const { label, value, unit } = check;
+  const actual = describeValue(value, (number) => render(number, unit, value.path));
+  const note = check.note === undefined ? "" : ` ${check.note}`;
+  context.report({
+    path: value.path,
+    actual: findingValue(value.value, unit),
+    actualIsDefault: value.isDefault,
+    limit: findingValue(bound, unit),
+    message: `${label} is ${actual}, ${beyond}. Set ${value.path} to ${renderSetting(bound, unit, value.path)} ${direction}.${note}`,
+  });
 }
 

@@ -5,6 +5,9 @@ export type Lookup =
   | { readonly kind: "unknown"; readonly reason?: string }
   | { readonly kind: "unreadable"; readonly reason: string };
 
+/** The lookup of a key that is not there. Lookups are never changed, so every absent key shares this one. */
+export const ABSENT: Lookup = Object.freeze({ kind: "absent" });
+
 /**
  * Reads keys of a source object. Plain JSON and Pulumi preview inputs differ only here: Pulumi marks values
  * that are not known yet, and its policy SDK throws when a policy reads one.
@@ -17,14 +20,14 @@ export interface PropertyAccess {
 export const plainAccess: PropertyAccess = {
   get(container, key) {
     if (container === null || typeof container !== "object" || Array.isArray(container)) {
-      return { kind: "absent" };
+      return ABSENT;
     }
     // Own keys only, so `__proto__` or `constructor` in hostile input never resolves to Object.prototype.
     if (!Object.prototype.hasOwnProperty.call(container, key)) {
-      return { kind: "absent" };
+      return ABSENT;
     }
     const value = (container as Record<string, unknown>)[key];
-    return value === null || value === undefined ? { kind: "absent" } : { kind: "present", value };
+    return value === null || value === undefined ? ABSENT : { kind: "present", value };
   },
 };
 

@@ -1,6 +1,6 @@
 import type { ResourceRef } from "../model/deployment";
 import { UnsupportedDeploymentError, readDeploymentBody } from "./deployment-body";
-import { type Lookup, type PropertyAccess, isPlainObject } from "./property-access";
+import { ABSENT, type Lookup, type PropertyAccess, isPlainObject } from "./property-access";
 import type { SourceItem } from "./source-item";
 
 /**
@@ -20,7 +20,8 @@ export const PULUMI_UNKNOWN_VALUES = {
 const UNKNOWN_SENTINELS: ReadonlySet<unknown> = new Set(Object.values(PULUMI_UNKNOWN_VALUES));
 
 export function isPulumiUnknown(value: unknown): boolean {
-  return UNKNOWN_SENTINELS.has(value);
+  // The sentinels are strings, and most values are not: they need no lookup.
+  return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
 }
 
 /**
@@ -38,14 +39,14 @@ function isUnknownValueError(error: unknown): boolean {
 export const pulumiAccess: PropertyAccess = {
   get(container, key) {
     if (!isPlainObject(container)) {
-      return { kind: "absent" };
+      return ABSENT;
     }
 
     let value: unknown;
     try {
       // Own keys only, so `__proto__` or `constructor` in hostile input never resolves to Object.prototype.
       if (!Object.prototype.hasOwnProperty.call(container, key)) {
-        return { kind: "absent" };
+        return ABSENT;
       }
       value = container[key];
     } catch (error) {
@@ -58,7 +59,7 @@ export const pulumiAccess: PropertyAccess = {
     if (isPulumiUnknown(value)) {
       return { kind: "unknown" };
     }
-    return value === null || value === undefined ? { kind: "absent" } : { kind: "present", value };
+    return value === null || value === undefined ? ABSENT : { kind: "present", value };
   },
 };
 

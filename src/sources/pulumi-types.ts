@@ -20,8 +20,11 @@ const WORKSPACE = tokenPattern(["machinelearningservices"], "Workspace");
 // azure-native v3 moved autoscale settings from the `insights` module to `monitor`.
 const AUTOSCALE_SETTING = tokenPattern(["monitor", "insights"], "AutoscaleSetting");
 
+export const ONLINE_DEPLOYMENT_TYPE = "azure-native:machinelearningservices:OnlineDeployment";
+
+// Every policy of the pack asks for every resource, and most programs use the default module's token.
 export function isOnlineDeploymentType(type: string): boolean {
-  return ONLINE_DEPLOYMENT.test(type);
+  return type === ONLINE_DEPLOYMENT_TYPE || ONLINE_DEPLOYMENT.test(type);
 }
 
 export function isWorkspaceType(type: string): boolean {
@@ -31,5 +34,3 @@ export function isWorkspaceType(type: string): boolean {
 export function isAutoscaleSettingType(type: string): boolean {
   return AUTOSCALE_SETTING.test(type);
 }
-
-export const ONLINE_DEPLOYMENT_TYPE = "azure-native:machinelearningservices:OnlineDeployment";
