@@ -201,9 +201,29 @@ describe("report --merge", () => {
     expect(stderr).toContain(message);
   });
 
-  test("rejects both inputs at once", async () => {
-    const run = await runCli(["report", "--merge", shardA, "--from-pulumi-events", shardB]);
+  test.each([
+    { name: "rejects both inputs at once", args: () => ["--merge", shardA, "--from-pulumi-events", shardB] },
+    { name: "rejects events before --merge", args: () => ["--from-pulumi-events", shardB, "--merge", shardA] },
+  ])("$name", async ({ args }) => {
+    const run = await runCli(["report", ...args()]);
 
     expect(run.code).toBe(EXIT_CODES.usage);
+    expect(run.stderr).toContain("needs exactly one of --from-pulumi-events FILE and --merge FILE...");
+  });
+
+  test.each([
+    { name: "shards after --merge", args: () => ["--merge", shardA, shardB, "--format", "json"] },
+    { name: "options before --merge", args: () => ["--format", "json", "--merge", shardA, shardB] },
+    { name: "option right after --merge", args: () => ["--merge", "--format", "json", shardA, shardB] },
+    { name: "option between shards", args: () => ["--merge", shardA, "--format", "json", shardB] },
+    { name: "shards before --merge", args: () => [shardA, shardB, "--merge", "--format", "json"] },
+    { name: "repeatable option between shards", args: () => ["--merge", shardA, "--output", `json=${join(directory, "order.json")}`, shardB, "--format", "json"] },
+  ])("reads $name", async ({ args }) => {
+    const run = await runCli(["report", ...args()]);
+    const report = JSON.parse(run.stdout) as JsonReport;
+
+    expect(run.code).toBe(EXIT_CODES.failed);
+    expect(report.evidence.shards?.map((shard) => shard.file)).toEqual([shardA, shardB]);
+    expect(report.resources).toHaveLength(countDeployments(TENANT));
   });
 });

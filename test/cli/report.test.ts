@@ -132,6 +132,8 @@ describe("amlguard report", () => {
     { name: "bad exemptions exits 2", args: ["--from-pulumi-events", PREVIEW, "--exemptions", join(EVENTS, "preview.ndjson")], message: /Invalid exemptions file/ },
     { name: "no input exits 2", args: [], message: /needs exactly one of --from-pulumi-events FILE and --merge FILE/ },
     { name: "both inputs exit 2", args: ["--from-pulumi-events", PREVIEW, "--merge", PREVIEW], message: /needs exactly one of/ },
+    { name: "--merge without shards exits 2", args: ["--merge", "--format", "json"], message: /--merge needs at least one shard report/ },
+    { name: "shard without --merge exits 2", args: ["--from-pulumi-events", PREVIEW, PREVIEW], message: /cannot be read as well; merge shard reports with --merge/ },
   ])("$name", async ({ args, message }) => {
     const run = await runCli(["report", ...args]);
 

@@ -17,25 +17,47 @@ interface ReportOptions extends ReportCliOptions {
   readonly policyPackConfig?: string;
 }
 
+/**
+ * Registers `amlguard report`. The shard reports of `--merge` are the command's arguments, not values of the
+ * option. In commander 14, a variadic option takes the argument after it even when that starts with a dash, so
+ * `--merge --format json a.json` would read `--format` as a shard. It also stops at the next option, so a shard
+ * named after that option was an excess argument. As arguments, shards may stand before, between or after options.
+ */
 export function registerReport(program: Command): void {
   const command = program
     .command("report")
     .description("Turn the policy results of a pulumi preview into reports, from the event log it wrote with --event-log, or merge the JSON reports of audit shards.")
+    .argument("[shards...]", "JSON reports of shards to merge with --merge (one per CI job)")
     .option("--from-pulumi-events <file>", "event log written by pulumi preview --event-log FILE (newline-delimited JSON)")
-    .option("--merge <files...>", "merge the JSON reports of shards (one per CI job) into one report, instead of reading an event log")
+    .option("--merge", "merge the shard reports given as arguments into one report, instead of reading an event log")
     .option("--policy-pack <name>", "name of the amlguard policy pack in the event log", DEFAULT_POLICY_PACK_NAME)
     .option("--policy-pack-config <file>", "limits file the preview used, to record its SHA-256 in the report's evidence");
-  addReportOptions(command).action(async (options: Omit<ReportOptions, "fromPulumiEvents"> & { fromPulumiEvents?: string; merge?: string[] }) => {
-    const { fromPulumiEvents, merge } = options;
-    if (merge !== undefined && fromPulumiEvents === undefined) {
-      process.exitCode = await runMerge(merge, options);
-    } else if (fromPulumiEvents !== undefined && merge === undefined) {
-      process.exitCode = await runReport({ ...options, fromPulumiEvents });
-    } else {
-      process.stderr.write("amlguard: report needs exactly one of --from-pulumi-events FILE and --merge FILE...\n");
+  addReportOptions(command).action(async (shards: string[], options: Omit<ReportOptions, "fromPulumiEvents"> & { fromPulumiEvents?: string; merge?: boolean }) => {
+    const usageError = inputUsageError(shards, options);
+    if (usageError !== undefined) {
+      process.stderr.write(`amlguard: ${usageError}\n`);
       process.exitCode = EXIT_CODES.usage;
+    } else if (options.fromPulumiEvents === undefined) {
+      process.exitCode = await runMerge(shards, options);
+    } else {
+      process.exitCode = await runReport({ ...options, fromPulumiEvents: options.fromPulumiEvents });
     }
   });
+}
+
+/** Returns why the inputs of `report` cannot be read, or undefined when they name exactly one input. */
+function inputUsageError(shards: readonly string[], options: { readonly fromPulumiEvents?: string; readonly merge?: boolean }): string | undefined {
+  const merge = options.merge === true;
+  if (merge === (options.fromPulumiEvents !== undefined)) {
+    return "report needs exactly one of --from-pulumi-events FILE and --merge FILE...";
+  }
+  if (merge && shards.length === 0) {
+    return "--merge needs at least one shard report: amlguard report --merge shard-1.json shard-2.json";
+  }
+  if (!merge && shards.length > 0) {
+    return `report reads only the event log of --from-pulumi-events, so ${shards.join(", ")} cannot be read as well; merge shard reports with --merge FILE... instead.`;
+  }
+  return undefined;
 }
 
 async function runReport(options: ReportOptions): Promise<number> {
