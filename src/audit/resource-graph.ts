@@ -3,7 +3,8 @@ import type { AutoscaleProfile, ResourceRef } from "../model/deployment";
 import { readArmResource } from "../sources/arm-json";
 import type { SourceItem } from "../sources/source-item";
 import type { ArmClient, ArmFailure } from "./arm-client";
-import { PageGuard } from "./page-guard";
+import { describeRequest } from "./http-policies";
+import { type PageStop, PageGuard } from "./page-guard";
 import type { AuditProgress } from "./progress";
 import { NOT_EVALUATED_REASONS } from "./reasons";
 import { WorkspaceSchema, indexAutoscaleSettings, isolationModeOf, unreadableAutoscaleProfile, unreadableIsolationMode } from "./related";
@@ -55,9 +56,11 @@ const RowSchema = z.looseObject({ id: z.string().startsWith("/"), type: z.string
  * consistent, so a deployment changed in the last minutes may show its previous state.
  */
 export class ResourceGraphCollector {
+  /** `log` writes one line to the log (stderr), as the ARM client's does, when the query stops before its last page. */
   constructor(
     private readonly client: ArmClient,
     private readonly progress: AuditProgress,
+    private readonly log: (message: string) => void,
   ) {}
 
   async collect(subscriptions: readonly string[], resourceGroup: string | undefined): Promise<SourceItem[]> {
@@ -110,11 +113,13 @@ export class ResourceGraphCollector {
       }
       const parsed = PageSchema.safeParse(result.body);
       if (!parsed.success) {
+        this.log(`${describeRequest(url, "POST")} returned a query result without a data array`);
         return { data, failure: { reason: NOT_EVALUATED_REASONS.malformedBody } };
       }
       data.push(...parsed.data.data);
       // A truncated result means Resource Graph dropped rows it will not page through, so deployments are missing.
       if (parsed.data.resultTruncated === "true") {
+        this.log(`${describeRequest(url, "POST")} returned a truncated query result (resultTruncated: true) after ${data.length} rows`);
         return { data, failure: { reason: NOT_EVALUATED_REASONS.resultTruncated } };
       }
       skipToken = parsed.data.$skipToken ?? undefined;
@@ -123,6 +128,7 @@ export class ResourceGraphCollector {
       }
       stop = guard.admit(skipToken);
     }
+    this.log(`${describeRequest(url, "POST")} was not sent: ${pageStopDetail(stop)}`);
     return { data, failure: { reason: stop } };
   }
 }
@@ -144,6 +150,10 @@ function readDeployment(row: unknown, workspaces: ReadonlyMap<string, ReturnType
     profiles = autoscale.ok ? (autoscale.byTarget.get(id.toLowerCase()) ?? []) : [unreadableAutoscaleProfile(autoscale)];
   }
   return { kind: "deployment", deployment: { ...deployment, related: { workspaceIsolationMode: isolation, ...(profiles === undefined ? {} : { autoscaleProfiles: profiles }) } } };
+}
+
+function pageStopDetail(stop: PageStop): string {
+  return stop === NOT_EVALUATED_REASONS.nextLinkCycle ? "$skipToken returned to a page already read" : `the query result has more than ${MAX_QUERY_PAGES} pages`;
 }
 
 function scopeItem(subscription: string, failure: ArmFailure): SourceItem {

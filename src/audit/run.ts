@@ -63,7 +63,7 @@ export async function runAudit(options: AuditRunOptions): Promise<ResourceResult
   const judge = (item: SourceItem): ResourceResult => evaluateItems([item], options.rules, options.config)[0];
   const results =
     options.source === "resource-graph"
-      ? (await new ResourceGraphCollector(client, options.progress).collect(options.scope.subscriptions, options.scope.resourceGroup)).map(judge)
+      ? (await new ResourceGraphCollector(client, options.progress, options.log).collect(options.scope.subscriptions, options.scope.resourceGroup)).map(judge)
       : await new DeploymentCollector(client, options.apiVersion, options.progress, judge).collect(options.scope);
   options.progress.finish();
   return results;

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { NOT_EVALUATED_REASONS } from "../../src/audit/reasons";
 import { RESOURCE_GRAPH_PAGE_SIZE, resourceGraphQuery } from "../../src/audit/resource-graph";
 import { generateTenant } from "../../src/emulator/generate-tenant";
@@ -82,6 +84,80 @@ describe("audit --source resource-graph", () => {
 
     expect(run.code).toBe(EXIT_CODES.usage);
     expect(emulator.requests).toHaveLength(0);
+  });
+});
+
+/**
+ * Serves the Resource Graph query API on 127.0.0.1 with the pages that `page` builds from the 0-based number of
+ * the request, so a test can return a query that never ends or pages that cannot be read.
+ */
+async function startQueryServer(page: (index: number) => unknown): Promise<{ url: string; close: () => Promise<void> }> {
+  let served = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      const body = JSON.stringify(page(served));
+      served += 1;
+      response.writeHead(200, { "Content-Type": "application/json", "x-ms-request-id": `00000000-0000-0000-0000-${String(served).padStart(12, "0")}` });
+      response.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error)))),
+  };
+}
+
+describe("audit --source resource-graph paging stops", () => {
+  const stopCases = [
+    {
+      name: "repeated $skipToken",
+      page: (index: number) => ({ data: [], resultTruncated: "false", $skipToken: index === 0 ? "first" : "again" }),
+      log: "amlguard: POST /providers/Microsoft.ResourceGraph/resources was not sent: $skipToken returned to a page already read",
+      reason: NOT_EVALUATED_REASONS.nextLinkCycle,
+    },
+    {
+      name: "endless query",
+      page: (index: number) => ({ data: [], resultTruncated: "false", $skipToken: `page-${index + 1}` }),
+      log: "amlguard: POST /providers/Microsoft.ResourceGraph/resources was not sent: the query result has more than 10000 pages",
+      reason: NOT_EVALUATED_REASONS.tooManyPages,
+    },
+    {
+      name: "page without data",
+      page: () => ({ rows: [] }),
+      log: "amlguard: POST /providers/Microsoft.ResourceGraph/resources returned a query result without a data array",
+      reason: NOT_EVALUATED_REASONS.malformedBody,
+    },
+    {
+      name: "truncated result",
+      page: () => ({ data: [], resultTruncated: "true" }),
+      log: "amlguard: POST /providers/Microsoft.ResourceGraph/resources returned a truncated query result (resultTruncated: true) after 0 rows",
+      reason: NOT_EVALUATED_REASONS.resultTruncated,
+    },
+  ];
+
+  test.each(stopCases)("$name is logged", async ({ page, log }) => {
+    const server = await startQueryServer(page);
+    try {
+      const run = await runCli(auditArgs(server.url, "--subscription", SUBSCRIPTION, "--source", "resource-graph"), ENV);
+
+      expect(run.stderr.split("\n")).toContain(log);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test.each(stopCases)("$name leaves the subscription not evaluated", async ({ page, reason }) => {
+    const server = await startQueryServer(page);
+    try {
+      const run = await runCli(auditArgs(server.url, "--subscription", SUBSCRIPTION, "--source", "resource-graph"), ENV);
+
+      expect(parseReport(run).summary.notEvaluatedByReason).toEqual({ [reason]: 1 });
+    } finally {
+      await server.close();
+    }
   });
 });
 
