@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { type EngineResource, PackHarness } from "../src/demo/pack-client";
 import { SAMPLE_DEPLOYMENTS } from "../src/emulator/sample-tenant";
+import { type RecordedResponses, type PolicyResponse, replayPolicies, responsesByPolicy } from "./responses";
 import { msSince } from "./stats";
 
 const DEPLOYMENT_TYPE = "azure-native:machinelearningservices:OnlineDeployment";
@@ -28,52 +32,94 @@ export interface AnalyzeSamples {
   readonly amlguard: number[];
   readonly empty: number[];
   readonly noop: number[];
-  /** Policies of the amlguard pack, and so of the no-op pack. */
+  readonly replay: number[];
+  /** Policies of the amlguard pack, and so of the no-op and replay packs. */
   readonly policies: number;
-  /** Diagnostics amlguard returned in total, to show the pack judged the resources. */
-  readonly amlguardDiagnostics: number;
+  /** Diagnostics and not-applicable entries amlguard returned in total, to show the pack judged the resources. */
+  readonly amlguardEntries: number;
+}
+
+/** Pack directories of the Analyze benchmark: amlguard and its three baselines. */
+export interface AnalyzePacks {
+  readonly amlguard: string;
+  readonly empty: string;
+  readonly noop: string;
+  readonly replay: string;
 }
 
 /**
- * Starts the three packs, then sends each resource to each pack in turn, rotating which goes first, and times
- * each Analyze call from request to response over gRPC. The first `warmup` calls of each are dropped.
+ * Starts the four packs, then sends each resource to each pack in turn, rotating which goes first, and times
+ * each Analyze call from request to response over gRPC. The first `warmup` calls of each are dropped. Before
+ * that, a separate amlguard process judges every resource once, and the replay pack starts with its responses.
  */
-export async function measureAnalyze(
-  dirs: { readonly amlguard: string; readonly empty: string; readonly noop: string },
-  resources: readonly EngineResource[],
-  warmup: number,
-): Promise<AnalyzeSamples> {
-  const amlguard = await PackHarness.start({ packDir: dirs.amlguard, project: "amlguard-bench" });
-  const empty = await PackHarness.start({ packDir: dirs.empty, project: "amlguard-bench" });
-  process.env.AMLGUARD_BENCH_POLICY_COUNT = String(amlguard.policies.length);
-  const noop = await PackHarness.start({ packDir: dirs.noop, project: "amlguard-bench" });
-  const samples: AnalyzeSamples = { amlguard: [], empty: [], noop: [], policies: amlguard.policies.length, amlguardDiagnostics: 0 };
-  let diagnostics = 0;
+export async function measureAnalyze(dirs: AnalyzePacks, resources: readonly EngineResource[], warmup: number): Promise<AnalyzeSamples> {
+  const started: PackHarness[] = [];
+  const scratch = mkdtempSync(path.join(tmpdir(), "amlguard-bench-"));
   try {
+    const responsesFile = path.join(scratch, "responses.json");
+    writeFileSync(responsesFile, JSON.stringify(await recordResponses(dirs.amlguard, resources)));
+    process.env.AMLGUARD_BENCH_RESPONSES = responsesFile;
+
+    const amlguard = await PackHarness.start({ packDir: dirs.amlguard, project: "amlguard-bench" });
+    started.push(amlguard);
+    const empty = await PackHarness.start({ packDir: dirs.empty, project: "amlguard-bench" });
+    started.push(empty);
+    process.env.AMLGUARD_BENCH_POLICY_COUNT = String(amlguard.policies.length);
+    const noop = await PackHarness.start({ packDir: dirs.noop, project: "amlguard-bench" });
+    started.push(noop);
+    const replay = await PackHarness.start({ packDir: dirs.replay, project: "amlguard-bench" });
+    started.push(replay);
+
+    const samples: AnalyzeSamples = { amlguard: [], empty: [], noop: [], replay: [], policies: amlguard.policies.length, amlguardEntries: 0 };
+    const packs: [PackHarness, number[]][] = [
+      [amlguard, samples.amlguard],
+      [empty, samples.empty],
+      [noop, samples.noop],
+      [replay, samples.replay],
+    ];
+    let amlguardSent = 0;
+    let replayed = 0;
     for (let index = 0; index < resources.length + warmup; index++) {
       const resource = resources[index % resources.length];
-      const packs: [PackHarness, number[]][] = [
-        [amlguard, samples.amlguard],
-        [empty, samples.empty],
-        [noop, samples.noop],
-      ];
-      const order = [...packs.slice(index % 3), ...packs.slice(0, index % 3)];
-      for (const [pack, times] of order) {
-        const started = process.hrtime.bigint();
+      const turn = index % packs.length;
+      for (const [pack, times] of [...packs.slice(turn), ...packs.slice(0, turn)]) {
+        const sent = process.hrtime.bigint();
         const result = await pack.analyze(resource);
-        const elapsed = msSince(started);
+        const elapsed = msSince(sent);
         if (index >= warmup) {
           times.push(elapsed);
           if (pack === amlguard) {
-            diagnostics += result.diagnostics.length;
+            amlguardSent += result.diagnostics.length + result.notApplicable.length;
+          } else if (pack === replay) {
+            replayed += result.diagnostics.length + result.notApplicable.length;
           }
         }
       }
     }
+    // A baseline that sends less than amlguard would make amlguard's own cost look larger than it is.
+    if (replayed !== amlguardSent) {
+      throw new Error(`the replay pack sent ${replayed} diagnostics and not-applicable entries, amlguard ${amlguardSent}: the baseline is broken`);
+    }
+    return { ...samples, amlguardEntries: amlguardSent };
+  } finally {
+    delete process.env.AMLGUARD_BENCH_RESPONSES;
+    for (const pack of started) {
+      await pack.stop();
+    }
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+// A separate amlguard process judges the resources first, so the measured one gets no more warm-up calls than the baselines.
+async function recordResponses(packDir: string, resources: readonly EngineResource[]): Promise<RecordedResponses> {
+  const amlguard = await PackHarness.start({ packDir, project: "amlguard-bench" });
+  try {
+    const byResource: Record<string, Record<string, PolicyResponse>> = {};
+    for (const resource of resources) {
+      byResource[resource.name] = responsesByPolicy(await amlguard.analyze(resource));
+    }
+    return { policies: replayPolicies(amlguard.policies), byResource };
   } finally {
     await amlguard.stop();
-    await empty.stop();
-    await noop.stop();
   }
-  return { ...samples, amlguardDiagnostics: diagnostics };
 }

@@ -69,6 +69,7 @@ const PLANS: Record<Plan["mode"], Plan> = {
 const ROOT = path.resolve(__dirname, "../..");
 const EMPTY_PACK = path.join(ROOT, "bench", "fixtures", "empty-pack");
 const NOOP_PACK = path.join(ROOT, "bench", "fixtures", "noop-pack");
+const REPLAY_PACK = path.join(ROOT, "bench", "fixtures", "replay-pack");
 const CLI = path.join(ROOT, "dist", "src", "cli", "main.js");
 
 interface Options {
@@ -126,7 +127,7 @@ async function interleave<K extends string>(runs: number, measures: Record<K, ()
 interface Results {
   coldStart?: { amlguard: Spread; empty: Spread };
   cliStart?: { version: Spread; node: Spread };
-  analyze?: { amlguard: Spread; empty: Spread; noop: Spread; policies: number; diagnostics: number; resources: number };
+  analyze?: { amlguard: Spread; empty: Spread; noop: Spread; replay: Spread; policies: number; entries: number; resources: number };
   throughput?: { shapes: { fromCorpus: number; fromSample: number; read: number }; runs: { size: number; evalPerSec: Spread; deploymentsPerSec: Spread; checksShare: number }[] };
   audit?: { size: number; runs: AuditRun[]; graph: AuditRun[] }[];
 }
@@ -154,19 +155,21 @@ async function main(): Promise<void> {
   log(`  amlguard --version ${formatSpread(results.cliStart.version)} ms, node -e 0 ${formatSpread(results.cliStart.node)} ms`);
 
   log(`\nAnalyze latency over gRPC: ${plan.analyzeResources} resources, alternating packs, ${plan.analyzeWarmup} warm-up calls dropped`);
-  const analyze = await measureAnalyze({ amlguard: ROOT, empty: EMPTY_PACK, noop: NOOP_PACK }, engineResources(plan.analyzeResources), plan.analyzeWarmup);
+  const analyze = await measureAnalyze({ amlguard: ROOT, empty: EMPTY_PACK, noop: NOOP_PACK, replay: REPLAY_PACK }, engineResources(plan.analyzeResources), plan.analyzeWarmup);
   results.analyze = {
     amlguard: spread(analyze.amlguard),
     empty: spread(analyze.empty),
     noop: spread(analyze.noop),
+    replay: spread(analyze.replay),
     policies: analyze.policies,
-    diagnostics: analyze.amlguardDiagnostics,
+    entries: analyze.amlguardEntries,
     resources: plan.analyzeResources,
   };
   log(
     `  amlguard p50 ${results.analyze.amlguard.median.toFixed(3)} ms p99 ${results.analyze.amlguard.p99.toFixed(3)} ms; ` +
       `empty p50 ${results.analyze.empty.median.toFixed(3)} ms p99 ${results.analyze.empty.p99.toFixed(3)} ms; ` +
-      `no-op p50 ${results.analyze.noop.median.toFixed(3)} ms; p50 ratio ${ratio(results.analyze.amlguard.median, results.analyze.empty.median)}`,
+      `no-op p50 ${results.analyze.noop.median.toFixed(3)} ms; replay p50 ${results.analyze.replay.median.toFixed(3)} ms; ` +
+      `p50 ratio ${ratio(results.analyze.amlguard.median, results.analyze.empty.median)}`,
   );
 
   log(`\nrule throughput in process, ${plan.throughputRepeats} repeats per size`);
@@ -269,17 +272,21 @@ function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds:
     lines.push(
       "### Analyze latency",
       "",
-      `${analyze.resources} OnlineDeployment resources, each sent to all three packs over gRPC; amlguard returned ${analyze.diagnostics} diagnostics in all. ` +
-        `The no-op pack has ${analyze.policies} policies that do nothing, as many as the amlguard pack has, so it shows what @pulumi/policy costs per policy before any rule runs.`,
+      `${analyze.resources} OnlineDeployment resources, each sent to all four packs over gRPC; amlguard returned ${analyze.entries} diagnostics and not-applicable entries in all. ` +
+        `The no-op pack has ${analyze.policies} policies that do nothing, as many as the amlguard pack has, so it shows what @pulumi/policy costs per policy before any rule runs. ` +
+        "The replay pack has amlguard's policies, and each sends for every resource what amlguard sent (its not-applicable reason or its violations) " +
+        "without reading the resource. It shares the deserialized properties across policies as amlguard does, so amlguard's cost above it is the cost of reading and judging.",
       "",
       "| pack | p50 (ms) | p25–p75 (ms) | p99 (ms) | max (ms) |",
       "|---|---|---|---|---|",
       `| amlguard | ${analyze.amlguard.median.toFixed(3)} | ${analyze.amlguard.p25.toFixed(3)}–${analyze.amlguard.p75.toFixed(3)} | ${analyze.amlguard.p99.toFixed(3)} | ${analyze.amlguard.max.toFixed(3)} |`,
       `| empty pack | ${analyze.empty.median.toFixed(3)} | ${analyze.empty.p25.toFixed(3)}–${analyze.empty.p75.toFixed(3)} | ${analyze.empty.p99.toFixed(3)} | ${analyze.empty.max.toFixed(3)} |`,
       `| no-op pack | ${analyze.noop.median.toFixed(3)} | ${analyze.noop.p25.toFixed(3)}–${analyze.noop.p75.toFixed(3)} | ${analyze.noop.p99.toFixed(3)} | ${analyze.noop.max.toFixed(3)} |`,
+      `| replay pack | ${analyze.replay.median.toFixed(3)} | ${analyze.replay.p25.toFixed(3)}–${analyze.replay.p75.toFixed(3)} | ${analyze.replay.p99.toFixed(3)} | ${analyze.replay.max.toFixed(3)} |`,
       "",
       `p50 ratio to the empty pack ${ratio(analyze.amlguard.median, analyze.empty.median)} (target ≤ 1.20×), p99 ratio ${ratio(analyze.amlguard.p99, analyze.empty.p99)}; ` +
-        `p50 ratio to the no-op pack ${ratio(analyze.amlguard.median, analyze.noop.median)}.`,
+        `p50 ratio to the no-op pack ${ratio(analyze.amlguard.median, analyze.noop.median)}. ` +
+        `The replay pack's p50 is ${ratio(analyze.replay.median, analyze.empty.median)} the empty pack's: the part of the budget that @pulumi/policy and amlguard's responses take before anything is read.`,
       "",
     );
   }

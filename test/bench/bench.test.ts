@@ -1,3 +1,5 @@
+import path from "node:path";
+import { engineResources, measureAnalyze } from "../../bench/analyze-latency";
 import { minimumGraphRequests, minimumRequests, shapeFor, tenantFor } from "../../bench/audit-scale";
 import { loadDeploymentShapes } from "../../bench/corpus";
 import { spread } from "../../bench/stats";
@@ -76,4 +78,22 @@ describe("bench throughput", () => {
     expect(run.evaluations).toBe(50 * RULES.length);
     expect(run.checks).toBeLessThan(run.evaluations);
   });
+});
+
+describe("bench analyze baselines", () => {
+  const root = path.resolve(__dirname, "../..");
+  const fixture = (name: string) => path.join(root, "bench", "fixtures", name);
+
+  // measureAnalyze throws when the replay pack sends other responses than amlguard, so resolving is the check.
+  test("replay pack repeats amlguard", async () => {
+    const resources = engineResources(10);
+    const samples = await measureAnalyze(
+      { amlguard: root, empty: fixture("empty-pack"), noop: fixture("noop-pack"), replay: fixture("replay-pack") },
+      resources,
+      2,
+    );
+
+    expect(samples.replay).toHaveLength(resources.length);
+    expect(samples.amlguardEntries).toBeGreaterThan(resources.length);
+  }, 60_000);
 });
