@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type EngineResource, PackHarness } from "../src/demo/pack-client";
 import { SAMPLE_DEPLOYMENTS } from "../src/emulator/sample-tenant";
-import { type RecordedResponses, type PolicyResponse, replayPolicies, responsesByPolicy } from "./responses";
+import { type RecordedResponses, type PolicyResponse, isStackPolicy, replayPolicies, responsesByPolicy } from "./responses";
 import { msSince } from "./stats";
 
 const DEPLOYMENT_TYPE = "azure-native:machinelearningservices:OnlineDeployment";
@@ -33,7 +33,7 @@ export interface AnalyzeSamples {
   readonly empty: number[];
   readonly noop: number[];
   readonly replay: number[];
-  /** Policies of the amlguard pack, and so of the no-op and replay packs. */
+  /** Resource policies of the amlguard pack, and so of the no-op pack. */
   readonly policies: number;
   /** Diagnostics and not-applicable entries amlguard returned in total, to show the pack judged the resources. */
   readonly amlguardEntries: number;
@@ -64,13 +64,15 @@ export async function measureAnalyze(dirs: AnalyzePacks, resources: readonly Eng
     started.push(amlguard);
     const empty = await PackHarness.start({ packDir: dirs.empty, project: "amlguard-bench" });
     started.push(empty);
-    process.env.AMLGUARD_BENCH_POLICY_COUNT = String(amlguard.policies.length);
+    // The no-op pack gets as many policies as Analyze runs in amlguard: its resource policies.
+    const resourcePolicies = amlguard.policies.filter((policy) => !isStackPolicy(policy)).length;
+    process.env.AMLGUARD_BENCH_POLICY_COUNT = String(resourcePolicies);
     const noop = await PackHarness.start({ packDir: dirs.noop, project: "amlguard-bench" });
     started.push(noop);
     const replay = await PackHarness.start({ packDir: dirs.replay, project: "amlguard-bench" });
     started.push(replay);
 
-    const samples: AnalyzeSamples = { amlguard: [], empty: [], noop: [], replay: [], policies: amlguard.policies.length, amlguardEntries: 0 };
+    const samples: AnalyzeSamples = { amlguard: [], empty: [], noop: [], replay: [], policies: resourcePolicies, amlguardEntries: 0 };
     const packs: [PackHarness, number[]][] = [
       [amlguard, samples.amlguard],
       [empty, samples.empty],

@@ -36,7 +36,12 @@ export function responsesByPolicy(result: AnalyzeResult): Record<string, PolicyR
   return byPolicy;
 }
 
+/** Reports whether the analyzer lists the policy as a stack policy, which Analyze requests never run. */
+export function isStackPolicy(policy: PolicyInfo): boolean {
+  return policy.policyType === STACK_POLICY;
+}
+
 /** Lists the policies the replay pack declares: amlguard's, with the same names and descriptions. */
 export function replayPolicies(policies: readonly PolicyInfo[]): RecordedResponses["policies"] {
-  return policies.map((policy) => ({ name: policy.name, description: policy.description, stackOnly: policy.policyType === STACK_POLICY }));
+  return policies.map((policy) => ({ name: policy.name, description: policy.description, stackOnly: isStackPolicy(policy) }));
 }
