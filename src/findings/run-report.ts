@@ -54,12 +54,27 @@ export interface LimitsEvidence {
   readonly sha256?: string;
 }
 
+/** One file a run read, with the SHA-256 of its bytes. */
+export interface InputFileEvidence {
+  /** The file as the user named it. */
+  readonly file: string;
+  /**
+   * What the run read the file as: a `checked` file, the ARM `parameters` file, the `limits` file, the
+   * `exemptions` file, the Pulumi `event-log` or a `shard` report of a merge.
+   */
+  readonly role: "checked" | "parameters" | "limits" | "exemptions" | "event-log" | "shard";
+  /** SHA-256 of the file's bytes, absent when the file could not be read. */
+  readonly sha256?: string;
+}
+
 /** Evidence every report states, so an auditor can tell what ran, on what, with which limits and when. */
 export interface RunEvidence {
   readonly tool: { readonly name: string; readonly version: string; readonly ruleCatalogueVersion: string };
   readonly command: "check" | "audit" | "report";
   readonly limits: LimitsEvidence;
   readonly scope: RunScope;
+  /** Every file the run read, in the order: checked files, parameters, limits, exemptions, event log, shards. Absent when it read none. */
+  readonly inputs?: readonly InputFileEvidence[];
   /** ISO 8601 UTC times of the evaluation (for an event log, of its first and last event). */
   readonly startedAt: string;
   readonly endedAt: string;
