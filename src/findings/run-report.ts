@@ -34,8 +34,21 @@ export function reportRules(rules: readonly RuleMetadata[]): ReportRule[] {
 export interface RunScope {
   /** Input files of `amlguard check`, as the user named them. */
   readonly files?: readonly string[];
-  /** Subscriptions the audit listed. */
+  /**
+   * Subscriptions the audit listed (`--subscription`), narrowed by `resourceGroup`, `workspace` and `endpoint`
+   * when those are set. In a merged report, only the subscriptions that a shard audited whole.
+   */
   readonly subscriptions?: readonly string[];
+  /** Resource group of each listed subscription that the audit was narrowed to (`--resource-group`). */
+  readonly resourceGroup?: string;
+  /** Workspace in `resourceGroup` that the audit was narrowed to (`--workspace`). */
+  readonly workspace?: string;
+  /** Online endpoint of `workspace` that the audit was narrowed to (`--endpoint`). */
+  readonly endpoint?: string;
+  /** ARM ids of the deployments the audit read one by one (`--id`). */
+  readonly deploymentIds?: readonly string[];
+  /** Listing source of the audit (`--source`): `arm` or `resource-graph`. */
+  readonly source?: string;
   /** Pulumi stack (`project/stack`), for the event-log path. */
   readonly stack?: string;
   /** The Pulumi event log a report was read from. */

@@ -1,4 +1,4 @@
-import type { RunEvidence, ShardEvidence } from "../findings/run-report";
+import type { RunEvidence, RunScope, ShardEvidence } from "../findings/run-report";
 import type { ExemptionStatus, ExemptionUse } from "../exemptions/exemption";
 
 /** Describes the evidence of a run in plain lines, for the table and Markdown reports. */
@@ -12,7 +12,13 @@ export function describeEvidence(evidence: RunEvidence): string[] {
     lines.push(`Files: ${scope.files.join(", ")}.`);
   }
   if (scope.subscriptions !== undefined) {
-    lines.push(`Subscriptions: ${scope.subscriptions.join(", ")}.`);
+    lines.push(`Subscriptions: ${scope.subscriptions.join(", ")}${describeNarrowing(scope)}.`);
+  }
+  if (scope.deploymentIds !== undefined) {
+    lines.push(`Deployments: ${scope.deploymentIds.join(", ")}.`);
+  }
+  if (scope.source !== undefined) {
+    lines.push(`Listing source: ${describeSource(scope.source)}.`);
   }
   if (scope.stack !== undefined) {
     lines.push(`Stack: ${scope.stack}.`);
@@ -34,7 +40,9 @@ export function describeEvidence(evidence: RunEvidence): string[] {
 /** Describes one shard of a merged report: its file and hash, tool, limits, scope, counts and times. */
 function describeShard(shard: ShardEvidence): string {
   const scope = [
-    ...(shard.scope.subscriptions === undefined ? [] : [`subscriptions ${shard.scope.subscriptions.join(", ")}`]),
+    ...(shard.scope.subscriptions === undefined ? [] : [`subscriptions ${shard.scope.subscriptions.join(", ")}${describeNarrowing(shard.scope)}`]),
+    ...(shard.scope.deploymentIds === undefined ? [] : [`deployments ${shard.scope.deploymentIds.join(", ")}`]),
+    ...(shard.scope.source === undefined ? [] : [`listing source ${shard.scope.source}`]),
     ...(shard.scope.files === undefined ? [] : [`files ${shard.scope.files.join(", ")}`]),
     ...(shard.scope.stack === undefined ? [] : [`stack ${shard.scope.stack}`]),
   ];
@@ -45,6 +53,29 @@ function describeShard(shard: ShardEvidence): string {
     `${counts.resources} resources, ${counts.evaluated} evaluated, ${describeShardFailures(counts)}, ${counts.notEvaluated} not evaluated; ` +
     `started ${shard.startedAt}, ended ${shard.endedAt}.`
   );
+}
+
+/**
+ * Describes the resource group, workspace and endpoint an audit of subscriptions was narrowed to, so a report of
+ * one resource group does not read as an audit of whole subscriptions. Returns an empty string when none is set.
+ */
+function describeNarrowing(scope: RunScope): string {
+  if (scope.resourceGroup === undefined) {
+    return "";
+  }
+  const workspace = scope.workspace === undefined ? "" : `, workspace ${scope.workspace}`;
+  const endpoint = scope.endpoint === undefined ? "" : `, online endpoint ${scope.endpoint}`;
+  return ` (only resource group ${scope.resourceGroup}${workspace}${endpoint})`;
+}
+
+function describeSource(source: string): string {
+  if (source === "arm") {
+    return "arm (ARM listings of workspaces, online endpoints and deployments)";
+  }
+  if (source === "resource-graph") {
+    return "resource-graph (an Azure Resource Graph query)";
+  }
+  return source;
 }
 
 // Shards of JSON report version 1.2 or older record neither the warned count nor the threshold of the failed one.

@@ -10,8 +10,11 @@ import { RULE_CATALOGUE_VERSION, TOOL_NAME, TOOL_VERSION } from "../version";
  * 1.2 added `summary.unverified`.
  * 1.3 added `summary.warned`, `summary.failOn` and the `warned` and `failOn` shard counts. Since 1.3, `summary.failed`
  * counts the resources with a finding that reaches `--fail-on`, so it agrees with the exit code.
+ * 1.4 added `evidence.scope.resourceGroup`, `workspace`, `endpoint`, `deploymentIds` and `source`. Since 1.4, an
+ * audit's `evidence.scope.subscriptions` lists only the `--subscription` values, not the subscriptions of `--id`
+ * deployments, and a merged report's lists only the subscriptions a shard audited whole.
  */
-export const JSON_SCHEMA_VERSION = "1.3";
+export const JSON_SCHEMA_VERSION = "1.4";
 
 export interface JsonFinding {
   readonly ruleId: string;

@@ -29,6 +29,12 @@ const LimitsSchema = z.looseObject({ source: z.enum(["file", "built-in", "not-re
 const ScopeSchema = z.looseObject({
   files: z.array(z.string()).optional(),
   subscriptions: z.array(z.string()).optional(),
+  // Added in JSON report version 1.4. Any listing source, so a shard from a newer amlguard with another source still merges.
+  resourceGroup: z.string().optional(),
+  workspace: z.string().optional(),
+  endpoint: z.string().optional(),
+  deploymentIds: z.array(z.string()).optional(),
+  source: z.string().optional(),
   stack: z.string().optional(),
   eventLog: z.string().optional(),
   eventLogSha256: z.string().optional(),
@@ -324,12 +330,19 @@ function mergeExemptionStatus(shards: readonly LoadedShard[]): ExemptionStatus |
   };
 }
 
+/**
+ * Combines the shards' scopes. A shard narrowed to a resource group, workspace or endpoint did not audit its
+ * subscriptions whole, so its subscriptions stay out of the merged list, which would otherwise claim them whole.
+ * The shard's own scope in `evidence.shards` states what it audited.
+ */
 function mergedScope(scopes: readonly RunScope[]): RunScope {
   const files = unique(scopes.flatMap((scope) => scope.files ?? []));
-  const subscriptions = unique(scopes.flatMap((scope) => scope.subscriptions ?? []));
+  const subscriptions = unique(scopes.filter((scope) => scope.resourceGroup === undefined).flatMap((scope) => scope.subscriptions ?? []));
+  const deploymentIds = unique(scopes.flatMap((scope) => scope.deploymentIds ?? []));
   return {
     ...(files.length === 0 ? {} : { files }),
     ...(subscriptions.length === 0 ? {} : { subscriptions }),
+    ...(deploymentIds.length === 0 ? {} : { deploymentIds }),
   };
 }
 
