@@ -8,6 +8,7 @@ import { type AuditScope, DeploymentCollector } from "./collect";
 import type { RetryOptions } from "./http-policies";
 import type { AuditProgress } from "./progress";
 import { ResourceGraphCollector } from "./resource-graph";
+import { uniqueResults } from "./scope";
 
 /** Default api-version of Microsoft.MachineLearningServices that the audit reads. */
 export const DEFAULT_API_VERSION = "2025-06-01";
@@ -66,5 +67,5 @@ export async function runAudit(options: AuditRunOptions): Promise<ResourceResult
       ? (await new ResourceGraphCollector(client, options.progress, options.log).collect(options.scope.subscriptions, options.scope.resourceGroup)).map(judge)
       : await new DeploymentCollector(client, options.apiVersion, options.progress, judge).collect(options.scope);
   options.progress.finish();
-  return results;
+  return uniqueResults(results);
 }

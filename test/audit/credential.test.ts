@@ -1,5 +1,5 @@
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { cachingCredential, staticTokenCredential } from "../../src/audit/credential";
+import { ArmCredentialError, armCredential, cachingCredential, staticTokenCredential } from "../../src/audit/credential";
 
 function countingCredential(lifetimeMs: number): { credential: TokenCredential; calls: () => number } {
   let calls = 0;
@@ -39,5 +39,33 @@ describe("cachingCredential", () => {
 describe("staticTokenCredential", () => {
   test("returns the given token", async () => {
     expect((await staticTokenCredential("abc").getToken("scope"))?.token).toBe("abc");
+  });
+});
+
+// Only cases that end before DefaultAzureCredential could be created are run here, so no test requests a token
+// from a real credential.
+describe("armCredential", () => {
+  const loopback = new URL("http://127.0.0.1:8080");
+  const azure = new URL("https://management.azure.com");
+
+  test.each([
+    { name: "empty token", value: "" },
+    { name: "white-space token", value: " \t" },
+  ])("$name is rejected", async ({ value }) => {
+    await expect(armCredential({ AMLGUARD_ARM_TOKEN: value }, azure)).rejects.toThrow("AMLGUARD_ARM_TOKEN is set but empty");
+  });
+
+  test("loopback without token is rejected", async () => {
+    await expect(armCredential({}, loopback)).rejects.toThrow(/loopback address, so the audit sends no Azure credential to it\. Set AMLGUARD_ARM_TOKEN/);
+  });
+
+  test("rejections are ArmCredentialError", async () => {
+    await expect(armCredential({}, loopback)).rejects.toBeInstanceOf(ArmCredentialError);
+  });
+
+  test("loopback with token uses it", async () => {
+    const credential = await armCredential({ AMLGUARD_ARM_TOKEN: "emulator-token" }, loopback);
+
+    expect((await credential.getToken("scope"))?.token).toBe("emulator-token");
   });
 });

@@ -1,15 +1,17 @@
+import type { TokenCredential } from "@azure/core-auth";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { ARM_ENDPOINTS, ArmEndpointError, CLOUD_NAMES, type CloudName, parseArmEndpoint } from "../../audit/arm-endpoint";
 import { ArmAuthenticationError } from "../../audit/errors";
-import { CREDENTIAL_ERROR_NAMES, armCredential } from "../../audit/credential";
+import { ArmCredentialError, CREDENTIAL_ERROR_NAMES, armCredential } from "../../audit/credential";
 import { AuditProgress } from "../../audit/progress";
 import { AUDIT_SOURCES, type AuditSource, DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, runAudit } from "../../audit/run";
+import type { AuditScope } from "../../audit/collect";
+import { auditScopeOf, scopeEvidence, scopeUsageError } from "../../audit/scope";
 import { loadConfig } from "../../config/load";
 import type { LoadedConfig } from "../../config/load";
 import type { ResourceResult } from "../../findings/finding";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
 import { RULES } from "../../rules/index";
-import { parseDeploymentId } from "../../sources/arm-id";
 import { type ReportCliOptions, addReportOptions, completeRun, limitsEvidenceOf } from "../output";
 
 interface AuditOptions extends ReportCliOptions {
@@ -61,7 +63,7 @@ export function registerAudit(program: Command): void {
 }
 
 async function runAuditCommand(options: AuditOptions): Promise<number> {
-  const usageError = validateScope(options);
+  const usageError = scopeUsageError(options);
   if (usageError !== undefined) {
     process.stderr.write(`amlguard: ${usageError}\n`);
     return EXIT_CODES.usage;
@@ -78,6 +80,18 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
     throw error;
   }
 
+  let credential: TokenCredential;
+  try {
+    credential = await armCredential(process.env, endpoint);
+  } catch (error) {
+    if (error instanceof ArmCredentialError) {
+      process.stderr.write(`amlguard: ${error.message}\n`);
+      return EXIT_CODES.usage;
+    }
+    throw error;
+  }
+
+  const scope = auditScopeOf(options);
   const startedAt = new Date();
   const loaded = await loadConfig(options.policyPackConfig);
   const log = (message: string): void => {
@@ -88,15 +102,9 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
   let results: ResourceResult[];
   try {
     results = await runAudit({
-      scope: {
-        subscriptions: options.subscription,
-        resourceGroup: options.resourceGroup,
-        workspace: options.workspace,
-        endpoint: options.endpoint,
-        deploymentIds: options.id,
-      },
+      scope,
       endpoint,
-      credential: await armCredential(process.env),
+      credential,
       apiVersion: options.apiVersion,
       concurrency: options.concurrency,
       timeoutMs: options.requestTimeout * 1000,
@@ -124,45 +132,21 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
     throw error;
   }
 
-  return writeAuditReport(results, options, loaded, startedAt);
+  return writeAuditReport(results, scope, options, loaded, startedAt);
 }
 
 /** Applies exemptions, writes every requested report and returns the exit code. */
-async function writeAuditReport(evaluated: readonly ResourceResult[], options: AuditOptions, loaded: LoadedConfig, startedAt: Date): Promise<number> {
-  const subscriptions = [...options.subscription, ...options.id.flatMap((id) => parseDeploymentId(id)?.subscriptionId ?? [])];
+async function writeAuditReport(evaluated: readonly ResourceResult[], scope: AuditScope, options: AuditOptions, loaded: LoadedConfig, startedAt: Date): Promise<number> {
   const { run, written } = await completeRun({
     command: "audit",
     evaluated,
     options,
     limits: limitsEvidenceOf(loaded),
     limitsFileExemptions: loaded.config.exemptions,
-    scope: { subscriptions },
+    scope: scopeEvidence(scope, options.source),
     startedAt,
   });
   return written ? exitCodeFor(run.results, options.failOn) : EXIT_CODES.usage;
-}
-
-function validateScope(options: AuditOptions): string | undefined {
-  if (options.subscription.length === 0 && options.id.length === 0) {
-    return "audit needs a scope: give --subscription ID or --id DEPLOYMENT_ID.";
-  }
-  if (options.workspace !== undefined && options.resourceGroup === undefined) {
-    return "--workspace needs --resource-group, because workspace names are unique only within a resource group.";
-  }
-  if (options.endpoint !== undefined && options.workspace === undefined) {
-    return "--endpoint needs --workspace and --resource-group.";
-  }
-  if (options.resourceGroup !== undefined && options.subscription.length === 0) {
-    return "--resource-group needs --subscription.";
-  }
-  if (options.source === "resource-graph" && (options.workspace !== undefined || options.endpoint !== undefined || options.id.length > 0)) {
-    return "--source resource-graph audits whole subscriptions or resource groups; use the default --source arm with --workspace, --endpoint or --id.";
-  }
-  const invalid = options.id.find((id) => parseDeploymentId(id) === undefined);
-  if (invalid !== undefined) {
-    return `--id ${JSON.stringify(invalid)} is not an online deployment id; expected /subscriptions/…/resourceGroups/…/providers/Microsoft.MachineLearningServices/workspaces/…/onlineEndpoints/…/deployments/….`;
-  }
-  return undefined;
 }
 
 function collect(value: string, previous: string[]): string[] {

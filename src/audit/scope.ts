@@ -1,0 +1,140 @@
+import type { ResourceResult } from "../findings/finding";
+import type { RunScope } from "../findings/run-report";
+import { parseDeploymentId } from "../sources/arm-id";
+import type { AuditScope } from "./collect";
+import type { AuditSource } from "./run";
+
+/** Scope options of `amlguard audit`, as commander parses them. */
+export interface AuditScopeOptions {
+  readonly subscription: readonly string[];
+  readonly resourceGroup?: string;
+  readonly workspace?: string;
+  readonly endpoint?: string;
+  readonly id: readonly string[];
+  readonly apiVersion: string;
+  readonly source: AuditSource;
+}
+
+// Azure subscription ids are GUIDs in the 8-4-4-4-12 hexadecimal form.
+const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// ARM api-versions are a date, optionally with a suffix such as -preview.
+const API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z]+)?$/i;
+
+const NAME_OPTIONS = [
+  { key: "resourceGroup", flag: "--resource-group", noun: "resource group" },
+  { key: "workspace", flag: "--workspace", noun: "workspace" },
+  { key: "endpoint", flag: "--endpoint", noun: "online endpoint" },
+] as const;
+
+/** Returns why the scope options cannot be audited, or undefined when they can. */
+export function scopeUsageError(options: AuditScopeOptions): string | undefined {
+  return combinationError(options) ?? valueError(options);
+}
+
+function combinationError(options: AuditScopeOptions): string | undefined {
+  if (options.subscription.length === 0 && options.id.length === 0) {
+    return "audit needs a scope: give --subscription ID or --id DEPLOYMENT_ID.";
+  }
+  if (options.workspace !== undefined && options.resourceGroup === undefined) {
+    return "--workspace needs --resource-group, because workspace names are unique only within a resource group.";
+  }
+  if (options.endpoint !== undefined && options.workspace === undefined) {
+    return "--endpoint needs --workspace and --resource-group.";
+  }
+  if (options.resourceGroup !== undefined && options.subscription.length === 0) {
+    return "--resource-group needs --subscription.";
+  }
+  if (options.source === "resource-graph" && (options.workspace !== undefined || options.endpoint !== undefined || options.id.length > 0)) {
+    return "--source resource-graph audits whole subscriptions or resource groups; use the default --source arm with --workspace, --endpoint or --id.";
+  }
+  return undefined;
+}
+
+function valueError(options: AuditScopeOptions): string | undefined {
+  const emptyName = NAME_OPTIONS.find(({ key }) => options[key]?.trim() === "");
+  if (emptyName !== undefined) {
+    return `${emptyName.flag} is empty; give the name of the ${emptyName.noun}.`;
+  }
+
+  const invalidSubscription = options.subscription.find((subscription) => !SUBSCRIPTION_ID.test(subscription));
+  if (invalidSubscription !== undefined) {
+    return `--subscription ${JSON.stringify(invalidSubscription)} is not a subscription id; expected a GUID such as 00000000-0000-0000-0000-000000000000.`;
+  }
+
+  const invalidId = options.id.find((id) => !SUBSCRIPTION_ID.test(parseDeploymentId(id)?.subscriptionId ?? ""));
+  if (invalidId !== undefined) {
+    return (
+      `--id ${JSON.stringify(invalidId)} is not an online deployment id; expected ` +
+      "/subscriptions/{subscription GUID}/resourceGroups/…/providers/Microsoft.MachineLearningServices/workspaces/…/onlineEndpoints/…/deployments/…."
+    );
+  }
+
+  if (!API_VERSION.test(options.apiVersion)) {
+    return `--api-version ${JSON.stringify(options.apiVersion)} is not an api-version; expected a date such as 2025-06-01, optionally with a suffix such as -preview.`;
+  }
+  return undefined;
+}
+
+/**
+ * Returns the scope to audit: each subscription and deployment id once. ARM ids and subscription ids are
+ * case-insensitive, so values that differ only in case are one value, kept in the spelling first given.
+ */
+export function auditScopeOf(options: AuditScopeOptions): AuditScope {
+  return {
+    subscriptions: uniqueIgnoringCase(options.subscription),
+    ...(options.resourceGroup === undefined ? {} : { resourceGroup: options.resourceGroup }),
+    ...(options.workspace === undefined ? {} : { workspace: options.workspace }),
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    deploymentIds: uniqueIgnoringCase(options.id),
+  };
+}
+
+/** Returns the evidence of an audit's scope: every scope option as applied, and the listing source. */
+export function scopeEvidence(scope: AuditScope, source: AuditSource): RunScope {
+  return {
+    ...(scope.subscriptions.length === 0 ? {} : { subscriptions: scope.subscriptions }),
+    ...(scope.resourceGroup === undefined ? {} : { resourceGroup: scope.resourceGroup }),
+    ...(scope.workspace === undefined ? {} : { workspace: scope.workspace }),
+    ...(scope.endpoint === undefined ? {} : { endpoint: scope.endpoint }),
+    ...(scope.deploymentIds.length === 0 ? {} : { deploymentIds: scope.deploymentIds }),
+    source,
+  };
+}
+
+/**
+ * Keeps one result per resource, keyed by the lower-cased ARM id, because overlapping scopes (a subscription and
+ * an --id in it) read the same deployment twice. An evaluated result wins over a not-evaluated one of the same id,
+ * because the other read of it succeeded. Results without an id are all kept.
+ */
+export function uniqueResults(results: readonly ResourceResult[]): ResourceResult[] {
+  const byId = new Map<string, number>();
+  const unique: ResourceResult[] = [];
+  for (const result of results) {
+    const key = result.resource.id?.toLowerCase();
+    if (key === undefined) {
+      unique.push(result);
+      continue;
+    }
+    const index = byId.get(key);
+    if (index === undefined) {
+      byId.set(key, unique.length);
+      unique.push(result);
+    } else if (unique[index].status === "not-evaluated" && result.status === "evaluated") {
+      unique[index] = result;
+    }
+  }
+  return unique;
+}
+
+function uniqueIgnoringCase(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const key = value.toLowerCase();
+    if (seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+    return true;
+  });
+}

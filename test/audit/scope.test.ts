@@ -1,0 +1,92 @@
+import type { ResourceResult } from "../../src/findings/finding";
+import { type AuditScopeOptions, auditScopeOf, scopeEvidence, scopeUsageError, uniqueResults } from "../../src/audit/scope";
+
+const SUBSCRIPTION = "6f1c2a4e-8d3b-4c55-9e21-0a7b3c9d4e10";
+const DEPLOYMENT = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/ep/deployments/blue`;
+
+function options(overrides: Partial<AuditScopeOptions>): AuditScopeOptions {
+  return { subscription: [], id: [], apiVersion: "2025-06-01", source: "arm", ...overrides };
+}
+
+function result(id: string | undefined, status: ResourceResult["status"]): ResourceResult {
+  return { resource: { ...(id === undefined ? {} : { id }), name: "blue", source: "arm" }, status, findings: [], rules: [] };
+}
+
+describe("scopeUsageError", () => {
+  test.each([
+    { name: "subscription not a GUID", given: { subscription: ["not-a-guid"] }, message: '--subscription "not-a-guid" is not a subscription id; expected a GUID' },
+    { name: "subscription GUID without dashes", given: { subscription: [SUBSCRIPTION.replace(/-/g, "")] }, message: "is not a subscription id" },
+    { name: "id with a subscription not a GUID", given: { id: [DEPLOYMENT.replace(SUBSCRIPTION, "prod")] }, message: "is not an online deployment id; expected /subscriptions/{subscription GUID}" },
+    { name: "id of a workspace", given: { id: [DEPLOYMENT.replace(/\/onlineEndpoints\/.*$/, "")] }, message: "is not an online deployment id" },
+    { name: "empty api-version", given: { subscription: [SUBSCRIPTION], apiVersion: "" }, message: '--api-version "" is not an api-version; expected a date such as 2025-06-01' },
+    { name: "api-version not a date", given: { subscription: [SUBSCRIPTION], apiVersion: "latest" }, message: '--api-version "latest" is not an api-version' },
+    { name: "empty resource group", given: { subscription: [SUBSCRIPTION], resourceGroup: "" }, message: "--resource-group is empty" },
+    { name: "blank workspace", given: { subscription: [SUBSCRIPTION], resourceGroup: "rg", workspace: " " }, message: "--workspace is empty" },
+    { name: "no scope", given: {}, message: "audit needs a scope" },
+  ])("rejects $name", ({ given, message }) => {
+    expect(scopeUsageError(options(given))).toContain(message);
+  });
+
+  test.each([
+    { name: "subscription in upper case", given: { subscription: [SUBSCRIPTION.toUpperCase()] } },
+    { name: "preview api-version", given: { subscription: [SUBSCRIPTION], apiVersion: "2025-07-01-preview" } },
+    { name: "deployment id", given: { id: [DEPLOYMENT] } },
+  ])("accepts $name", ({ given }) => {
+    expect(scopeUsageError(options(given))).toBeUndefined();
+  });
+});
+
+describe("auditScopeOf", () => {
+  test("subscriptions once, ignoring case", () => {
+    const scope = auditScopeOf(options({ subscription: [SUBSCRIPTION, SUBSCRIPTION.toUpperCase(), SUBSCRIPTION] }));
+
+    expect(scope.subscriptions).toEqual([SUBSCRIPTION]);
+  });
+
+  test("deployment ids once, ignoring case", () => {
+    const scope = auditScopeOf(options({ id: [DEPLOYMENT.toUpperCase(), DEPLOYMENT] }));
+
+    expect(scope.deploymentIds).toEqual([DEPLOYMENT.toUpperCase()]);
+  });
+});
+
+describe("scopeEvidence", () => {
+  test("records every option and the source", () => {
+    const scope = auditScopeOf(options({ subscription: [SUBSCRIPTION], resourceGroup: "rg-ml-prod", workspace: "ws", endpoint: "ep", id: [DEPLOYMENT] }));
+
+    expect(scopeEvidence(scope, "arm")).toEqual({
+      subscriptions: [SUBSCRIPTION],
+      resourceGroup: "rg-ml-prod",
+      workspace: "ws",
+      endpoint: "ep",
+      deploymentIds: [DEPLOYMENT],
+      source: "arm",
+    });
+  });
+
+  test("ids alone name no subscription", () => {
+    const evidence = scopeEvidence(auditScopeOf(options({ id: [DEPLOYMENT] })), "arm");
+
+    expect(evidence.subscriptions).toBeUndefined();
+    expect(evidence.deploymentIds).toEqual([DEPLOYMENT]);
+  });
+});
+
+describe("uniqueResults", () => {
+  test("same id in another case is one result", () => {
+    const unique = uniqueResults([result(DEPLOYMENT, "evaluated"), result(DEPLOYMENT.toUpperCase(), "evaluated")]);
+
+    expect(unique).toHaveLength(1);
+    expect(unique[0].resource.id).toBe(DEPLOYMENT);
+  });
+
+  test("evaluated read replaces a failed one", () => {
+    const unique = uniqueResults([result(DEPLOYMENT, "not-evaluated"), result(DEPLOYMENT, "evaluated")]);
+
+    expect(unique.map((entry) => entry.status)).toEqual(["evaluated"]);
+  });
+
+  test("results without an id are all unique", () => {
+    expect(uniqueResults([result(undefined, "not-evaluated"), result(undefined, "not-evaluated")])).toHaveLength(2);
+  });
+});
