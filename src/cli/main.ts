@@ -7,6 +7,7 @@ import { registerAudit } from "./commands/audit";
 import { registerCheck } from "./commands/check";
 import { registerReport } from "./commands/report";
 import { registerRules } from "./commands/rules";
+import { writeError } from "./stderr";
 
 /** Builds the command line. Each command sets process.exitCode; errors it cannot handle reach `main`. */
 export function buildProgram(): Command {
@@ -14,7 +15,8 @@ export function buildProgram(): Command {
     .description("Organization limits for Azure Machine Learning online deployments.")
     .version(TOOL_VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    // Commander's own errors and help end in a line break already; an error of ours may not, so add one where missing.
+    .configureOutput({ writeErr: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`) });
 
   registerCheck(program);
   registerReport(program);
@@ -38,7 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     }
     if (error instanceof ConfigError) {
-      process.stderr.write(`amlguard: ${error.message}\n`);
+      writeError(error.message);
       return EXIT_CODES.usage;
     }
     throw error;
@@ -53,7 +55,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`amlguard: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      writeError(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       process.exitCode = EXIT_CODES.usage;
     },
   );

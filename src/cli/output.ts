@@ -10,7 +10,16 @@ import { loadExemptions } from "../exemptions/load";
 import { parseExemptionEntries } from "../exemptions/parse";
 import type { ResourceResult } from "../findings/finding";
 import { FAIL_ON_THRESHOLDS, type FailOn } from "../findings/report";
-import { type LimitsEvidence, type RunEvidence, type RunReport, type RunScope, type ShardEvidence, buildRunReport, reportRules } from "../findings/run-report";
+import {
+  type InputFileEvidence,
+  type LimitsEvidence,
+  type RunEvidence,
+  type RunReport,
+  type RunScope,
+  type ShardEvidence,
+  buildRunReport,
+  reportRules,
+} from "../findings/run-report";
 import { jsonReportChunks, renderJson } from "../reporters/json";
 import { renderJunit } from "../reporters/junit";
 import { renderMarkdown } from "../reporters/markdown";
@@ -22,6 +31,8 @@ import { STACK_RULES } from "../rules/stack/index";
 import type { StackRule } from "../rules/stack/stack-rule";
 import type { LoadedConfig } from "../config/load";
 import { TOOL_NAME, TOOL_VERSION } from "../version";
+import { rejectOutputsOverInputs } from "./output-paths";
+import { writeError } from "./stderr";
 
 /** Every rule reports list and exemptions may name: the deployment rules, then the stack rules. */
 export const REPORTED_RULES: readonly (Rule | StackRule)[] = [...RULES, ...STACK_RULES];
@@ -172,7 +183,7 @@ export async function writeReports(run: RunReport, options: WriteReportsOptions 
       await pipeline(Readable.from(reportChunks(run, target.format, renderOptions)), createWriteStream(target.file, "utf8"));
     } catch (error) {
       written = false;
-      stderr.write(`amlguard: cannot write the ${target.format} report to ${target.file}: ${(error as Error).message}\n`);
+      writeError(`cannot write the ${target.format} report to ${target.file}: ${(error as Error).message}`, stderr);
     }
   }
   return written;
@@ -248,6 +259,8 @@ export interface CompletedEvaluation {
   /** Entries under `exemptions.entries` of the limits file, applied with those of `--exemptions`. */
   readonly limitsFileExemptions: readonly unknown[];
   readonly scope: RunScope;
+  /** Files the command read itself, such as the checked files and the parameters file, with their SHA-256. */
+  readonly inputFiles?: readonly InputFileEvidence[];
   /** Start of the run, and the clock exemptions expire against. */
   readonly startedAt: Date;
   /** Start and end to record when they come from the input, such as an event log or shard reports. */
@@ -262,12 +275,45 @@ export function limitsEvidenceOf(loaded: LoadedConfig): LimitsEvidence {
   return loaded.file === undefined ? { source: "built-in" } : { source: "file", file: loaded.file, sha256: loaded.sha256 };
 }
 
+/** Returns the name of every file the run read or will read, for the check that no report overwrites one. */
+function inputNames(evaluation: CompletedEvaluation): string[] {
+  const { scope, limits, options } = evaluation;
+  return [
+    ...(evaluation.inputFiles ?? []).map((input) => input.file),
+    ...(scope.files ?? []),
+    ...(scope.eventLog === undefined ? [] : [scope.eventLog]),
+    ...(limits.file === undefined ? [] : [limits.file]),
+    ...(options.exemptions === undefined ? [] : [options.exemptions]),
+    ...(evaluation.shards ?? []).map((shard) => shard.file),
+  ];
+}
+
+/** Lists every input file with its SHA-256 for the evidence, or nothing when the run read no file. */
+function inputsEvidence(evaluation: CompletedEvaluation, exemptions: ExemptionStatus | undefined): { inputs?: readonly InputFileEvidence[] } {
+  const { scope, limits } = evaluation;
+  const withHash = (file: string, role: InputFileEvidence["role"], sha256: string | undefined): InputFileEvidence => ({
+    file,
+    role,
+    ...(sha256 === undefined ? {} : { sha256 }),
+  });
+  const inputs: InputFileEvidence[] = [
+    ...(evaluation.inputFiles ?? []),
+    ...(limits.source === "file" && limits.file !== undefined ? [withHash(limits.file, "limits", limits.sha256)] : []),
+    ...(exemptions?.file === undefined ? [] : [withHash(exemptions.file, "exemptions", exemptions.sha256)]),
+    ...(scope.eventLog === undefined ? [] : [withHash(scope.eventLog, "event-log", scope.eventLogSha256)]),
+    ...(evaluation.shards ?? []).map((shard) => withHash(shard.file, "shard", shard.sha256)),
+  ];
+  return inputs.length === 0 ? {} : { inputs };
+}
+
 /**
  * Applies the exemptions, builds the run report with its evidence and writes every requested format. Returns the
  * report and whether every report file was written.
  */
 export async function completeRun(evaluation: CompletedEvaluation): Promise<{ run: RunReport; written: boolean }> {
   const { options, startedAt } = evaluation;
+  await rejectOutputsOverInputs(options.output, inputNames(evaluation));
+
   const exempted = await exemptResults(
     evaluation.evaluated,
     options.exemptions,
@@ -285,6 +331,7 @@ export async function completeRun(evaluation: CompletedEvaluation): Promise<{ ru
       command: evaluation.command,
       limits: evaluation.limits,
       scope: evaluation.scope,
+      ...inputsEvidence(evaluation, exemptions),
       startedAt: evaluation.recordedTimes?.startedAt ?? startedAt.toISOString(),
       endedAt: evaluation.recordedTimes?.endedAt ?? new Date().toISOString(),
       ...(evaluation.shards === undefined ? {} : { shards: evaluation.shards }),

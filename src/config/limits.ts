@@ -46,6 +46,13 @@ const ExemptionsConfigSchema = z.strictObject({
   entries: ExemptionEntriesSchema.default([]),
 });
 
+// The exemptions file takes a bare `exemptions: [...]` list, and users copy that shape over.
+const LIMITS_FILE_EXEMPTIONS_SHAPE = [
+  'The limits file lists exemptions under "exemptions": {"entries": [...]}, the config of the pack\'s exemptions policy, for example:',
+  '  "exemptions": { "entries": [',
+  '    { "resource": "/subscriptions/*/resourceGroups/ml-rg/**", "rules": ["request-timeout"], "reason": "Batch scoring", "owner": "ml-platform", "expires": "2026-12-31" } ] }',
+].join("\n");
+
 const AllSchema = z.union([EnforcementLevelSchema, z.strictObject({ enforcementLevel: EnforcementLevelSchema.optional() })]);
 
 function ruleEntrySchema(rule: ConfigurableRule) {
@@ -71,7 +78,8 @@ export function resolveConfig(raw: unknown, rules: readonly ConfigurableRule[], 
   const parsed = limitsFileSchema(rules).safeParse(raw ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => describeIssue(issue, raw, rules));
-    throw new ConfigError(`Invalid ${origin}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`, problems);
+    const shape = Array.isArray(valueAt(raw, [EXEMPTIONS_KEY])) ? `\n${LIMITS_FILE_EXEMPTIONS_SHAPE}` : "";
+    throw new ConfigError(`Invalid ${origin}:\n${problems.map((problem) => `  - ${problem}`).join("\n")}${shape}`, problems);
   }
 
   const file = parsed.data as Record<string, unknown>;

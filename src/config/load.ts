@@ -22,7 +22,7 @@ export async function loadConfig(file: string | undefined): Promise<LoadedConfig
   }
 
   const origin = `limits file ${file}`;
-  const { bytes, text } = await readConfigFile(file, origin);
+  const { bytes, text } = await readConfigFile(file, "limits");
 
   let raw: unknown;
   try {

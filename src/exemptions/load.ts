@@ -17,7 +17,7 @@ export interface LoadedExemptions {
  */
 export async function loadExemptions(file: string, ruleIds: readonly string[]): Promise<LoadedExemptions> {
   const origin = `exemptions file ${file}`;
-  const { bytes, text } = await readConfigFile(file, origin);
+  const { bytes, text } = await readConfigFile(file, "exemptions");
   const raw = parseConfigDocument(text, origin);
 
   return {

@@ -15,7 +15,30 @@ const PROBE_URN = "urn:pulumi:amlguard-probe-stack::amlguard-probe-project::azur
  * that lists every invalid field, every unknown rule id and every entry that would exempt all resources from all rules.
  */
 export function parseExemptionsFile(raw: unknown, ruleIds: readonly string[], origin: string): Exemption[] {
-  return validate(ExemptionsFileSchema, raw, ruleIds, origin, (data) => data.exemptions, ["exemptions"]);
+  try {
+    return validate(ExemptionsFileSchema, raw, ruleIds, origin, (data) => data.exemptions, ["exemptions"]);
+  } catch (error) {
+    if (error instanceof ConfigError && hasLimitsFileShape(raw)) {
+      throw new ConfigError(`${error.message}\n${EXEMPTIONS_FILE_SHAPE}`, error.problems);
+    }
+    throw error;
+  }
+}
+
+// The limits file nests its entries as `"exemptions": {"entries": [...]}`, and users copy that shape over.
+const EXEMPTIONS_FILE_SHAPE = [
+  "An exemptions file lists its entries directly under a top-level exemptions key, not under entries, for example:",
+  "  exemptions:",
+  '    - { resource: "/subscriptions/*/resourceGroups/ml-rg/**", rules: [request-timeout], reason: "Batch scoring", owner: "ml-platform", expires: "2026-12-31" }',
+].join("\n");
+
+function hasLimitsFileShape(raw: unknown): boolean {
+  if (typeof raw !== "object" || raw === null) {
+    return false;
+  }
+  const file = raw as Record<string, unknown>;
+  const nested = file.exemptions;
+  return "entries" in file || (typeof nested === "object" && nested !== null && !Array.isArray(nested) && "entries" in nested);
 }
 
 /**

@@ -1,5 +1,6 @@
-import type { RunEvidence, RunScope, ShardEvidence } from "../findings/run-report";
+import type { InputFileEvidence, RunEvidence, RunScope, ShardEvidence } from "../findings/run-report";
 import type { ExemptionStatus, ExemptionUse } from "../exemptions/exemption";
+import { countOf } from "./plain-text";
 
 /** Describes the evidence of a run in plain lines, for the table and Markdown reports. */
 export function describeEvidence(evidence: RunEvidence): string[] {
@@ -9,7 +10,10 @@ export function describeEvidence(evidence: RunEvidence): string[] {
     `Limits: ${describeLimits(evidence)}.`,
   ];
   if (scope.files !== undefined) {
-    lines.push(`Files: ${scope.files.join(", ")}.`);
+    lines.push(`Files: ${scope.files.map((file) => withHash(file, inputHash(evidence, "checked", file))).join(", ")}.`);
+  }
+  for (const input of (evidence.inputs ?? []).filter((candidate) => candidate.role === "parameters")) {
+    lines.push(`Parameters file: ${withHash(input.file, input.sha256 ?? "unknown")}.`);
   }
   if (scope.subscriptions !== undefined) {
     lines.push(`Subscriptions: ${scope.subscriptions.join(", ")}${describeNarrowing(scope)}.`);
@@ -37,6 +41,15 @@ export function describeEvidence(evidence: RunEvidence): string[] {
   return lines;
 }
 
+// The SHA-256 the evidence records for a file of a role, if any. Reports of version 1.3 or older record none.
+function inputHash(evidence: RunEvidence, role: InputFileEvidence["role"], file: string): string | undefined {
+  return evidence.inputs?.find((input) => input.role === role && input.file === file)?.sha256;
+}
+
+function withHash(file: string, sha256: string | undefined): string {
+  return sha256 === undefined ? file : `${file} (SHA-256 ${sha256})`;
+}
+
 /** Describes one shard of a merged report: its file and hash, tool, limits, scope, counts and times. */
 function describeShard(shard: ShardEvidence): string {
   const scope = [
@@ -50,7 +63,7 @@ function describeShard(shard: ShardEvidence): string {
   return (
     `Shard ${shard.file} (SHA-256 ${shard.sha256}): ${shard.tool.name} ${shard.tool.version}, rule catalogue ${shard.tool.ruleCatalogueVersion}, ` +
     `command ${shard.command}, limits ${describeLimits(shard)}, ${scope.length === 0 ? "scope not recorded" : scope.join("; ")}; ` +
-    `${counts.resources} resources, ${counts.evaluated} evaluated, ${describeShardFailures(counts)}, ${counts.notEvaluated} not evaluated; ` +
+    `${countOf(counts.resources, "resource")}, ${counts.evaluated} evaluated, ${describeShardFailures(counts)}, ${counts.notEvaluated} not evaluated; ` +
     `started ${shard.startedAt}, ended ${shard.endedAt}.`
   );
 }
@@ -102,7 +115,7 @@ export function describeExemptionStatus(status: ExemptionStatus | undefined): st
     return [];
   }
   const source = status.file === undefined ? "" : ` from ${status.file} (SHA-256 ${status.sha256 ?? "unknown"})`;
-  const lines = [`Exemptions${source}: ${status.entries} entries, ${status.applied.length} applied, ${status.expired.length} expired, ${status.unused.length} unused.`];
+  const lines = [`Exemptions${source}: ${countOf(status.entries, "entry", "entries")}, ${status.applied.length} applied, ${status.expired.length} expired, ${status.unused.length} unused.`];
   for (const entry of status.expired) {
     lines.push(`  Expired: ${describeEntry(entry)}; it no longer waives anything.`);
   }

@@ -2,6 +2,7 @@ import type { Finding, ResourceResult } from "../findings/finding";
 import { reachesFailOn } from "../findings/report";
 import { type RunReport, resourceLabel } from "../findings/run-report";
 import { describeEntry, describeEvidence, unverifiedNote } from "./evidence-text";
+import { escapePlainText } from "./plain-text";
 
 // GitHub rejects pull-request comments longer than 65,536 characters, so each rule's table stops at this many
 // rows and states how many it left out. The JSON and SARIF reports keep every finding.
@@ -40,7 +41,7 @@ export function renderMarkdown(run: RunReport): string {
       lines.push(row([level, resourceCell(result, finding), valueCell(finding.path), valueCell(finding.actual), valueCell(finding.limit), finding.message]));
     }
     if (rows.length > MAX_ROWS_PER_RULE) {
-      lines.push("", `${rows.length - MAX_ROWS_PER_RULE} more findings of this rule are in the JSON and SARIF reports.`);
+      lines.push("", `${rows.length - MAX_ROWS_PER_RULE} more ${rows.length - MAX_ROWS_PER_RULE === 1 ? "finding" : "findings"} of this rule are in the JSON and SARIF reports.`);
     }
     lines.push("");
   }
@@ -117,7 +118,7 @@ function valueCell(value: Finding["actual"]): string | Cell {
 
 /** Marks text as a code span. GitHub shows code spans verbatim, so only backticks, pipes and line breaks need care. */
 function code(text: string): Cell {
-  return { markdown: `\`${text.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, " ")}\`` };
+  return { markdown: `\`${escapePlainText(text.replace(/\r\n|\r|\n/g, " ")).replace(/`/g, "'").replace(/\|/g, "\\|")}\`` };
 }
 
 /** A cell that is already Markdown, as opposed to a string, which is plain text and is escaped. */
@@ -131,10 +132,29 @@ function row(cells: readonly (string | Cell)[]): string {
 
 /** Escapes a table cell: a pipe ends the cell and a line break ends the row, so both are replaced. */
 function escapeCell(text: string): string {
-  return escapeInline(text).replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, "<br>");
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((line) => escapeInline(line).replace(/\|/g, "\\|"))
+    .join("<br>");
 }
 
+// A `@user` or `@org/team` mention notifies people, and GitHub turns a bare URL or `www.` address into a link. In a
+// code span neither happens, so such words from the inputs are shown as code. An `@` after a letter or digit, as in
+// an email address, mentions no one. Quotes and trailing punctuation stay outside the link, as GitHub leaves them.
+const MENTION_OR_LINK = /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_-]+(?:\/[\p{L}\p{N}_.-]+)?|\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)(?:[^\s<>|`'"]*[^\s<>|`'".,;:!?)])?/giu;
+
 function escapeInline(text: string): string {
+  const plain = escapePlainText(text);
+  let markdown = "";
+  let last = 0;
+  for (const match of plain.matchAll(MENTION_OR_LINK)) {
+    markdown += escapeText(plain.slice(last, match.index)) + code(match[0]).markdown;
+    last = match.index + match[0].length;
+  }
+  return markdown + escapeText(plain.slice(last));
+}
+
+function escapeText(text: string): string {
   return escapeHtml(text).replace(/([\\*_[\]#])/g, "\\$1");
 }
 

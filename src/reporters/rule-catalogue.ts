@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { RuleMetadata } from "../rules/rule";
 import { RULE_CATALOGUE_VERSION } from "../version";
+import { countOf } from "./plain-text";
 
 /** One limit of a rule as the limits file spells it, with its default. */
 export interface CatalogueLimit {
@@ -79,7 +80,7 @@ export function renderCatalogueJson(catalogue: RuleCatalogue): string {
 
 /** Renders the catalogue for a terminal: one block per rule. */
 export function renderCatalogueTable(catalogue: RuleCatalogue): string {
-  const lines = [`Rule catalogue ${catalogue.ruleCatalogueVersion}: ${catalogue.rules.length} rules.`, ""];
+  const lines = [`Rule catalogue ${catalogue.ruleCatalogueVersion}: ${countOf(catalogue.rules.length, "rule")}.`, ""];
   for (const rule of catalogue.rules) {
     lines.push(
       `${rule.id}  (${rule.severity}, default ${rule.defaultEnforcementLevel}, ${rule.computeTypes.join(" and ")}${rule.scope === "stack" ? ", stack rule" : ""})`,

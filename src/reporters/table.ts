@@ -2,6 +2,7 @@ import type { ResourceResult } from "../findings/finding";
 import { type FailOn, type ResourceVerdict, resourceVerdict } from "../findings/report";
 import { type RunReport, resourceLabel } from "../findings/run-report";
 import { describeEvidence, describeExemptionStatus, unverifiedNote } from "./evidence-text";
+import { countOf, escapePlainText } from "./plain-text";
 
 // The label of each verdict, so a resource's label and the count it adds to in the summary line always match.
 const LABELS: Record<ResourceVerdict, string> = {
@@ -22,14 +23,16 @@ export function renderTable(run: RunReport): string {
   }
 
   const { summary, checks } = run;
+  const totalFindings = summary.findings.mandatory + summary.findings.advisory + summary.findings.waived;
   lines.push(
-    `${summary.resources} resources: ${summary.passed} passed${unverifiedNote(summary.unverified)}, ${summary.warned} warned, ${summary.failed} failed, ` +
+    `${countOf(summary.resources, "resource")}: ${summary.passed} passed${unverifiedNote(summary.unverified)}, ${summary.warned} warned, ${summary.failed} failed, ` +
       `${summary.waived} waived, ${summary.notEvaluated} not evaluated (--fail-on ${summary.failOn}); ` +
-      `${summary.findings.mandatory} mandatory, ${summary.findings.advisory} advisory and ${summary.findings.waived} waived findings.`,
-    `${checks.evaluated} rule checks: ${checks.passed} passed, ${checks.failed} failed, ${checks.waived} waived, ${checks.unverified} unverified; ${checks.notEvaluated} not evaluated.`,
+      `${countOf(totalFindings, "finding")}: ${summary.findings.mandatory} mandatory, ${summary.findings.advisory} advisory, ${summary.findings.waived} waived.`,
+    `${countOf(checks.evaluated, "rule check")}: ${checks.passed} passed, ${checks.failed} failed, ${checks.waived} waived, ${checks.unverified} unverified; ${checks.notEvaluated} not evaluated.`,
   );
   lines.push(...describeExemptionStatus(run.exemptions), ...describeEvidence(run.evidence));
-  return `${lines.join("\n")}\n`;
+  // Names, paths, messages and reasons come from the inputs, so each line is escaped where it is finished.
+  return `${lines.map(escapePlainText).join("\n")}\n`;
 }
 
 function resourceBlock(result: ResourceResult, failOn: FailOn): string[] {
@@ -59,3 +62,4 @@ function origin(result: ResourceResult): string {
   const { resource } = result;
   return resource.file ?? resource.id ?? resource.urn ?? "";
 }
+

@@ -156,7 +156,7 @@ describe.each(CASES)("check with $name", ({ name, args, code, label, counts }) =
   test("table counts", () => {
     const passed = counts.unverified === 0 ? `${counts.passed} passed` : `${counts.passed} passed (${counts.unverified} with unverified rules)`;
 
-    expect(run.stdout).toContain(`1 resources: ${passed}, ${counts.warned} warned, ${counts.failed} failed, ${counts.waived} waived, 0 not evaluated`);
+    expect(run.stdout).toContain(`1 resource: ${passed}, ${counts.warned} warned, ${counts.failed} failed, ${counts.waived} waived, 0 not evaluated`);
   });
 
   test("JSON summary", () => {

@@ -4,8 +4,12 @@ import { evaluateItems } from "../../engine/evaluate";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
 import { RULES } from "../../rules/index";
 import { InputError, fileItem, readInputFile, readTemplateParameters } from "../../sources/files";
+import type { TemplateParameterValues } from "../../sources/arm-template";
 import type { SourceItem } from "../../sources/source-item";
+import { escapePlainText } from "../../reporters/plain-text";
+import { type ReadCheckInput, isDirectory, readCheckInput, undeclaredParameters } from "../check-inputs";
 import { type ReportCliOptions, addReportOptions, completeRun, limitsEvidenceOf } from "../output";
+import { writeError } from "../stderr";
 
 interface CheckOptions extends ReportCliOptions {
   readonly policyPackConfig?: string;
@@ -28,15 +32,20 @@ async function runCheck(files: readonly string[], options: CheckOptions): Promis
   const startedAt = new Date();
   const loaded = await loadConfig(options.policyPackConfig);
 
-  let templateParameters;
-  try {
-    templateParameters = options.parameters === undefined ? undefined : await readTemplateParameters(options.parameters);
-  } catch (error) {
-    if (!(error instanceof InputError)) {
-      throw error;
+  const checked: ReadCheckInput[] = [];
+  for (const file of files) {
+    checked.push(await readCheckInput(file, "checked"));
+  }
+
+  let templateParameters: TemplateParameterValues | undefined;
+  let parameters: ReadCheckInput | undefined;
+  if (options.parameters !== undefined) {
+    const read = await readParameters(options.parameters, checked);
+    if (typeof read === "string") {
+      writeError(read);
+      return EXIT_CODES.usage;
     }
-    process.stderr.write(`amlguard: ${error.message}\n`);
-    return EXIT_CODES.usage;
+    ({ values: templateParameters, input: parameters } = read);
   }
 
   const items: SourceItem[] = [];
@@ -50,7 +59,7 @@ async function runCheck(files: readonly string[], options: CheckOptions): Promis
       }
       // The file stays in the result, so nothing sent is lost, and the run exits 2.
       unreadable = true;
-      process.stderr.write(`amlguard: ${error.message}\n`);
+      writeError(error.message);
       items.push(fileItem(file, error.message));
     }
   }
@@ -63,10 +72,33 @@ async function runCheck(files: readonly string[], options: CheckOptions): Promis
     limits: limitsEvidenceOf(loaded),
     limitsFileExemptions: loaded.config.exemptions,
     scope: { files },
+    inputFiles: [...checked.map((input) => input.evidence), ...(parameters === undefined ? [] : [parameters.evidence])],
     startedAt,
   });
   if (unreadable || !written) {
     return EXIT_CODES.usage;
   }
   return exitCodeFor(run.results, options.failOn);
+}
+
+/**
+ * Reads the parameters file, or returns why it cannot be used with the checked files: it cannot be read, is not
+ * in the deploymentParameters shape, or names a parameter that a checked template does not declare.
+ */
+async function readParameters(file: string, checked: readonly ReadCheckInput[]): Promise<{ values: TemplateParameterValues; input: ReadCheckInput } | string> {
+  if (await isDirectory(file)) {
+    return `Cannot read parameters file ${escapePlainText(file)}: it is a directory; name the parameters file itself, such as deploymentParameters.json.`;
+  }
+  let values: TemplateParameterValues;
+  try {
+    values = await readTemplateParameters(file);
+  } catch (error) {
+    if (error instanceof InputError) {
+      return error.message;
+    }
+    throw error;
+  }
+  const input = await readCheckInput(file, "parameters");
+  const undeclared = undeclaredParameters(file, input, checked);
+  return undeclared.length === 0 ? { values, input } : undeclared.join("\n");
 }

@@ -8,6 +8,7 @@ import { RULE_CATALOGUE_VERSION } from "../../rules/index";
 import { InputError, readTextFile } from "../../sources/files";
 import { TOOL_VERSION } from "../../version";
 import { type ReportCliOptions, completeRun } from "../output";
+import { writeError } from "../stderr";
 
 /** Raised when shards cannot be merged into one honest report; the CLI names the files and exits 2. */
 export class MergeError extends Error {}
@@ -134,7 +135,7 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
     checkCompatible(shards);
   } catch (error) {
     if (error instanceof MergeError) {
-      process.stderr.write(`amlguard: ${error.message}\n`);
+      writeError(error.message);
       return EXIT_CODES.usage;
     }
     throw error;
@@ -143,15 +144,15 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
   const shardEvidence = shards.map(evidenceOf);
   const toolVersions = new Set(shardEvidence.map((shard) => shard.tool.version));
   if (toolVersions.size > 1 || !toolVersions.has(TOOL_VERSION)) {
-    process.stderr.write(
-      `amlguard: the shards were written by amlguard ${[...toolVersions].join(", ")} and are merged by ${TOOL_VERSION}; each shard's version is kept in the evidence.\n`,
+    writeError(
+      `the shards were written by amlguard ${[...toolVersions].join(", ")} and are merged by ${TOOL_VERSION}; each shard's version is kept in the evidence.`,
     );
   }
 
   const merged = mergeResults(shards);
   const shardExemptions = mergeExemptionStatus(shards);
   if (shardExemptions !== undefined && options.exemptions !== undefined) {
-    process.stderr.write("amlguard: the shards already applied an exemptions file; run the shards without --exemptions to apply one when merging.\n");
+    writeError("the shards already applied an exemptions file; run the shards without --exemptions to apply one when merging.");
     return EXIT_CODES.usage;
   }
   const { run, written } = await completeRun({

@@ -7,6 +7,7 @@ import type { LimitsEvidence } from "../../findings/run-report";
 import { InputError } from "../../sources/files";
 import { runMerge } from "./merge";
 import { REPORTED_RULES, type ReportCliOptions, addReportOptions, completeRun, limitsEvidenceOf } from "../output";
+import { writeError } from "../stderr";
 
 /** Name of the policy pack in PulumiPolicy.yaml, which the engine writes into every policy event. */
 export const DEFAULT_POLICY_PACK_NAME = "amlguard";
@@ -35,7 +36,7 @@ export function registerReport(program: Command): void {
   addReportOptions(command).action(async (shards: string[], options: Omit<ReportOptions, "fromPulumiEvents"> & { fromPulumiEvents?: string; merge?: boolean }) => {
     const usageError = inputUsageError(shards, options);
     if (usageError !== undefined) {
-      process.stderr.write(`amlguard: ${usageError}\n`);
+      writeError(usageError);
       process.exitCode = EXIT_CODES.usage;
     } else if (options.fromPulumiEvents === undefined) {
       process.exitCode = await runMerge(shards, options);
@@ -75,7 +76,7 @@ async function runReport(options: ReportOptions): Promise<number> {
     log = await readEventLog(options.fromPulumiEvents);
   } catch (error) {
     if (error instanceof InputError) {
-      process.stderr.write(`amlguard: ${error.message}\n`);
+      writeError(error.message);
       return EXIT_CODES.usage;
     }
     throw error;
@@ -83,7 +84,7 @@ async function runReport(options: ReportOptions): Promise<number> {
 
   const converted = policyEventsToResults(log.events, options.policyPack, REPORTED_RULES);
   if (!converted.complete) {
-    process.stderr.write(`amlguard: ${log.file} has no summary event, so the preview stopped early and resources may be missing; the run counts as incomplete.\n`);
+    writeError(`${log.file} has no summary event, so the preview stopped early and resources may be missing; the run counts as incomplete.`);
   }
   const { run, written } = await completeRun({
     command: "report",

@@ -8,7 +8,7 @@ type CatalogueFormat = (typeof CATALOGUE_FORMATS)[number];
 export function registerRules(program: Command): void {
   program
     .command("rules")
-    .description("List every rule, deployment and stack rules, with its severity, default enforcement level and default limits.")
+    .description("List every rule (deployment rules and stack rules) with its severity, default enforcement level and default limits.")
     .addOption(new Option("--format <format>", "output format (default: table on a terminal, json otherwise)").choices(CATALOGUE_FORMATS))
     .action((options: { format?: CatalogueFormat }) => {
       const format = options.format ?? (process.stdout.isTTY ? "table" : "json");

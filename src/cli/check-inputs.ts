@@ -1,0 +1,78 @@
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import type { InputFileEvidence } from "../findings/run-report";
+import { escapePlainText } from "../reporters/plain-text";
+import { isArmTemplate } from "../sources/arm-template";
+import { type PositionedDocument, parsePositioned, parsePositionedAll } from "../sources/locator";
+import { isPlainObject } from "../sources/property-access";
+
+/** A file `amlguard check` read: its evidence, and the documents parsed from it when it is valid UTF-8 and parses. */
+export interface ReadCheckInput {
+  readonly evidence: InputFileEvidence;
+  readonly documents: readonly PositionedDocument[];
+}
+
+/**
+ * Reads a file of `amlguard check` for its SHA-256 and parsed documents. A file that cannot be read, decoded or
+ * parsed gets no hash or no documents; the source readers report why.
+ */
+// NOTE: the source readers read the file again, so a file that changes during the run may be hashed in one state
+// and judged in another.
+export async function readCheckInput(file: string, role: "checked" | "parameters"): Promise<ReadCheckInput> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch {
+    return { evidence: { file, role }, documents: [] };
+  }
+  const evidence: InputFileEvidence = { file, role, sha256: createHash("sha256").update(bytes).digest("hex") };
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return { evidence, documents: role === "parameters" ? [parsePositioned(text)] : parsePositionedAll(text) };
+  } catch {
+    return { evidence, documents: [] };
+  }
+}
+
+/** Returns whether a path names a directory, for an error that says which file to name instead. */
+export async function isDirectory(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Returns one problem for each parameter that the parameters file names and an ARM template among the checked files
+ * does not declare. Azure Resource Manager rejects such a deployment, so a verdict on it would judge a deployment
+ * that cannot happen. Names are compared without regard to case, as ARM compares parameter names.
+ */
+export function undeclaredParameters(parametersFile: string, parameters: ReadCheckInput, checked: readonly ReadCheckInput[]): string[] {
+  const root = parameters.documents[0]?.value;
+  if (!isPlainObject(root) || !isPlainObject(root.parameters)) {
+    return [];
+  }
+  const given = Object.keys(root.parameters);
+
+  const problems: string[] = [];
+  for (const input of checked) {
+    for (const document of input.documents) {
+      if (!isArmTemplate(document.value)) {
+        continue;
+      }
+      const declaredObject = (document.value as Record<string, unknown>).parameters;
+      const declared = isPlainObject(declaredObject) ? Object.keys(declaredObject) : [];
+      const declaredLower = new Set(declared.map((name) => name.toLowerCase()));
+      for (const name of given.filter((candidate) => !declaredLower.has(candidate.toLowerCase()))) {
+        const listed = declared.length === 0 ? "it declares no parameters" : `its parameters are ${declared.map(escapePlainText).join(", ")}`;
+        problems.push(
+          `parameters file ${escapePlainText(parametersFile)} names parameter "${escapePlainText(name)}", which template ` +
+            `${escapePlainText(input.evidence.file)} does not declare (${listed}). Azure Resource Manager rejects such a ` +
+            "deployment: remove the parameter from the parameters file or declare it in the template.",
+        );
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,59 @@
+import { realpath, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { ConfigError } from "../config/limits";
+import { escapePlainText } from "../reporters/plain-text";
+import type { OutputTarget } from "./output";
+
+/**
+ * Throws a ConfigError (exit code 2) when an `--output` file is one of the run's input files, so a report never
+ * replaces the file it was made from. Two paths name the same file when they resolve to the same real path or,
+ * for an existing file, have the same device and inode, which covers symbolic and hard links.
+ */
+export async function rejectOutputsOverInputs(targets: readonly OutputTarget[], inputs: readonly string[]): Promise<void> {
+  if (targets.length === 0) {
+    return;
+  }
+  const inputIdentities = new Map<string, string>();
+  for (const input of inputs) {
+    for (const identity of await fileIdentities(input)) {
+      inputIdentities.set(identity, input);
+    }
+  }
+
+  const problems: string[] = [];
+  for (const target of targets) {
+    const input = (await fileIdentities(target.file)).map((identity) => inputIdentities.get(identity)).find((name) => name !== undefined);
+    if (input !== undefined) {
+      const same = input === target.file ? "" : ` (the same file as input ${escapePlainText(input)})`;
+      problems.push(`--output ${target.format}=${escapePlainText(target.file)} would overwrite an input file${same}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`${problems.join("; ")}. Write the report to another file; nothing was written.`, problems);
+  }
+}
+
+// The real path (or, for a file that does not exist yet, the real path of its directory joined with its name), and
+// the device and inode of a file that exists.
+async function fileIdentities(file: string): Promise<string[]> {
+  const identities = [`path:${await realPathOf(file)}`];
+  try {
+    const stats = await stat(file);
+    identities.push(`inode:${stats.dev}:${stats.ino}`);
+  } catch {
+    // A file that does not exist or cannot be read has no inode to compare; its path is compared above.
+  }
+  return identities;
+}
+
+async function realPathOf(file: string): Promise<string> {
+  try {
+    return await realpath(file);
+  } catch {
+    try {
+      return join(await realpath(dirname(file)), basename(file));
+    } catch {
+      return resolve(file);
+    }
+  }
+}
