@@ -37,7 +37,7 @@ export function registerAudit(program: Command): void {
   const command = program
     .command("audit")
     .description("Audit live online deployments read from Azure Resource Manager against the organization's limits.")
-    .option("--subscription <id>", "subscription to audit; repeat for several", collect, [])
+    .option("--subscription <id>", "subscription id (a GUID) to audit; repeat for several", collect, [])
     .option("--resource-group <name>", "audit only this resource group of each subscription")
     .option("--workspace <name>", "audit only this workspace (needs --resource-group)")
     .option("--endpoint <name>", "audit only this online endpoint (needs --workspace)")
