@@ -12,7 +12,8 @@ import { RULE_CATALOGUE_VERSION, TOOL_NAME, TOOL_VERSION } from "../version";
  * counts the resources with a finding that reaches `--fail-on`, so it agrees with the exit code.
  * 1.4 added `evidence.scope.resourceGroup`, `workspace`, `endpoint`, `deploymentIds` and `source`. Since 1.4, an
  * audit's `evidence.scope.subscriptions` lists only the `--subscription` values, not the subscriptions of `--id`
- * deployments, and a merged report's lists only the subscriptions a shard audited whole.
+ * deployments, and a merged report's lists only the subscriptions a shard audited whole. 1.4 also added
+ * `evidence.inputs`: every file the run read, with its role and SHA-256.
  */
 export const JSON_SCHEMA_VERSION = "1.4";
 

@@ -56,7 +56,7 @@ describe("check --parameters evidence", () => {
     expect(run.code).toBe(0);
   });
 
-  test("directory as parameters file names the file to give", async () => {
+  test("parameters directory exits 2", async () => {
     const run = await runCli(["check", TEMPLATE, "--parameters", directory.path(), "--format", "json"]);
 
     expect(run.code).toBe(2);
