@@ -29,30 +29,58 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
     return [placeholderItem(placeholders, file)];
   }
 
-  let documents: PositionedDocument[];
+  const documents = parseInput(text, file, "1.2");
+  const cliDocuments = cliReadings(text, file, documents);
+
+  return documents.flatMap((document, index) => {
+    const where = documents.length > 1 ? `document ${index + 1} of ${file}` : undefined;
+    const items = readDocument(document, cliDocuments[index], file, options);
+    return items.length > 0 ? items : [noDeploymentItem(file, document.value, where)];
+  });
+}
+
+function parseInput(text: string, file: string, yamlVersion: "1.1" | "1.2"): PositionedDocument[] {
   try {
-    documents = parsePositionedAll(text);
+    return parsePositionedAll(text, { yamlVersion });
   } catch (error) {
     if (!(error instanceof DocumentSyntaxError)) {
       throw error;
     }
     throw new InputError(`${file} ${error.message}.`);
   }
+}
 
-  return documents.flatMap((document, index) => {
-    const where = documents.length > 1 ? `document ${index + 1} of ${file}` : undefined;
-    const items = readDocument(document, file, options);
-    return items.length > 0 ? items : [noDeploymentItem(file, document.value, where)];
-  });
+/**
+ * Returns the YAML 1.1 reading of each document, in which CLI YAML is judged. The Azure ML CLI v2 (azure-ai-ml)
+ * loads a deployment file with PyYAML's `yaml.safe_load`, which reads YAML 1.1: it applies `<<` merge keys and
+ * reads `010` as 8, `30_000` as 30000 and `1:30` as 90. The YAML 1.2 reading, which reads JSON as JSON does,
+ * stays the one for ARM JSON and templates. The two readings split the text into the same documents.
+ *
+ * When the YAML 1.1 reading fails, for example on a merge key whose value is a number, a document that reads as
+ * CLI YAML in YAML 1.2 raises the error, and the other documents have no YAML 1.1 reading.
+ */
+function cliReadings(text: string, file: string, documents: readonly PositionedDocument[]): readonly (PositionedDocument | undefined)[] {
+  if (documents.every((document) => isArmTemplate(document.value))) {
+    return [];
+  }
+  try {
+    return parseInput(text, file, "1.1");
+  } catch (error) {
+    const judgedAsCliYaml = documents.some((document) => isCliYaml(document.value));
+    if (!(error instanceof InputError) || judgedAsCliYaml) {
+      throw error;
+    }
+    return [];
+  }
 }
 
 /** Reads one parsed document, choosing the reader by its content. */
-function readDocument(document: PositionedDocument, file: string, options: ReadInputOptions): SourceItem[] {
+function readDocument(document: PositionedDocument, cliDocument: PositionedDocument | undefined, file: string, options: ReadInputOptions): SourceItem[] {
   if (isArmTemplate(document.value)) {
     return readArmTemplate(document, file, options.templateParameters);
   }
-  if (isCliYaml(document.value)) {
-    return readDeploymentYaml(document, file);
+  if (cliDocument !== undefined && isCliYaml(cliDocument.value)) {
+    return readDeploymentYaml(cliDocument, file);
   }
   if (isPlainObject(document.value) && !looksLikeArmJson(document.value)) {
     return [];

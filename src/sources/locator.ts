@@ -1,5 +1,6 @@
-import { type Document, LineCounter, type YAMLError, isMap, isScalar, isSeq, parseAllDocuments } from "yaml";
+import { type Document, LineCounter, type Pair, type YAMLError, type YAMLMap, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from "yaml";
 import type { Locator, SourcePosition } from "../model/deployment";
+import { withPyYamlScalars } from "./pyyaml-scalars";
 
 /** A JSON or YAML document parsed with positions, so findings can point at a line and column. */
 export interface PositionedDocument {
@@ -9,9 +10,18 @@ export interface PositionedDocument {
 
 export class DocumentSyntaxError extends Error {}
 
+export interface ParseOptions {
+  /**
+   * The YAML version to read the text as. "1.2" (the default) reads every JSON document as JSON does. "1.1"
+   * reads scalars and `<<` merge keys as PyYAML's `yaml.safe_load` does, whatever `%YAML` directive the text has,
+   * because PyYAML reads every document as YAML 1.1.
+   */
+  readonly yamlVersion?: "1.1" | "1.2";
+}
+
 /** Parses JSON or YAML text that must contain exactly one document, such as a parameters or exemptions file. */
-export function parsePositioned(text: string): PositionedDocument {
-  const documents = parsePositionedAll(text);
+export function parsePositioned(text: string, options: ParseOptions = {}): PositionedDocument {
+  const documents = parsePositionedAll(text, options);
   if (documents.length > 1) {
     throw new DocumentSyntaxError("contains several YAML documents separated by `---`, but it must contain exactly one; keep one document");
   }
@@ -20,13 +30,15 @@ export function parsePositioned(text: string): PositionedDocument {
 
 /**
  * Parses JSON or YAML text into its documents: one for JSON, one or more for YAML separated by `---`. JSON is
- * parsed as YAML 1.2, which accepts every JSON document. Documents with no content (a leading or trailing
- * `---`) are left out. Throws a DocumentSyntaxError when the text has a syntax error, a duplicated key, no
- * content at all, only null, or a single scalar where a mapping or a list belongs.
+ * parsed as YAML 1.2 by default, which accepts every JSON document. Documents with no content (a leading or
+ * trailing `---`) are left out. Throws a DocumentSyntaxError when the text has a syntax error, a duplicated key,
+ * a merge key whose value is not a mapping, no content at all, only null, or a single scalar where a mapping
+ * or a list belongs.
  */
-export function parsePositionedAll(text: string): PositionedDocument[] {
+export function parsePositionedAll(text: string, options: ParseOptions = {}): PositionedDocument[] {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+  const version = options.yamlVersion === "1.1" ? ({ version: "1.1", schema: "yaml-1.1", customTags: withPyYamlScalars } as const) : {};
+  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false, ...version });
   // An empty stream (no documents at all) is not an array.
   const documents: Document[] = Array.isArray(parsed) ? parsed : [];
 
@@ -35,6 +47,7 @@ export function parsePositionedAll(text: string): PositionedDocument[] {
       throw new DocumentSyntaxError(syntaxErrorMessage(document.errors[0]));
     }
     rejectDuplicateKeys(document, lineCounter);
+    rejectInvalidMerges(document, lineCounter);
   }
 
   const withContent = documents.filter((document) => !isEmptyDocument(document));
@@ -104,7 +117,7 @@ function rejectDuplicateKeys(document: Document, lineCounter: LineCounter): void
       const seen = new Map<string, unknown>();
       for (const pair of node.items) {
         if (isScalar(pair.key)) {
-          const key = String(pair.key.value);
+          const key = isMergeKey(pair.key) ? "<<" : String(pair.key.value);
           const first = seen.get(key);
           if (first !== undefined) {
             throw new DocumentSyntaxError(duplicateKeyMessage(key, positionOf(first, lineCounter), positionOf(pair.key, lineCounter)));
@@ -131,7 +144,7 @@ function locate(document: Document, lineCounter: LineCounter, segments: readonly
 
   for (const segment of segments) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = findPair(document, node, String(segment));
       if (pair === undefined) {
         break;
       }
@@ -154,4 +167,65 @@ function positionOf(node: unknown, lineCounter: LineCounter): SourcePosition | u
   }
   const { line, col } = lineCounter.linePos(range[0]);
   return { line, column: col };
+}
+
+/** Returns whether a key is a `<<` merge key, which only the YAML 1.1 schema resolves, to a symbol. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === "symbol";
+}
+
+/**
+ * Returns the mappings a merge key's value names: one mapping, or a list of them, each written in place or as
+ * an alias. Returns undefined when the value is anything else, which PyYAML rejects too.
+ */
+function mergeSources(document: Document, value: unknown): YAMLMap[] | undefined {
+  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(document) : node);
+  const source = resolve(value);
+  const candidates = isSeq(source) ? source.items.map(resolve) : [source];
+  return candidates.every((candidate) => isMap(candidate)) ? (candidates as YAMLMap[]) : undefined;
+}
+
+/** Throws for the first merge key whose value is not a mapping or a list of mappings. */
+function rejectInvalidMerges(document: Document, lineCounter: LineCounter): void {
+  const pending: unknown[] = [document.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isMergeKey(pair.key) && mergeSources(document, pair.value) === undefined) {
+          const position = positionOf(pair.key, lineCounter);
+          const at = position === undefined ? "" : ` at line ${position.line}, column ${position.column}`;
+          throw new DocumentSyntaxError(`has a merge key "<<"${at} whose value is not a mapping or a list of mappings, which YAML 1.1 requires`);
+        }
+        pending.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      pending.push(...node.items);
+    }
+  }
+}
+
+/**
+ * Finds the pair of `key` in a mapping, or in the mappings it merges with `<<`, in the order YAML 1.1 applies
+ * them: the mapping's own keys first, then each merged mapping in turn. `visited` stops a mapping that merges
+ * itself through an alias.
+ */
+function findPair(document: Document, map: YAMLMap, key: string, visited = new Set<YAMLMap>()): Pair | undefined {
+  visited.add(map);
+  const own = map.items.find((item) => !isMergeKey(item.key) && isScalar(item.key) && String(item.key.value) === key);
+  if (own !== undefined) {
+    return own;
+  }
+  for (const item of map.items) {
+    if (!isMergeKey(item.key)) {
+      continue;
+    }
+    for (const source of mergeSources(document, item.value) ?? []) {
+      const pair = visited.has(source) ? undefined : findPair(document, source, key, visited);
+      if (pair !== undefined) {
+        return pair;
+      }
+    }
+  }
+  return undefined;
 }
