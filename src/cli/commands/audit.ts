@@ -13,6 +13,7 @@ import type { ResourceResult } from "../../findings/finding";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
 import { RULES } from "../../rules/index";
 import { type ReportCliOptions, addReportOptions, completeRun, limitsEvidenceOf } from "../output";
+import { writeError } from "../stderr";
 
 interface AuditOptions extends ReportCliOptions {
   readonly subscription: string[];
@@ -65,7 +66,7 @@ export function registerAudit(program: Command): void {
 async function runAuditCommand(options: AuditOptions): Promise<number> {
   const usageError = scopeUsageError(options);
   if (usageError !== undefined) {
-    process.stderr.write(`amlguard: ${usageError}\n`);
+    writeError(usageError);
     return EXIT_CODES.usage;
   }
 
@@ -74,7 +75,7 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
     endpoint = parseArmEndpoint(options.armEndpoint ?? ARM_ENDPOINTS[options.cloud]);
   } catch (error) {
     if (error instanceof ArmEndpointError) {
-      process.stderr.write(`amlguard: ${error.message}\n`);
+      writeError(error.message);
       return EXIT_CODES.usage;
     }
     throw error;
@@ -85,7 +86,7 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
     credential = await armCredential(process.env, endpoint);
   } catch (error) {
     if (error instanceof ArmCredentialError) {
-      process.stderr.write(`amlguard: ${error.message}\n`);
+      writeError(error.message);
       return EXIT_CODES.usage;
     }
     throw error;
@@ -95,7 +96,7 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
   const startedAt = new Date();
   const loaded = await loadConfig(options.policyPackConfig);
   const log = (message: string): void => {
-    process.stderr.write(`amlguard: ${message}\n`);
+    writeError(message);
   };
   const progressMode = process.stderr.isTTY ? "tty" : options.verbose === true ? "lines" : "off";
 
