@@ -138,12 +138,14 @@ export type FindingDraft = Pick<Finding, "path" | "actual" | "actualIsDefault" |
 
 /** Builds the finding for a field a rule needs whose value cannot be read, so it never passes. */
 export function invalidFieldDraft(field: InvalidField): FindingDraft {
+  // A field without a value has a reason that reads on its own: "is missing; …", "cannot be read because …".
+  const problem = field.raw === null ? `${field.path} ${field.reason}` : `${field.path} is ${field.raw}, which ${field.reason}`;
   return {
     path: field.path,
     actual: field.raw,
     actualIsDefault: false,
     limit: null,
-    message: `${field.path} is ${field.raw}, which ${field.reason}. Set a valid value: amlguard does not pass a value it cannot read.`,
+    message: `${problem}. Set a valid value: amlguard does not pass a value it cannot read.`,
   };
 }
 

@@ -27,10 +27,14 @@ export interface UnknownField {
   readonly reason?: string;
 }
 
-/** A value that is present but cannot be read: `raw` is a short, printable rendering of it, and `reason` explains the problem. */
+/**
+ * A value that cannot be read: `raw` is a short, printable rendering of it, and `reason` explains the problem.
+ * `raw` is null when there is no value to show, because the field is absent where Azure requires it, its parent
+ * is not an object, or its key is spelled in a way amlguard does not read.
+ */
 export interface InvalidField {
   readonly state: "invalid";
-  readonly raw: string;
+  readonly raw: string | null;
   readonly reason: string;
   readonly path: string;
 }
@@ -54,8 +58,9 @@ export function unknownField(path: string, reason?: string): UnknownField {
   return reason === undefined ? { state: "unknown", path } : { state: "unknown", path, reason };
 }
 
+/** Builds an invalid field. A `raw` of undefined means there is no value: parsed JSON and YAML have no undefined value. */
 export function invalidField(path: string, raw: unknown, reason: string): InvalidField {
-  return { state: "invalid", raw: renderRaw(raw), reason, path };
+  return { state: "invalid", raw: raw === undefined ? null : renderRaw(raw), reason, path };
 }
 
 /** Returns the effective value of a set or unset field, or undefined when it is unknown, invalid or has no default. */

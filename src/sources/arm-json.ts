@@ -45,12 +45,12 @@ export function readArmResource(value: unknown, document: PositionedDocument | u
   if (!isPlainObject(value)) {
     return notEvaluated("is not a JSON object, so it is not an ARM resource");
   }
-  // An object without a single key of an ARM resource would otherwise be judged as a deployment with every field missing.
-  if (!ARM_RESOURCE_KEYS.some((key) => key in value)) {
-    return notEvaluated("contains no Azure Machine Learning online deployment");
-  }
 
   const type = typeof value.type === "string" ? value.type : undefined;
+  // An object without a type would otherwise be judged as a deployment with every field missing.
+  if (type === undefined && !hasDeploymentBody(value)) {
+    return notEvaluated("contains no Azure Machine Learning online deployment");
+  }
   // OpenAPI example files fill string fields with the word "string", the type included.
   const isDeploymentType = type === undefined || /onlineEndpoints\/deployments$/i.test(type) || type === "string";
   if (!isDeploymentType) {
@@ -78,6 +78,40 @@ export function readArmResource(value: unknown, document: PositionedDocument | u
 
 /** The keys of an ARM resource; an object with none of them is not one. */
 export const ARM_RESOURCE_KEYS: readonly string[] = ["properties", "type", "id", "sku"];
+
+/**
+ * Property names that only the body of an online deployment has (`OnlineDeployment` in api-version 2025-06-01).
+ * Names that other bodies and JSON schemas share, such as `description`, `model` or `properties`, are left out.
+ */
+const DEPLOYMENT_BODY_KEYS: ReadonlySet<string> = new Set(
+  [
+    "endpointComputeType",
+    "requestSettings",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "scaleSettings",
+    "instanceType",
+    "egressPublicNetworkAccess",
+    "containerResourceRequirements",
+    "codeConfiguration",
+    "environmentId",
+    "appInsightsEnabled",
+    "modelMountPath",
+    "dataCollector",
+  ].map((key) => key.toLowerCase()),
+);
+
+/**
+ * Returns whether an object without a type is the body of an online deployment, such as a REST request body: its
+ * `properties` is an object with a property name that only a deployment body has. Names are compared without
+ * regard to case, as Azure's JSON readers may compare them, so a body whose keys differ only in case is judged.
+ */
+function hasDeploymentBody(value: Record<string, unknown>): boolean {
+  const propertiesKey = Object.keys(value).find((key) => key.toLowerCase() === "properties");
+  const properties = propertiesKey === undefined ? undefined : value[propertiesKey];
+  return isPlainObject(properties) && Object.keys(properties).some((key) => DEPLOYMENT_BODY_KEYS.has(key.toLowerCase()));
+}
 
 /** Names where a resource sits in the file (`item 3 of value`), or undefined for the top-level resource. */
 function subjectOf(prefix: readonly (string | number)[]): string | undefined {

@@ -185,6 +185,35 @@ describe("corpus of ARM JSON deployments", () => {
   });
 });
 
+// Corpus JSON files that contain no online deployment, with the reason each one reports.
+const WITHOUT_DEPLOYMENT: Readonly<Record<string, string>> = {
+  // ListSkus returns SKU items with `sku` and `capacity` but no type and no properties.
+  "rest-api-specs/2025-06-01/OnlineDeployment/ManagedOnlineDeployment/listSkus.json": "item 1 of responses.200.body.value contains no Azure Machine Learning online deployment",
+  // The ARM template JSON schema has `id` and `title`, and the extracts have only definitions.
+  "arm-bicep/azure-resource-manager-schemas/2025-06-01/Microsoft.MachineLearningServices.json": "contains no Azure Machine Learning online deployment",
+  "arm-bicep/azure-resource-manager-schemas/2025-06-01/workspaces_onlineEndpoints_deployments.extract.json": "contains no Azure Machine Learning online deployment",
+  "rest-api-specs/2025-06-01/mfe.online-deployment-definitions.excerpt.json": "contains no Azure Machine Learning online deployment",
+  // A JSON schema with `type: object` and `properties`.
+  "schemas/sarif-schema-2.1.0.json": "is of type object, not Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
+};
+
+// The ARM templates, whose verdicts the template corpus test states.
+const TEMPLATE_FILES = ["arm-bicep/azureml-examples/arm-templates/online-endpoint-deployment.json", "arm-bicep/azureml-examples-history/3461642/arm-templates/online-endpoint-deployment.json"];
+
+describe("corpus JSON without a deployment", () => {
+  test("every corpus JSON file is listed", () => {
+    const listed = [...Object.keys(EXPECTED), ...Object.keys(WITHOUT_DEPLOYMENT), ...TEMPLATE_FILES].sort();
+
+    expect(listFiles(CORPUS, (relative) => relative.endsWith(".json")).sort()).toEqual(listed);
+  });
+
+  test.each(Object.entries(WITHOUT_DEPLOYMENT))("%s", async (relative, reason) => {
+    const items = await readInputFile(path.join(CORPUS, relative));
+
+    expect(items.map((item) => (item.kind === "not-evaluated" ? item.reason : "deployment"))).toEqual([reason]);
+  });
+});
+
 describe("samples of the Online Deployments Get page", () => {
   let directory: string;
   beforeAll(() => {

@@ -1,7 +1,12 @@
+import { defaultConfig } from "../../src/config/limits";
+import { evaluateItems } from "../../src/engine/evaluate";
+import { RULES } from "../../src/rules/index";
 import { readArmJson, readArmResource } from "../../src/sources/arm-json";
 import { parsePositioned } from "../../src/sources/locator";
 import type { SourceItem } from "../../src/sources/source-item";
 import { armDeployment, deployment } from "../support/deployment-builder";
+
+const DEPLOYMENT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
 
 function readText(value: unknown): SourceItem[] {
   return readArmJson(parsePositioned(JSON.stringify(value, null, 2)), "input.json");
@@ -39,6 +44,36 @@ describe("readArmJson shapes", () => {
   test("unnamed item is named by file and position", () => {
     const [, item] = readText([armDeployment(), 42]);
     expect(item.kind === "not-evaluated" ? item.ref.name : "deployment").toBe("input.json#/1");
+  });
+});
+
+describe("objects without a type", () => {
+  // A listSkus item, a PATCH body with only a sku, a JSON schema file and objects that only share a key with a resource.
+  test.each([
+    ["id and title", { id: "x", title: "y" }],
+    ["listSkus item", { resourceType: "Microsoft.MachineLearning.Services/endpoints/deployments", sku: { name: "Default", tier: "Free" }, capacity: { minimum: 1, maximum: 1, default: 1 } }],
+    ["sku only", { tags: {}, sku: { name: "Default", capacity: 3 } }],
+    ["empty properties", { properties: {} }],
+    ["schema-like properties", { id: "https://example.invalid/schema", properties: { description: { type: "string" }, model: { type: "string" } } }],
+    ["properties not an object", { properties: "Managed" }],
+    ["non-string type", { type: 3, id: "x" }],
+  ])("%s is no deployment", (_name, value) => {
+    const item = readArmResource(value, undefined, []);
+
+    expect(item.kind === "not-evaluated" ? item.reason : "deployment").toBe("contains no Azure Machine Learning online deployment");
+  });
+
+  test.each([
+    ["REST request body", { properties: { endpointComputeType: "Managed" }, sku: { name: "Default", capacity: 1 } }],
+    ["body without compute type", { properties: { requestSettings: { requestTimeout: "PT10M" } } }],
+    ["properties in another case", { Properties: { endpointComputeType: "Managed" } }],
+    ["key in another case", { properties: { InstanceType: "Standard_DS3_v2" } }],
+  ])("%s is a deployment", (_name, value) => {
+    expect(readArmResource(value, undefined, []).kind).toBe("deployment");
+  });
+
+  test("typed resource without properties is a deployment", () => {
+    expect(readArmResource({ type: DEPLOYMENT_TYPE }, undefined, []).kind).toBe("deployment");
   });
 });
 
@@ -80,8 +115,18 @@ describe("readArmResource fields", () => {
   });
 
   test("missing compute type is invalid", () => {
-    const item = readArmResource({ properties: {} }, undefined, []);
+    const item = readArmResource({ type: DEPLOYMENT_TYPE, properties: {} }, undefined, []);
     expect(item.kind === "deployment" ? item.deployment.computeType.state : item.reason).toBe("invalid");
+  });
+
+  test("missing compute type message", () => {
+    const [result] = evaluateItems([readArmResource({ type: DEPLOYMENT_TYPE, properties: {} }, undefined, [])], RULES, defaultConfig(RULES));
+    const finding = result.findings.find((candidate) => candidate.ruleId === "request-timeout");
+
+    expect(finding?.message).toBe(
+      "properties.endpointComputeType is missing; Azure requires Managed or Kubernetes. Set a valid value: amlguard does not pass a value it cannot read.",
+    );
+    expect(finding?.actual).toBeNull();
   });
 
   test("Managed defaults to Default scale", () => {

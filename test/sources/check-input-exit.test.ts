@@ -47,6 +47,8 @@ describe("check exit code", () => {
     ["empty-list.json", JSON.stringify({ value: [] })],
     ["no-deployment.json", JSON.stringify({ $schema: SCHEMA, contentVersion: "1.0.0.0", resources: [] })],
     ["other.yml", "steps:\n  - run: make\n"],
+    ["no-type.json", JSON.stringify({ id: "x", title: "y" })],
+    ["skus.json", JSON.stringify({ value: [{ resourceType: "Microsoft.MachineLearning.Services/endpoints/deployments", sku: { name: "Default", tier: "Free" } }] })],
   ])("%s is incomplete", async (name, content) => {
     const run = await runCli(["check", write(name, content)]);
 
