@@ -140,12 +140,14 @@ export type FindingDraft = Pick<Finding, "path" | "actual" | "actualIsDefault" |
 export function invalidFieldDraft(field: InvalidField): FindingDraft {
   // A field without a value has a reason that reads on its own: "is missing; …", "cannot be read because …".
   const problem = field.raw === null ? `${field.path} ${field.reason}` : `${field.path} is ${field.raw}, which ${field.reason}`;
+  // A reason may end in a question, such as "did you mean request_timeout_ms?".
+  const sentence = problem.endsWith("?") ? problem : `${problem}.`;
   return {
     path: field.path,
     actual: field.raw,
     actualIsDefault: false,
     limit: null,
-    message: `${problem}. Set a valid value: amlguard does not pass a value it cannot read.`,
+    message: `${sentence} Set a valid value: amlguard does not pass a value it cannot read.`,
   };
 }
 

@@ -66,6 +66,7 @@ export function readArmResource(value: unknown, document: PositionedDocument | u
       skuPath: "sku",
       access: plainAccess,
       locate: document?.locatorAt(prefix),
+      resource: { kind: "present", value },
     });
     return { kind: "deployment", deployment };
   } catch (error) {

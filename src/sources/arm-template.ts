@@ -193,6 +193,7 @@ function readDeploymentResource(
       skuPath: "sku",
       access,
       locate: document.locatorAt(path),
+      resource: { kind: "present", value: resource },
     });
     return { kind: "deployment", deployment };
   } catch (error) {

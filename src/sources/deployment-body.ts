@@ -12,7 +12,10 @@ import type {
   ScaleType,
 } from "../model/deployment";
 import { type Field, invalidField, setField, unknownField, unsetField } from "../model/field";
+import { applyKeyProblems } from "./apply-key-problems";
+import { ARM_MATCHING, armResourceKeys } from "./arm-key-schema";
 import { durationField, enumField, integerField, quantityField, stringField } from "./field-readers";
+import { findKeyProblems } from "./key-check";
 import { type ChildLookup, type Lookup, type PropertyAccess, createChildLookup, isPlainObject } from "./property-access";
 
 /**
@@ -35,6 +38,11 @@ export interface DeploymentBodyInput {
   readonly skuPath: string;
   readonly access: PropertyAccess;
   readonly locate?: Locator;
+  /**
+   * The resource that contains the body under the key `bodyPath` and the sku under `sku`. When given, a judged
+   * key in another case or in the wrong object makes the field it was meant for invalid.
+   */
+  readonly resource?: Lookup;
 }
 
 /** Thrown when a resource is of a kind amlguard does not judge, so the caller can mark it not evaluated. */
@@ -67,7 +75,7 @@ export function readDeploymentBody(input: DeploymentBodyInput): OnlineDeployment
   const resources = child(body, "containerResourceRequirements");
   const resourcesPath = `${bodyPath}.containerResourceRequirements`;
 
-  return {
+  const deployment: OnlineDeployment = {
     ref: input.ref,
     computeType,
     instanceType: stringField(child(body, "instanceType"), `${bodyPath}.instanceType`, AZURE_DEFAULTS.instanceType),
@@ -98,6 +106,10 @@ export function readDeploymentBody(input: DeploymentBodyInput): OnlineDeployment
     ...readContainerResources(child, resources, resourcesPath),
     locate: input.locate,
   };
+  if (input.resource === undefined) {
+    return deployment;
+  }
+  return applyKeyProblems(deployment, findKeyProblems(input.resource, armResourceKeys(bodyPath), access, ARM_MATCHING));
 }
 
 function readProbe(child: ChildLookup, kind: ProbeKind, probe: Lookup, path: string): Probe {

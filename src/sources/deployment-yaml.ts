@@ -12,7 +12,10 @@ import type {
   ScaleType,
 } from "../model/deployment";
 import { type Field, effectiveValue, invalidField, setField, unsetField } from "../model/field";
+import { applyKeyProblems } from "./apply-key-problems";
+import { CLI_DEPLOYMENT_KEYS, CLI_MATCHING, PREVIEW_DEPLOYMENT_KEYS } from "./cli-key-schema";
 import { enumField, integerField, numericDurationField, quantityField, stringField } from "./field-readers";
+import { findKeyProblems } from "./key-check";
 import type { PositionedDocument } from "./locator";
 import { type Lookup, createChildLookup, isPlainObject, plainAccess } from "./property-access";
 import type { SourceItem } from "./source-item";
@@ -126,7 +129,7 @@ function readV2Deployment(root: Record<string, unknown>, ref: ResourceRef, locat
   const request = child(top, "request_settings");
   const resources = child(top, "resources");
 
-  return {
+  const deployment: OnlineDeployment = {
     ref,
     computeType,
     instanceType: stringField(child(top, "instance_type"), "instance_type", defaultInstanceType(known)),
@@ -144,6 +147,7 @@ function readV2Deployment(root: Record<string, unknown>, ref: ResourceRef, locat
     containerLimits: readContainerResources(child(resources, "limits"), "resources.limits"),
     locate,
   };
+  return applyKeyProblems(deployment, findKeyProblems(top, CLI_DEPLOYMENT_KEYS, plainAccess, CLI_MATCHING));
 }
 
 function readPreviewDeployment(entry: Record<string, unknown>, ref: ResourceRef, computeType: ComputeType, locate: OnlineDeployment["locate"]): OnlineDeployment {
@@ -151,7 +155,7 @@ function readPreviewDeployment(entry: Record<string, unknown>, ref: ResourceRef,
   const scale = child(top, "scale_settings");
   const requirements = child(top, "resource_requirements");
 
-  return {
+  const deployment: OnlineDeployment = {
     ref,
     computeType: setField("$schema", computeType),
     instanceType: stringField(child(top, "instance_type"), "instance_type", defaultInstanceType(computeType)),
@@ -170,12 +174,14 @@ function readPreviewDeployment(entry: Record<string, unknown>, ref: ResourceRef,
       gpuCount: quantityField(child(requirements, "gpu"), "resource_requirements.gpu"),
     },
     containerLimits: {
-      cpuCores: unsetField<number>("resource_requirements.cpu_limit", undefined),
-      memoryBytes: unsetField<number>("resource_requirements.memory_in_gb_limit", undefined),
-      gpuCount: unsetField<number>("resource_requirements.gpu_limit", undefined),
+      cpuCores: quantityField(child(requirements, "cpu_cores_limit"), "resource_requirements.cpu_cores_limit"),
+      memoryBytes: gigabytesToBytes(quantityField(child(requirements, "memory_in_gb_limit"), "resource_requirements.memory_in_gb_limit")),
+      // The 2021 schema has no GPU limit.
+      gpuCount: unsetField<number>("resource_requirements.gpu", undefined),
     },
     locate,
   };
+  return applyKeyProblems(deployment, findKeyProblems(top, PREVIEW_DEPLOYMENT_KEYS, plainAccess, CLI_MATCHING));
 }
 
 function v2ComputeType(root: Record<string, unknown>): Field<ComputeType> {
@@ -262,8 +268,21 @@ function readContainerResources(resources: Lookup, path: string): ContainerResou
   return {
     cpuCores: quantityField(child(resources, "cpu"), `${path}.cpu`),
     memoryBytes: quantityField(child(resources, "memory"), `${path}.memory`),
-    gpuCount: quantityField(child(resources, "nvidia.com/gpu"), `${path}.nvidia.com/gpu`),
+    gpuCount: readGpuCount(resources, path),
   };
+}
+
+/**
+ * Reads the GPU count, which the CLI takes as `gpu` or as the Kubernetes name `nvidia.com/gpu`. Given both, the
+ * file states two counts, and which one the CLI keeps depends on the key order, so neither is judged.
+ */
+function readGpuCount(resources: Lookup, path: string): Field<number> {
+  const gpu = child(resources, "gpu");
+  const kubernetesGpu = child(resources, "nvidia.com/gpu");
+  if (gpu.kind === "present" && kubernetesGpu.kind === "present") {
+    return invalidField(`${path}.gpu`, undefined, "is given twice, as gpu and as nvidia.com/gpu; keep one of them");
+  }
+  return gpu.kind === "present" ? quantityField(gpu, `${path}.gpu`) : quantityField(kubernetesGpu, `${path}.nvidia.com/gpu`);
 }
 
 function gigabytesToBytes(field: Field<number>): Field<number> {

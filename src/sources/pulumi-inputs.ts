@@ -123,6 +123,7 @@ export function readPulumiDeployment(resource: PulumiResource): SourceItem {
       sku: pulumiAccess.get(resource.props, "sku"),
       skuPath: "sku",
       access: pulumiAccess,
+      resource: { kind: "present", value: resource.props },
     });
     return { kind: "deployment", deployment };
   } catch (error) {

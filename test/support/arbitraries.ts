@@ -144,11 +144,12 @@ const freeText: fc.Arbitrary<FreeText> = fc.record({
 });
 
 /**
- * Object keys a reader does not know, with the prototype keys among them, and any JSON value. The "x" prefix
- * keeps a random key from being a field the case sets on purpose, such as `type`.
+ * Object keys a reader does not know, with the prototype keys among them, and any JSON value. The "zz_noise_"
+ * prefix keeps a random key from being a field the case sets on purpose, such as `type`, or so near one that the
+ * CLI YAML reader takes it for a misspelling of it.
  */
 const noise: fc.Arbitrary<[string, unknown][]> = fc.array(
-  fc.tuple(fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS), fc.string({ maxLength: 10 }).map((key) => `x${key}`)), fc.jsonValue({ maxDepth: 3 })),
+  fc.tuple(fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS), fc.string({ maxLength: 10 }).map((key) => `zz_noise_${key}`)), fc.jsonValue({ maxDepth: 3 })),
   { maxLength: 3 },
 );
 

@@ -1,0 +1,315 @@
+import { defaultConfig } from "../../src/config/limits";
+import { evaluateItems } from "../../src/engine/evaluate";
+import type { OnlineDeployment } from "../../src/model/deployment";
+import type { Field } from "../../src/model/field";
+import { RULES } from "../../src/rules/index";
+import { readArmResource } from "../../src/sources/arm-json";
+import { CLI_DEPLOYMENT_KEYS } from "../../src/sources/cli-key-schema";
+import { readDeploymentYaml } from "../../src/sources/deployment-yaml";
+import { readInputFile } from "../../src/sources/files";
+import { parsePositioned } from "../../src/sources/locator";
+import { readPulumiDeployment } from "../../src/sources/pulumi-inputs";
+import type { SourceItem } from "../../src/sources/source-item";
+import { useTemporaryDirectory } from "../support/temporary-directory";
+
+/** Keys that Azure or the Azure ML CLI may apply but that amlguard does not read where they are make the field they were meant for invalid. */
+
+const DEPLOYMENT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
+const CLI_HEAD = "name: blue\nendpoint_name: fraud\ninstance_type: Standard_DS3_v2\ninstance_count: 3\n";
+
+function only(items: readonly SourceItem[]): OnlineDeployment {
+  const [item] = items;
+  if (items.length !== 1 || item.kind !== "deployment") {
+    throw new Error(`expected one deployment, got: ${JSON.stringify(items)}`);
+  }
+  return item.deployment;
+}
+
+function cli(text: string): OnlineDeployment {
+  return only(readDeploymentYaml(parsePositioned(CLI_HEAD + text, { yamlVersion: "1.1" }), "deployment.yml"));
+}
+
+function arm(resource: Record<string, unknown>): OnlineDeployment {
+  return only([readArmResource({ type: DEPLOYMENT_TYPE, name: "blue", ...resource }, undefined, [])]);
+}
+
+/** Returns every field of a deployment, for checks that no field is invalid. */
+function allFields(deployment: OnlineDeployment): Field<unknown>[] {
+  const probes = Object.values(deployment.probes).flatMap((probe) => [probe.declared, probe.failureThreshold, probe.successThreshold, probe.initialDelayMs, probe.periodMs, probe.timeoutMs]);
+  return [
+    deployment.computeType,
+    deployment.instanceType,
+    deployment.instanceCount,
+    deployment.egressPublicNetworkAccess,
+    ...Object.values(deployment.requestSettings),
+    ...probes,
+    ...Object.values(deployment.scaleSettings),
+    ...Object.values(deployment.containerRequests),
+    ...Object.values(deployment.containerLimits),
+  ];
+}
+
+describe("CLI YAML keys", () => {
+  test.each([
+    {
+      name: "misspelled request key",
+      text: "request_settings: {request_timout_ms: 500000}\n",
+      read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
+      path: "request_settings.request_timout_ms",
+      reason: "is not a key of request_settings in the Azure ML CLI deployment schema; did you mean request_timeout_ms?",
+    },
+    {
+      name: "request key at the top level",
+      text: "request_timeout_ms: 500000\n",
+      read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
+      path: "request_timeout_ms",
+      reason: "is in the wrong place: it belongs at request_settings.request_timeout_ms",
+    },
+    {
+      name: "ARM spelling of the object",
+      text: "requestSettings: {requestTimeout: PT10M}\n",
+      read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
+      path: "requestSettings",
+      reason: "is not a key of the deployment in the Azure ML CLI deployment schema; did you mean request_settings?",
+    },
+    {
+      name: "object in another case",
+      text: "Request_Settings: {request_timeout_ms: 500000}\n",
+      read: (d: OnlineDeployment) => d.requestSettings.maxQueueWaitMs,
+      path: "Request_Settings",
+      reason: "is not a key of the deployment in the Azure ML CLI deployment schema; did you mean request_settings?",
+    },
+    {
+      name: "ARM key inside the CLI object",
+      text: "request_settings: {requestTimeout: 500000}\n",
+      read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
+      path: "request_settings.requestTimeout",
+      reason: "is not a key of request_settings in the Azure ML CLI deployment schema; did you mean request_timeout_ms?",
+    },
+    {
+      name: "misspelled probe key",
+      text: "liveness_probe: {failure_treshold: 100}\n",
+      read: (d: OnlineDeployment) => d.probes.liveness.failureThreshold,
+      path: "liveness_probe.failure_treshold",
+      reason: "is not a key of liveness_probe in the Azure ML CLI deployment schema; did you mean failure_threshold?",
+    },
+    {
+      name: "probe key at the top level",
+      text: "failure_threshold: 100\n",
+      read: (d: OnlineDeployment) => d.probes.readiness.failureThreshold,
+      path: "failure_threshold",
+      reason: "is in the wrong place: it belongs at liveness_probe.failure_threshold, readiness_probe.failure_threshold or startup_probe.failure_threshold",
+    },
+    {
+      name: "unknown request key",
+      text: "request_settings: {timeout_budget: 1}\n",
+      read: (d: OnlineDeployment) => d.requestSettings.maxConcurrentRequestsPerInstance,
+      path: "request_settings.timeout_budget",
+      reason:
+        "is not a key of request_settings in the Azure ML CLI deployment schema, whose keys there are request_timeout_ms, max_queue_wait_ms and max_concurrent_requests_per_instance",
+    },
+    {
+      name: "2021 scale type key",
+      text: "scale_settings: {scale_type: target_utilization, max_instances: 30}\n",
+      read: (d: OnlineDeployment) => d.scaleSettings.scaleType,
+      path: "scale_settings.scale_type",
+      reason: "is not a key of scale_settings in the Azure ML CLI deployment schema; did you mean type?",
+    },
+    {
+      name: "ARM instance count",
+      text: "capacity: 30\n",
+      read: (d: OnlineDeployment) => d.instanceCount,
+      path: "capacity",
+      reason: "is not a key of the deployment in the Azure ML CLI deployment schema; did you mean instance_count?",
+    },
+    {
+      name: "GPU in another case",
+      text: "type: kubernetes\nresources: {requests: {GPU: 4}}\n",
+      read: (d: OnlineDeployment) => d.containerRequests.gpuCount,
+      path: "resources.requests.GPU",
+      reason: "is not a key of resources.requests in the Azure ML CLI deployment schema; did you mean gpu?",
+    },
+    {
+      name: "misspelled compute type key",
+      text: "typ: kubernetes\n",
+      read: (d: OnlineDeployment) => d.computeType,
+      path: "typ",
+      reason: "is not a key of the deployment in the Azure ML CLI deployment schema; did you mean type?",
+    },
+  ])("$name is invalid", ({ text, read, path, reason }) => {
+    expect(read(cli(text))).toEqual({ state: "invalid", raw: null, path, reason });
+  });
+
+  test("misspelled object makes each field invalid", () => {
+    const deployment = cli("Request_Settings: {request_timeout_ms: 500000}\n");
+
+    expect(Object.values(deployment.requestSettings).map((field) => field.state)).toEqual(["invalid", "invalid", "invalid"]);
+  });
+
+  test("misspelled probe makes it invalid", () => {
+    expect(cli("Liveness_Probe: {period: 5}\n").probes.liveness.declared).toMatchObject({ state: "invalid", path: "Liveness_Probe" });
+  });
+
+  test("legitimate keys are not flagged", () => {
+    const others = (CLI_DEPLOYMENT_KEYS.others ?? []).filter((key) => !CLI_HEAD.includes(`${key}:`)).map((key) => `${key}: x\n`);
+    // A key that contains anchors for merge keys is not in the schema, and no judged key is near it.
+    const deployment = cli(`${others.join("")}defaults: &d {request_timeout_ms: 3000}\nrequest_settings: {<<: *d}\n`);
+
+    expect(allFields(deployment).filter((field) => field.state === "invalid")).toEqual([]);
+  });
+
+  test("short unknown key is not a typo", () => {
+    expect(allFields(cli("xYe: 1\n")).filter((field) => field.state === "invalid")).toEqual([]);
+  });
+
+  test("free text is not searched", () => {
+    const deployment = cli("environment_variables: {request_timeout_ms: s3cr3t, Request_Settings: s3cr3t}\ntags: {instance_typ: s3cr3t}\n");
+
+    expect(allFields(deployment).filter((field) => field.state === "invalid")).toEqual([]);
+  });
+
+  test("value of a misspelled key is not echoed", () => {
+    const [result] = evaluateItems([{ kind: "deployment", deployment: cli("request_settings: {request_timout_ms: s3cr3t}\n") }], RULES, defaultConfig(RULES));
+
+    expect(JSON.stringify(result)).not.toContain("s3cr3t");
+  });
+
+  test.each([
+    ["gpu", "resources: {requests: {gpu: 2}}\n", { state: "set", value: 2, path: "resources.requests.gpu" }],
+    ["nvidia.com/gpu", "resources: {requests: {nvidia.com/gpu: 2}}\n", { state: "set", value: 2, path: "resources.requests.nvidia.com/gpu" }],
+    ["both", "resources: {requests: {gpu: 2, nvidia.com/gpu: 1}}\n", { state: "invalid", raw: null, path: "resources.requests.gpu", reason: "is given twice, as gpu and as nvidia.com/gpu; keep one of them" }],
+  ])("GPU count from %s", (_name, text, expected) => {
+    expect(cli(`type: kubernetes\n${text}`).containerRequests.gpuCount).toEqual(expected);
+  });
+});
+
+describe("2021 preview keys", () => {
+  const preview = (deployment: string): OnlineDeployment =>
+    only(readDeploymentYaml(parsePositioned(`name: ep\ntype: online\ntraffic: {blue: 100}\ndeployments:\n  - ${deployment}\n`, { yamlVersion: "1.1" }), "endpoint.yml"));
+
+  test("v2 scale type key is invalid", () => {
+    expect(preview("{name: blue, scale_settings: {type: auto}}").scaleSettings.scaleType).toMatchObject({
+      state: "invalid",
+      path: "scale_settings.type",
+      reason: "is not a key of scale_settings in the Azure ML CLI deployment schema; did you mean scale_type?",
+    });
+  });
+
+  test.each([
+    ["cpu limit", "{name: blue, resource_requirements: {cpu_cores_limit: 2}}", (d: OnlineDeployment) => d.containerLimits.cpuCores, { state: "set", value: 2, path: "resource_requirements.cpu_cores_limit" }],
+    ["memory limit", "{name: blue, resource_requirements: {memory_in_gb_limit: 2}}", (d: OnlineDeployment) => d.containerLimits.memoryBytes, { state: "set", value: 2e9, path: "resource_requirements.memory_in_gb_limit" }],
+  ])("%s is read", (_name, deployment, read, expected) => {
+    expect(read(preview(deployment))).toEqual(expected);
+  });
+});
+
+describe("ARM JSON keys", () => {
+  const BODY = { endpointComputeType: "Managed" };
+
+  test.each([
+    {
+      name: "request key in another case",
+      resource: { properties: { ...BODY, requestSettings: { RequestTimeout: "PT10M" } } },
+      read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
+      path: "properties.requestSettings.RequestTimeout",
+      reason: "differs from requestTimeout only in case, and Azure may read it as requestTimeout; rename it to requestTimeout",
+    },
+    {
+      name: "body in another case",
+      resource: { Properties: BODY },
+      read: (d: OnlineDeployment) => d.egressPublicNetworkAccess,
+      path: "Properties",
+      reason: "differs from properties only in case, and Azure may read it as properties; rename it to properties",
+    },
+    {
+      name: "sku in another case",
+      resource: { properties: BODY, SKU: { capacity: 10 } },
+      read: (d: OnlineDeployment) => d.instanceCount,
+      path: "SKU",
+      reason: "differs from sku only in case, and Azure may read it as sku; rename it to sku",
+    },
+    {
+      name: "capacity in another case",
+      resource: { properties: BODY, sku: { Capacity: 10 } },
+      read: (d: OnlineDeployment) => d.instanceCount,
+      path: "sku.Capacity",
+      reason: "differs from capacity only in case, and Azure may read it as capacity; rename it to capacity",
+    },
+    {
+      name: "request key in the body",
+      resource: { properties: { ...BODY, requestTimeout: "PT10M" } },
+      read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
+      path: "properties.requestTimeout",
+      reason: "is in the wrong place: it belongs at properties.requestSettings.requestTimeout",
+    },
+    {
+      name: "request settings beside the body",
+      resource: { properties: BODY, requestSettings: { requestTimeout: "PT10M" } },
+      read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
+      path: "requestSettings",
+      reason: "is in the wrong place: it belongs at properties.requestSettings",
+    },
+    {
+      name: "capacity in the body",
+      resource: { properties: { ...BODY, capacity: 10 } },
+      read: (d: OnlineDeployment) => d.instanceCount,
+      path: "properties.capacity",
+      reason: "is in the wrong place: it belongs at sku.capacity",
+    },
+  ])("$name is invalid", ({ resource, read, path, reason }) => {
+    expect(read(arm(resource))).toEqual({ state: "invalid", raw: null, path, reason });
+  });
+
+  // Azure ignores a property it does not know, so the field takes its default, as amlguard judges it.
+  test("misspelled key keeps the default", () => {
+    expect(arm({ properties: { ...BODY, requestSettings: { requestTimout: "PT10M" } } }).requestSettings.requestTimeoutMs).toEqual({
+      state: "unset",
+      defaultValue: 5_000,
+      path: "properties.requestSettings.requestTimeout",
+    });
+  });
+
+  test("resource keys are not flagged", () => {
+    const resource = {
+      id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/ep/deployments/blue",
+      location: "westeurope",
+      kind: "Managed",
+      tags: { RequestTimeout: "x" },
+      identity: { type: "None" },
+      systemData: {},
+      sku: { name: "Default", tier: "Standard", size: "x", family: "x", capacity: 3 },
+      properties: { ...BODY, description: "x", properties: { requestTimeout: "x" }, environmentVariables: { RequestSettings: "x" }, model: "x", appInsightsEnabled: true },
+    };
+
+    expect(allFields(arm(resource)).filter((field) => field.state === "invalid")).toEqual([]);
+  });
+
+  test("Pulumi inputs are checked", () => {
+    const props = { endpointName: "ep", workspaceName: "ws", properties: { ...BODY, requestSettings: { RequestTimeout: "PT10M" } } };
+    const deployment = only([readPulumiDeployment({ type: "azure-native:machinelearningservices:OnlineDeployment", name: "blue", urn: "urn:pulumi:dev::p::t::blue", props })]);
+
+    expect(deployment.requestSettings.requestTimeoutMs).toMatchObject({ state: "invalid", path: "properties.requestSettings.RequestTimeout" });
+  });
+});
+
+describe("key problems in files", () => {
+  const { write } = useTemporaryDirectory("amlguard-keys-");
+
+  test("template resource is checked", async () => {
+    const template = {
+      $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+      contentVersion: "1.0.0.0",
+      resources: [{ type: DEPLOYMENT_TYPE, apiVersion: "2025-06-01", name: "ws/ep/blue", properties: { endpointComputeType: "Managed", requestSettings: { RequestTimeout: "PT10M" } } }],
+    };
+    const deployment = only(await readInputFile(write("template.json", JSON.stringify(template))));
+
+    expect(deployment.requestSettings.requestTimeoutMs).toMatchObject({ state: "invalid", path: "properties.requestSettings.RequestTimeout" });
+  });
+
+  test("finding points at the key", async () => {
+    const file = write("misspelled.yml", `${CLI_HEAD}request_settings:\n  request_timout_ms: 500000\n`);
+    const [result] = evaluateItems(await readInputFile(file), RULES, defaultConfig(RULES));
+
+    expect(result.findings.find((finding) => finding.ruleId === "request-timeout")?.location).toEqual({ line: 6, column: 3 });
+  });
+});
