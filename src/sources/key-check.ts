@@ -99,19 +99,19 @@ function classifyKey(key: string, node: CompiledNode, placed: CompiledSchema["pl
   if (node.others.has(normalized)) {
     return undefined;
   }
-  const keyPath = join(node.path, displayKey(key));
+  // The pack checks every resource of a preview, and most keys are fine, so a path is spelled only for a problem.
   const objectName = node.path === "" ? "the deployment" : node.path;
 
   // The key in another spelling, in this object.
   const spelled = node.spellings.get(normalized);
   if (spelled !== undefined) {
-    return { targets: targetsOf(node, spelled), keyPath, reason: misspellingReason(spelled, objectName, matching) };
+    return { targets: targetsOf(node, spelled), keyPath: keyPathOf(node, key), reason: misspellingReason(spelled, objectName, matching) };
   }
 
   // A judged key of another object: one of this object would have matched above.
   const elsewhere = placed.get(normalized);
   if (elsewhere !== undefined) {
-    return { targets: elsewhere, keyPath, reason: `is in the wrong place: it belongs at ${listWords(elsewhere, "or")}` };
+    return { targets: elsewhere, keyPath: keyPathOf(node, key), reason: `is in the wrong place: it belongs at ${listWords(elsewhere, "or")}` };
   }
 
   if (matching.style === "case") {
@@ -121,11 +121,11 @@ function classifyKey(key: string, node: CompiledNode, placed: CompiledSchema["pl
   const nearest = nearestSpelling(normalized, [...node.spellings.keys(), ...node.others]);
   const nearestJudged = nearest === undefined ? undefined : node.spellings.get(nearest);
   if (nearestJudged !== undefined) {
-    return { targets: targetsOf(node, nearestJudged), keyPath, reason: misspellingReason(nearestJudged, objectName, matching) };
+    return { targets: targetsOf(node, nearestJudged), keyPath: keyPathOf(node, key), reason: misspellingReason(nearestJudged, objectName, matching) };
   }
   if (node.schema.closed) {
     const keys = listWords(Object.keys(node.schema.judged), "and");
-    return { targets: [node.path], keyPath, reason: `is not a key of ${objectName} in ${matching.schemaName}, whose keys there are ${keys}` };
+    return { targets: [node.path], keyPath: keyPathOf(node, key), reason: `is not a key of ${objectName} in ${matching.schemaName}, whose keys there are ${keys}` };
   }
   return undefined;
 }
@@ -196,6 +196,10 @@ function compile(schema: KeySchema, style: KeyMatching["style"]): CompiledSchema
   const result: CompiledSchema = { root: compileNode(schema, ""), placed };
   byStyle.set(style, result);
   return result;
+}
+
+function keyPathOf(node: CompiledNode, key: string): string {
+  return join(node.path, displayKey(key));
 }
 
 function targetsOf(node: CompiledNode, key: string): string[] {
