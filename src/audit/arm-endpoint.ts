@@ -1,3 +1,5 @@
+import { BlockList, isIP } from "node:net";
+
 /** Azure clouds and their Resource Manager endpoints, as `az cloud list` names them. */
 export const ARM_ENDPOINTS = {
   AzureCloud: "https://management.azure.com",
@@ -33,16 +35,30 @@ export function parseArmEndpoint(text: string): URL {
     return new URL(url.origin);
   }
   throw new ArmEndpointError(
-    `--arm-endpoint ${url.origin} is rejected: the bearer token is sent only over HTTPS, or over HTTP to a loopback address (127.0.0.0/8, [::1], localhost).`,
+    `--arm-endpoint ${url.origin} is rejected: the bearer token is sent only over HTTPS, or over HTTP to a loopback address (127.0.0.0/8, [::1], localhost, 0.0.0.0, [::]).`,
   );
 }
 
-/** Returns whether a URL host names the local machine: 127.0.0.0/8, ::1 or localhost. */
+// Addresses whose connections stay on this machine: Linux and macOS connect 0.0.0.0 and :: to the local host.
+// Node's BlockList also matches each IPv4 rule against the IPv4-mapped IPv6 form, such as ::ffff:127.0.0.1.
+const LOCAL_ADDRESSES = new BlockList();
+LOCAL_ADDRESSES.addSubnet("127.0.0.0", 8, "ipv4");
+LOCAL_ADDRESSES.addAddress("0.0.0.0", "ipv4");
+LOCAL_ADDRESSES.addAddress("::1", "ipv6");
+LOCAL_ADDRESSES.addAddress("::", "ipv6");
+
+/**
+ * Returns whether a URL host reaches the local machine: localhost (also with the trailing root dot), 127.0.0.0/8,
+ * ::1, 0.0.0.0, ::, and the IPv4-mapped IPv6 forms of the IPv4 ones.
+ */
 export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host === "::1") {
+  if (host === "localhost" || host === "localhost.") {
     return true;
   }
-  const octets = host.split(".");
-  return octets.length === 4 && octets[0] === "127" && octets.every((octet) => /^\d{1,3}$/.test(octet) && Number(octet) <= 255);
+  const family = isIP(host);
+  if (family === 0) {
+    return false;
+  }
+  return LOCAL_ADDRESSES.check(host, family === 4 ? "ipv4" : "ipv6");
 }

@@ -35,7 +35,33 @@ describe("isLoopback", () => {
     { host: "127.0.0.256", expected: false },
     { host: "[::1]", expected: true },
     { host: "localhost", expected: true },
+    { host: "localhost.", expected: true },
+    { host: "LocalHost.", expected: true },
+    { host: "localhost..", expected: false },
+    { host: "localhost.example.com", expected: false },
+    { host: "0.0.0.0", expected: true },
+    { host: "0.0.0.1", expected: false },
+    { host: "[::]", expected: true },
+    { host: "[::ffff:127.0.0.1]", expected: true },
+    { host: "[::ffff:7f00:1]", expected: true },
+    { host: "[::ffff:0:0]", expected: true },
+    { host: "[::ffff:128.0.0.1]", expected: false },
+    { host: "[::2]", expected: false },
   ])("$host", ({ host, expected }) => {
     expect(isLoopback(host)).toBe(expected);
+  });
+
+  // The credential rule and the HTTP exception receive URL.hostname, which WHATWG URL parsing has normalized.
+  test.each([
+    { url: "https://localhost.:8443" },
+    { url: "https://LOCALHOST.:8443" },
+    { url: "https://[::ffff:127.0.0.1]:8443" },
+    { url: "https://0.0.0.0:8443" },
+    { url: "https://[::]:8443" },
+    { url: "https://0:8443" },
+    { url: "https://0x7f.1:8443" },
+    { url: "https://[0:0:0:0:0:0:0:1]:8443" },
+  ])("URL host of $url", ({ url }) => {
+    expect(isLoopback(new URL(url).hostname)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { parseArmEndpoint } from "../../src/audit/arm-endpoint";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { ArmCredentialError, armCredential, cachingCredential, staticTokenCredential } from "../../src/audit/credential";
 
@@ -57,6 +58,15 @@ describe("armCredential", () => {
 
   test("loopback without token is rejected", async () => {
     await expect(armCredential({}, loopback)).rejects.toThrow(/loopback address, so the audit sends no Azure credential to it\. Set AMLGUARD_ARM_TOKEN/);
+  });
+
+  test.each([
+    { url: "https://localhost.:8443" },
+    { url: "https://[::ffff:127.0.0.1]:8443" },
+    { url: "https://0.0.0.0:8443" },
+    { url: "https://[::]:8443" },
+  ])("$url without token is rejected", async ({ url }) => {
+    await expect(armCredential({}, parseArmEndpoint(url))).rejects.toBeInstanceOf(ArmCredentialError);
   });
 
   test("rejections are ArmCredentialError", async () => {
