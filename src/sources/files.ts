@@ -64,7 +64,15 @@ function cliReadings(text: string, file: string, documents: readonly PositionedD
     return [];
   }
   try {
-    return parseInput(text, file, "1.1");
+    const readings = parseInput(text, file, "1.1");
+    // A line break that only YAML 1.1 sees can reveal a `---` that YAML 1.2 reads as part of a comment.
+    if (readings.length !== documents.length) {
+      throw new InputError(
+        `${file} splits into ${readings.length} YAML documents as the Azure ML CLI reads it and ${documents.length} as YAML 1.2 reads it, ` +
+          "because of a line break that only one of them sees (a carriage return alone, U+0085, U+2028 or U+2029); use line feeds.",
+      );
+    }
+    return readings;
   } catch (error) {
     const judgedAsCliYaml = documents.some((document) => isCliYaml(document.value));
     if (!(error instanceof InputError) || judgedAsCliYaml) {

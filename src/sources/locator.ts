@@ -38,7 +38,8 @@ export function parsePositioned(text: string, options: ParseOptions = {}): Posit
 export function parsePositionedAll(text: string, options: ParseOptions = {}): PositionedDocument[] {
   const lineCounter = new LineCounter();
   const version = options.yamlVersion === "1.1" ? ({ version: "1.1", schema: "yaml-1.1", customTags: withPyYamlScalars } as const) : {};
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: false, ...version });
+  const source = options.yamlVersion === "1.1" ? withPyYamlLineBreaks(text) : text;
+  const parsed = parseAllDocuments(source, { lineCounter, uniqueKeys: false, ...version });
   // An empty stream (no documents at all) is not an array.
   const documents: Document[] = Array.isArray(parsed) ? parsed : [];
 
@@ -69,6 +70,15 @@ export function parsePositionedAll(text: string, options: ParseOptions = {}): Po
       locatorAt: (prefix) => (path) => locate(document, lineCounter, [...prefix, ...path.split(".")]),
     };
   });
+}
+
+// PyYAML ends a line at a carriage return alone, U+0085, U+2028 and U+2029 as well; the yaml package ends one only
+// at a line feed. Text after such a break would otherwise stay inside a comment and hide a key that the Azure ML CLI
+// applies. Each is one UTF-16 unit, as the line feed that replaces it, so every offset stays where it was.
+const PYYAML_ONLY_LINE_BREAKS = /\r(?!\n)|[\u0085\u2028\u2029]/g;
+
+function withPyYamlLineBreaks(text: string): string {
+  return text.replace(PYYAML_ONLY_LINE_BREAKS, "\n");
 }
 
 /** Returns whether a document has no node at all, or only the empty scalar that a bare `---` leaves. */

@@ -181,6 +181,24 @@ describe("CLI YAML read as YAML 1.1", () => {
     expect(deployment.instanceCount).toMatchObject({ state: "set", value: 10 });
   });
 
+  // PyYAML ends a line at each of these, so the key after it is outside the comment and the CLI applies it.
+  test.each([
+    { name: "carriage return alone", lineBreak: "\r" },
+    { name: "next line U+0085", lineBreak: "\u0085" },
+    { name: "line separator U+2028", lineBreak: "\u2028" },
+    { name: "paragraph separator U+2029", lineBreak: "\u2029" },
+  ])("key after $name in a comment", async ({ lineBreak }) => {
+    const deployment = await readDeployment("hidden.yml", `${BASE}# note${lineBreak}request_settings: {request_timeout_ms: 120000}\n`);
+
+    expect(deployment.requestSettings.requestTimeoutMs).toEqual({ state: "set", value: 120_000, path: "request_settings.request_timeout_ms" });
+  });
+
+  test("document split only PyYAML sees", async () => {
+    const text = `${BASE}# note\u2028---\u2028name: green\nrequest_settings: {request_timeout_ms: 1000}\n`;
+
+    await expect(readInputFile(write("split.yml", text))).rejects.toThrow("splits into 2 YAML documents as the Azure ML CLI reads it and 1 as YAML 1.2 reads it");
+  });
+
   test("invalid merge in CLI YAML is an input error", async () => {
     await expect(readInputFile(write("bad-merge.yml", `${BASE}request_settings: {<<: 500000}\n`))).rejects.toThrow('bad-merge.yml has a merge key "<<" at line 5');
   });
