@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type EngineResource, PackHarness } from "../src/demo/pack-client";
+import { type AnalyzeResult, type EngineResource, PackHarness } from "../src/demo/pack-client";
 import { SAMPLE_DEPLOYMENTS } from "../src/emulator/sample-tenant";
 import { type RecordedResponses, type PolicyResponse, isStackPolicy, replayPolicies, responsesByPolicy } from "./responses";
 import { msSince } from "./stats";
@@ -80,27 +80,27 @@ export async function measureAnalyze(dirs: AnalyzePacks, resources: readonly Eng
       [replay, samples.replay],
     ];
     let amlguardSent = 0;
-    let replayed = 0;
     for (let index = 0; index < resources.length + warmup; index++) {
       const resource = resources[index % resources.length];
       const turn = index % packs.length;
+      const responses = new Map<PackHarness, AnalyzeResult>();
       for (const [pack, times] of [...packs.slice(turn), ...packs.slice(0, turn)]) {
         const sent = process.hrtime.bigint();
         const result = await pack.analyze(resource);
         const elapsed = msSince(sent);
+        responses.set(pack, result);
         if (index >= warmup) {
           times.push(elapsed);
-          if (pack === amlguard) {
-            amlguardSent += result.diagnostics.length + result.notApplicable.length;
-          } else if (pack === replay) {
-            replayed += result.diagnostics.length + result.notApplicable.length;
-          }
         }
       }
-    }
-    // A baseline that sends less than amlguard would make amlguard's own cost look larger than it is.
-    if (replayed !== amlguardSent) {
-      throw new Error(`the replay pack sent ${replayed} diagnostics and not-applicable entries, amlguard ${amlguardSent}: the baseline is broken`);
+      // A baseline that sends other responses than amlguard would make amlguard's own cost look other than it is.
+      const expected = responseText(responses.get(amlguard));
+      if (responseText(responses.get(replay)) !== expected) {
+        throw new Error(`the replay pack's response to ${resource.name} differs from amlguard's: the baseline is broken`);
+      }
+      if (index >= warmup) {
+        amlguardSent += (responses.get(amlguard)?.diagnostics.length ?? 0) + (responses.get(amlguard)?.notApplicable.length ?? 0);
+      }
     }
     return { ...samples, amlguardEntries: amlguardSent };
   } finally {
@@ -124,4 +124,14 @@ async function recordResponses(packDir: string, resources: readonly EngineResour
   } finally {
     await amlguard.stop();
   }
+}
+
+/** Spells a response for comparison: every diagnostic and not-applicable entry, in a fixed order. */
+function responseText(result: AnalyzeResult | undefined): string {
+  if (result === undefined) {
+    return "";
+  }
+  const diagnostics = result.diagnostics.map((diagnostic) => JSON.stringify([diagnostic.policyName, diagnostic.enforcementLevel, diagnostic.severity, diagnostic.message]));
+  const notApplicable = result.notApplicable.map((entry) => JSON.stringify([entry.policyName, entry.reason]));
+  return JSON.stringify([diagnostics.sort(), notApplicable.sort()]);
 }
