@@ -206,9 +206,11 @@ function targetsOf(node: CompiledNode, key: string): string[] {
   return [key, ...(node.schema.sameField?.[key] ?? [])].map((same) => join(node.path, same));
 }
 
+// Upper case, because .NET's OrdinalIgnoreCase, which Azure's JSON readers may use, compares upper-cased letters:
+// the dotless ı and the long ſ then match I and S, which lower-casing would miss.
 function normalize(key: string, style: KeyMatching["style"]): string {
-  const lower = key.toLowerCase();
-  return style === "loose" ? lower.replace(/[_-]/g, "") : lower;
+  const upper = key.toUpperCase();
+  return style === "loose" ? upper.replace(/[_-]/g, "") : upper;
 }
 
 function join(path: string, key: string): string {

@@ -215,6 +215,21 @@ describe("ARM JSON keys", () => {
       reason: "differs from requestTimeout only in case, and Azure may read it as requestTimeout; rename it to requestTimeout",
     },
     {
+      // .NET's OrdinalIgnoreCase upper-cases both sides, and the dotless ı upper-cases to I.
+      name: "request key with a dotless i",
+      resource: { properties: { ...BODY, requestSettings: { requestT\u0131meout: "PT10M" } } },
+      read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
+      path: "properties.requestSettings.requestT\u0131meout",
+      reason: "differs from requestTimeout only in case, and Azure may read it as requestTimeout; rename it to requestTimeout",
+    },
+    {
+      name: "scale key with a long s",
+      resource: { properties: { ...BODY, \u017FcaleSettings: { scaleType: "Default" } } },
+      read: (d: OnlineDeployment) => d.scaleSettings.scaleType,
+      path: "properties.\u017FcaleSettings",
+      reason: "differs from scaleSettings only in case, and Azure may read it as scaleSettings; rename it to scaleSettings",
+    },
+    {
       name: "body in another case",
       resource: { Properties: BODY },
       read: (d: OnlineDeployment) => d.egressPublicNetworkAccess,
