@@ -116,9 +116,25 @@ function valueCell(value: Finding["actual"]): string | Cell {
   return value === null || value === "" ? "—" : code(String(value));
 }
 
-/** Marks text as a code span. GitHub shows code spans verbatim, so only backticks, pipes and line breaks need care. */
+/**
+ * Marks text as a code span, which GitHub shows verbatim. A CommonMark code span ends at the next backtick run as
+ * long as the one that opened it, so the fence is one backtick longer than any run in the text.
+ * A pipe would end the table cell, so it is escaped, which GitHub undoes inside code spans too.
+ */
 function code(text: string): Cell {
-  return { markdown: `\`${escapePlainText(text.replace(/\r\n|\r|\n/g, " ")).replace(/`/g, "'").replace(/\|/g, "\\|")}\`` };
+  const content = escapePlainText(text.replace(/\r\n|\r|\n/g, " ")).replace(/\|/g, "\\|");
+  const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longestRun + 1);
+  return { markdown: `${fence}${codeSpanPadding(content)}${content}${codeSpanPadding(content)}${fence}` };
+}
+
+// A backtick next to the fence would lengthen it, so a space separates the two. CommonMark then strips one space
+// from each end of a code span that starts and ends with a space and is not all spaces, so such text is padded too
+// and keeps its own spaces.
+function codeSpanPadding(content: string): string {
+  const touchesFence = content.startsWith("`") || content.endsWith("`");
+  const losesEdgeSpaces = content.startsWith(" ") && content.endsWith(" ") && /[^ ]/.test(content);
+  return touchesFence || losesEdgeSpaces ? " " : "";
 }
 
 /** A cell that is already Markdown, as opposed to a string, which is plain text and is escaped. */
@@ -154,8 +170,10 @@ function escapeInline(text: string): string {
   return markdown + escapeText(plain.slice(last));
 }
 
+// An escaped backtick opens and closes no code span, so a backtick in the text cannot pair with the fence of a
+// code span added around a mention or link next to it.
 function escapeText(text: string): string {
-  return escapeHtml(text).replace(/([\\*_[\]#])/g, "\\$1");
+  return escapeHtml(text).replace(/([\\`*_[\]#])/g, "\\$1");
 }
 
 // GitHub renders some HTML in comments, so angle brackets from messages must not become tags.
