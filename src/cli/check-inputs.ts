@@ -5,6 +5,7 @@ import { escapePlainText } from "../reporters/plain-text";
 import { isArmTemplate } from "../sources/arm-template";
 import { type PositionedDocument, parsePositioned, parsePositionedAll } from "../sources/locator";
 import { isPlainObject } from "../sources/property-access";
+import { realPathOf } from "./file-identity";
 
 /** A file `amlguard check` read: its evidence, and the documents parsed from it when it is valid UTF-8 and parses. */
 export interface ReadCheckInput {
@@ -25,7 +26,7 @@ export async function readCheckInput(file: string, role: "checked" | "parameters
   } catch {
     return { evidence: { file, role }, documents: [] };
   }
-  const evidence: InputFileEvidence = { file, role, sha256: createHash("sha256").update(bytes).digest("hex") };
+  const evidence: InputFileEvidence = { file, role, realPath: await realPathOf(file), sha256: createHash("sha256").update(bytes).digest("hex") };
   try {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     return { evidence, documents: role === "parameters" ? [parsePositioned(text)] : parsePositionedAll(text) };

@@ -1,7 +1,6 @@
-import { realpath, stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../config/limits";
 import { escapePlainText } from "../reporters/plain-text";
+import { fileIdentities } from "./file-identity";
 import type { OutputTarget } from "./output";
 
 /**
@@ -30,30 +29,5 @@ export async function rejectOutputsOverInputs(targets: readonly OutputTarget[], 
   }
   if (problems.length > 0) {
     throw new ConfigError(`${problems.join("; ")}. Write the report to another file; nothing was written.`, problems);
-  }
-}
-
-// The real path (or, for a file that does not exist yet, the real path of its directory joined with its name), and
-// the device and inode of a file that exists.
-async function fileIdentities(file: string): Promise<string[]> {
-  const identities = [`path:${await realPathOf(file)}`];
-  try {
-    const stats = await stat(file);
-    identities.push(`inode:${stats.dev}:${stats.ino}`);
-  } catch {
-    // A file that does not exist or cannot be read has no inode to compare; its path is compared above.
-  }
-  return identities;
-}
-
-async function realPathOf(file: string): Promise<string> {
-  try {
-    return await realpath(file);
-  } catch {
-    try {
-      return join(await realpath(dirname(file)), basename(file));
-    } catch {
-      return resolve(file);
-    }
   }
 }

@@ -78,6 +78,11 @@ export interface InputFileEvidence {
   readonly role: "checked" | "parameters" | "limits" | "exemptions" | "event-log" | "shard";
   /** SHA-256 of the file's bytes, absent when the file could not be read. */
   readonly sha256?: string;
+  /**
+   * Absolute path of a checked or parameters file with symbolic links resolved, absent when the file could not be
+   * read. A merge compares it to tell that two shards checked one file under different names.
+   */
+  readonly realPath?: string;
 }
 
 /** Evidence every report states, so an auditor can tell what ran, on what, with which limits and when. */

@@ -14,8 +14,10 @@ import { RULE_CATALOGUE_VERSION, TOOL_NAME, TOOL_VERSION } from "../version";
  * audit's `evidence.scope.subscriptions` lists only the `--subscription` values, not the subscriptions of `--id`
  * deployments, and a merged report's lists only the subscriptions a shard audited whole. 1.4 also added
  * `evidence.inputs`: every file the run read, with its role and SHA-256.
+ * 1.5 added `evidence.inputs[].realPath` for checked and parameters files. Since 1.5, `check` reads a file that
+ * it is given under several names once, under the first name.
  */
-export const JSON_SCHEMA_VERSION = "1.4";
+export const JSON_SCHEMA_VERSION = "1.5";
 
 export interface JsonFinding {
   readonly ruleId: string;

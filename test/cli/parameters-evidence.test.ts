@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { runCli } from "./run-cli";
 import { CORPUS_DIR } from "../support/corpus";
@@ -21,10 +21,10 @@ describe("check --parameters evidence", () => {
     const run = await runCli(["check", TEMPLATE, "--parameters", parameters, "--exemptions", exemptions, "--format", "json"]);
     const report = JSON.parse(run.stdout);
 
-    expect(report.schemaVersion).toBe("1.4");
+    expect(report.schemaVersion).toBe("1.5");
     expect(report.evidence.inputs).toEqual([
-      { file: TEMPLATE, role: "checked", sha256: sha256(TEMPLATE) },
-      { file: parameters, role: "parameters", sha256: sha256(parameters) },
+      { file: TEMPLATE, role: "checked", realPath: realpathSync(TEMPLATE), sha256: sha256(TEMPLATE) },
+      { file: parameters, role: "parameters", realPath: realpathSync(parameters), sha256: sha256(parameters) },
       { file: exemptions, role: "exemptions", sha256: sha256(exemptions) },
     ]);
   });

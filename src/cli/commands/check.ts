@@ -8,6 +8,7 @@ import type { TemplateParameterValues } from "../../sources/arm-template";
 import type { SourceItem } from "../../sources/source-item";
 import { escapePlainText } from "../../reporters/plain-text";
 import { type ReadCheckInput, isDirectory, readCheckInput, undeclaredParameters } from "../check-inputs";
+import { distinctFiles } from "../file-identity";
 import { type ReportCliOptions, addReportOptions, completeRun, limitsEvidenceOf } from "../output";
 import { writeError } from "../stderr";
 
@@ -28,9 +29,16 @@ export function registerCheck(program: Command): void {
   });
 }
 
-async function runCheck(files: readonly string[], options: CheckOptions): Promise<number> {
+async function runCheck(named: readonly string[], options: CheckOptions): Promise<number> {
   const startedAt = new Date();
   const loaded = await loadConfig(options.policyPackConfig);
+
+  // A file named twice, as `d.yml ./d.yml` or through a link, is read once under its first name, so its
+  // deployments are judged and counted once.
+  const { files, duplicates } = await distinctFiles(named);
+  for (const { file, sameAs } of duplicates) {
+    writeError(`${escapePlainText(file)} is the same file as ${escapePlainText(sameAs)}, so it is checked once.`);
+  }
 
   const checked: ReadCheckInput[] = [];
   for (const file of files) {

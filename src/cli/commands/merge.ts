@@ -98,6 +98,8 @@ const ShardSchema = z.looseObject({
     command: z.enum(["check", "audit", "report"]),
     limits: LimitsSchema,
     scope: ScopeSchema,
+    // Reports before 1.5 record no realPath, and reports before 1.4 record no inputs.
+    inputs: z.array(z.looseObject({ file: z.string(), role: z.string(), realPath: z.string().optional() })).optional(),
     startedAt: z.string(),
     endedAt: z.string(),
   }),
@@ -221,15 +223,32 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
 
   const owners = new Map<string, string>();
   for (const shard of shards) {
+    const realPaths = checkedRealPaths(shard);
     for (const resource of shard.report.resources) {
-      const key = resourceKey(toResult(resource));
-      const owner = owners.get(key);
+      const result = toResult(resource);
+      const key = resourceKey(result);
+      const realPath = resource.file === undefined ? undefined : realPaths.get(resource.file);
+      const comparedKey = realPath === undefined ? key : resourceKey({ ...result, resource: { ...result.resource, file: realPath } });
+      const owner = owners.get(comparedKey);
       if (owner !== undefined) {
-        throw new MergeError(`${key} is in both ${owner} and ${shard.file}; shards must cover disjoint scopes, or the merged counts would count it twice.`);
+        const resolved = realPath === undefined || realPath === resource.file ? "" : ` (file ${realPath})`;
+        throw new MergeError(`${key}${resolved} is in both ${owner} and ${shard.file}; shards must cover disjoint scopes, or the merged counts would count it twice.`);
       }
-      owners.set(key, shard.file);
+      owners.set(comparedKey, shard.file);
     }
   }
+}
+
+// Maps each checked file as the shard names it to its real path, so `d.yml` in one shard and `./d.yml` in another
+// compare as one file. Only shards of JSON report 1.5 or later record the real path.
+function checkedRealPaths(shard: LoadedShard): Map<string, string> {
+  const realPaths = new Map<string, string>();
+  for (const input of shard.report.evidence.inputs ?? []) {
+    if (input.role === "checked" && input.realPath !== undefined) {
+      realPaths.set(input.file, input.realPath);
+    }
+  }
+  return realPaths;
 }
 
 function limitsKey(limits: LimitsEvidence): string {

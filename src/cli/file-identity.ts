@@ -1,0 +1,57 @@
+import { realpath, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+
+/**
+ * Returns the identities of a file: its real path, and the device and inode when the file exists. For a file that
+ * does not exist yet, the real path is that of its directory joined with its name. Two names whose identities
+ * overlap name the same file, which covers `./x`, absolute paths, and symbolic and hard links.
+ */
+export async function fileIdentities(file: string): Promise<string[]> {
+  const identities = [`path:${await realPathOf(file)}`];
+  try {
+    const stats = await stat(file);
+    identities.push(`inode:${stats.dev}:${stats.ino}`);
+  } catch {
+    // A file that does not exist or cannot be read has no inode to compare; its path is compared above.
+  }
+  return identities;
+}
+
+/** Returns the absolute path of a file with symbolic links resolved, as far as the file or its directory exists. */
+export async function realPathOf(file: string): Promise<string> {
+  try {
+    return await realpath(file);
+  } catch {
+    try {
+      return join(await realpath(dirname(file)), basename(file));
+    } catch {
+      return resolve(file);
+    }
+  }
+}
+
+/** A name that was dropped because an earlier name in the list is the same file. */
+export interface SameFile {
+  readonly file: string;
+  readonly sameAs: string;
+}
+
+/** Keeps the first name of each file in `files` and lists the later names of a file already kept. */
+export async function distinctFiles(files: readonly string[]): Promise<{ files: string[]; duplicates: SameFile[] }> {
+  const firstNames: string[] = [];
+  const duplicates: SameFile[] = [];
+  const owners = new Map<string, string>();
+  for (const file of files) {
+    const identities = await fileIdentities(file);
+    const sameAs = identities.map((identity) => owners.get(identity)).find((owner) => owner !== undefined);
+    if (sameAs !== undefined) {
+      duplicates.push({ file, sameAs });
+      continue;
+    }
+    firstNames.push(file);
+    for (const identity of identities) {
+      owners.set(identity, file);
+    }
+  }
+  return { files: firstNames, duplicates };
+}
