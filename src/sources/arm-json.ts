@@ -48,8 +48,14 @@ export function readArmResource(value: unknown, document: PositionedDocument | u
 
   const type = typeof value.type === "string" ? value.type : undefined;
   // An object without a type would otherwise be judged as a deployment with every field missing.
-  if (type === undefined && !hasDeploymentBody(value)) {
-    return notEvaluated("contains no Azure Machine Learning online deployment");
+  if (type === undefined) {
+    const batchKeys = bodyKeysIn(value, BATCH_DEPLOYMENT_BODY_KEYS);
+    if (batchKeys.length > 0) {
+      return notEvaluated(`is the body of a batch deployment (properties.${batchKeys.join(", properties.")}), not an online deployment`);
+    }
+    if (bodyKeysIn(value, DEPLOYMENT_BODY_KEYS).length === 0) {
+      return notEvaluated("contains no Azure Machine Learning online deployment");
+    }
   }
   // OpenAPI example files fill string fields with the word "string", the type included.
   const isDeploymentType = type === undefined || /onlineEndpoints\/deployments$/i.test(type) || type === "string";
@@ -82,7 +88,8 @@ export const ARM_RESOURCE_KEYS: readonly string[] = ["properties", "type", "id",
 
 /**
  * Property names that only the body of an online deployment has (`OnlineDeployment` in api-version 2025-06-01).
- * Names that other bodies and JSON schemas share, such as `description`, `model` or `properties`, are left out.
+ * Names that other bodies and JSON schemas share, such as `description`, `model` or `properties`, are left out,
+ * and so are `codeConfiguration` and `environmentId`, which a batch deployment body has too.
  */
 const DEPLOYMENT_BODY_KEYS: ReadonlySet<string> = new Set(
   [
@@ -95,8 +102,6 @@ const DEPLOYMENT_BODY_KEYS: ReadonlySet<string> = new Set(
     "instanceType",
     "egressPublicNetworkAccess",
     "containerResourceRequirements",
-    "codeConfiguration",
-    "environmentId",
     "appInsightsEnabled",
     "modelMountPath",
     "dataCollector",
@@ -104,14 +109,32 @@ const DEPLOYMENT_BODY_KEYS: ReadonlySet<string> = new Set(
 );
 
 /**
- * Returns whether an object without a type is the body of an online deployment, such as a REST request body: its
- * `properties` is an object with a property name that only a deployment body has. Names are compared without
- * regard to case, as Azure's JSON readers may compare them, so a body whose keys differ only in case is judged.
+ * Property names that only the body of a batch deployment has (`BatchDeploymentProperties` in api-version
+ * 2025-06-01). Its `resources` is left out, because the name is too common to tell a batch deployment apart.
  */
-function hasDeploymentBody(value: Record<string, unknown>): boolean {
+const BATCH_DEPLOYMENT_BODY_KEYS: ReadonlySet<string> = new Set(
+  [
+    "compute",
+    "deploymentConfiguration",
+    "errorThreshold",
+    "loggingLevel",
+    "maxConcurrencyPerInstance",
+    "miniBatchSize",
+    "outputAction",
+    "outputFileName",
+    "retrySettings",
+  ].map((key) => key.toLowerCase()),
+);
+
+/**
+ * Returns the keys of an object's `properties` that are in `names`, such as the keys that mark a type-less REST
+ * request body as an online or a batch deployment. Names are compared without regard to case, as Azure's JSON
+ * readers may compare them, so a body whose keys differ only in case is recognized.
+ */
+function bodyKeysIn(value: Record<string, unknown>, names: ReadonlySet<string>): string[] {
   const propertiesKey = Object.keys(value).find((key) => key.toLowerCase() === "properties");
   const properties = propertiesKey === undefined ? undefined : value[propertiesKey];
-  return isPlainObject(properties) && Object.keys(properties).some((key) => DEPLOYMENT_BODY_KEYS.has(key.toLowerCase()));
+  return isPlainObject(properties) ? Object.keys(properties).filter((key) => names.has(key.toLowerCase())) : [];
 }
 
 /** Names where a resource sits in the file (`item 3 of value`), or undefined for the top-level resource. */

@@ -72,6 +72,57 @@ describe("objects without a type", () => {
     expect(readArmResource(value, undefined, []).kind).toBe("deployment");
   });
 
+  test("online body with shared keys is a deployment", () => {
+    const value = { properties: { codeConfiguration: { scoringScript: "score.py" }, environmentId: "azureml:env:1", instanceType: "Standard_DS3_v2" } };
+
+    expect(readArmResource(value, undefined, []).kind).toBe("deployment");
+  });
+
+  test("keys shared with batch are no deployment", () => {
+    const item = readArmResource({ properties: { codeConfiguration: { scoringScript: "score.py" }, environmentId: "azureml:env:1" } }, undefined, []);
+
+    expect(item.kind === "not-evaluated" ? item.reason : "deployment").toBe("contains no Azure Machine Learning online deployment");
+  });
+
+  // The properties of a batch deployment body (BatchDeploymentProperties, api-version 2025-06-01).
+  const batchBody = {
+    properties: {
+      codeConfiguration: { codeId: "azureml:code:1", scoringScript: "batch_driver.py" },
+      environmentId: "azureml:sklearn-env:1",
+      compute: "azureml:cpu-cluster",
+      miniBatchSize: 10,
+      maxConcurrencyPerInstance: 2,
+      errorThreshold: -1,
+      loggingLevel: "Info",
+      outputAction: "AppendRow",
+      outputFileName: "predictions.csv",
+      retrySettings: { maxRetries: 3, timeout: "PT30S" },
+      resources: { instanceCount: 2 },
+    },
+  };
+
+  test("batch deployment body is not evaluated", () => {
+    const item = readArmResource(batchBody, undefined, []);
+
+    expect(item.kind === "not-evaluated" ? item.reason : "deployment").toMatch(/^is the body of a batch deployment \(properties\.compute, .*\), not an online deployment$/);
+  });
+
+  test.each(["compute", "deploymentConfiguration", "errorThreshold", "LoggingLevel", "maxConcurrencyPerInstance", "miniBatchSize", "outputAction", "outputFileName", "retrySettings"])(
+    "batch key %s with online keys is not evaluated",
+    (key) => {
+      const item = readArmResource({ properties: { instanceType: "Standard_DS3_v2", [key]: 1 } }, undefined, []);
+
+      expect(item.kind === "not-evaluated" ? item.reason : "deployment").toBe(`is the body of a batch deployment (properties.${key}), not an online deployment`);
+    },
+  );
+
+  test("batch body in a file has no findings", () => {
+    const [result] = evaluateItems(readText(batchBody), RULES, defaultConfig(RULES));
+
+    expect(result.status).toBe("not-evaluated");
+    expect(result.findings).toEqual([]);
+  });
+
   test("typed resource without properties is a deployment", () => {
     expect(readArmResource({ type: DEPLOYMENT_TYPE }, undefined, []).kind).toBe("deployment");
   });
