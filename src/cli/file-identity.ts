@@ -1,4 +1,4 @@
-import { realpath, stat } from "node:fs/promises";
+import { readlink, realpath, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 
 /**
@@ -17,16 +17,35 @@ export async function fileIdentities(file: string): Promise<string[]> {
   return identities;
 }
 
-/** Returns the absolute path of a file with symbolic links resolved, as far as the file or its directory exists. */
-export async function realPathOf(file: string): Promise<string> {
+// Linux stops resolving after 40 symbolic links (ELOOP); a longer chain is compared by its last name.
+const MAX_SYMBOLIC_LINKS = 40;
+
+/**
+ * Returns the absolute path of a file with symbolic links resolved, as far as the file or its directory exists.
+ * A dangling symbolic link resolves to the file it points to, which a write through the link would create.
+ */
+export async function realPathOf(file: string, links = 0): Promise<string> {
   try {
     return await realpath(file);
   } catch {
+    const target = links < MAX_SYMBOLIC_LINKS ? await symbolicLinkTarget(file) : undefined;
+    if (target !== undefined) {
+      return realPathOf(resolve(dirname(file), target), links + 1);
+    }
     try {
       return join(await realpath(dirname(file)), basename(file));
     } catch {
       return resolve(file);
     }
+  }
+}
+
+async function symbolicLinkTarget(file: string): Promise<string | undefined> {
+  try {
+    return await readlink(file);
+  } catch {
+    // Not a symbolic link, or not readable: the caller compares the path as it is.
+    return undefined;
   }
 }
 

@@ -31,3 +31,28 @@ export async function rejectOutputsOverInputs(targets: readonly OutputTarget[], 
     throw new ConfigError(`${problems.join("; ")}. Write the report to another file; nothing was written.`, problems);
   }
 }
+
+/**
+ * Throws a ConfigError (exit code 2) when two `--output` targets name the same file, directly or through a link,
+ * because the second report would silently replace the first. Paths are compared as rejectOutputsOverInputs
+ * compares them.
+ */
+export async function rejectSharedOutputFiles(targets: readonly OutputTarget[]): Promise<void> {
+  const owners = new Map<string, OutputTarget>();
+  const problems: string[] = [];
+  for (const target of targets) {
+    const identities = await fileIdentities(target.file);
+    const owner = identities.map((identity) => owners.get(identity)).find((earlier) => earlier !== undefined);
+    if (owner !== undefined) {
+      const same = owner.file === target.file ? "" : ` (the same file as ${escapePlainText(owner.file)})`;
+      problems.push(`--output ${target.format}=${escapePlainText(target.file)} names the file of --output ${owner.format}=${escapePlainText(owner.file)}${same}`);
+      continue;
+    }
+    for (const identity of identities) {
+      owners.set(identity, target);
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`${problems.join("; ")}. Give each report its own file; nothing was written.`, problems);
+  }
+}

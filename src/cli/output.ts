@@ -31,7 +31,7 @@ import { STACK_RULES } from "../rules/stack/index";
 import type { StackRule } from "../rules/stack/stack-rule";
 import type { LoadedConfig } from "../config/load";
 import { TOOL_NAME, TOOL_VERSION } from "../version";
-import { rejectOutputsOverInputs } from "./output-paths";
+import { rejectOutputsOverInputs, rejectSharedOutputFiles } from "./output-paths";
 import { writeError } from "./stderr";
 
 /** Every rule reports list and exemptions may name: the deployment rules, then the stack rules. */
@@ -312,6 +312,7 @@ function inputsEvidence(evaluation: CompletedEvaluation, exemptions: ExemptionSt
  */
 export async function completeRun(evaluation: CompletedEvaluation): Promise<{ run: RunReport; written: boolean }> {
   const { options, startedAt } = evaluation;
+  await rejectSharedOutputFiles(options.output);
   await rejectOutputsOverInputs(options.output, inputNames(evaluation));
 
   const exempted = await exemptResults(

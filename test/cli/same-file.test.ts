@@ -1,4 +1,4 @@
-import { linkSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, linkSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { runCli } from "./run-cli";
 import { useTemporaryDirectory } from "../support/temporary-directory";
@@ -10,7 +10,7 @@ interface JsonReport {
   readonly evidence: { readonly scope: { readonly files?: string[] }; readonly inputs?: { readonly file: string; readonly role: string }[] };
 }
 
-/** The names a user may give one file: as written, with `./`, absolute, and through symbolic and hard links. */
+/** Creates links to a file and returns the names a user may give it: as written, with `./`, absolute, and through links. */
 function spellings(file: string): Record<string, string> {
   const relative = path.relative(process.cwd(), file);
   return {
@@ -93,5 +93,53 @@ describe("merge of shards that checked one file", () => {
     const report = JSON.parse(run.stdout) as JsonReport;
 
     expect(report.resources).toHaveLength(2);
+  });
+});
+
+describe("two --output targets naming one file", () => {
+  const directory = useTemporaryDirectory("amlguard-same-output-");
+
+  // Each case returns the file of the first target and the name the second target gives it.
+  test.each([
+    { name: "same name", names: (file: string) => [file, file] },
+    { name: "dotted name", names: (file: string) => [file, path.join(path.dirname(file), ".", path.basename(file))] },
+    { name: "symbolic link", names: (file: string) => [file, link(file, "symlink", symlinkSync)] },
+    { name: "hard link", names: (file: string) => [file, link(file, "hardlink", linkSync)] },
+  ])("$name exits 2", async ({ name, names }) => {
+    const deployment = directory.write(`${name}.yml`, DEPLOYMENT_YAML);
+    const report = directory.write(`${name}.out`, "earlier");
+    const [first, second] = names(report);
+
+    const run = await runCli(["check", deployment, "--output", `json=${first}`, "--output", `sarif=${second}`]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--output sarif=${second} names the file of --output json=${first}`);
+    expect(run.stdout).toBe("");
+    expect(readFileSync(report, "utf8")).toBe("earlier");
+  });
+
+  test("dangling symbolic link exits 2", async () => {
+    const deployment = directory.write("dangling.yml", DEPLOYMENT_YAML);
+    const report = path.join(directory.path(), "not-yet.out");
+    const linked = path.join(directory.path(), "to-not-yet.out");
+    symlinkSync(report, linked);
+
+    const run = await runCli(["check", deployment, "--output", `json=${report}`, "--output", `sarif=${linked}`]);
+
+    expect(run.code).toBe(2);
+    expect(existsSync(report)).toBe(false);
+  });
+
+  test("different files are both written", async () => {
+    const deployment = directory.write("both.yml", DEPLOYMENT_YAML);
+    const json = path.join(directory.path(), "both.json");
+    const sarif = path.join(directory.path(), "both.sarif");
+    writeFileSync(sarif, "");
+
+    const run = await runCli(["check", deployment, "--output", `json=${json}`, "--output", `sarif=${sarif}`]);
+
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(readFileSync(json, "utf8")).resources).toHaveLength(1);
+    expect(JSON.parse(readFileSync(sarif, "utf8")).runs).toHaveLength(1);
   });
 });
