@@ -1,5 +1,6 @@
 import { ConfigError } from "../config/limits";
 import { escapePlainText } from "../reporters/plain-text";
+import { stat } from "node:fs/promises";
 import { fileIdentities } from "./file-identity";
 import type { OutputTarget } from "./output";
 
@@ -41,6 +42,10 @@ export async function rejectSharedOutputFiles(targets: readonly OutputTarget[]):
   const owners = new Map<string, OutputTarget>();
   const problems: string[] = [];
   for (const target of targets) {
+    // Reports sent to a device such as /dev/null or a terminal replace nothing that a file would keep.
+    if (await isCharacterDevice(target.file)) {
+      continue;
+    }
     const identities = await fileIdentities(target.file);
     const owner = identities.map((identity) => owners.get(identity)).find((earlier) => earlier !== undefined);
     if (owner !== undefined) {
@@ -54,5 +59,13 @@ export async function rejectSharedOutputFiles(targets: readonly OutputTarget[]):
   }
   if (problems.length > 0) {
     throw new ConfigError(`${problems.join("; ")}. Give each report its own file; nothing was written.`, problems);
+  }
+}
+
+async function isCharacterDevice(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isCharacterDevice();
+  } catch {
+    return false;
   }
 }

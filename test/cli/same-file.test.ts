@@ -130,6 +130,15 @@ describe("two --output targets naming one file", () => {
     expect(existsSync(report)).toBe(false);
   });
 
+  test("two reports to /dev/null", async () => {
+    const deployment = directory.write("null.yml", DEPLOYMENT_YAML);
+
+    const run = await runCli(["check", deployment, "--output", "json=/dev/null", "--output", "sarif=/dev/null"]);
+
+    expect(run.code).not.toBe(2);
+    expect(run.stderr).not.toContain("names the file of");
+  });
+
   test("different files are both written", async () => {
     const deployment = directory.write("both.yml", DEPLOYMENT_YAML);
     const json = path.join(directory.path(), "both.json");
