@@ -41,7 +41,7 @@ export async function runAuditDemo(): Promise<{ exitCode: number }> {
       options: { format: "table", output: [], failOn: "mandatory" },
       limits: limitsEvidenceOf(loaded),
       limitsFileExemptions: loaded.config.exemptions,
-      scope: { subscriptions: [SAMPLE_SUBSCRIPTION_ID] },
+      scope: { subscriptions: [SAMPLE_SUBSCRIPTION_ID], source: "arm" },
       startedAt,
     });
     return { exitCode: exitCodeFor(run.results) };

@@ -18,5 +18,6 @@ describe("runAuditDemo", () => {
     // The sample tenant has Managed deployments with a request timeout above the default maximum.
     expect(exitCode).toBe(1);
     expect(written.join("")).toMatch(/5 resources: 2 passed, 0 warned, 3 failed/);
+    expect(written.join("")).toContain("Listing source: arm");
   });
 });
