@@ -19,7 +19,7 @@ export interface AuditScopeOptions {
 const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // ARM api-versions are a date, optionally with a suffix such as -preview.
-const API_VERSION = /^\d{4}-\d{2}-\d{2}(-[a-z]+)?$/i;
+const API_VERSION = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(-[a-z]+)?$/i;
 
 const NAME_OPTIONS = [
   { key: "resourceGroup", flag: "--resource-group", noun: "resource group" },
@@ -86,7 +86,8 @@ export function auditScopeOf(options: AuditScopeOptions): AuditScope {
     ...(options.resourceGroup === undefined ? {} : { resourceGroup: options.resourceGroup }),
     ...(options.workspace === undefined ? {} : { workspace: options.workspace }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    deploymentIds: uniqueIgnoringCase(options.id),
+    // ARM accepts an id with a trailing slash, and the evidence names the deployment without it.
+    deploymentIds: uniqueIgnoringCase(options.id.map((id) => id.replace(/\/$/, ""))),
   };
 }
 

@@ -20,6 +20,7 @@ describe("scopeUsageError", () => {
     { name: "id of a workspace", given: { id: [DEPLOYMENT.replace(/\/onlineEndpoints\/.*$/, "")] }, message: "is not an online deployment id" },
     { name: "empty api-version", given: { subscription: [SUBSCRIPTION], apiVersion: "" }, message: '--api-version "" is not an api-version; expected a date such as 2025-06-01' },
     { name: "api-version not a date", given: { subscription: [SUBSCRIPTION], apiVersion: "latest" }, message: '--api-version "latest" is not an api-version' },
+    { name: "api-version month 13", given: { subscription: [SUBSCRIPTION], apiVersion: "2025-13-01" }, message: '--api-version "2025-13-01" is not an api-version' },
     { name: "empty resource group", given: { subscription: [SUBSCRIPTION], resourceGroup: "" }, message: "--resource-group is empty" },
     { name: "blank workspace", given: { subscription: [SUBSCRIPTION], resourceGroup: "rg", workspace: " " }, message: "--workspace is empty" },
     { name: "no scope", given: {}, message: "audit needs a scope" },
@@ -47,6 +48,12 @@ describe("auditScopeOf", () => {
     const scope = auditScopeOf(options({ id: [DEPLOYMENT.toUpperCase(), DEPLOYMENT] }));
 
     expect(scope.deploymentIds).toEqual([DEPLOYMENT.toUpperCase()]);
+  });
+
+  test("deployment id without trailing slash", () => {
+    const scope = auditScopeOf(options({ id: [`${DEPLOYMENT}/`, DEPLOYMENT] }));
+
+    expect(scope.deploymentIds).toEqual([DEPLOYMENT]);
   });
 });
 
