@@ -19,9 +19,13 @@ export function readArmJson(document: PositionedDocument, file?: string): Source
       value.forEach((item, index) => visit(item, [...prefix, index]));
       return;
     }
-    if (isPlainObject(value) && Array.isArray(value.value) && !("properties" in value)) {
+    if (isPlainObject(value) && Array.isArray(value.value)) {
       visit(value.value, [...prefix, "value"]);
-      return;
+      // A list response has no properties of its own. An object with both is read as a resource as well, unless
+      // nothing in it is of a deployment, so that neither the list nor the resource is lost.
+      if (value.type === undefined && bodyKeysIn(value, DEPLOYMENT_BODY_KEYS).length === 0) {
+        return;
+      }
     }
     if (isPlainObject(value) && isPlainObject(value.responses) && isPlainObject(value.parameters)) {
       const status = ["200", "201"].find((code) => isPlainObject((value.responses as Record<string, unknown>)[code]));

@@ -21,6 +21,14 @@ describe("readArmJson shapes", () => {
     expect(kinds(readText(armDeployment()))).toEqual(["deployment"]);
   });
 
+  test("list with empty properties", () => {
+    expect(kinds(readText({ value: [armDeployment({ name: "a" })], properties: {} }))).toEqual(["deployment"]);
+  });
+
+  test("list beside a deployment", () => {
+    expect(kinds(readText({ ...armDeployment({ name: "b" }), value: [armDeployment({ name: "a" })] }))).toEqual(["deployment", "deployment"]);
+  });
+
   test("list response", () => {
     expect(kinds(readText({ value: [armDeployment({ name: "a" }), armDeployment({ name: "b" })], nextLink: "https://example.invalid/next" }))).toEqual(["deployment", "deployment"]);
   });
