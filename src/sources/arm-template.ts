@@ -27,10 +27,12 @@ export function isArmTemplate(value: unknown): boolean {
   if (!isPlainObject(value)) {
     return false;
   }
-  if (typeof value.$schema === "string" && /deploymentTemplate\.json/i.test(value.$schema)) {
-    return true;
-  }
   const hasResources = Array.isArray(value.resources) || isPlainObject(value.resources);
+  if (typeof value.$schema === "string" && /deploymentTemplate\.json/i.test(value.$schema)) {
+    // Resource Manager requires resources in every template, so a file that names the schema without them, such
+    // as a CLI YAML deployment, is read by what it contains.
+    return hasResources;
+  }
   return hasResources && ("contentVersion" in value || "parameters" in value) && !("properties" in value);
 }
 

@@ -158,6 +158,7 @@ describe("ARM template", () => {
     { name: "deploymentTemplate schema", value: { $schema: SCHEMA, resources: [] }, expected: true },
     { name: "resources with contentVersion", value: { contentVersion: "1.0.0.0", resources: [] }, expected: true },
     { name: "ARM resource", value: { type: DEPLOYMENT_TYPE, properties: {} }, expected: false },
+    { name: "template schema without resources", value: { $schema: SCHEMA, name: "blue", request_settings: { request_timeout_ms: 120000 } }, expected: false },
     { name: "parameters file", value: { $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", parameters: {} }, expected: false },
   ])("isArmTemplate: $name", ({ value, expected }) => {
     expect(isArmTemplate(value)).toBe(expected);
