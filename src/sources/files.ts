@@ -3,7 +3,7 @@ import type { SourceKind } from "../model/deployment";
 import { ARM_RESOURCE_KEYS, readArmJson } from "./arm-json";
 import { ParametersFileError, type TemplateParameterValues, isArmTemplate, readArmTemplate, readParametersFile } from "./arm-template";
 import { findPlaceholders, isCliYaml, placeholderItem, readDeploymentYaml } from "./deployment-yaml";
-import { DocumentSyntaxError, type PositionedDocument, parsePositioned, parsePositionedAll } from "./locator";
+import { DocumentSyntaxError, type PositionedDocument, hasPyYamlOnlyLineBreaks, parsePositioned, parsePositionedAll } from "./locator";
 import { isPlainObject } from "./property-access";
 import type { SourceItem } from "./source-item";
 
@@ -60,26 +60,37 @@ function parseInput(text: string, file: string, yamlVersion: "1.1" | "1.2"): Pos
  * CLI YAML in YAML 1.2 raises the error, and the other documents have no YAML 1.1 reading.
  */
 function cliReadings(text: string, file: string, documents: readonly PositionedDocument[]): readonly (PositionedDocument | undefined)[] {
-  if (documents.every((document) => isArmTemplate(document.value))) {
+  // A line break that only PyYAML recognizes can turn what YAML 1.2 reads as a comment into keys, even into another
+  // kind of file, so such a text is always read both ways, and the two readings must go to the same reader.
+  const pyYamlOnlyBreaks = hasPyYamlOnlyLineBreaks(text);
+  if (!pyYamlOnlyBreaks && documents.every((document) => isArmTemplate(document.value))) {
     return [];
   }
+  let readings: PositionedDocument[];
   try {
-    const readings = parseInput(text, file, "1.1");
-    // A line break that only YAML 1.1 sees can reveal a `---` that YAML 1.2 reads as part of a comment.
-    if (readings.length !== documents.length) {
-      throw new InputError(
-        `${file} splits into ${readings.length} YAML documents as the Azure ML CLI reads it and ${documents.length} as YAML 1.2 reads it, ` +
-          "because of a line break that only one of them sees (a carriage return alone, U+0085, U+2028 or U+2029); use line feeds.",
-      );
-    }
-    return readings;
+    readings = parseInput(text, file, "1.1");
   } catch (error) {
     const judgedAsCliYaml = documents.some((document) => isCliYaml(document.value));
-    if (!(error instanceof InputError) || judgedAsCliYaml) {
+    if (!(error instanceof InputError) || judgedAsCliYaml || pyYamlOnlyBreaks) {
       throw error;
     }
     return [];
   }
+  if (readings.length !== documents.length || readings.some((reading, index) => documentKind(reading.value) !== documentKind(documents[index].value))) {
+    throw new InputError(
+      `${file} reads differently as the Azure ML CLI reads it and as YAML 1.2 reads it, because of a line break that only ` +
+        "one of them sees (a carriage return alone, U+0085, U+2028 or U+2029); use line feeds.",
+    );
+  }
+  return readings;
+}
+
+/** Names the reader a document goes to, so two readings of one document can be compared. */
+function documentKind(value: unknown): "template" | "cli" | "other" {
+  if (isArmTemplate(value)) {
+    return "template";
+  }
+  return isCliYaml(value) ? "cli" : "other";
 }
 
 /** Reads one parsed document, choosing the reader by its content. */

@@ -49,6 +49,9 @@ export function parsePositionedAll(text: string, options: ParseOptions = {}): Po
     }
     rejectDuplicateKeys(document, lineCounter);
     rejectInvalidMerges(document, lineCounter);
+    if (options.yamlVersion === "1.1") {
+      rejectTaggedMergeKeys(document, lineCounter);
+    }
   }
 
   const withContent = documents.filter((document) => !isEmptyDocument(document));
@@ -79,6 +82,11 @@ const PYYAML_ONLY_LINE_BREAKS = /\r(?!\n)|[\u0085\u2028\u2029]/g;
 
 function withPyYamlLineBreaks(text: string): string {
   return text.replace(PYYAML_ONLY_LINE_BREAKS, "\n");
+}
+
+/** Reports whether the text has a line break that PyYAML recognizes and YAML 1.2 does not. */
+export function hasPyYamlOnlyLineBreaks(text: string): boolean {
+  return /\r(?!\n)|[\u0085\u2028\u2029]/.test(text);
 }
 
 /** Returns whether a document has no node at all, or only the empty scalar that a bare `---` leaves. */
@@ -193,6 +201,33 @@ function mergeSources(document: Document, value: unknown): YAMLMap[] | undefined
   const source = resolve(value);
   const candidates = isSeq(source) ? source.items.map(resolve) : [source];
   return candidates.every((candidate) => isMap(candidate)) ? (candidates as YAMLMap[]) : undefined;
+}
+
+const MERGE_TAG = "tag:yaml.org,2002:merge";
+
+/**
+ * Throws for a key that carries the merge tag explicitly (`!!merge tags:`), or a `<<` key with any explicit tag
+ * (`!!str <<:`). PyYAML merges the first whatever its name and keeps the second as a literal key, and the yaml
+ * package does the opposite, so a value hidden this way would reach the Azure ML CLI but not amlguard.
+ */
+function rejectTaggedMergeKeys(document: Document, lineCounter: LineCounter): void {
+  const pending: unknown[] = [document.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key) && key.tag !== undefined && (key.tag === MERGE_TAG || key.source === "<<")) {
+          const position = positionOf(key, lineCounter);
+          const at = position === undefined ? "" : ` at line ${position.line}, column ${position.column}`;
+          throw new DocumentSyntaxError(`has an explicitly tagged merge key${at}, which PyYAML and amlguard would read differently; write a plain "<<" key`);
+        }
+        pending.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      pending.push(...node.items);
+    }
+  }
 }
 
 /** Throws for the first merge key whose value is not a mapping or a list of mappings. */

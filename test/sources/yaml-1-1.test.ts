@@ -196,7 +196,25 @@ describe("CLI YAML read as YAML 1.1", () => {
   test("document split only PyYAML sees", async () => {
     const text = `${BASE}# note\u2028---\u2028name: green\nrequest_settings: {request_timeout_ms: 1000}\n`;
 
-    await expect(readInputFile(write("split.yml", text))).rejects.toThrow("splits into 2 YAML documents as the Azure ML CLI reads it and 1 as YAML 1.2 reads it");
+    await expect(readInputFile(write("split.yml", text))).rejects.toThrow("reads differently as the Azure ML CLI reads it and as YAML 1.2 reads it");
+  });
+
+  test.each([
+    { name: "merge tag on another key", text: `${BASE}!!merge tags: {request_settings: {request_timeout_ms: 120000}}\n` },
+    { name: "verbatim merge tag", text: `${BASE}!<tag:yaml.org,2002:merge> x: {request_settings: {request_timeout_ms: 120000}}\n` },
+    { name: "string tag on <<", text: `${BASE}!!str <<: {egress_public_network_access: disabled}\n` },
+  ])("$name is an input error", async ({ text }) => {
+    await expect(readInputFile(write("tagged-merge.yml", text))).rejects.toThrow("has an explicitly tagged merge key at line 5");
+  });
+
+  test("template in YAML 1.2, CLI YAML in PyYAML", async () => {
+    const cli = `${BASE}request_settings: {request_timeout_ms: 150000}\ndescription: '`.split("\n").join("\r");
+    const template = `contentVersion: 1.0.0.0\nresources: [{type: Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments, name: x, properties: {endpointComputeType: Managed}}]`;
+    const text = `# note\r${cli}\n${template}\n# end\r'\n`;
+
+    // PyYAML reads a CLI deployment and takes the template lines into the quoted description; the yaml package
+    // rejects those unindented lines, so the file is an input error instead of a template judged without them.
+    await expect(readInputFile(write("disguised.yml", text))).rejects.toThrow("disguised.yml cannot be parsed");
   });
 
   test("invalid merge in CLI YAML is an input error", async () => {
