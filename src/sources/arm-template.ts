@@ -49,6 +49,11 @@ export function readParametersFile(value: unknown, file: string): TemplateParame
     if (!isPlainObject(entry)) {
       throw new ParametersFileError(`Parameters file ${file}: parameters.${name} must be an object with a "value" or a "reference".`);
     }
+    // Resource Manager may read "Value" as "value", and then the template's default would not be the value used.
+    const misspelled = Object.keys(entry).find((key) => key !== "value" && key.toUpperCase() === "VALUE");
+    if (misspelled !== undefined) {
+      throw new ParametersFileError(`Parameters file ${file}: parameters.${name} has the key "${misspelled}"; spell it "value".`);
+    }
     if ("value" in entry) {
       values.set(name.toLowerCase(), entry.value);
     }
@@ -81,11 +86,19 @@ function readTemplateResources(scope: TemplateScope, resources: unknown, resourc
   const visit = (resources: unknown, prefix: (string | number)[], parentType: string | undefined, parentNames: readonly string[]): void => {
     const entries: [string | number, unknown][] = Array.isArray(resources) ? resources.map((resource, index) => [index, resource]) : isPlainObject(resources) ? Object.entries(resources) : [];
     for (const [key, resource] of entries) {
-      if (!isPlainObject(resource) || typeof resource.type !== "string") {
+      if (!isPlainObject(resource)) {
         continue;
       }
       const path = [...prefix, key];
-      const type = fullType(parentType, resource.type);
+      // Every resource that Resource Manager could deploy is in the result: one whose type amlguard cannot read,
+      // or whose child resources sit under a key in another case, is reported instead of skipped.
+      const unread = unreadResourceReason(resource);
+      if (unread !== undefined) {
+        scope.items.push({ kind: "not-evaluated", ref: templateResourceRef(scope.file, path), reason: unread });
+        continue;
+      }
+      const resourceType = resource.type as string;
+      const type = fullType(parentType, resourceType);
       const names = [...parentNames, ...resourceNames(scope.evaluator, resource.name)];
 
       if (type.toLowerCase() === DEPLOYMENT_TYPE) {
@@ -98,6 +111,22 @@ function readTemplateResources(scope: TemplateScope, resources: unknown, resourc
   };
 
   visit(resources, resourcesPath, undefined, []);
+}
+
+/** Returns why amlguard cannot read a template resource's type or child resources, or undefined when it can. */
+function unreadResourceReason(resource: Record<string, unknown>): string | undefined {
+  if (typeof resource.type !== "string") {
+    const variant = Object.keys(resource).find((key) => key !== "type" && key.toUpperCase() === "TYPE");
+    return variant === undefined
+      ? "has no type, so amlguard cannot tell whether it is an online deployment"
+      : `spells its type key "${variant}", which Resource Manager may read as "type"; spell it "type"`;
+  }
+  const children = Object.keys(resource).find((key) => key !== "resources" && key.toUpperCase() === "RESOURCES");
+  return children === undefined ? undefined : `keeps child resources under "${children}", which Resource Manager may read as "resources"; spell it "resources"`;
+}
+
+function templateResourceRef(file: string | undefined, path: readonly (string | number)[]): ResourceRef {
+  return { name: `${file ?? "template"}#/${path.join("/")}`, source: "arm-template", ...(file === undefined ? {} : { file }) };
 }
 
 /**

@@ -148,6 +148,17 @@ describe("ARM template", () => {
     expect(read(value)).toHaveLength(1);
   });
 
+  test.each([
+    { name: "no type", resource: { name: "x", properties: {} }, reason: "has no type, so amlguard cannot tell whether it is an online deployment" },
+    { name: "type in another case", resource: { ...literalDeployment, type: undefined, Type: DEPLOYMENT_TYPE }, reason: 'spells its type key "Type"' },
+    { name: "children in another case", resource: { type: "Microsoft.MachineLearningServices/workspaces", name: "w", Resources: [literalDeployment] }, reason: 'keeps child resources under "Resources"' },
+  ])("resource with $name is not evaluated", ({ resource, reason }) => {
+    const items = read(template([resource]));
+
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ kind: "not-evaluated", reason: expect.stringContaining(reason) });
+  });
+
   test("locator points into the resource", () => {
     const deployment = only(read(template([literalDeployment])));
 
@@ -172,6 +183,10 @@ describe("parameters file", () => {
     const values = readParametersFile({ parameters: { Capacity: { value: 4 }, secret: { reference: { keyVault: { id: "/x" }, secretName: "s" } } } }, "p.json");
 
     expect([...values.entries()]).toEqual([["capacity", 4]]);
+  });
+
+  test("value key in another case is rejected", () => {
+    expect(() => readParametersFile({ parameters: { timeout: { Value: "PT150S" } } }, "p.json")).toThrow('parameters.timeout has the key "Value"; spell it "value"');
   });
 
   test("missing parameters object is rejected", () => {
