@@ -211,17 +211,30 @@ const MERGE_TAG = "tag:yaml.org,2002:merge";
  * package does the opposite, so a value hidden this way would reach the Azure ML CLI but not amlguard.
  */
 function rejectTaggedMergeKeys(document: Document, lineCounter: LineCounter): void {
+  forEachPair(document, ({ key }) => {
+    if (isScalar(key) && key.tag !== undefined && (key.tag === MERGE_TAG || key.source === "<<")) {
+      throw new DocumentSyntaxError(`has an explicitly tagged merge key${atPosition(key, lineCounter)}, which PyYAML and amlguard would read differently; write a plain "<<" key`);
+    }
+  });
+}
+
+/** Throws for the first merge key whose value is not a mapping or a list of mappings. */
+function rejectInvalidMerges(document: Document, lineCounter: LineCounter): void {
+  forEachPair(document, (pair) => {
+    if (isMergeKey(pair.key) && mergeSources(document, pair.value) === undefined) {
+      throw new DocumentSyntaxError(`has a merge key "<<"${atPosition(pair.key, lineCounter)} whose value is not a mapping or a list of mappings, which YAML 1.1 requires`);
+    }
+  });
+}
+
+/** Calls `check` with each key-value pair of every mapping in the document, as written (aliases are not followed). */
+function forEachPair(document: Document, check: (pair: Pair) => void): void {
   const pending: unknown[] = [document.contents];
   while (pending.length > 0) {
     const node = pending.pop();
     if (isMap(node)) {
       for (const pair of node.items) {
-        const key = pair.key;
-        if (isScalar(key) && key.tag !== undefined && (key.tag === MERGE_TAG || key.source === "<<")) {
-          const position = positionOf(key, lineCounter);
-          const at = position === undefined ? "" : ` at line ${position.line}, column ${position.column}`;
-          throw new DocumentSyntaxError(`has an explicitly tagged merge key${at}, which PyYAML and amlguard would read differently; write a plain "<<" key`);
-        }
+        check(pair);
         pending.push(pair.value);
       }
     } else if (isSeq(node)) {
@@ -230,24 +243,9 @@ function rejectTaggedMergeKeys(document: Document, lineCounter: LineCounter): vo
   }
 }
 
-/** Throws for the first merge key whose value is not a mapping or a list of mappings. */
-function rejectInvalidMerges(document: Document, lineCounter: LineCounter): void {
-  const pending: unknown[] = [document.contents];
-  while (pending.length > 0) {
-    const node = pending.pop();
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        if (isMergeKey(pair.key) && mergeSources(document, pair.value) === undefined) {
-          const position = positionOf(pair.key, lineCounter);
-          const at = position === undefined ? "" : ` at line ${position.line}, column ${position.column}`;
-          throw new DocumentSyntaxError(`has a merge key "<<"${at} whose value is not a mapping or a list of mappings, which YAML 1.1 requires`);
-        }
-        pending.push(pair.value);
-      }
-    } else if (isSeq(node)) {
-      pending.push(...node.items);
-    }
-  }
+function atPosition(node: unknown, lineCounter: LineCounter): string {
+  const position = positionOf(node, lineCounter);
+  return position === undefined ? "" : ` at line ${position.line}, column ${position.column}`;
 }
 
 /**
