@@ -165,14 +165,45 @@ function readNestedDeployment(scope: TemplateScope, resource: Record<string, unk
     return;
   }
 
-  const template = properties.template;
   const options = isPlainObject(properties.expressionEvaluationOptions) ? properties.expressionEvaluationOptions : {};
+  const variant = nestedKeyInAnotherCase(properties, options);
+  if (variant !== undefined) {
+    scope.items.push({ kind: "not-evaluated", ref, reason: `spells ${variant}, which Resource Manager may read in either case; spell it as the template schema does` });
+    return;
+  }
+
+  const template = properties.template;
   const inner = typeof options.scope === "string" && options.scope.toLowerCase() === "inner";
   const evaluator = inner ? new TemplateEvaluator(template, innerParameterValues(properties.parameters, scope.evaluator)) : scope.evaluator;
   readTemplateResources({ ...scope, evaluator }, template.resources, [...path, "properties", "template", "resources"], depth + 1);
 }
 
 /** Evaluates the `{ "value": … }` entries a nested deployment passes to an inner-scope template, in the outer scope. */
+/**
+ * Returns the first key of a nested deployment that amlguard reads, spelled in another case (`Scope`, `Value`),
+ * as `properties.Key`, or undefined. Read as absent, such a key would change which parameter values apply.
+ */
+function nestedKeyInAnotherCase(properties: Record<string, unknown>, options: Record<string, unknown>): string | undefined {
+  const variantOf = (object: Record<string, unknown>, names: readonly string[]): string | undefined =>
+    Object.keys(object).find((key) => !names.includes(key) && names.some((name) => name.toUpperCase() === key.toUpperCase()));
+  const inProperties = variantOf(properties, ["expressionEvaluationOptions", "parameters", "template", "templateLink"]);
+  if (inProperties !== undefined) {
+    return `properties.${inProperties}`;
+  }
+  const inOptions = variantOf(options, ["scope"]);
+  if (inOptions !== undefined) {
+    return `properties.expressionEvaluationOptions.${inOptions}`;
+  }
+  const parameters = isPlainObject(properties.parameters) ? Object.entries(properties.parameters) : [];
+  for (const [name, entry] of parameters) {
+    const inEntry = isPlainObject(entry) ? variantOf(entry, ["value", "reference"]) : undefined;
+    if (inEntry !== undefined) {
+      return `properties.parameters.${name}.${inEntry}`;
+    }
+  }
+  return undefined;
+}
+
 function innerParameterValues(parameters: unknown, outer: TemplateEvaluator): Map<string, Evaluation> {
   const values = new Map<string, Evaluation>();
   if (!isPlainObject(parameters)) {

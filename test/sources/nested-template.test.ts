@@ -200,3 +200,13 @@ describe("nested deployment not read", () => {
     expect(reasonOf(read(template([indirect])))).toBe("has no inline properties.template object and no templateLink, so its resources cannot be read");
   });
 });
+
+describe("nested deployment keys in another case", () => {
+  test.each([
+    { name: "scope", properties: { expressionEvaluationOptions: { Scope: "inner" } }, key: "properties.expressionEvaluationOptions.Scope" },
+    { name: "evaluation options", properties: { ExpressionEvaluationOptions: { scope: "inner" } }, key: "properties.ExpressionEvaluationOptions" },
+    { name: "parameter value", properties: { parameters: { t: { Value: "PT150S" } } }, key: "properties.parameters.t.Value" },
+  ])("$name is not evaluated", ({ properties, key }) => {
+    expect(reasonOf(read(template([nested(template([deploymentResource("PT10S")]), properties)])))).toContain(`spells ${key}`);
+  });
+});
