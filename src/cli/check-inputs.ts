@@ -7,15 +7,15 @@ import { type PositionedDocument, parsePositioned, parsePositionedAll } from "..
 import { isPlainObject } from "../sources/property-access";
 import { realPathOf } from "./file-identity";
 
-/** A file `amlguard check` read: its evidence, and the documents parsed from it when it is valid UTF-8 and parses. */
+/** A file `amlguard check` read: its evidence, and its text when it is valid UTF-8. */
 export interface ReadCheckInput {
   readonly evidence: InputFileEvidence;
-  readonly documents: readonly PositionedDocument[];
+  readonly text: string | undefined;
 }
 
 /**
- * Reads a file of `amlguard check` for its SHA-256 and parsed documents. A file that cannot be read, decoded or
- * parsed gets no hash or no documents; the source readers report why.
+ * Reads a file of `amlguard check` for its SHA-256 and text. A file that cannot be read or decoded gets no hash
+ * or no text; the source readers report why.
  */
 // NOTE: the source readers read the file again, so a file that changes during the run may be hashed in one state
 // and judged in another.
@@ -24,14 +24,25 @@ export async function readCheckInput(file: string, role: "checked" | "parameters
   try {
     bytes = await readFile(file);
   } catch {
-    return { evidence: { file, role }, documents: [] };
+    return { evidence: { file, role }, text: undefined };
   }
   const evidence: InputFileEvidence = { file, role, realPath: await realPathOf(file), sha256: createHash("sha256").update(bytes).digest("hex") };
   try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return { evidence, documents: role === "parameters" ? [parsePositioned(text)] : parsePositionedAll(text) };
+    return { evidence, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
   } catch {
-    return { evidence, documents: [] };
+    return { evidence, text: undefined };
+  }
+}
+
+/** Parses a file's text, or returns no documents when it does not parse; the source readers report why. */
+function documentsOf(text: string | undefined, parse: (text: string) => PositionedDocument[]): PositionedDocument[] {
+  if (text === undefined) {
+    return [];
+  }
+  try {
+    return parse(text);
+  } catch {
+    return [];
   }
 }
 
@@ -50,7 +61,8 @@ export async function isDirectory(file: string): Promise<boolean> {
  * that cannot happen. Names are compared without regard to case, as ARM compares parameter names.
  */
 export function undeclaredParameters(parametersFile: string, parameters: ReadCheckInput, checked: readonly ReadCheckInput[]): string[] {
-  const root = parameters.documents[0]?.value;
+  // Only a run with a parameters file parses the checked files here, to find their templates.
+  const root = documentsOf(parameters.text, (text) => [parsePositioned(text)])[0]?.value;
   if (!isPlainObject(root) || !isPlainObject(root.parameters)) {
     return [];
   }
@@ -58,7 +70,7 @@ export function undeclaredParameters(parametersFile: string, parameters: ReadChe
 
   const problems: string[] = [];
   for (const input of checked) {
-    for (const document of input.documents) {
+    for (const document of documentsOf(input.text, parsePositionedAll)) {
       if (!isArmTemplate(document.value)) {
         continue;
       }

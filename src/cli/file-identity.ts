@@ -49,28 +49,28 @@ async function symbolicLinkTarget(file: string): Promise<string | undefined> {
   }
 }
 
-/** A name that was dropped because an earlier name in the list is the same file. */
-export interface SameFile {
-  readonly file: string;
-  readonly sameAs: string;
+/** An item that was dropped because an earlier item names the same file. */
+export interface SameFile<T> {
+  readonly item: T;
+  readonly sameAs: T;
 }
 
-/** Keeps the first name of each file in `files` and lists the later names of a file already kept. */
-export async function distinctFiles(files: readonly string[]): Promise<{ files: string[]; duplicates: SameFile[] }> {
-  const firstNames: string[] = [];
-  const duplicates: SameFile[] = [];
-  const owners = new Map<string, string>();
-  for (const file of files) {
-    const identities = await fileIdentities(file);
+/** Keeps the first item that names each file, and lists each later item whose file an earlier one names. */
+export async function distinctFiles<T>(items: readonly T[], fileOf: (item: T) => string): Promise<{ kept: T[]; duplicates: SameFile<T>[] }> {
+  const kept: T[] = [];
+  const duplicates: SameFile<T>[] = [];
+  const owners = new Map<string, T>();
+  for (const item of items) {
+    const identities = await fileIdentities(fileOf(item));
     const sameAs = identities.map((identity) => owners.get(identity)).find((owner) => owner !== undefined);
     if (sameAs !== undefined) {
-      duplicates.push({ file, sameAs });
+      duplicates.push({ item, sameAs });
       continue;
     }
-    firstNames.push(file);
+    kept.push(item);
     for (const identity of identities) {
-      owners.set(identity, file);
+      owners.set(identity, item);
     }
   }
-  return { files: firstNames, duplicates };
+  return { kept, duplicates };
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from "../config/limits";
 import { escapePlainText } from "../reporters/plain-text";
 import { stat } from "node:fs/promises";
-import { fileIdentities } from "./file-identity";
+import { distinctFiles, fileIdentities } from "./file-identity";
 import type { OutputTarget } from "./output";
 
 /**
@@ -39,24 +39,18 @@ export async function rejectOutputsOverInputs(targets: readonly OutputTarget[], 
  * compares them.
  */
 export async function rejectSharedOutputFiles(targets: readonly OutputTarget[]): Promise<void> {
-  const owners = new Map<string, OutputTarget>();
-  const problems: string[] = [];
+  // Reports sent to a device such as /dev/null or a terminal replace nothing that a file would keep.
+  const fileTargets: OutputTarget[] = [];
   for (const target of targets) {
-    // Reports sent to a device such as /dev/null or a terminal replace nothing that a file would keep.
-    if (await isCharacterDevice(target.file)) {
-      continue;
-    }
-    const identities = await fileIdentities(target.file);
-    const owner = identities.map((identity) => owners.get(identity)).find((earlier) => earlier !== undefined);
-    if (owner !== undefined) {
-      const same = owner.file === target.file ? "" : ` (the same file as ${escapePlainText(owner.file)})`;
-      problems.push(`--output ${target.format}=${escapePlainText(target.file)} names the file of --output ${owner.format}=${escapePlainText(owner.file)}${same}`);
-      continue;
-    }
-    for (const identity of identities) {
-      owners.set(identity, target);
+    if (!(await isCharacterDevice(target.file))) {
+      fileTargets.push(target);
     }
   }
+  const { duplicates } = await distinctFiles(fileTargets, (target) => target.file);
+  const problems = duplicates.map(({ item, sameAs }) => {
+    const same = sameAs.file === item.file ? "" : ` (the same file as ${escapePlainText(sameAs.file)})`;
+    return `--output ${item.format}=${escapePlainText(item.file)} names the file of --output ${sameAs.format}=${escapePlainText(sameAs.file)}${same}`;
+  });
   if (problems.length > 0) {
     throw new ConfigError(`${problems.join("; ")}. Give each report its own file; nothing was written.`, problems);
   }

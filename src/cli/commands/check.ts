@@ -35,9 +35,9 @@ async function runCheck(named: readonly string[], options: CheckOptions): Promis
 
   // A file named twice, as `d.yml ./d.yml` or through a link, is read once under its first name, so its
   // deployments are judged and counted once.
-  const { files, duplicates } = await distinctFiles(named);
-  for (const { file, sameAs } of duplicates) {
-    writeError(`${escapePlainText(file)} is the same file as ${escapePlainText(sameAs)}, so it is checked once.`);
+  const { kept: files, duplicates } = await distinctFiles(named, (file) => file);
+  for (const { item, sameAs } of duplicates) {
+    writeError(`${escapePlainText(item)} is the same file as ${escapePlainText(sameAs)}, so it is checked once.`);
   }
 
   const checked: ReadCheckInput[] = [];
