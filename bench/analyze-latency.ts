@@ -94,12 +94,12 @@ export async function measureAnalyze(dirs: AnalyzePacks, resources: readonly Eng
         }
       }
       // A baseline that sends other responses than amlguard would make amlguard's own cost look other than it is.
-      const expected = responseText(responses.get(amlguard));
-      if (responseText(responses.get(replay)) !== expected) {
+      const judged = responses.get(amlguard);
+      if (judged === undefined || responseText(responses.get(replay)) !== responseText(judged)) {
         throw new Error(`the replay pack's response to ${resource.name} differs from amlguard's: the baseline is broken`);
       }
       if (index >= warmup) {
-        amlguardSent += (responses.get(amlguard)?.diagnostics.length ?? 0) + (responses.get(amlguard)?.notApplicable.length ?? 0);
+        amlguardSent += judged.diagnostics.length + judged.notApplicable.length;
       }
     }
     return { ...samples, amlguardEntries: amlguardSent };
@@ -129,7 +129,7 @@ async function recordResponses(packDir: string, resources: readonly EngineResour
 /** Spells a response for comparison: every diagnostic and not-applicable entry, in a fixed order. */
 function responseText(result: AnalyzeResult | undefined): string {
   if (result === undefined) {
-    return "";
+    return "no response";
   }
   const diagnostics = result.diagnostics.map((diagnostic) => JSON.stringify([diagnostic.policyName, diagnostic.enforcementLevel, diagnostic.severity, diagnostic.message]));
   const notApplicable = result.notApplicable.map((entry) => JSON.stringify([entry.policyName, entry.reason]));

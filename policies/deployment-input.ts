@@ -75,7 +75,7 @@ export function findingsExcusedByWorkspace(rule: Rule, deployment: OnlineDeploym
   return new Set(violations.filter((finding) => !remaining.has(findingKey(finding))));
 }
 
-// Every rule's policy asks on every request, and only the egress rule has findings a workspace excuses.
+// Every rule's policy calls this on every request, and only the egress rule has findings a workspace excuses.
 const NONE_EXCUSED: ReadonlySet<Finding> = new Set();
 
 export function findingKey(finding: Finding): string {

@@ -46,7 +46,7 @@ function documentsOf(text: string | undefined, parse: (text: string) => Position
   }
 }
 
-/** Returns whether a path names a directory, for an error that says which file to name instead. */
+/** Returns whether a path names a directory, so the error can ask for the file inside it. */
 export async function isDirectory(file: string): Promise<boolean> {
   try {
     return (await stat(file)).isDirectory();

@@ -1,6 +1,6 @@
+import { stat } from "node:fs/promises";
 import { ConfigError } from "../config/limits";
 import { escapePlainText } from "../reporters/plain-text";
-import { stat } from "node:fs/promises";
 import { distinctFiles, fileIdentities } from "./file-identity";
 import type { OutputTarget } from "./output";
 

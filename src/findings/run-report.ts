@@ -72,7 +72,7 @@ export interface InputFileEvidence {
   /** The file as the user named it. */
   readonly file: string;
   /**
-   * What the run read the file as: a `checked` file, the ARM `parameters` file, the `limits` file, the
+   * Role of the file in the run: a `checked` file, the ARM `parameters` file, the `limits` file, the
    * `exemptions` file, the Pulumi `event-log` or a `shard` report of a merge.
    */
   readonly role: "checked" | "parameters" | "limits" | "exemptions" | "event-log" | "shard";

@@ -61,7 +61,7 @@ function parseInput(text: string, file: string, yamlVersion: "1.1" | "1.2"): Pos
  */
 function cliReadings(text: string, file: string, documents: readonly PositionedDocument[]): readonly (PositionedDocument | undefined)[] {
   // A line break that only PyYAML recognizes can turn what YAML 1.2 reads as a comment into keys, even into another
-  // kind of file, so such a text is always read both ways, and the two readings must go to the same reader.
+  // kind of file. So such a text is always read both ways, and both readings must go to the same reader.
   const pyYamlOnlyBreaks = hasPyYamlOnlyLineBreaks(text);
   if (!pyYamlOnlyBreaks && documents.every((document) => isArmTemplate(document.value))) {
     return [];

@@ -22,7 +22,7 @@ const AUTOSCALE_SETTING = tokenPattern(["monitor", "insights"], "AutoscaleSettin
 
 export const ONLINE_DEPLOYMENT_TYPE = "azure-native:machinelearningservices:OnlineDeployment";
 
-// Every policy of the pack asks for every resource, and most programs use the default module's token.
+// Every policy of the pack checks the type of every resource, and most programs use the default module's token.
 export function isOnlineDeploymentType(type: string): boolean {
   return type === ONLINE_DEPLOYMENT_TYPE || ONLINE_DEPLOYMENT.test(type);
 }

@@ -212,8 +212,8 @@ describe("CLI YAML read as YAML 1.1", () => {
     const template = `contentVersion: 1.0.0.0\nresources: [{type: Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments, name: x, properties: {endpointComputeType: Managed}}]`;
     const text = `# note\r${cli}\n${template}\n# end\r'\n`;
 
-    // PyYAML reads a CLI deployment and takes the template lines into the quoted description; the yaml package
-    // rejects those unindented lines, so the file is an input error instead of a template judged without them.
+    // PyYAML reads a CLI deployment whose quoted description takes in the template lines. The yaml package rejects
+    // those unindented lines, so the file is an input error, not a template judged without the CLI keys.
     await expect(readInputFile(write("disguised.yml", text))).rejects.toThrow("disguised.yml cannot be parsed");
   });
 
