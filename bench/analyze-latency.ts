@@ -28,10 +28,32 @@ export function engineResources(count: number): EngineResource[] {
   });
 }
 
+// The other resources of an Azure ML stack, which a preview sends to the pack as well: what a workspace needs,
+// the endpoint a deployment belongs to, and its autoscale setting.
+const STACK_NEIGHBOURS: readonly { readonly type: string; readonly props: Record<string, unknown> }[] = [
+  { type: "azure-native:resources:ResourceGroup", props: { resourceGroupName: "rg-bench", location: "westeurope" } },
+  { type: "azure-native:storage:StorageAccount", props: { accountName: "stbench", kind: "StorageV2", sku: { name: "Standard_LRS" }, allowBlobPublicAccess: false } },
+  { type: "azure-native:keyvault:Vault", props: { vaultName: "kv-bench", properties: { tenantId: "00000000-0000-0000-0000-000000000000", sku: { family: "A", name: "standard" } } } },
+  { type: "azure-native:containerregistry:Registry", props: { registryName: "crbench", sku: { name: "Premium" }, adminUserEnabled: false } },
+  { type: "azure-native:applicationinsights:Component", props: { resourceName: "appi-bench", kind: "web", applicationType: "web" } },
+  { type: "azure-native:machinelearningservices:Workspace", props: { workspaceName: "mlw-bench", managedNetwork: { isolationMode: "AllowOnlyApprovedOutbound" } } },
+  { type: "azure-native:machinelearningservices:OnlineEndpoint", props: { endpointName: "ep-bench", onlineEndpointProperties: { authMode: "Key", publicNetworkAccess: "Disabled" } } },
+  { type: "azure-native:monitor:AutoscaleSetting", props: { enabled: true, profiles: [{ name: "day", capacity: { minimum: "2", maximum: "5", default: "2" }, rules: [] }] } },
+];
+
+/** Resources of other types that an Azure ML stack contains beside its deployments, cycling through STACK_NEIGHBOURS. */
+export function neighbourResources(count: number): EngineResource[] {
+  return Array.from({ length: count }, (_, index) => {
+    const neighbour = STACK_NEIGHBOURS[index % STACK_NEIGHBOURS.length];
+    return { type: neighbour.type, name: `neighbour-${index}`, props: { location: "westeurope", ...neighbour.props } };
+  });
+}
+
 export interface AnalyzeSamples {
   readonly amlguard: number[];
   readonly empty: number[];
   readonly noop: number[];
+  /** Empty when the run had no replay pack. */
   readonly replay: number[];
   /** Resource policies of the amlguard pack, and so of the no-op pack. */
   readonly policies: number;
@@ -39,26 +61,29 @@ export interface AnalyzeSamples {
   readonly amlguardEntries: number;
 }
 
-/** Pack directories of the Analyze benchmark: amlguard and its three baselines. */
+/** Pack directories of the Analyze benchmark: amlguard and its baselines. */
 export interface AnalyzePacks {
   readonly amlguard: string;
   readonly empty: string;
   readonly noop: string;
-  readonly replay: string;
+  /** Only for resources that amlguard reads: on other resources it sends what @pulumi/policy decides without calling it. */
+  readonly replay?: string;
 }
 
 /**
- * Starts the four packs, then sends each resource to each pack in turn, rotating which goes first, and times
- * each Analyze call from request to response over gRPC. The first `warmup` calls of each are dropped. Before
- * that, a separate amlguard process judges every resource once, and the replay pack starts with its responses.
+ * Starts the packs, then sends each resource to each pack in turn, rotating which goes first, and times each
+ * Analyze call from request to response over gRPC. The first `warmup` calls of each are dropped. With a replay
+ * pack, a separate amlguard process first judges every resource once, and the replay pack starts with its responses.
  */
 export async function measureAnalyze(dirs: AnalyzePacks, resources: readonly EngineResource[], warmup: number): Promise<AnalyzeSamples> {
   const started: PackHarness[] = [];
   const scratch = mkdtempSync(path.join(tmpdir(), "amlguard-bench-"));
   try {
-    const responsesFile = path.join(scratch, "responses.json");
-    writeFileSync(responsesFile, JSON.stringify(await recordResponses(dirs.amlguard, resources)));
-    process.env.AMLGUARD_BENCH_RESPONSES = responsesFile;
+    if (dirs.replay !== undefined) {
+      const responsesFile = path.join(scratch, "responses.json");
+      writeFileSync(responsesFile, JSON.stringify(await recordResponses(dirs.amlguard, resources)));
+      process.env.AMLGUARD_BENCH_RESPONSES = responsesFile;
+    }
 
     const amlguard = await PackHarness.start({ packDir: dirs.amlguard, project: "amlguard-bench" });
     started.push(amlguard);
@@ -69,15 +94,17 @@ export async function measureAnalyze(dirs: AnalyzePacks, resources: readonly Eng
     process.env.AMLGUARD_BENCH_POLICY_COUNT = String(resourcePolicies);
     const noop = await PackHarness.start({ packDir: dirs.noop, project: "amlguard-bench" });
     started.push(noop);
-    const replay = await PackHarness.start({ packDir: dirs.replay, project: "amlguard-bench" });
-    started.push(replay);
+    const replay = dirs.replay === undefined ? undefined : await PackHarness.start({ packDir: dirs.replay, project: "amlguard-bench" });
+    if (replay !== undefined) {
+      started.push(replay);
+    }
 
     const samples: AnalyzeSamples = { amlguard: [], empty: [], noop: [], replay: [], policies: resourcePolicies, amlguardEntries: 0 };
     const packs: [PackHarness, number[]][] = [
       [amlguard, samples.amlguard],
       [empty, samples.empty],
       [noop, samples.noop],
-      [replay, samples.replay],
+      ...(replay === undefined ? [] : [[replay, samples.replay] as [PackHarness, number[]]]),
     ];
     let amlguardSent = 0;
     for (let index = 0; index < resources.length + warmup; index++) {
@@ -95,7 +122,7 @@ export async function measureAnalyze(dirs: AnalyzePacks, resources: readonly Eng
       }
       // A baseline that sends other responses than amlguard would make amlguard's own cost look other than it is.
       const judged = responses.get(amlguard);
-      if (judged === undefined || responseText(responses.get(replay)) !== responseText(judged)) {
+      if (judged === undefined || (replay !== undefined && responseText(responses.get(replay)) !== responseText(judged))) {
         throw new Error(`the replay pack's response to ${resource.name} differs from amlguard's: the baseline is broken`);
       }
       if (index >= warmup) {

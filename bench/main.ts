@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { measureAnalyze, engineResources } from "./analyze-latency";
+import { measureAnalyze, engineResources, neighbourResources } from "./analyze-latency";
 import { type AuditRun, runAuditScale, shapeFor, tenantFor } from "./audit-scale";
 import { timeColdStart } from "./cold-start";
 import { loadDeploymentShapes } from "./corpus";
@@ -128,6 +128,7 @@ interface Results {
   coldStart?: { amlguard: Spread; empty: Spread };
   cliStart?: { version: Spread; node: Spread };
   analyze?: { amlguard: Spread; empty: Spread; noop: Spread; replay: Spread; policies: number; entries: number; resources: number };
+  neighbours?: { amlguard: Spread; empty: Spread; noop: Spread; entries: number; resources: number };
   throughput?: { shapes: { fromCorpus: number; fromSample: number; read: number }; runs: { size: number; evalPerSec: Spread; deploymentsPerSec: Spread; checksShare: number }[] };
   audit?: { size: number; runs: AuditRun[]; graph: AuditRun[] }[];
 }
@@ -170,6 +171,21 @@ async function main(): Promise<void> {
       `empty p50 ${results.analyze.empty.median.toFixed(3)} ms p99 ${results.analyze.empty.p99.toFixed(3)} ms; ` +
       `no-op p50 ${results.analyze.noop.median.toFixed(3)} ms; replay p50 ${results.analyze.replay.median.toFixed(3)} ms; ` +
       `p50 ratio ${ratio(results.analyze.amlguard.median, results.analyze.empty.median)}`,
+  );
+
+  log(`\nAnalyze latency over gRPC on other resources of an Azure ML stack: ${plan.analyzeResources} resources, alternating packs`);
+  const neighbours = await measureAnalyze({ amlguard: ROOT, empty: EMPTY_PACK, noop: NOOP_PACK }, neighbourResources(plan.analyzeResources), plan.analyzeWarmup);
+  results.neighbours = {
+    amlguard: spread(neighbours.amlguard),
+    empty: spread(neighbours.empty),
+    noop: spread(neighbours.noop),
+    entries: neighbours.amlguardEntries,
+    resources: plan.analyzeResources,
+  };
+  log(
+    `  amlguard p50 ${results.neighbours.amlguard.median.toFixed(3)} ms p99 ${results.neighbours.amlguard.p99.toFixed(3)} ms; ` +
+      `empty p50 ${results.neighbours.empty.median.toFixed(3)} ms; no-op p50 ${results.neighbours.noop.median.toFixed(3)} ms; ` +
+      `p50 ratio ${ratio(results.neighbours.amlguard.median, results.neighbours.empty.median)}`,
   );
 
   log(`\nrule throughput in process, ${plan.throughputRepeats} repeats per size`);
@@ -231,6 +247,10 @@ function auditRow(size: number, source: string, runs: readonly AuditRun[]): stri
   );
 }
 
+function analyzeRow(pack: string, times: Spread): string {
+  return `| ${pack} | ${times.median.toFixed(3)} | ${times.p25.toFixed(3)}–${times.p75.toFixed(3)} | ${times.p99.toFixed(3)} | ${times.max.toFixed(3)} |`;
+}
+
 function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds: number): string {
   const method = readFileSync(path.join(ROOT, "bench", "method.md"), "utf8").trim();
   const lines: string[] = [
@@ -256,7 +276,7 @@ function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds:
     "",
   ];
 
-  const { coldStart, cliStart, analyze, throughput, audit } = results;
+  const { coldStart, cliStart, analyze, neighbours, throughput, audit } = results;
   if (coldStart !== undefined && cliStart !== undefined) {
     lines.push(
       "### Start",
@@ -279,14 +299,33 @@ function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds:
       "",
       "| pack | p50 (ms) | p25–p75 (ms) | p99 (ms) | max (ms) |",
       "|---|---|---|---|---|",
-      `| amlguard | ${analyze.amlguard.median.toFixed(3)} | ${analyze.amlguard.p25.toFixed(3)}–${analyze.amlguard.p75.toFixed(3)} | ${analyze.amlguard.p99.toFixed(3)} | ${analyze.amlguard.max.toFixed(3)} |`,
-      `| empty pack | ${analyze.empty.median.toFixed(3)} | ${analyze.empty.p25.toFixed(3)}–${analyze.empty.p75.toFixed(3)} | ${analyze.empty.p99.toFixed(3)} | ${analyze.empty.max.toFixed(3)} |`,
-      `| no-op pack | ${analyze.noop.median.toFixed(3)} | ${analyze.noop.p25.toFixed(3)}–${analyze.noop.p75.toFixed(3)} | ${analyze.noop.p99.toFixed(3)} | ${analyze.noop.max.toFixed(3)} |`,
-      `| replay pack | ${analyze.replay.median.toFixed(3)} | ${analyze.replay.p25.toFixed(3)}–${analyze.replay.p75.toFixed(3)} | ${analyze.replay.p99.toFixed(3)} | ${analyze.replay.max.toFixed(3)} |`,
+      analyzeRow("amlguard", analyze.amlguard),
+      analyzeRow("empty pack", analyze.empty),
+      analyzeRow("no-op pack", analyze.noop),
+      analyzeRow("replay pack", analyze.replay),
       "",
       `p50 ratio to the empty pack ${ratio(analyze.amlguard.median, analyze.empty.median)} (target ≤ 1.20×), p99 ratio ${ratio(analyze.amlguard.p99, analyze.empty.p99)}; ` +
         `p50 ratio to the no-op pack ${ratio(analyze.amlguard.median, analyze.noop.median)}. ` +
         `The replay pack's p50 is ${ratio(analyze.replay.median, analyze.empty.median)} the empty pack's: the part of the budget that @pulumi/policy and amlguard's responses take before anything is read.`,
+      "",
+    );
+  }
+  if (neighbours !== undefined) {
+    lines.push(
+      "### Analyze latency on other resources",
+      "",
+      `${neighbours.resources} resources of the other types an Azure ML stack contains (resource group, storage account, key vault, container registry, ` +
+        `Application Insights, workspace, online endpoint, autoscale setting), each sent to the amlguard, empty and no-op packs over gRPC. ` +
+        `amlguard returned ${neighbours.entries} not-applicable entries, one per resource policy and resource. The no-op pack's policies return at once, ` +
+        "so it counts every resource as passed, which a pack that reports not applicable does not.",
+      "",
+      "| pack | p50 (ms) | p25–p75 (ms) | p99 (ms) | max (ms) |",
+      "|---|---|---|---|---|",
+      analyzeRow("amlguard", neighbours.amlguard),
+      analyzeRow("empty pack", neighbours.empty),
+      analyzeRow("no-op pack", neighbours.noop),
+      "",
+      `p50 ratio to the empty pack ${ratio(neighbours.amlguard.median, neighbours.empty.median)} (target ≤ 1.20×), p99 ratio ${ratio(neighbours.amlguard.p99, neighbours.empty.p99)}.`,
       "",
     );
   }

@@ -19,6 +19,7 @@ import { reportFinding, reportMandatory } from "./report";
 import { secretPathsOf } from "./secret-paths";
 import { stackDeployments } from "./stack-resources";
 import { stopAsNotApplicable } from "./not-applicable";
+import { forOnlineDeployments } from "./type-filter";
 
 /** Returns the policy fields every rule's policy takes from the rule: name, texts, levels, help page and config schema. */
 export function policyMetadataOf(rule: Pick<Rule, "id" | "description" | "defaultEnforcementLevel" | "severity" | "remediation" | "helpUri" | "limits">) {
@@ -40,7 +41,8 @@ export function configSchemaOf(rule: Pick<Rule, "limits">): PolicyConfigSchema {
 
 /**
  * Wraps one rule as a policy named by the rule id. Its single validator matches every type token of
- * OnlineDeployment, because a validator array counts a policy as not applicable on every resource.
+ * OnlineDeployment, because a validator array counts a policy as not applicable on every resource. The SDK
+ * skips it on other types without calling it (see type-filter.ts).
  *
  * The policy also has `validateStack`: @pulumi/policy 1.21.0 runs a policy in `AnalyzeStack` whenever
  * `validateStack` is a function, with the policy's own config and enforcement level, which a separate stack
@@ -50,9 +52,9 @@ export function configSchemaOf(rule: Pick<Rule, "limits">): PolicyConfigSchema {
 export function deploymentPolicy(rule: Rule): ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack"> {
   return {
     ...policyMetadataOf(rule),
-    validateResource: (args, reportViolation) => validateDeployment(rule, args, reportViolation),
+    validateResource: forOnlineDeployments((args: ResourceValidationArgs, reportViolation: ReportViolation) => validateDeployment(rule, args, reportViolation)),
     validateStack: (args, reportViolation) => validateStack(rule, args, reportViolation),
-    ...(rule.remediate === undefined ? {} : { remediateResource: (args: ResourceValidationArgs) => remediateDeployment(rule, args) }),
+    ...(rule.remediate === undefined ? {} : { remediateResource: forOnlineDeployments((args: ResourceValidationArgs) => remediateDeployment(rule, args)) }),
   };
 }
 

@@ -7,12 +7,14 @@ import { exemptionsPolicy } from "./exemptions-policy";
 import { limitsFilePolicy } from "./limits-file-policy";
 import { installSecretTracking } from "./secret-paths";
 import { stackRulePolicy } from "./stack-rule-policy";
+import { installTypeFilter } from "./type-filter";
 
 // The Pulumi CLI reads the pack's port from the first line of stdout, so nothing here may write to stdout.
 
 // Before the pack serves, so that every request passes through the tracking.
 installSecretTracking();
 installConfigKeyTracking();
+installTypeFilter();
 
 const rulePolicies = [...RULES.map(deploymentPolicy), ...STACK_RULES.map(stackRulePolicy), exemptionsPolicy()];
 

@@ -1,8 +1,9 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { isOnlineDeploymentType } from "../src/sources/pulumi-types";
 import { unknownConfigKeys } from "./config-keys";
 import { reportMandatory } from "./report";
 import { stopAsNotApplicable } from "./not-applicable";
+import { forOnlineDeployments } from "./type-filter";
 
 export const LIMITS_FILE_POLICY = "limits-file";
 
@@ -18,7 +19,7 @@ export function limitsFilePolicy(policyNames: readonly string[]): ResourceValida
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Correct or remove the key in the file passed to --policy-pack-config.",
-    validateResource: (args, reportViolation) => {
+    validateResource: forOnlineDeployments((args: ResourceValidationArgs, reportViolation: ReportViolation) => {
       if (!isOnlineDeploymentType(args.type)) {
         stopAsNotApplicable(args, `amlguard judges Azure Machine Learning OnlineDeployment resources, not ${args.type}`);
       }
@@ -27,6 +28,6 @@ export function limitsFilePolicy(policyNames: readonly string[]): ResourceValida
         const list = problems.map((problem) => `  - ${problem}`).join("\n");
         reportMandatory(reportViolation, `Invalid policy pack config:\n${list}\nFix the file passed to --policy-pack-config.`, args.urn);
       }
-    },
+    }),
   };
 }

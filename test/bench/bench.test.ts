@@ -1,5 +1,5 @@
 import path from "node:path";
-import { engineResources, measureAnalyze } from "../../bench/analyze-latency";
+import { engineResources, measureAnalyze, neighbourResources } from "../../bench/analyze-latency";
 import { minimumGraphRequests, minimumRequests, shapeFor, tenantFor } from "../../bench/audit-scale";
 import { loadDeploymentShapes } from "../../bench/corpus";
 import { spread } from "../../bench/stats";
@@ -95,5 +95,15 @@ describe("bench analyze baselines", () => {
 
     expect(samples.replay).toHaveLength(resources.length);
     expect(samples.amlguardEntries).toBeGreaterThan(resources.length);
+  }, 60_000);
+
+  test("neighbours are only not applicable", async () => {
+    const resources = neighbourResources(8);
+    const samples = await measureAnalyze({ amlguard: root, empty: fixture("empty-pack"), noop: fixture("noop-pack") }, resources, 0);
+
+    expect(new Set(resources.map((resource) => resource.type)).size).toBe(8);
+    expect(samples.amlguard).toHaveLength(resources.length);
+    expect(samples.replay).toEqual([]);
+    expect(samples.amlguardEntries).toBe(resources.length * samples.policies);
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { isStackPolicy } from "../../bench/responses";
 import { PULUMI_UNKNOWN_VALUES } from "../../src/sources/pulumi-inputs";
 import { DEPLOYMENT_TYPE, type PackHarness, secret, startPack } from "../support/pack-harness";
 
@@ -12,6 +13,11 @@ function managedProps(requestTimeout: unknown, extra: Record<string, unknown> = 
     sku: { name: "Default", capacity: 3 },
     properties: { endpointComputeType: "Managed", instanceType: "Standard_DS3_v2", egressPublicNetworkAccess: "Disabled", requestSettings: { requestTimeout }, ...extra },
   };
+}
+
+/** Names of the pack's resource policies, which Analyze runs on every resource: all but the stack-only ones. */
+function resourcePolicyNames(pack: PackHarness): string[] {
+  return pack.policies.filter((policy) => !isStackPolicy(policy)).map((policy) => policy.name).sort();
 }
 
 describe("pack in preview", () => {
@@ -84,7 +90,30 @@ describe("pack in preview", () => {
     expect(result.diagnostics).toEqual([]);
     expect(result.notApplicable).toContainEqual({
       policyName: "request-timeout",
-      reason: "amlguard judges Azure Machine Learning OnlineDeployment resources, not azure-native:machinelearningservices:Workspace",
+      reason: `Policy only applies to resources of type '${DEPLOYMENT_TYPE}'`,
+    });
+    expect(result.notApplicable.map((entry) => entry.policyName).sort()).toEqual(resourcePolicyNames(pack));
+  });
+
+  test("concurrent other types skip no deployment", async () => {
+    const tokens = ["azure-native:machinelearningservices/v20230401:OnlineDeployment", "azure-native_machinelearningservices_v20250601:machinelearningservices:OnlineDeployment"];
+    const requests = Array.from({ length: 60 }, (_, index) =>
+      index % 3 === 0
+        ? { type: tokens[index % 2], name: `blue-${index}`, props: managedProps("PT5M") }
+        : { type: "azure-native:storage:StorageAccount", name: `st-${index}`, props: { accountName: `st${index}` } },
+    );
+
+    const results = await Promise.all(requests.map((request) => pack.analyze(request)));
+
+    results.forEach((result, index) => {
+      const judged = result.diagnostics.map((diagnostic) => diagnostic.policyName);
+      if (index % 3 === 0) {
+        expect(judged).toContain("request-timeout");
+        expect(result.notApplicable.map((entry) => entry.policyName)).not.toContain("request-timeout");
+      } else {
+        expect(judged).toEqual([]);
+        expect(result.notApplicable).toHaveLength(resourcePolicyNames(pack).length);
+      }
     });
   });
 
