@@ -13,10 +13,11 @@ import { ONLINE_DEPLOYMENT_TYPE, isOnlineDeploymentType } from "../src/sources/p
  * OnlineDeployment token. For any other request it returns undefined, and the policy runs and checks the type.
  *
  * The getter cannot see the request, so a wrapper around the generated `AnalyzeRequest.getType`, which the
- * Analyze and Remediate handlers call first, stores the type in an AsyncLocalStorage. The SDK's handler awaits
- * between policies, and requests may interleave there. Each handler's continuations keep the type stored at
- * its start, so a request never reads another's type. The store also stays with the gRPC code that called the
- * handler. That is harmless: only those two handlers read the getter, each after its own `getType`.
+ * Analyze and Remediate handlers call before they read any `__pulumiType`, stores the type in an
+ * AsyncLocalStorage. The SDK's handler awaits between policies, and requests may interleave there. Each
+ * handler's continuations keep the type stored at its start, so a request never reads another's type. The
+ * store also stays with the gRPC code that called the handler. That is harmless: only those two handlers read
+ * the getter, each after its own `getType`.
  */
 
 const requestType = new AsyncLocalStorage<string>();
