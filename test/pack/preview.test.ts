@@ -95,28 +95,6 @@ describe("pack in preview", () => {
     expect(result.notApplicable.map((entry) => entry.policyName).sort()).toEqual(resourcePolicyNames(pack));
   });
 
-  test("concurrent other types skip no deployment", async () => {
-    const tokens = ["azure-native:machinelearningservices/v20230401:OnlineDeployment", "azure-native_machinelearningservices_v20250601:machinelearningservices:OnlineDeployment"];
-    const requests = Array.from({ length: 60 }, (_, index) =>
-      index % 3 === 0
-        ? { type: tokens[index % 2], name: `blue-${index}`, props: managedProps("PT5M") }
-        : { type: "azure-native:storage:StorageAccount", name: `st-${index}`, props: { accountName: `st${index}` } },
-    );
-
-    const results = await Promise.all(requests.map((request) => pack.analyze(request)));
-
-    results.forEach((result, index) => {
-      const judged = result.diagnostics.map((diagnostic) => diagnostic.policyName);
-      if (index % 3 === 0) {
-        expect(judged).toContain("request-timeout");
-        expect(result.notApplicable.map((entry) => entry.policyName)).not.toContain("request-timeout");
-      } else {
-        expect(judged).toEqual([]);
-        expect(result.notApplicable).toHaveLength(resourcePolicyNames(pack).length);
-      }
-    });
-  });
-
   test("secret value stays out of messages", async () => {
     const { diagnostics } = await pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props: managedProps(secret("PT7M")) });
 

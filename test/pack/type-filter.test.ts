@@ -1,6 +1,10 @@
 import { setImmediate as nextMacrotask } from "node:timers/promises";
 import { AnalyzeRequest } from "@pulumi/pulumi/proto/analyzer_pb";
+import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { deploymentPolicy } from "../../policies/deployment-policy";
+import { limitsFilePolicy } from "../../policies/limits-file-policy";
 import { forOnlineDeployments, installTypeFilter } from "../../policies/type-filter";
+import { RULES } from "../../src/rules/index";
 
 const DEFAULT_TOKEN = "azure-native:machinelearningservices:OnlineDeployment";
 const VERSIONED_TOKEN = "azure-native:machinelearningservices/v20230401:OnlineDeployment";
@@ -46,5 +50,32 @@ describe("type filter", () => {
 
     expect(deploymentSeen).toEqual([undefined, undefined, undefined, undefined]);
     expect(otherSeen).toEqual([DEFAULT_TOKEN, DEFAULT_TOKEN, DEFAULT_TOKEN, DEFAULT_TOKEN]);
+  });
+});
+
+describe("validators without the filter", () => {
+  const storage = { type: "azure-native:storage:StorageAccount", name: "st", urn: "urn:pulumi:dev::app::azure-native:storage:StorageAccount::st", props: {} };
+  const reason = "amlguard judges Azure Machine Learning OnlineDeployment resources, not azure-native:storage:StorageAccount";
+
+  /** Calls a validator as the SDK does when it has no type to compare, and returns the not-applicable reason it gives. */
+  function notApplicableReason(validate: ResourceValidationPolicy["validateResource"]): string | undefined {
+    let given: string | undefined;
+    const args = {
+      ...storage,
+      notApplicable: (text?: string): never => {
+        given = text;
+        throw new Error("not applicable");
+      },
+    } as unknown as ResourceValidationArgs;
+    expect(() => (validate as (args: ResourceValidationArgs, report: () => void) => void)(args, () => undefined)).toThrow("not applicable");
+    return given;
+  }
+
+  test("rule policy stops on other types", () => {
+    expect(notApplicableReason(deploymentPolicy(RULES[0]).validateResource)).toBe(reason);
+  });
+
+  test("limits-file policy stops on other types", () => {
+    expect(notApplicableReason(limitsFilePolicy([]).validateResource)).toBe(reason);
   });
 });
