@@ -91,8 +91,11 @@ export function auditScopeOf(options: AuditScopeOptions): AuditScope {
   };
 }
 
-/** Returns the evidence of an audit's scope: every scope option as applied, and the listing source. */
-export function scopeEvidence(scope: AuditScope, source: AuditSource): RunScope {
+/**
+ * Returns the evidence of an audit's scope: every scope option as applied, the listing source, and the endpoint
+ * and api-version the deployments were read with, because those decide which properties Azure returned.
+ */
+export function scopeEvidence(scope: AuditScope, source: AuditSource, armEndpoint: URL, apiVersion: string): RunScope {
   return {
     ...(scope.subscriptions.length === 0 ? {} : { subscriptions: scope.subscriptions }),
     ...(scope.resourceGroup === undefined ? {} : { resourceGroup: scope.resourceGroup }),
@@ -100,6 +103,8 @@ export function scopeEvidence(scope: AuditScope, source: AuditSource): RunScope 
     ...(scope.endpoint === undefined ? {} : { endpoint: scope.endpoint }),
     ...(scope.deploymentIds.length === 0 ? {} : { deploymentIds: scope.deploymentIds }),
     source,
+    armEndpoint: armEndpoint.href,
+    apiVersion,
   };
 }
 

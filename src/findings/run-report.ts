@@ -49,6 +49,13 @@ export interface RunScope {
   readonly deploymentIds?: readonly string[];
   /** Listing source of the audit (`--source`): `arm` or `resource-graph`. */
   readonly source?: string;
+  /** Resource Manager endpoint the audit read from (`--arm-endpoint`, by default Azure's public cloud). */
+  readonly armEndpoint?: string;
+  /**
+   * api-version of the requests that read the deployments: `--api-version` for ARM listings and `--id`, the
+   * Resource Graph query API's version for `--source resource-graph`.
+   */
+  readonly apiVersion?: string;
   /** Pulumi stack (`project/stack`), for the event-log path. */
   readonly stack?: string;
   /** The Pulumi event log a report was read from. */

@@ -24,6 +24,9 @@ export function describeEvidence(evidence: RunEvidence): string[] {
   if (scope.source !== undefined) {
     lines.push(`Listing source: ${describeSource(scope.source)}.`);
   }
+  if (scope.armEndpoint !== undefined) {
+    lines.push(`Resource Manager endpoint: ${scope.armEndpoint}${scope.apiVersion === undefined ? "" : `, api-version ${scope.apiVersion}`}.`);
+  }
   if (scope.stack !== undefined) {
     lines.push(`Stack: ${scope.stack}.`);
   }
@@ -56,6 +59,7 @@ function describeShard(shard: ShardEvidence): string {
     ...(shard.scope.subscriptions === undefined ? [] : [`subscriptions ${shard.scope.subscriptions.join(", ")}${describeNarrowing(shard.scope)}`]),
     ...(shard.scope.deploymentIds === undefined ? [] : [`deployments ${shard.scope.deploymentIds.join(", ")}`]),
     ...(shard.scope.source === undefined ? [] : [`listing source ${shard.scope.source}`]),
+    ...(shard.scope.armEndpoint === undefined ? [] : [`endpoint ${shard.scope.armEndpoint}${shard.scope.apiVersion === undefined ? "" : ` api-version ${shard.scope.apiVersion}`}`]),
     ...(shard.scope.files === undefined ? [] : [`files ${shard.scope.files.join(", ")}`]),
     ...(shard.scope.stack === undefined ? [] : [`stack ${shard.scope.stack}`]),
   ];

@@ -16,8 +16,9 @@ import { RULE_CATALOGUE_VERSION, TOOL_NAME, TOOL_VERSION } from "../version";
  * `evidence.inputs`: every file the run read, with its role and SHA-256.
  * 1.5 added `evidence.inputs[].realPath` for checked and parameters files. Since 1.5, `check` reads a file that
  * it is given under several names once, under the first name.
+ * 1.6 added `evidence.scope.armEndpoint` and `apiVersion` to audits.
  */
-export const JSON_SCHEMA_VERSION = "1.5";
+export const JSON_SCHEMA_VERSION = "1.6";
 
 export interface JsonFinding {
   readonly ruleId: string;

@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { RESOURCE_GRAPH_API_VERSION } from "../../src/audit/resource-graph";
+import { DEFAULT_API_VERSION } from "../../src/audit/run";
 import { SAMPLE_SUBSCRIPTION_ID, SAMPLE_TENANT } from "../../src/emulator/sample-tenant";
 import { type ArmEmulator, startArmEmulator } from "../../src/emulator/server";
 import { deploymentId } from "../../src/emulator/tenant";
@@ -54,18 +56,27 @@ describe("audit scope evidence", () => {
   ])("$name recorded in JSON", async ({ args, scope }) => {
     const report = await auditReport(...args);
 
-    expect(report.evidence.scope).toEqual(scope);
+    const apiVersion = scope.source === "resource-graph" ? RESOURCE_GRAPH_API_VERSION : DEFAULT_API_VERSION;
+    expect(report.evidence.scope).toEqual({ ...scope, armEndpoint: new URL(emulator.url).href, apiVersion });
+  });
+
+  test("api-version option recorded", async () => {
+    const report = await auditReport("--subscription", SAMPLE_SUBSCRIPTION_ID, "--api-version", "2024-10-01");
+
+    expect(report.evidence.scope.apiVersion).toBe("2024-10-01");
   });
 
   test.each([
-    { format: "table", prefix: "" },
-    { format: "markdown", prefix: "- " },
-  ])("$format states the narrowing", async ({ format, prefix }) => {
+    // Markdown shows a bare URL as code, so that it cannot become a link.
+    { format: "table", prefix: "", endpoint: (url: string) => url },
+    { format: "markdown", prefix: "- ", endpoint: (url: string) => `\`${url}\`` },
+  ])("$format states the narrowing", async ({ format, prefix, endpoint }) => {
     const run = await runCli(auditArgs(emulator.url, "--subscription", SAMPLE_SUBSCRIPTION_ID, "--resource-group", "rg-ml-prod", "--workspace", "mlw-fraud-prod", "--format", format), ENV);
     const lines = run.stdout.split("\n");
 
     expect(lines).toContain(`${prefix}Subscriptions: ${SAMPLE_SUBSCRIPTION_ID} (only resource group rg-ml-prod, workspace mlw-fraud-prod).`);
     expect(lines).toContain(`${prefix}Listing source: arm (ARM listings of workspaces, online endpoints and deployments).`);
+    expect(lines).toContain(`${prefix}Resource Manager endpoint: ${endpoint(new URL(emulator.url).href)}, api-version ${DEFAULT_API_VERSION}.`);
   });
 
   test("table lists deployment ids", async () => {
@@ -90,7 +101,10 @@ describe("audit scope evidence", () => {
 
     expect(merged.evidence.scope.subscriptions).toBeUndefined();
     expect(merged.evidence.shards?.map((shard) => shard.scope.resourceGroup)).toEqual(["rg-ml-prod", "rg-ml-sandbox"]);
-    expect(tableText).toContain(`subscriptions ${SAMPLE_SUBSCRIPTION_ID} (only resource group rg-ml-sandbox); listing source arm;`);
+    expect(merged.evidence.shards?.map((shard) => shard.scope.apiVersion)).toEqual([DEFAULT_API_VERSION, DEFAULT_API_VERSION]);
+    expect(tableText).toContain(
+      `subscriptions ${SAMPLE_SUBSCRIPTION_ID} (only resource group rg-ml-sandbox); listing source arm; endpoint ${new URL(emulator.url).href} api-version ${DEFAULT_API_VERSION};`,
+    );
     expect(tableText).not.toMatch(/^Subscriptions:/m);
   });
 });

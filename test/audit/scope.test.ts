@@ -58,21 +58,23 @@ describe("auditScopeOf", () => {
 });
 
 describe("scopeEvidence", () => {
-  test("records every option and the source", () => {
+  test("records every option, source and endpoint", () => {
     const scope = auditScopeOf(options({ subscription: [SUBSCRIPTION], resourceGroup: "rg-ml-prod", workspace: "ws", endpoint: "ep", id: [DEPLOYMENT] }));
 
-    expect(scopeEvidence(scope, "arm")).toEqual({
+    expect(scopeEvidence(scope, "arm", new URL("https://management.usgovcloudapi.net"), "2025-06-01")).toEqual({
       subscriptions: [SUBSCRIPTION],
       resourceGroup: "rg-ml-prod",
       workspace: "ws",
       endpoint: "ep",
       deploymentIds: [DEPLOYMENT],
       source: "arm",
+      armEndpoint: "https://management.usgovcloudapi.net/",
+      apiVersion: "2025-06-01",
     });
   });
 
   test("ids alone name no subscription", () => {
-    const evidence = scopeEvidence(auditScopeOf(options({ id: [DEPLOYMENT] })), "arm");
+    const evidence = scopeEvidence(auditScopeOf(options({ id: [DEPLOYMENT] })), "arm", new URL("https://management.azure.com"), "2025-06-01");
 
     expect(evidence.subscriptions).toBeUndefined();
     expect(evidence.deploymentIds).toEqual([DEPLOYMENT]);

@@ -6,6 +6,7 @@ import { ArmCredentialError, CREDENTIAL_ERROR_NAMES, armCredential } from "../..
 import { AuditProgress } from "../../audit/progress";
 import { AUDIT_SOURCES, type AuditSource, DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, runAudit } from "../../audit/run";
 import type { AuditScope } from "../../audit/collect";
+import { RESOURCE_GRAPH_API_VERSION } from "../../audit/resource-graph";
 import { auditScopeOf, scopeEvidence, scopeUsageError } from "../../audit/scope";
 import { loadConfig } from "../../config/load";
 import type { LoadedConfig } from "../../config/load";
@@ -133,18 +134,26 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
     throw error;
   }
 
-  return writeAuditReport(results, scope, options, loaded, startedAt);
+  return writeAuditReport(results, scope, endpoint, options, loaded, startedAt);
 }
 
 /** Applies exemptions, writes every requested report and returns the exit code. */
-async function writeAuditReport(evaluated: readonly ResourceResult[], scope: AuditScope, options: AuditOptions, loaded: LoadedConfig, startedAt: Date): Promise<number> {
+async function writeAuditReport(
+  evaluated: readonly ResourceResult[],
+  scope: AuditScope,
+  endpoint: URL,
+  options: AuditOptions,
+  loaded: LoadedConfig,
+  startedAt: Date,
+): Promise<number> {
+  const apiVersion = options.source === "resource-graph" ? RESOURCE_GRAPH_API_VERSION : options.apiVersion;
   const { run, written } = await completeRun({
     command: "audit",
     evaluated,
     options,
     limits: limitsEvidenceOf(loaded),
     limitsFileExemptions: loaded.config.exemptions,
-    scope: scopeEvidence(scope, options.source),
+    scope: scopeEvidence(scope, options.source, endpoint, apiVersion),
     startedAt,
   });
   return written ? exitCodeFor(run.results, options.failOn) : EXIT_CODES.usage;

@@ -36,6 +36,9 @@ const ScopeSchema = z.looseObject({
   endpoint: z.string().optional(),
   deploymentIds: z.array(z.string()).optional(),
   source: z.string().optional(),
+  // Added in JSON report version 1.6.
+  armEndpoint: z.string().optional(),
+  apiVersion: z.string().optional(),
   stack: z.string().optional(),
   eventLog: z.string().optional(),
   eventLogSha256: z.string().optional(),
