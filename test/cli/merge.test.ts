@@ -38,6 +38,13 @@ interface JsonReport {
   readonly checks: { readonly evaluated: number; readonly failed: number };
 }
 
+/** The parts of a shard's resource that the consistency tests edit. */
+interface EditableResource {
+  status: string;
+  findings: { ruleId: string }[];
+  rules: { ruleId: string; outcome: string }[];
+}
+
 const temporaryDirectory = useTemporaryDirectory("amlguard-merge-");
 
 let emulator: ArmEmulator;
@@ -199,6 +206,89 @@ describe("report --merge", () => {
 
     expect(code).toBe(EXIT_CODES.usage);
     expect(stderr).toContain(message);
+  });
+
+  test.each([
+    {
+      name: "a failed rule without its finding",
+      edit: (resource: EditableResource) => {
+        resource.findings = resource.findings.filter((finding) => finding.ruleId !== resource.findings[0].ruleId);
+      },
+      message: "as failed, but its findings make it passed",
+    },
+    {
+      name: "a finding of a passed rule",
+      edit: (resource: EditableResource) => {
+        const rule = resource.rules.find((candidate) => candidate.ruleId === resource.findings[0].ruleId);
+        if (rule !== undefined) {
+          rule.outcome = "passed";
+        }
+      },
+      message: "whose outcome is passed, not failed or unverified",
+    },
+    {
+      name: "findings on a not-evaluated resource",
+      edit: (resource: EditableResource) => {
+        resource.status = "not-evaluated";
+      },
+      message: "is not evaluated but has findings",
+    },
+  ])("rejects a shard with $name", async ({ edit, message }) => {
+    const report = JSON.parse(await readFile(shardB, "utf8")) as { resources: EditableResource[] };
+    const judged = report.resources.find((resource) => resource.findings.length > 0);
+    if (judged === undefined) {
+      throw new Error("the tenant has no deployment with a finding");
+    }
+    edit(judged);
+    const edited = join(directory, "edited-shard.json");
+    await writeFile(edited, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shardA, edited);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`${edited} is inconsistent:`);
+    expect(stderr).toContain(message);
+  });
+
+  test("rejects an edited summary", async () => {
+    const report = JSON.parse(await readFile(shardB, "utf8")) as { summary: { failed: number } };
+    report.summary.failed += 1;
+    const edited = join(directory, "edited-summary.json");
+    await writeFile(edited, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shardA, edited);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`summary disagrees with its resources: failed ${report.summary.failed} where its resources give ${report.summary.failed - 1}`);
+  });
+
+  test("merges a merged report", async () => {
+    const mergedFile = join(directory, "merged-shard.json");
+    await runCli(["report", "--merge", shardA, "--output", `json=${mergedFile}`]);
+
+    const { code, report } = await merge(mergedFile, shardB);
+
+    expect(code).toBe(EXIT_CODES.failed);
+    expect(report?.resources).toHaveLength(countDeployments(TENANT));
+  });
+
+  // The engine's summary lists request-timeout as failed on blue, but the log lacks that policy event.
+  test("merges an event-log report with a failed rule alone", async () => {
+    const fixture = await readFile(join("test", "events", "fixtures", "preview.ndjson"), "utf8");
+    const preview = join(directory, "preview-without-event.ndjson");
+    await writeFile(preview, fixture.split("\n").filter((line) => !line.startsWith('{"sequence":5,')).join("\n"));
+    const eventShard = join(directory, "event-log-shard.json");
+    await runCli(["report", "--from-pulumi-events", preview, "--policy-pack-config", limitsFile, "--output", `json=${eventShard}`]);
+    const shard = JSON.parse(await readFile(eventShard, "utf8")) as { resources: EditableResource[] };
+    const blue = shard.resources.find((resource) => resource.rules.some((rule) => rule.ruleId === "request-timeout" && rule.outcome === "failed"));
+
+    const { code, stderr, report } = await merge(eventShard);
+
+    expect(stderr).toBe("");
+    expect(blue?.findings.map((finding) => finding.ruleId)).not.toContain("request-timeout");
+    // The log's canary deployment has no policy summary, so the report is incomplete.
+    expect(code).toBe(EXIT_CODES.incomplete);
+    expect(report?.resources).toHaveLength(shard.resources.length);
   });
 
   test.each([

@@ -9,6 +9,7 @@ import { InputError, readTextFile } from "../../sources/files";
 import { TOOL_VERSION } from "../../version";
 import { type ReportCliOptions, completeRun } from "../output";
 import { writeError } from "../stderr";
+import { shardInconsistency } from "./shard-consistency";
 
 /** Raised when shards cannot be merged into one honest report; the CLI names the files and exits 2. */
 export class MergeError extends Error {}
@@ -197,8 +198,15 @@ async function loadShard(file: string): Promise<LoadedShard> {
   return { file, sha256: createHash("sha256").update(bytes).digest("hex"), report: result.data };
 }
 
-/** Rejects shards that judged with different limits or rules, or that overlap. */
+/** Rejects shards that disagree with themselves, that judged with different limits or rules, or that overlap. */
 function checkCompatible(shards: readonly LoadedShard[]): void {
+  for (const shard of shards) {
+    const problem = shardInconsistency(shard.report.evidence.command, shard.report.resources.map(toResult), shard.report.summary);
+    if (problem !== undefined) {
+      throw new MergeError(`${shard.file} is inconsistent: ${problem}. amlguard does not write such a report; write the shard again instead of editing it.`);
+    }
+  }
+
   const catalogues = shards.filter((shard) => shard.report.evidence.tool.ruleCatalogueVersion !== RULE_CATALOGUE_VERSION);
   if (catalogues.length > 0) {
     const listed = catalogues.map((shard) => `${shard.file} (${shard.report.evidence.tool.ruleCatalogueVersion})`).join(", ");

@@ -1,0 +1,82 @@
+import type { ResourceResult, RuleOutcome } from "../../findings/finding";
+import { type FailOn, summarize } from "../../findings/report";
+import { resourceKey } from "../../findings/run-report";
+
+/** A shard's own resource counts, as its JSON summary states them. */
+export interface ShardCounts {
+  readonly resources: number;
+  readonly evaluated: number;
+  readonly notEvaluated: number;
+  readonly passed: number;
+  readonly warned?: number;
+  readonly failed: number;
+  readonly waived: number;
+  readonly failOn?: FailOn;
+}
+
+/**
+ * Returns why a shard's resources disagree with themselves or with its summary, or undefined when they agree.
+ *
+ * A merge judges each resource again from its findings, so a shard whose rule outcome is `failed` while the
+ * finding behind it is gone would merge as passed or warned. amlguard never writes such a report: it comes from
+ * an edit or a damaged file, and the merge rejects it instead of guessing which part is true.
+ */
+export function shardInconsistency(command: string, results: readonly ResourceResult[], counts: ShardCounts): string | undefined {
+  for (const result of results) {
+    const problem = resultInconsistency(command, result);
+    if (problem !== undefined) {
+      return `${resourceKey(result)} ${problem}`;
+    }
+  }
+  return countsInconsistency(results, counts);
+}
+
+function resultInconsistency(command: string, result: ResourceResult): string | undefined {
+  if (result.status === "not-evaluated") {
+    return result.findings.length === 0 ? undefined : "is not evaluated but has findings";
+  }
+
+  const outcomes = new Map(result.rules.map((rule) => [rule.ruleId, rule.outcome]));
+  for (const finding of result.findings) {
+    const outcome = outcomes.get(finding.ruleId);
+    if (outcome !== "failed" && outcome !== "unverified") {
+      return `has a finding of rule ${finding.ruleId}, whose outcome is ${outcome ?? "missing"}, not failed or unverified`;
+    }
+  }
+  // A report from a Pulumi event log may list a rule as failed without a finding the converter understood.
+  if (command === "report") {
+    return undefined;
+  }
+  for (const rule of result.rules) {
+    const expected = outcomeOfFindings(result, rule.ruleId);
+    const judged = expected === undefined ? ["passed", "not-applicable", "disabled"] : [expected];
+    if (!judged.includes(rule.outcome)) {
+      return `lists rule ${rule.ruleId} as ${rule.outcome}, but its findings make it ${expected ?? "passed"}`;
+    }
+  }
+  return undefined;
+}
+
+/** Returns the outcome that `check` and `audit` give a rule with these findings, or undefined when it has none. */
+function outcomeOfFindings(result: ResourceResult, ruleId: string): RuleOutcome | undefined {
+  const own = result.findings.filter((finding) => finding.ruleId === ruleId);
+  if (own.length === 0) {
+    return undefined;
+  }
+  return own.some((finding) => finding.kind !== "unknown") ? "failed" : "unverified";
+}
+
+// Reports before JSON version 1.3 record no failOn, and counted failed resources another way.
+function countsInconsistency(results: readonly ResourceResult[], counts: ShardCounts): string | undefined {
+  if (counts.failOn === undefined) {
+    return undefined;
+  }
+  const recounted = summarize(results, counts.failOn);
+  const names = ["resources", "evaluated", "notEvaluated", "passed", "warned", "failed", "waived"] as const;
+  const differing = names.filter((name) => counts[name] !== undefined && counts[name] !== recounted[name]);
+  if (differing.length === 0) {
+    return undefined;
+  }
+  const listed = differing.map((name) => `${name} ${String(counts[name])} where its resources give ${recounted[name]}`).join(", ");
+  return `summary disagrees with its resources: ${listed}`;
+}
