@@ -107,6 +107,9 @@ export interface RunEvidence {
   readonly shards?: readonly ShardEvidence[];
 }
 
+/** One file a shard read. The role is kept as the shard names it, so a shard from a newer amlguard still merges. */
+export type ShardInputEvidence = Omit<InputFileEvidence, "role"> & { readonly role: string };
+
 /** The evidence of one shard report (one CI job's JSON report) in a merged report. */
 export interface ShardEvidence {
   /** The shard's JSON report file, as the user named it. */
@@ -117,6 +120,8 @@ export interface ShardEvidence {
   readonly command: RunEvidence["command"];
   readonly limits: LimitsEvidence;
   readonly scope: RunScope;
+  /** The files the shard read, with their SHA-256, as its own evidence lists them. Absent when it lists none: it read no file, or it is a JSON report of version 1.3 or older. */
+  readonly inputs?: readonly ShardInputEvidence[];
   readonly startedAt: string;
   readonly endedAt: string;
   /** The shard's own resource counts, from its summary. `warned` and `failOn` are absent in shards of JSON report version 1.2 or older. */

@@ -16,7 +16,7 @@ import { RULE_CATALOGUE_VERSION, TOOL_NAME, TOOL_VERSION } from "../version";
  * `evidence.inputs`: every file the run read, with its role and SHA-256.
  * 1.5 added `evidence.inputs[].realPath` for checked and parameters files. Since 1.5, `check` reads a file that
  * it is given under several names once, under the first name.
- * 1.6 added `evidence.scope.armEndpoint` and `apiVersion` to audits.
+ * 1.6 added `evidence.scope.armEndpoint` and `apiVersion` to audits, and `evidence.shards[].inputs` to merged reports.
  */
 export const JSON_SCHEMA_VERSION = "1.6";
 

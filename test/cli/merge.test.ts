@@ -30,6 +30,7 @@ interface JsonReport {
       readonly file: string;
       readonly sha256: string;
       readonly scope: { readonly subscriptions?: string[] };
+      readonly inputs?: unknown[];
       readonly counts: { readonly resources: number; readonly warned?: number; readonly failOn?: string };
     }[];
   };
@@ -112,6 +113,18 @@ describe("report --merge", () => {
     expect(report?.evidence.shards?.[1].sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
     expect(report?.evidence.shards?.[0].scope.subscriptions).toEqual([FIRST]);
     expect(report?.evidence.scope.subscriptions).toEqual([FIRST, SECOND]);
+  });
+
+  test("records each shard's input files", async () => {
+    const withLimits = join(directory, "shard-with-limits.json");
+    await audit(FIRST, withLimits, "--policy-pack-config", limitsFile);
+    const shard = JSON.parse(await readFile(withLimits, "utf8")) as { evidence: { inputs: unknown[] } };
+    const limitsHash = createHash("sha256").update(await readFile(limitsFile)).digest("hex");
+
+    const { report } = await merge(withLimits);
+
+    expect(shard.evidence.inputs).toEqual([{ file: limitsFile, role: "limits", sha256: limitsHash }]);
+    expect(report?.evidence.shards?.[0].inputs).toEqual(shard.evidence.inputs);
   });
 
   test("records each shard's warned count and threshold", async () => {

@@ -3,7 +3,7 @@ import * as z from "zod";
 import type { ExemptionStatus, ExemptionUse } from "../../exemptions/exemption";
 import type { Finding, ResourceResult } from "../../findings/finding";
 import { EXIT_CODES, FAIL_ON_THRESHOLDS, exitCodeFor } from "../../findings/report";
-import { type LimitsEvidence, type RunScope, type ShardEvidence, resourceKey } from "../../findings/run-report";
+import { type LimitsEvidence, type RunScope, type ShardEvidence, type ShardInputEvidence, resourceKey } from "../../findings/run-report";
 import { RULE_CATALOGUE_VERSION } from "../../rules/index";
 import { InputError, readTextFile } from "../../sources/files";
 import { TOOL_VERSION } from "../../version";
@@ -103,7 +103,7 @@ const ShardSchema = z.looseObject({
     limits: LimitsSchema,
     scope: ScopeSchema,
     // Reports before 1.5 record no realPath, and reports before 1.4 record no inputs.
-    inputs: z.array(z.looseObject({ file: z.string(), role: z.string(), realPath: z.string().optional() })).optional(),
+    inputs: z.array(z.looseObject({ file: z.string(), role: z.string(), sha256: z.string().optional(), realPath: z.string().optional() })).optional(),
     startedAt: z.string(),
     endedAt: z.string(),
   }),
@@ -275,6 +275,7 @@ function evidenceOf(shard: LoadedShard): ShardEvidence {
     command: evidence.command,
     limits: evidence.limits,
     scope: evidence.scope,
+    ...(evidence.inputs === undefined ? {} : { inputs: evidence.inputs.map(shardInput) }),
     startedAt: evidence.startedAt,
     endedAt: evidence.endedAt,
     counts: {
@@ -287,6 +288,15 @@ function evidenceOf(shard: LoadedShard): ShardEvidence {
       waived: summary.waived,
       ...(summary.failOn === undefined ? {} : { failOn: summary.failOn }),
     },
+  };
+}
+
+function shardInput(input: NonNullable<Shard["evidence"]["inputs"]>[number]): ShardInputEvidence {
+  return {
+    file: input.file,
+    role: input.role,
+    ...(input.sha256 === undefined ? {} : { sha256: input.sha256 }),
+    ...(input.realPath === undefined ? {} : { realPath: input.realPath }),
   };
 }
 
