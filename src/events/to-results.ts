@@ -69,7 +69,7 @@ export function policyEventsToResults(events: readonly EngineEvent[], policyPack
     }
 
     const step = event.resourcePreEvent?.metadata;
-    if (step !== undefined && isOnlineDeploymentType(step.type)) {
+    if (step !== undefined && isOnlineDeploymentType(step.type) && !UNANALYZED_OPS.has(step.op)) {
       entry(step.urn);
     }
 
@@ -95,6 +95,11 @@ export function policyEventsToResults(events: readonly EngineEvent[], policyPack
     complete,
   };
 }
+
+// The engine sends no step of these kinds to policy packs, so no policy summary follows them. A deletion has no
+// resource registration, and a read (`get`) skips analysis: in pulumi/pulumi v3 pkg/resource/deploy/step_generator.go,
+// generateSteps calls the analyzers and GenerateReadSteps does not. A deployment seen only in such steps is left out.
+const UNANALYZED_OPS: ReadonlySet<string> = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace", "read", "read-replacement"]);
 
 // Stack policies report without a resource URN; their findings gather under this key.
 const STACK_KEY = "(stack)";

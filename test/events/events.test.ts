@@ -97,6 +97,34 @@ describe("policyEventsToResults", () => {
     expect(canary.reason).toContain("no policy summary from policy pack amlguard");
   });
 
+  test.each(["delete", "delete-replaced", "read"])("%s step is left out", async (op) => {
+    const log = await readEventLog(join(FIXTURES, "preview.ndjson"));
+    const type = "azure-native:machinelearningservices:OnlineDeployment";
+    const urn = `urn:pulumi:dev::fraud-scoring::${type}::retired`;
+    const step = {
+      sequence: 1000,
+      timestamp: 1764878405,
+      resourcePreEvent: { metadata: { op, urn, type, old: { type, urn }, new: null } },
+    } as unknown as EngineEvent;
+
+    const { results } = policyEventsToResults([...log.events, step], "amlguard", RULES);
+
+    expect(results.map((result) => result.resource.name).sort()).toEqual(["blue", "canary", "green"]);
+  });
+
+  test("replaced deployment without summary is not evaluated", async () => {
+    const log = await readEventLog(join(FIXTURES, "preview.ndjson"));
+    const type = "azure-native:machinelearningservices:OnlineDeployment";
+    const urn = `urn:pulumi:dev::fraud-scoring::${type}::swapped`;
+    const steps = ["create-replacement", "delete-replaced"].map(
+      (op, index) => ({ sequence: 1000 + index, timestamp: 1764878405, resourcePreEvent: { metadata: { op, urn, type, old: { type, urn }, new: { type, urn } } } }) as unknown as EngineEvent,
+    );
+
+    const { results } = policyEventsToResults([...log.events, ...steps], "amlguard", RULES);
+
+    expect(results.find((result) => result.resource.name === "swapped")?.status).toBe("not-evaluated");
+  });
+
   test("states stack, packs and times", async () => {
     const { stack, policyPacks, startedAt, endedAt, complete } = await converted();
 
