@@ -82,7 +82,9 @@ export function enumField<T extends string>(
   const value = lookup.value;
   const canonical = typeof value === "string" && Object.prototype.hasOwnProperty.call(accepted, value) ? accepted[value] : undefined;
   if (canonical === undefined) {
-    const allowed = [...new Set(Object.values(accepted))].join(", ");
+    // List the spellings this source accepts. A canonical value can differ from them (`TargetUtilization` against
+    // the YAML `target_utilization`), so listing canonical values could name the rejected value as the fix.
+    const allowed = Object.keys(accepted).join(", ");
     return invalidField(path, value, `is not a value Azure defines; expected one of ${allowed}`);
   }
   return setField(path, canonical);

@@ -101,6 +101,13 @@ describe("CLI v2 deployment YAML", () => {
     expect(deployment("name: blue\negress_public_network_access: DISABLED\n").egressPublicNetworkAccess.state).toBe("invalid");
   });
 
+  test("invalid scale type names YAML spellings", () => {
+    const scaleType = deployment("name: green\ntype: kubernetes\nscale_settings:\n  type: TargetUtilization\n").scaleSettings.scaleType;
+
+    expect(scaleType.state).toBe("invalid");
+    expect(scaleType.state === "invalid" && scaleType.reason).toBe("is not a value Azure defines; expected one of default, target_utilization");
+  });
+
   test("quoted timeout is invalid", () => {
     expect(deployment('name: blue\nrequest_settings:\n  request_timeout_ms: "3000"\n').requestSettings.requestTimeoutMs.state).toBe("invalid");
   });
