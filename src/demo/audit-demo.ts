@@ -1,6 +1,8 @@
+import type { AuditScope } from "../audit/collect";
 import { AuditProgress } from "../audit/progress";
 import { DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, runAudit } from "../audit/run";
 import { staticTokenCredential } from "../audit/credential";
+import { scopeEvidence } from "../audit/scope";
 import { loadConfig } from "../config/load";
 import { exitCodeFor } from "../findings/report";
 import { completeRun, limitsEvidenceOf } from "../cli/output";
@@ -21,9 +23,11 @@ export async function runAuditDemo(): Promise<{ exitCode: number }> {
     process.stdout.write(`Auditing the sample tenant in-process, as amlguard audit --subscription ${SAMPLE_SUBSCRIPTION_ID} --arm-endpoint ${emulator.url} would.\n`);
     process.stdout.write("To run that audit yourself, start npm run emulator, which prints the command.\n\n");
 
+    const scope: AuditScope = { subscriptions: [SAMPLE_SUBSCRIPTION_ID], deploymentIds: [] };
+    const endpoint = new URL(emulator.url);
     const results = await runAudit({
-      scope: { subscriptions: [SAMPLE_SUBSCRIPTION_ID], deploymentIds: [] },
-      endpoint: new URL(emulator.url),
+      scope,
+      endpoint,
       credential: staticTokenCredential(SAMPLE_TOKEN),
       apiVersion: DEFAULT_API_VERSION,
       concurrency: DEFAULT_CONCURRENCY,
@@ -41,7 +45,7 @@ export async function runAuditDemo(): Promise<{ exitCode: number }> {
       options: { format: "table", output: [], failOn: "mandatory" },
       limits: limitsEvidenceOf(loaded),
       limitsFileExemptions: loaded.config.exemptions,
-      scope: { subscriptions: [SAMPLE_SUBSCRIPTION_ID], source: "arm" },
+      scope: scopeEvidence(scope, "arm", endpoint, DEFAULT_API_VERSION),
       startedAt,
     });
     return { exitCode: exitCodeFor(run.results) };

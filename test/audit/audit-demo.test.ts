@@ -19,5 +19,6 @@ describe("runAuditDemo", () => {
     expect(exitCode).toBe(1);
     expect(written.join("")).toMatch(/5 resources: 2 passed, 0 warned, 3 failed/);
     expect(written.join("")).toContain("Listing source: arm");
+    expect(written.join("")).toMatch(/Resource Manager endpoint: http:\/\/127\.0\.0\.1:\d+\/, api-version 2025-06-01\./);
   });
 });
