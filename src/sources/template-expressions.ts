@@ -2,7 +2,8 @@ import { type Lookup, type PropertyAccess, isPlainObject, plainAccess } from "./
 
 /**
  * The ARM template expressions amlguard evaluates: parameters(), variables(), concat() and format(), with the
- * string and integer literals they take. Anything else is unknown, and the reason names the expression.
+ * string and integer literals they take, and property and index access on their results (`.timeout`,
+ * `['timeout']`, `[0]`). Anything else is unknown, and the reason names the expression.
  */
 
 export type Evaluation = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
@@ -64,6 +65,9 @@ export class TemplateEvaluator {
     if (node.kind === "literal") {
       return { ok: true, value: node.value };
     }
+    if (node.kind === "member") {
+      return this.member(node, depth);
+    }
 
     const args: unknown[] = [];
     for (const argument of node.args) {
@@ -90,6 +94,46 @@ export class TemplateEvaluator {
       default:
         return { ok: false, reason: `amlguard does not evaluate ${node.name}(), so the value is not known until deployment` };
     }
+  }
+
+  /**
+   * Evaluates `target.name`, `target['name']` or `target[0]`. A member that is itself an expression, such as a
+   * variable object's property, is evaluated in turn.
+   */
+  private member(node: MemberNode, depth: number): Evaluation {
+    const target = this.evaluate(node.target, depth);
+    if (!target.ok) {
+      return target;
+    }
+    const key = this.evaluate(node.key, depth);
+    if (!key.ok) {
+      return key;
+    }
+
+    if (Array.isArray(target.value) && typeof key.value === "number") {
+      if (!Number.isInteger(key.value) || key.value < 0 || key.value >= target.value.length) {
+        return { ok: false, reason: `index ${key.value} is outside an array of ${target.value.length} items` };
+      }
+      return this.resolve(target.value[key.value], depth + 1);
+    }
+    if (isPlainObject(target.value) && typeof key.value === "string") {
+      return this.property(target.value, key.value, depth);
+    }
+    return { ok: false, reason: `${describeMember(key.value)} cannot be read from ${describeValue(target.value)}` };
+  }
+
+  // Microsoft documents template functions and their arguments as case-insensitive, but does not state whether
+  // property names are. A name that matches one property in another case is read as that property, because if ARM
+  // compares names exactly, the deployment fails instead of deploying the value. Several matches leave it unknown.
+  private property(object: Record<string, unknown>, name: string, depth: number): Evaluation {
+    const matches = Object.keys(object).filter((key) => key.toLowerCase() === name.toLowerCase());
+    if (matches.length === 0) {
+      return { ok: false, reason: `the object has no property '${name}'` };
+    }
+    if (matches.length > 1) {
+      return { ok: false, reason: `the object has several properties named '${name}' in different cases (${matches.join(", ")})` };
+    }
+    return this.resolve(object[matches[0]], depth + 1);
   }
 
   private parameter(name: unknown, depth: number): Evaluation {
@@ -126,13 +170,32 @@ export class TemplateEvaluator {
   }
 }
 
+interface MemberNode {
+  readonly kind: "member";
+  readonly target: ExpressionNode;
+  readonly key: ExpressionNode;
+}
+
 type ExpressionNode =
   | { readonly kind: "literal"; readonly value: string | number | boolean }
-  | { readonly kind: "call"; readonly name: string; readonly args: readonly ExpressionNode[] };
+  | { readonly kind: "call"; readonly name: string; readonly args: readonly ExpressionNode[] }
+  | MemberNode;
+
+function describeMember(key: unknown): string {
+  return typeof key === "string" ? `property '${key}'` : `index ${String(key)}`;
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) {
+    return "an array";
+  }
+  return value === null ? "null" : `a value of type ${typeof value}`;
+}
 
 /**
- * Parses function calls with string, integer and nested-call arguments: `concat(parameters('a'), '/x')`.
- * Property access (`.name`, `[0]`) and anything else return undefined, so the value stays unknown.
+ * Parses function calls with string, integer and nested-call arguments, each call optionally followed by
+ * property and index access: `concat(parameters('a'), '/x')`, `parameters('settings').probes[0]`. Anything else
+ * returns undefined, so the value stays unknown.
  */
 function parseExpression(text: string): ExpressionNode | undefined {
   let position = 0;
@@ -182,7 +245,7 @@ function parseExpression(text: string): ExpressionNode | undefined {
     skipSpace();
     if (text[position] === ")") {
       position++;
-      return { kind: "call", name: name[0], args };
+      return parseAccessors({ kind: "call", name: name[0], args });
     }
     for (;;) {
       const argument = parseNode();
@@ -197,9 +260,38 @@ function parseExpression(text: string): ExpressionNode | undefined {
       }
       if (text[position] === ")") {
         position++;
-        return { kind: "call", name: name[0], args };
+        return parseAccessors({ kind: "call", name: name[0], args });
       }
       return undefined;
+    }
+  };
+
+  // Reads the `.name`, `['name']` and `[0]` accessors that follow a call, left to right.
+  const parseAccessors = (call: ExpressionNode): ExpressionNode | undefined => {
+    let node = call;
+    for (;;) {
+      skipSpace();
+      if (text[position] === ".") {
+        position++;
+        skipSpace();
+        const property = /^[A-Za-z_$][\w$]*/.exec(text.slice(position));
+        if (property === null) {
+          return undefined;
+        }
+        position += property[0].length;
+        node = { kind: "member", target: node, key: { kind: "literal", value: property[0] } };
+      } else if (text[position] === "[") {
+        position++;
+        const key = parseNode();
+        skipSpace();
+        if (key === undefined || text[position] !== "]") {
+          return undefined;
+        }
+        position++;
+        node = { kind: "member", target: node, key };
+      } else {
+        return node;
+      }
     }
   };
 

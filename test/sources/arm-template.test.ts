@@ -87,6 +87,51 @@ describe("ARM template", () => {
     expect(only(read(value)).ref.endpointName).toBe("fraud");
   });
 
+  test.each([
+    { name: "dot on a parameter", expression: "[parameters('settings').timeout]" },
+    { name: "string index on a parameter", expression: "[parameters('settings')['timeout']]" },
+    { name: "property in another case", expression: "[parameters('settings').Timeout]" },
+    { name: "array index", expression: "[variables('timeouts')[1]]" },
+    { name: "index chosen by a parameter", expression: "[variables('environments')[parameters('environment')].timeout]" },
+    { name: "nested expression in a variable", expression: "[variables('environments').prod.timeout]" },
+  ])("property access: $name", ({ expression }) => {
+    const value = template([{ ...literalDeployment, properties: { endpointComputeType: "Managed", requestSettings: { requestTimeout: expression } } }], {
+      parameters: { settings: { type: "object", defaultValue: { timeout: "PT5M" } }, environment: { type: "string", defaultValue: "prod" } },
+      variables: { timeouts: ["PT1S", "PT5M"], environments: { dev: { timeout: "PT1S" }, prod: { timeout: "[parameters('settings').timeout]" } } },
+    });
+
+    expect(only(read(value)).requestSettings.requestTimeoutMs).toEqual({ state: "set", value: 300_000, path: "properties.requestSettings.requestTimeout" });
+  });
+
+  test("parameters file object is read by property", () => {
+    const value = template([{ ...literalDeployment, properties: { endpointComputeType: "Managed", requestSettings: { requestTimeout: "[parameters('settings').timeout]" } } }], {
+      parameters: { settings: { type: "object", defaultValue: { timeout: "PT1S" } } },
+    });
+
+    expect(only(read(value, new Map([["settings", { timeout: "PT5M" }]]))).requestSettings.requestTimeoutMs).toEqual({
+      state: "set",
+      value: 300_000,
+      path: "properties.requestSettings.requestTimeout",
+    });
+  });
+
+  test.each([
+    { name: "missing property", expression: "[parameters('settings').timeoutMs]", reason: "the object has no property 'timeoutMs'" },
+    { name: "properties differing in case", expression: "[parameters('settings').limit]", reason: "several properties named 'limit' in different cases (limit, Limit)" },
+    { name: "index past the end", expression: "[variables('timeouts')[2]]", reason: "index 2 is outside an array of 2 items" },
+    { name: "property of a string", expression: "[variables('timeouts')[0].value]", reason: "property 'value' cannot be read from a value of type string" },
+  ])("property access unknown: $name", ({ expression, reason }) => {
+    const value = template([{ ...literalDeployment, properties: { endpointComputeType: "Managed", requestSettings: { requestTimeout: expression } } }], {
+      parameters: { settings: { type: "object", defaultValue: { timeout: "PT5M", limit: "PT1S", Limit: "PT5M" } } },
+      variables: { timeouts: ["PT1S", "PT5M"] },
+    });
+
+    const field = only(read(value)).requestSettings.requestTimeoutMs;
+
+    expect(field.state).toBe("unknown");
+    expect(field.state === "unknown" && field.reason).toContain(reason);
+  });
+
   test("escaped bracket is a literal", () => {
     const value = template([{ ...literalDeployment, properties: { endpointComputeType: "Managed", instanceType: "[[Standard_DS3_v2]" } }]);
 
