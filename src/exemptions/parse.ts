@@ -3,12 +3,19 @@ import type * as z from "zod";
 import { ConfigError, closest } from "../config/limits";
 import { type Exemption, ExemptionEntriesSchema, type ExemptionEntry, ExemptionsFileSchema } from "./exemption";
 
-// Resources no real scope contains. A pattern that matches them matches every deployment of every subscription
-// or stack, so combined with every rule it would switch the gate off.
-const PROBE_ARM_ID =
-  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/amlguard-probe-rg/providers/" +
-  "Microsoft.MachineLearningServices/workspaces/amlguard-probe-ws/onlineEndpoints/amlguard-probe-ep/deployments/amlguard-probe";
-const PROBE_URN = "urn:pulumi:amlguard-probe-stack::amlguard-probe-project::azure-native:machinelearningservices:OnlineDeployment::amlguard-probe";
+// Resources no real scope contains. A pattern that matches one of them matches deployments of subscriptions or
+// stacks nobody named, so combined with every rule it would switch the gate off. One probe per hex digit, which
+// starts every segment, so that a pattern cannot leave them all out by excluding one id or name prefix, as
+// `/subscriptions/[1-9a-f]*/**` or `/subscriptions/!(00000000-0000-0000-0000-000000000000)/**` would.
+const PROBE_DIGITS = [..."0123456789abcdef"];
+const PROBE_ARM_IDS = PROBE_DIGITS.map(
+  (digit) =>
+    `/subscriptions/${[8, 4, 4, 4, 12].map((length) => digit.repeat(length)).join("-")}/resourceGroups/${digit}-amlguard-probe-rg/providers/` +
+    `Microsoft.MachineLearningServices/workspaces/${digit}-amlguard-probe-ws/onlineEndpoints/${digit}-amlguard-probe-ep/deployments/${digit}-amlguard-probe`,
+);
+const PROBE_URNS = PROBE_DIGITS.map(
+  (digit) => `urn:pulumi:${digit}-amlguard-probe-stack::${digit}-amlguard-probe-project::azure-native:machinelearningservices:OnlineDeployment::${digit}-amlguard-probe`,
+);
 
 /**
  * Validates the `exemptions` file object ({ exemptions: [...] }) and returns its entries. Throws a ConfigError
@@ -76,7 +83,7 @@ function validate<Schema extends z.ZodType>(
     // Any rule list counts: an entry with every deployment rule but not the stack rules would switch the gate off too.
     if (matchesAnyScope(entry.resource)) {
       problems.push(
-        `${where}: resource "${entry.resource}" exempts all deployments of every subscription and stack; ` +
+        `${where}: resource "${entry.resource}" matches deployments of subscriptions or stacks it does not name; ` +
           "name a subscription, resource group, stack or deployment in the pattern, " +
           'or set the rules to "disabled" in the limits file to switch them off everywhere',
       );
@@ -89,9 +96,10 @@ function validate<Schema extends z.ZodType>(
   return entries.map((entry, index) => ({ ...entry, index }));
 }
 
+// NOTE: a pattern that excludes every probe by name still passes; the probes catch broad patterns, not a deliberate bypass.
 function matchesAnyScope(pattern: string): boolean {
   const matcher = resourceMatcher(pattern);
-  return matcher({ id: PROBE_ARM_ID }) || matcher({ urn: PROBE_URN });
+  return PROBE_ARM_IDS.some((id) => matcher({ id })) || PROBE_URNS.some((urn) => matcher({ urn }));
 }
 
 /**

@@ -77,12 +77,16 @@ describe("exemptions file", () => {
     { name: "globstar with every rule", resource: "**", rules: "*" },
     { name: "any subscription", resource: "/subscriptions/*/**", rules: "*" },
     { name: "any stack", resource: "urn:pulumi:*::*::**", rules: "*" },
+    { name: "subscriptions by character class", resource: "/subscriptions/[1-9a-f]*/**", rules: "*" },
+    { name: "every subscription but one", resource: "/subscriptions/!(00000000-0000-0000-0000-000000000000)/**", rules: "*" },
+    { name: "every resource group but one", resource: "/subscriptions/*/resourceGroups/!(amlguard-probe-rg)/**", rules: "*" },
+    { name: "every stack but one", resource: "urn:pulumi:!(prod)::**", rules: "*" },
     { name: "globstar listing every rule", resource: "**", rules: RULE_IDS },
     { name: "globstar with one rule", resource: "**", rules: ["instance-count"] },
   ])("catch-all $name is rejected", ({ resource, rules }) => {
     const problems = problemsOf(() => parseExemptionsFile({ exemptions: [entry({ resource, rules })] }, RULE_IDS, "exemptions file test.yaml"));
 
-    expect(problems).toEqual([expect.stringContaining("exempts all deployments of every subscription and stack")]);
+    expect(problems).toEqual([expect.stringContaining("matches deployments of subscriptions or stacks it does not name")]);
   });
 
   test.each([
