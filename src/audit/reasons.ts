@@ -20,3 +20,12 @@ export const NOT_EVALUATED_REASONS = {
 } as const;
 
 export type NotEvaluatedReason = (typeof NOT_EVALUATED_REASONS)[keyof typeof NOT_EVALUATED_REASONS];
+
+/**
+ * Returns the failure part of a reason, before its colon, such as "access denied (HTTP 403)", for a message about
+ * a request whose failure did not keep a deployment from being listed. Every reason above has one.
+ */
+export function failureOf(reason: string): string {
+  const colon = reason.indexOf(": ");
+  return colon === -1 ? reason : reason.slice(0, colon);
+}

@@ -3,6 +3,7 @@ import type { AutoscaleProfile, ManagedNetworkIsolationMode } from "../model/dep
 import { type Field, invalidField } from "../model/field";
 import { plainAccess } from "../sources/property-access";
 import { type CapacityCountOptions, capacityCountField, isolationModeField } from "../sources/related-fields";
+import { failureOf } from "./reasons";
 
 /**
  * Related resources the audit reads besides deployments: a workspace's managed network isolation mode and
@@ -36,7 +37,7 @@ export function isolationModeOf(workspace: WorkspaceBody): Field<ManagedNetworkI
 
 /** Returns the isolation field for a workspace that could not be read: invalid, so no rule passes on it. */
 export function unreadableIsolationMode(reason: string): Field<ManagedNetworkIsolationMode> {
-  return invalidField(ISOLATION_PATH, undefined, `could not be read because the workspace request failed (${reason})`);
+  return invalidField(ISOLATION_PATH, undefined, `could not be read because the workspace request failed: ${failureOf(reason)}`);
 }
 
 // ARM responses are read untrimmed, so spaces around a capacity count make it invalid. The pack trims them in stack inputs.
@@ -97,7 +98,7 @@ export function indexAutoscaleSettings(items: readonly unknown[], listingId: str
  * fields are invalid, so rules that judge autoscale bounds report the gap instead of passing.
  */
 export function unreadableAutoscaleProfile(index: Extract<AutoscaleIndex, { ok: false }>): AutoscaleProfile {
-  const reason = `could not be read because listing the resource group's autoscale settings failed (${index.reason})`;
+  const reason = `could not be read because listing the resource group's autoscale settings failed: ${failureOf(index.reason)}`;
   const path = `${index.listingId}:properties.profiles[].capacity`;
   return {
     settingId: index.listingId,

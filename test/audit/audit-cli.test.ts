@@ -313,6 +313,22 @@ describe("audit against the ARM emulator", () => {
 
     const blue = parseReport(run).resources.find((resource) => resource.id?.toLowerCase() === depId("ws-a", "ep-1", "blue").toLowerCase());
     expect(blue?.findings).toContainEqual(expect.objectContaining({ ruleId: "scale-instance-bounds", kind: "invalid" }));
+    // The deployment was listed: only its autoscale settings were out of reach.
+    const message = blue?.findings.find((finding) => finding.ruleId === "scale-instance-bounds")?.message;
+    expect(message).toContain("listing the resource group's autoscale settings failed: access denied (HTTP 403)");
+    expect(message).not.toContain("were not listed");
+  });
+
+  test("unreadable workspace names its failure", async () => {
+    const workspacePath = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${GROUP}/providers/Microsoft.MachineLearningServices/workspaces/ws-a`;
+    const arm = await start({ faults: [{ path: workspacePath, kind: "status", status: 403 }] });
+
+    const run = await runCli(auditArgs(arm.url, "--id", depId("ws-a", "ep-1", "blue")), env);
+
+    const blue = parseReport(run).resources[0];
+    const message = blue?.findings.find((finding) => finding.ruleId === "egress-public-network-access" && finding.kind === "invalid")?.message;
+    expect(message).toContain("the workspace request failed: access denied (HTTP 403)");
+    expect(message).not.toContain("were not listed");
   });
 
   test("workspace isolation mode reaches the egress rule", async () => {

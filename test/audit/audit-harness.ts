@@ -58,7 +58,7 @@ export interface JsonResourceOut {
   readonly name: string;
   readonly status: string;
   readonly reason?: string;
-  readonly findings: readonly { ruleId: string; path: string; actual: unknown; kind: string }[];
+  readonly findings: readonly { ruleId: string; path: string; actual: unknown; kind: string; message: string }[];
 }
 
 export interface JsonReportOut {
