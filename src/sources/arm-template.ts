@@ -140,9 +140,9 @@ function readNestedDeployment(scope: TemplateScope, resource: Record<string, unk
   const ref: ResourceRef = { name, source: "arm-template", type: "Microsoft.Resources/deployments", ...(scope.file === undefined ? {} : { file: scope.file }) };
   const properties = isPlainObject(resource.properties) ? resource.properties : {};
 
-  const condition = scope.evaluator.resolve(resource.condition);
-  if ("condition" in resource && condition.ok && condition.value === false) {
-    scope.items.push({ kind: "not-evaluated", ref, reason: "has a condition that is false, so the template does not deploy it or its nested template" });
+  const notDeployed = notDeployedReason(scope.evaluator, resource);
+  if (notDeployed !== undefined) {
+    scope.items.push({ kind: "not-evaluated", ref, reason: `${notDeployed} or its nested template` });
     return;
   }
   if (isPlainObject(properties.templateLink)) {
@@ -239,10 +239,9 @@ function readDeploymentResource(
     ...(file === undefined ? {} : { file }),
   };
 
-  // A resource whose condition is false is not deployed; one whose condition is unknown is judged as if deployed.
-  const condition = evaluator.resolve(resource.condition);
-  if ("condition" in resource && condition.ok && condition.value === false) {
-    return { kind: "not-evaluated", ref, reason: "has a condition that is false, so the template does not deploy it" };
+  const notDeployed = notDeployedReason(evaluator, resource);
+  if (notDeployed !== undefined) {
+    return { kind: "not-evaluated", ref, reason: notDeployed };
   }
 
   const access = evaluator.access();
@@ -264,6 +263,22 @@ function readDeploymentResource(
     }
     throw error;
   }
+}
+
+/**
+ * Returns why the template deploys no instance of a resource: a condition that is false, or a copy loop whose
+ * count is 0. A condition or count that is unknown is judged as if the resource were deployed.
+ */
+function notDeployedReason(evaluator: TemplateEvaluator, resource: Record<string, unknown>): string | undefined {
+  const condition = evaluator.resolve(resource.condition);
+  if ("condition" in resource && condition.ok && condition.value === false) {
+    return "has a condition that is false, so the template does not deploy it";
+  }
+  const count = isPlainObject(resource.copy) ? evaluator.resolve(resource.copy.count) : undefined;
+  if (count?.ok === true && count.value === 0) {
+    return "has a copy loop whose count is 0, so the template deploys no instance of it";
+  }
+  return undefined;
 }
 
 /** Joins a child resource's type to its parent's, unless it is already a full type (`Microsoft.X/...`). */
