@@ -125,16 +125,19 @@ export interface ShardEvidence {
   readonly startedAt: string;
   readonly endedAt: string;
   /** The shard's own resource counts, from its summary. `warned` and `failOn` are absent in shards of JSON report version 1.2 or older. */
-  readonly counts: {
-    readonly resources: number;
-    readonly evaluated: number;
-    readonly notEvaluated: number;
-    readonly passed: number;
-    readonly warned?: number;
-    readonly failed: number;
-    readonly waived: number;
-    readonly failOn?: FailOn;
-  };
+  readonly counts: ShardCounts;
+}
+
+/** A shard's own resource counts, as its JSON summary states them. */
+export interface ShardCounts {
+  readonly resources: number;
+  readonly evaluated: number;
+  readonly notEvaluated: number;
+  readonly passed: number;
+  readonly warned?: number;
+  readonly failed: number;
+  readonly waived: number;
+  readonly failOn?: FailOn;
 }
 
 /** Counts of (resource, rule) checks, besides the per-resource counts of {@link Summary}. */

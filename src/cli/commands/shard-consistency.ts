@@ -1,18 +1,6 @@
 import type { ResourceResult, RuleOutcome } from "../../findings/finding";
-import { type FailOn, summarize } from "../../findings/report";
-import { resourceKey } from "../../findings/run-report";
-
-/** A shard's own resource counts, as its JSON summary states them. */
-export interface ShardCounts {
-  readonly resources: number;
-  readonly evaluated: number;
-  readonly notEvaluated: number;
-  readonly passed: number;
-  readonly warned?: number;
-  readonly failed: number;
-  readonly waived: number;
-  readonly failOn?: FailOn;
-}
+import { summarize } from "../../findings/report";
+import { type ShardCounts, resourceKey } from "../../findings/run-report";
 
 /**
  * Returns why a shard's resources disagree with themselves or with its summary, or undefined when they agree.
