@@ -247,8 +247,13 @@ function auditRow(size: number, source: string, runs: readonly AuditRun[]): stri
   );
 }
 
-function analyzeRow(pack: string, times: Spread): string {
-  return `| ${pack} | ${times.median.toFixed(3)} | ${times.p25.toFixed(3)}–${times.p75.toFixed(3)} | ${times.p99.toFixed(3)} | ${times.max.toFixed(3)} |`;
+/** Renders the Analyze round-trip times of each pack as a Markdown table. */
+function analyzeTable(packs: readonly (readonly [string, Spread])[]): string[] {
+  return [
+    "| pack | p50 (ms) | p25–p75 (ms) | p99 (ms) | max (ms) |",
+    "|---|---|---|---|---|",
+    ...packs.map(([pack, times]) => `| ${pack} | ${times.median.toFixed(3)} | ${times.p25.toFixed(3)}–${times.p75.toFixed(3)} | ${times.p99.toFixed(3)} | ${times.max.toFixed(3)} |`),
+  ];
 }
 
 function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds: number): string {
@@ -297,12 +302,12 @@ function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds:
         "The replay pack has amlguard's policies, and each sends for every resource what amlguard sent (its not-applicable reason or its violations) " +
         "without reading the resource. It shares the deserialized properties across policies as amlguard does, so amlguard's cost above it is the cost of reading and judging.",
       "",
-      "| pack | p50 (ms) | p25–p75 (ms) | p99 (ms) | max (ms) |",
-      "|---|---|---|---|---|",
-      analyzeRow("amlguard", analyze.amlguard),
-      analyzeRow("empty pack", analyze.empty),
-      analyzeRow("no-op pack", analyze.noop),
-      analyzeRow("replay pack", analyze.replay),
+      ...analyzeTable([
+        ["amlguard", analyze.amlguard],
+        ["empty pack", analyze.empty],
+        ["no-op pack", analyze.noop],
+        ["replay pack", analyze.replay],
+      ]),
       "",
       `p50 ratio to the empty pack ${ratio(analyze.amlguard.median, analyze.empty.median)} (target ≤ 1.20×), p99 ratio ${ratio(analyze.amlguard.p99, analyze.empty.p99)}; ` +
         `p50 ratio to the no-op pack ${ratio(analyze.amlguard.median, analyze.noop.median)}. ` +
@@ -319,11 +324,11 @@ function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds:
         `amlguard returned ${neighbours.entries} not-applicable entries, one per resource policy and resource. The no-op pack's policies return at once, ` +
         "so it counts every resource as passed, which a pack that reports not applicable does not.",
       "",
-      "| pack | p50 (ms) | p25–p75 (ms) | p99 (ms) | max (ms) |",
-      "|---|---|---|---|---|",
-      analyzeRow("amlguard", neighbours.amlguard),
-      analyzeRow("empty pack", neighbours.empty),
-      analyzeRow("no-op pack", neighbours.noop),
+      ...analyzeTable([
+        ["amlguard", neighbours.amlguard],
+        ["empty pack", neighbours.empty],
+        ["no-op pack", neighbours.noop],
+      ]),
       "",
       `p50 ratio to the empty pack ${ratio(neighbours.amlguard.median, neighbours.empty.median)} (target ≤ 1.20×), p99 ratio ${ratio(neighbours.amlguard.p99, neighbours.empty.p99)}.`,
       "",
