@@ -79,10 +79,10 @@ export function policyEventsToResults(events: readonly EngineEvent[], policyPack
     }
   }
 
+  const stacks = [...resources.keys()].map(stackOfUrn).filter((stack): stack is string => stack !== undefined);
   const results = [...resources.entries()]
     .filter(([, resource]) => isRelevant(resource))
-    .map(([urn, resource]) => resultOf(urn, resource, policyPackName, rules));
-  const stacks = [...resources.keys()].map(stackOfUrn).filter((stack): stack is string => stack !== undefined);
+    .map(([urn, resource]) => resultOf(urn, urn === STACK_KEY ? namedAfterStack(resource, stacks.at(0)) : resource, policyPackName, rules));
   const first = events.at(0);
   const last = events.at(-1);
 
@@ -103,6 +103,19 @@ const UNANALYZED_OPS: ReadonlySet<string> = new Set(["delete", "delete-replaced"
 
 // Stack policies report without a resource URN; their findings gather under this key.
 const STACK_KEY = "(stack)";
+
+/**
+ * Names the stack policies' entry after the stack, once the log has named it, so the reports of two stacks hold
+ * two distinct resources and can be merged.
+ */
+function namedAfterStack(resource: ResourceEntry, stack: string | undefined): ResourceEntry {
+  const ref = stackRef(stack);
+  return { ...resource, ref, findings: resource.findings.map((finding) => ({ ...finding, resource: ref })) };
+}
+
+function stackRef(stack: string | undefined): ResourceRef {
+  return { name: stack === undefined ? "stack policies" : `stack policies of ${stack}`, source: "pulumi" };
+}
 
 function resultOf(urn: string, resource: ResourceEntry, policyPackName: string, rules: readonly RuleMetadata[]): ResourceResult {
   if (resource.passed === undefined && resource.findings.length === 0 && urn !== STACK_KEY) {
@@ -195,7 +208,7 @@ function findingLevel(enforcementLevel: string): FindingLevel | undefined {
 /** Splits `urn:pulumi:STACK::PROJECT::QUALIFIED_TYPE::NAME`; the name may itself contain `::`. */
 function refFromUrn(urn: string): ResourceRef {
   if (urn === STACK_KEY) {
-    return { name: "stack policies", source: "pulumi" };
+    return stackRef(undefined);
   }
   const parts = urn.split("::");
   if (parts.length < 4 || !parts[0].startsWith("urn:pulumi:")) {

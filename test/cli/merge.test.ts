@@ -34,7 +34,7 @@ interface JsonReport {
       readonly counts: { readonly resources: number; readonly warned?: number; readonly failOn?: string };
     }[];
   };
-  readonly resources: { readonly id?: string; readonly status: string; readonly findings: unknown[] }[];
+  readonly resources: { readonly id?: string; readonly name: string; readonly status: string; readonly findings: unknown[] }[];
   readonly summary: { readonly resources: number; readonly evaluated: number; readonly warned: number; readonly failed: number; readonly failOn: string; readonly findings: { readonly mandatory: number } };
   readonly checks: { readonly evaluated: number; readonly failed: number };
 }
@@ -205,6 +205,32 @@ describe("report --merge", () => {
 
     expect(code).toBe(EXIT_CODES.usage);
     expect(stderr).toContain("in both");
+  });
+
+  // A stack policy such as quota-core-budget reports on the whole stack, without a resource URN.
+  test("merges event-log reports of two stacks", async () => {
+    const fixture = await readFile(join("test", "events", "fixtures", "preview.ndjson"), "utf8");
+    const stackFinding = JSON.stringify({
+      sequence: 100,
+      timestamp: 1764878406,
+      policyEvent: { message: "Cores above budget.", color: "raw", policyName: "quota-core-budget", policyPackName: "amlguard", enforcementLevel: "mandatory" },
+    });
+    const shards = await Promise.all(
+      ["dev", "prod"].map(async (stack) => {
+        const log = join(directory, `preview-${stack}.ndjson`);
+        await writeFile(log, `${fixture.replaceAll("urn:pulumi:dev::", `urn:pulumi:${stack}::`)}${stackFinding}\n`);
+        const shard = join(directory, `event-log-${stack}.json`);
+        await runCli(["report", "--from-pulumi-events", log, "--policy-pack-config", limitsFile, "--output", `json=${shard}`]);
+        return shard;
+      }),
+    );
+
+    const { code, stderr, report } = await merge(...shards);
+
+    expect(stderr).toBe("");
+    expect(code).toBe(EXIT_CODES.failed);
+    const stackResources = report?.resources.filter((resource) => resource.name.startsWith("stack policies"));
+    expect(stackResources?.map((resource) => resource.name)).toEqual(["stack policies of fraud-scoring/dev", "stack policies of fraud-scoring/prod"]);
   });
 
   test.each([

@@ -125,6 +125,17 @@ describe("policyEventsToResults", () => {
     expect(results.find((result) => result.resource.name === "swapped")?.status).toBe("not-evaluated");
   });
 
+  test("stack policy findings name the stack", async () => {
+    const log = await readEventLog(join(FIXTURES, "preview.ndjson"));
+    const stackFinding = policyEvent(1000, { resourceUrn: undefined, policyName: "quota-core-budget" });
+
+    const { results } = policyEventsToResults([...log.events, stackFinding], "amlguard", RULES);
+
+    const stack = results.find((result) => result.findings.some((finding) => finding.ruleId === "quota-core-budget"));
+    expect(stack?.resource.name).toBe("stack policies of fraud-scoring/dev");
+    expect(stack?.findings[0].resource).toBe(stack?.resource);
+  });
+
   test("states stack, packs and times", async () => {
     const { stack, policyPacks, startedAt, endedAt, complete } = await converted();
 
