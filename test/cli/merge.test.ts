@@ -207,6 +207,21 @@ describe("report --merge", () => {
     expect(stderr).toContain("in both");
   });
 
+  test("merges a shard that lists one id twice", async () => {
+    const fixture = join("test", "reporters", "fixtures", "deployments.json");
+    const copy = join(directory, "deployments-copy.json");
+    await writeFile(copy, await readFile(fixture));
+    const checkShard = join(directory, "check-shard-twice.json");
+    await runCli(["check", fixture, copy, "--output", `json=${checkShard}`]);
+    const shard = await readJson(checkShard);
+
+    const { code, stderr, report } = await merge(checkShard);
+
+    expect(stderr).toBe("");
+    expect(code).toBe(EXIT_CODES.failed);
+    expect(report?.resources).toHaveLength(shard.resources.length);
+  });
+
   // A stack policy such as quota-core-budget reports on the whole stack, without a resource URN.
   test("merges event-log reports of two stacks", async () => {
     const fixture = await readFile(join("test", "events", "fixtures", "preview.ndjson"), "utf8");

@@ -232,8 +232,10 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
     throw new MergeError("shards applied different exemptions files (or some applied none). Run every shard with the same --exemptions, or none.");
   }
 
-  const owners = new Map<string, string>();
-  for (const shard of shards) {
+  // A resource that one shard lists twice, such as one ARM id in two checked files, is already counted twice in
+  // that shard's own summary, so only a key that another shard lists is an overlap. A file given twice is two shards.
+  const owners = new Map<string, number>();
+  for (const [index, shard] of shards.entries()) {
     const realPaths = checkedRealPaths(shard);
     for (const resource of shard.report.resources) {
       const result = toResult(resource);
@@ -241,11 +243,11 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
       const realPath = resource.file === undefined ? undefined : realPaths.get(resource.file);
       const comparedKey = realPath === undefined ? key : resourceKey({ ...result, resource: { ...result.resource, file: realPath } });
       const owner = owners.get(comparedKey);
-      if (owner !== undefined) {
+      if (owner !== undefined && owner !== index) {
         const resolved = realPath === undefined || realPath === resource.file ? "" : ` (file ${realPath})`;
-        throw new MergeError(`${key}${resolved} is in both ${owner} and ${shard.file}; shards must cover disjoint scopes, or the merged counts would count it twice.`);
+        throw new MergeError(`${key}${resolved} is in both ${shards[owner].file} and ${shard.file}; shards must cover disjoint scopes, or the merged counts would count it twice.`);
       }
-      owners.set(comparedKey, shard.file);
+      owners.set(comparedKey, index);
     }
   }
 }
