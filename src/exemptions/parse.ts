@@ -13,8 +13,17 @@ const PROBE_ARM_IDS = PROBE_DIGITS.map(
     `/subscriptions/${[8, 4, 4, 4, 12].map((length) => digit.repeat(length)).join("-")}/resourceGroups/${digit}-amlguard-probe-rg/providers/` +
     `Microsoft.MachineLearningServices/workspaces/${digit}-amlguard-probe-ws/onlineEndpoints/${digit}-amlguard-probe-ep/deployments/${digit}-amlguard-probe`,
 );
-const PROBE_URNS = PROBE_DIGITS.map(
-  (digit) => `urn:pulumi:${digit}-amlguard-probe-stack::${digit}-amlguard-probe-project::azure-native:machinelearningservices:OnlineDeployment::${digit}-amlguard-probe`,
+// Each digit's URN comes in every type spelling that isOnlineDeploymentType accepts, and with a component parent,
+// which puts the parent's type and a `$` in front of the deployment's type. A pattern over one spelling, such as
+// `urn:pulumi:*::*::*$**`, would otherwise exempt that kind of deployment in every stack.
+const PROBE_URN_TYPES = [
+  "azure-native:machinelearningservices:OnlineDeployment",
+  "azure-native:machinelearningservices/v20240401:OnlineDeployment",
+  "azure-native_machinelearningservices_v20250601:machinelearningservices:OnlineDeployment",
+  "amlguard:probe:Component$azure-native:machinelearningservices:OnlineDeployment",
+];
+const PROBE_URNS = PROBE_DIGITS.flatMap((digit) =>
+  PROBE_URN_TYPES.map((type) => `urn:pulumi:${digit}-amlguard-probe-stack::${digit}-amlguard-probe-project::${type}::${digit}-amlguard-probe`),
 );
 
 /**

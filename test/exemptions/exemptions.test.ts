@@ -81,6 +81,9 @@ describe("exemptions file", () => {
     { name: "every subscription but one", resource: "/subscriptions/!(00000000-0000-0000-0000-000000000000)/**", rules: "*" },
     { name: "every resource group but one", resource: "/subscriptions/*/resourceGroups/!(amlguard-probe-rg)/**", rules: "*" },
     { name: "every stack but one", resource: "urn:pulumi:!(prod)::**", rules: "*" },
+    { name: "any component's children", resource: "urn:pulumi:*::*::*$**", rules: "*" },
+    { name: "any versioned module", resource: "urn:pulumi:*::*::azure-native:machinelearningservices/*:OnlineDeployment::*", rules: "*" },
+    { name: "any local SDK", resource: "urn:pulumi:*::*::azure-native_*:machinelearningservices:OnlineDeployment::*", rules: "*" },
     { name: "globstar listing every rule", resource: "**", rules: RULE_IDS },
     { name: "globstar with one rule", resource: "**", rules: ["instance-count"] },
   ])("catch-all $name is rejected", ({ resource, rules }) => {
@@ -92,6 +95,7 @@ describe("exemptions file", () => {
   test.each([
     { name: "one subscription, every rule", resource: "/subscriptions/11111111-2222-3333-4444-555555555555/**", rules: "*" },
     { name: "one stack, every rule", resource: "urn:pulumi:dev::fraud-scoring::**", rules: "*" },
+    { name: "one component type, every rule", resource: "urn:pulumi:*::*::acme:ml:Scoring$**", rules: "*" },
   ])("scoped $name is accepted", ({ resource, rules }) => {
     const problems = problemsOf(() => parseExemptionEntries([entry({ resource, rules })], RULE_IDS, "pack config"));
 
