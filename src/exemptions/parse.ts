@@ -26,6 +26,12 @@ const PROBE_URNS = PROBE_DIGITS.flatMap((digit) =>
   PROBE_URN_TYPES.map((type) => `urn:pulumi:${digit}-amlguard-probe-stack::${digit}-amlguard-probe-project::${type}::${digit}-amlguard-probe`),
 );
 
+// Files of a `check` run, at the top and one folder down, in every extension amlguard reads, so that `**/*.yml`
+// or `*.json`, which waive every such file in any repository, are caught as well.
+const PROBE_FILES = PROBE_DIGITS.flatMap((digit) =>
+  ["yml", "yaml", "json"].flatMap((extension) => [`${digit}-amlguard-probe.${extension}`, `${digit}-amlguard-probe-dir/${digit}-amlguard-probe.${extension}`]),
+);
+
 /**
  * Validates the `exemptions` file object ({ exemptions: [...] }) and returns its entries. Throws a ConfigError
  * that lists every invalid field, every unknown rule id and every entry that would exempt all resources from all rules.
@@ -92,7 +98,7 @@ function validate<Schema extends z.ZodType>(
     // Any rule list counts: an entry with every deployment rule but not the stack rules would switch the gate off too.
     if (matchesAnyScope(entry.resource)) {
       problems.push(
-        `${where}: resource "${entry.resource}" matches deployments of subscriptions or stacks it does not name; ` +
+        `${where}: resource "${entry.resource}" matches deployments of subscriptions, stacks or files it does not name; ` +
           "name a subscription, resource group, stack or deployment in the pattern, " +
           'or set the rules to "disabled" in the limits file to switch them off everywhere',
       );
@@ -108,7 +114,7 @@ function validate<Schema extends z.ZodType>(
 // NOTE: a pattern that excludes every probe by name still passes; the probes catch broad patterns, not a deliberate bypass.
 function matchesAnyScope(pattern: string): boolean {
   const matcher = resourceMatcher(pattern);
-  return PROBE_ARM_IDS.some((id) => matcher({ id })) || PROBE_URNS.some((urn) => matcher({ urn }));
+  return PROBE_ARM_IDS.some((id) => matcher({ id })) || PROBE_URNS.some((urn) => matcher({ urn })) || PROBE_FILES.some((file) => matcher({ file }));
 }
 
 /**

@@ -43,7 +43,7 @@ describe("check with exemptions", () => {
     const run = await runCli(["check", DEPLOYMENTS_FILE, "--exemptions", file, "--format", "json"]);
 
     expect(run.code).toBe(EXIT_CODES.usage);
-    expect(run.stderr).toContain("matches deployments of subscriptions or stacks it does not name");
+    expect(run.stderr).toContain("matches deployments of subscriptions, stacks or files it does not name");
   });
 
   // The resource contains the byte 0xC3 without its continuation byte, so a lenient decoder would turn it into U+FFFD.

@@ -81,6 +81,8 @@ describe("exemptions file", () => {
     { name: "every subscription but one", resource: "/subscriptions/!(00000000-0000-0000-0000-000000000000)/**", rules: "*" },
     { name: "every resource group but one", resource: "/subscriptions/*/resourceGroups/!(amlguard-probe-rg)/**", rules: "*" },
     { name: "every stack but one", resource: "urn:pulumi:!(prod)::**", rules: "*" },
+    { name: "every YAML file", resource: "**/*.yml", rules: "*" },
+    { name: "every top-level JSON file", resource: "*.json", rules: "*" },
     { name: "any component's children", resource: "urn:pulumi:*::*::*$**", rules: "*" },
     { name: "any versioned module", resource: "urn:pulumi:*::*::azure-native:machinelearningservices/*:OnlineDeployment::*", rules: "*" },
     { name: "any local SDK", resource: "urn:pulumi:*::*::azure-native_*:machinelearningservices:OnlineDeployment::*", rules: "*" },
@@ -89,13 +91,15 @@ describe("exemptions file", () => {
   ])("catch-all $name is rejected", ({ resource, rules }) => {
     const problems = problemsOf(() => parseExemptionsFile({ exemptions: [entry({ resource, rules })] }, RULE_IDS, "exemptions file test.yaml"));
 
-    expect(problems).toEqual([expect.stringContaining("matches deployments of subscriptions or stacks it does not name")]);
+    expect(problems).toEqual([expect.stringContaining("matches deployments of subscriptions, stacks or files it does not name")]);
   });
 
   test.each([
     { name: "one subscription, every rule", resource: "/subscriptions/11111111-2222-3333-4444-555555555555/**", rules: "*" },
     { name: "one stack, every rule", resource: "urn:pulumi:dev::fraud-scoring::**", rules: "*" },
     { name: "one component type, every rule", resource: "urn:pulumi:*::*::acme:ml:Scoring$**", rules: "*" },
+    { name: "one folder of files, every rule", resource: "deployments/batch-*.yml", rules: "*" },
+    { name: "one file anywhere, every rule", resource: "**/online-endpoint-deployment.json", rules: "*" },
   ])("scoped $name is accepted", ({ resource, rules }) => {
     const problems = problemsOf(() => parseExemptionEntries([entry({ resource, rules })], RULE_IDS, "pack config"));
 

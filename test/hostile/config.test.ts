@@ -80,7 +80,7 @@ describe("exemptions file", () => {
   const ENTRY = 'resource: "**", reason: tuning, owner: team-a';
 
   test.each([
-    ["every resource and rule", `exemptions: [{${ENTRY}, rules: "*", expires: "2099-01-01"}]`, 'exemptions.0: resource "**" matches deployments of subscriptions or stacks it does not name'],
+    ["every resource and rule", `exemptions: [{${ENTRY}, rules: "*", expires: "2099-01-01"}]`, 'exemptions.0: resource "**" matches deployments of subscriptions, stacks or files it does not name'],
     ["unknown key", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: "2099-01-01", approvedBy: me}]`, 'exemptions.0: Unrecognized key: "approvedBy"'],
     ["wrong type", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: 2099}]`, "exemptions.0.expires: Invalid input: expected string, received number"],
     ["huge year", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: "99999-01-01"}]`, "exemptions.0.expires: must be a date in the form YYYY-MM-DD"],
