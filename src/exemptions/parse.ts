@@ -26,7 +26,7 @@ const PROBE_URNS = PROBE_DIGITS.flatMap((digit) =>
   PROBE_URN_TYPES.map((type) => `urn:pulumi:${digit}-amlguard-probe-stack::${digit}-amlguard-probe-project::${type}::${digit}-amlguard-probe`),
 );
 
-// Files of a `check` run, at the top and one folder down, in every extension amlguard reads, so that `**/*.yml`
+// Files of a `check` run, at the top and one folder down, with the extensions deployment files have, so that `**/*.yml`
 // or `*.json`, which waive every such file in any repository, are caught as well.
 const PROBE_FILES = PROBE_DIGITS.flatMap((digit) =>
   ["yml", "yaml", "json"].flatMap((extension) => [`${digit}-amlguard-probe.${extension}`, `${digit}-amlguard-probe-dir/${digit}-amlguard-probe.${extension}`]),
