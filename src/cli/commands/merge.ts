@@ -127,6 +127,8 @@ interface LoadedShard {
   readonly file: string;
   readonly sha256: string;
   readonly report: Shard;
+  /** The report's resources turned back into results, once, for the checks and the merge. */
+  readonly results: readonly ResourceResult[];
 }
 
 /**
@@ -195,13 +197,13 @@ async function loadShard(file: string): Promise<LoadedShard> {
     const issue = result.error.issues[0];
     throw new MergeError(`${file} is not an amlguard JSON report: ${issue.path.map(String).join(".") || "(top level)"} ${issue.message}.`);
   }
-  return { file, sha256: createHash("sha256").update(bytes).digest("hex"), report: result.data };
+  return { file, sha256: createHash("sha256").update(bytes).digest("hex"), report: result.data, results: result.data.resources.map(toResult) };
 }
 
 /** Rejects shards that disagree with themselves, that judged with different limits or rules, or that overlap. */
 function checkCompatible(shards: readonly LoadedShard[]): void {
   for (const shard of shards) {
-    const problem = shardInconsistency(shard.report.evidence.command, shard.report.resources.map(toResult), shard.report.summary);
+    const problem = shardInconsistency(shard.report.evidence.command, shard.results, shard.report.summary);
     if (problem !== undefined) {
       throw new MergeError(`${shard.file} is inconsistent: ${problem}. amlguard does not write such a report; write the shard again instead of editing it.`);
     }
@@ -237,14 +239,14 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
   const owners = new Map<string, number>();
   for (const [index, shard] of shards.entries()) {
     const realPaths = checkedRealPaths(shard);
-    for (const resource of shard.report.resources) {
-      const result = toResult(resource);
+    for (const result of shard.results) {
       const key = resourceKey(result);
-      const realPath = resource.file === undefined ? undefined : realPaths.get(resource.file);
+      const file = result.resource.file;
+      const realPath = file === undefined ? undefined : realPaths.get(file);
       const comparedKey = realPath === undefined ? key : resourceKey({ ...result, resource: { ...result.resource, file: realPath } });
       const owner = owners.get(comparedKey);
       if (owner !== undefined && owner !== index) {
-        const resolved = realPath === undefined || realPath === resource.file ? "" : ` (file ${realPath})`;
+        const resolved = realPath === undefined || realPath === file ? "" : ` (file ${realPath})`;
         throw new MergeError(`${key}${resolved} is in both ${shards[owner].file} and ${shard.file}; shards must cover disjoint scopes, or the merged counts would count it twice.`);
       }
       owners.set(comparedKey, index);
@@ -303,7 +305,7 @@ function shardInput(input: NonNullable<Shard["evidence"]["inputs"]>[number]): Sh
 }
 
 function mergeResults(shards: readonly LoadedShard[]): ResourceResult[] {
-  return shards.flatMap((shard) => shard.report.resources.map(toResult));
+  return shards.flatMap((shard) => shard.results);
 }
 
 /** Turns a resource of a JSON report back into the result it was rendered from. */
