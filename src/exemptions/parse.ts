@@ -4,7 +4,7 @@ import { ConfigError, closest } from "../config/limits";
 import { type Exemption, ExemptionEntriesSchema, type ExemptionEntry, ExemptionsFileSchema } from "./exemption";
 
 // Resources no real scope contains. A pattern that matches one of them matches deployments of subscriptions or
-// stacks nobody named, so combined with every rule it would switch the gate off. One probe per hex digit, which
+// stacks it does not name, so combined with every rule it would switch the gate off. One probe per hex digit, which
 // starts every segment, so that a pattern cannot leave them all out by excluding one id or name prefix, as
 // `/subscriptions/[1-9a-f]*/**` or `/subscriptions/!(00000000-0000-0000-0000-000000000000)/**` would.
 const PROBE_DIGITS = [..."0123456789abcdef"];

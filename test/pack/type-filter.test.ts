@@ -55,27 +55,27 @@ describe("type filter", () => {
 
 describe("validators without the filter", () => {
   const storage = { type: "azure-native:storage:StorageAccount", name: "st", urn: "urn:pulumi:dev::app::azure-native:storage:StorageAccount::st", props: {} };
-  const reason = "amlguard judges Azure Machine Learning OnlineDeployment resources, not azure-native:storage:StorageAccount";
+  const expectedReason = "amlguard judges Azure Machine Learning OnlineDeployment resources, not azure-native:storage:StorageAccount";
 
   /** Calls a validator as the SDK does when it has no type to compare, and returns the not-applicable reason it gives. */
   function notApplicableReason(validate: ResourceValidationPolicy["validateResource"]): string | undefined {
-    let given: string | undefined;
+    let reported: string | undefined;
     const args = {
       ...storage,
       notApplicable: (text?: string): never => {
-        given = text;
+        reported = text;
         throw new Error("not applicable");
       },
     } as unknown as ResourceValidationArgs;
     expect(() => (validate as (args: ResourceValidationArgs, report: () => void) => void)(args, () => undefined)).toThrow("not applicable");
-    return given;
+    return reported;
   }
 
   test("rule policy stops on other types", () => {
-    expect(notApplicableReason(deploymentPolicy(RULES[0]).validateResource)).toBe(reason);
+    expect(notApplicableReason(deploymentPolicy(RULES[0]).validateResource)).toBe(expectedReason);
   });
 
   test("limits-file policy stops on other types", () => {
-    expect(notApplicableReason(limitsFilePolicy([]).validateResource)).toBe(reason);
+    expect(notApplicableReason(limitsFilePolicy([]).validateResource)).toBe(expectedReason);
   });
 });

@@ -105,7 +105,7 @@ describe("CLI v2 deployment YAML", () => {
     const scaleType = deployment("name: green\ntype: kubernetes\nscale_settings:\n  type: TargetUtilization\n").scaleSettings.scaleType;
 
     expect(scaleType.state).toBe("invalid");
-    expect(scaleType.state === "invalid" && scaleType.reason).toBe("is not a value Azure defines; expected one of default, target_utilization");
+    expect(scaleType).toMatchObject({ reason: "is not a value Azure defines; expected one of default, target_utilization" });
   });
 
   test("quoted timeout is invalid", () => {
