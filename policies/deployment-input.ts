@@ -1,14 +1,15 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { runRule } from "../src/engine/evaluate";
 import type { Finding } from "../src/findings/finding";
-import type { OnlineDeployment } from "../src/model/deployment";
+import type { ComputeType, OnlineDeployment } from "../src/model/deployment";
 import { setField } from "../src/model/field";
 import type { Rule } from "../src/rules/rule";
 import { readPulumiDeployment } from "../src/sources/pulumi-inputs";
-import { isOnlineDeploymentType } from "../src/sources/pulumi-types";
+import { ONLINE_DEPLOYMENT_TYPE, isOnlineDeploymentType } from "../src/sources/pulumi-types";
 import type { SourceItem } from "../src/sources/source-item";
-import { sharedTargetOf } from "./secret-paths";
+import { sharedPropsOf, sharedTargetOf } from "./secret-paths";
 import { stopAsNotApplicable } from "./not-applicable";
+import type { HandledRequest } from "./type-filter";
 
 /** Returns the deployment when the resource is an OnlineDeployment the rule judges, and stops otherwise. */
 export function applicableDeployment(args: Pick<ResourceValidationArgs, "type" | "name" | "urn" | "props" | "notApplicable">): OnlineDeployment {
@@ -42,6 +43,41 @@ function readOncePerRequest(args: Pick<ResourceValidationArgs, "type" | "name" |
     readsByTarget.set(target, { urn: args.urn, item });
   }
   return item;
+}
+
+/**
+ * Returns the type filter's `narrow` function for a rule's policy: on a deployment of a compute type the rule
+ * does not judge, it names the deployments the rule does, and the SDK skips the policy with the reason "Policy
+ * only applies to resources of type 'azure-native:machinelearningservices:OnlineDeployment with
+ * endpointComputeType Kubernetes'".
+ */
+export function computeTypeFilter(rule: Rule): (request: HandledRequest) => string | undefined {
+  const judged = `${ONLINE_DEPLOYMENT_TYPE} with endpointComputeType ${rule.computeTypes.join(" or ")}`;
+  return (request) => {
+    const computeType = computeTypeOf(request);
+    return computeType !== undefined && !rule.computeTypes.includes(computeType) ? judged : undefined;
+  };
+}
+
+// Every policy's getter asks for the compute type of the same request, so it is read once per request. The read
+// is the one the policies would make, and readOncePerRequest keeps it for them.
+const computeTypes = new WeakMap<HandledRequest, ComputeType | null>();
+
+function computeTypeOf(request: HandledRequest): ComputeType | undefined {
+  const known = computeTypes.get(request);
+  if (known !== undefined) {
+    return known ?? undefined;
+  }
+  const struct = request.message.getProperties();
+  const props = struct === undefined ? undefined : sharedPropsOf(struct);
+  // Without the shared properties the read would be repeated by every policy, so the policies decide instead.
+  if (props === undefined) {
+    return undefined;
+  }
+  const item = readOncePerRequest({ type: request.type, name: request.message.getName(), urn: request.message.getUrn(), props });
+  const computeType = item.kind === "deployment" && item.deployment.computeType.state === "set" ? item.deployment.computeType.value : null;
+  computeTypes.set(request, computeType);
+  return computeType ?? undefined;
 }
 
 /** Returns why the rule does not judge the deployment's compute type, or undefined when it does. */

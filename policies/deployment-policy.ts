@@ -12,7 +12,7 @@ import { runRule } from "../src/engine/evaluate";
 import type { Finding } from "../src/findings/finding";
 import type { OnlineDeployment } from "../src/model/deployment";
 import type { Rule } from "../src/rules/rule";
-import { DEFERRED_NOTE, applicableDeployment, computeTypeMismatch, findingKey, findingsExcusedByWorkspace } from "./deployment-input";
+import { DEFERRED_NOTE, applicableDeployment, computeTypeFilter, computeTypeMismatch, findingKey, findingsExcusedByWorkspace } from "./deployment-input";
 import { policyLimits } from "./pack-config";
 import { remediateDeployment } from "./remediation";
 import { reportFinding, reportMandatory } from "./report";
@@ -52,9 +52,12 @@ export function configSchemaOf(rule: Pick<Rule, "limits">): PolicyConfigSchema {
 export function deploymentPolicy(rule: Rule): ResourceValidationPolicy & Pick<StackValidationPolicy, "validateStack"> {
   return {
     ...policyMetadataOf(rule),
-    validateResource: forOnlineDeployments((args: ResourceValidationArgs, reportViolation: ReportViolation) => validateDeployment(rule, args, reportViolation)),
+    validateResource: forOnlineDeployments(
+      (args: ResourceValidationArgs, reportViolation: ReportViolation) => validateDeployment(rule, args, reportViolation),
+      computeTypeFilter(rule),
+    ),
     validateStack: (args, reportViolation) => validateStack(rule, args, reportViolation),
-    ...(rule.remediate === undefined ? {} : { remediateResource: forOnlineDeployments((args: ResourceValidationArgs) => remediateDeployment(rule, args)) }),
+    ...(rule.remediate === undefined ? {} : { remediateResource: forOnlineDeployments((args: ResourceValidationArgs) => remediateDeployment(rule, args), computeTypeFilter(rule)) }),
   };
 }
 

@@ -22,6 +22,7 @@ const secretPathsByProps = new WeakMap<object, readonly string[]>();
 // once with proxySecrets true and hands that object to every policy, which may change it, so it is not shared.
 const sharedPropsByStruct = new WeakMap<object, object>();
 const sharedProps = new WeakSet<object>();
+let deserializeShared: ((struct: object) => unknown) | undefined;
 let installed = false;
 
 /** Wraps the SDK's deserializer once. Returns false when the SDK no longer has the expected shape. */
@@ -35,7 +36,7 @@ export function installSecretTracking(): boolean {
     return false;
   }
 
-  deserialize.deserializeProperties = (struct, proxySecrets) => {
+  const tracking: DeserializeProperties = (struct, proxySecrets) => {
     const shared = proxySecrets ? undefined : sharedPropsByStruct.get(struct);
     if (shared !== undefined) {
       return shared;
@@ -55,8 +56,19 @@ export function installSecretTracking(): boolean {
     }
     return props;
   };
+  deserialize.deserializeProperties = tracking;
+  deserializeShared = (struct) => tracking(struct as Parameters<DeserializeProperties>[0], false);
   installed = true;
   return true;
+}
+
+/**
+ * Returns the properties of a request Struct as every policy of an Analyze request gets them, deserializing them
+ * now if no policy has yet. Returns undefined when the SDK's deserializer could not be wrapped.
+ */
+export function sharedPropsOf(struct: object): object | undefined {
+  const props = deserializeShared?.(struct);
+  return typeof props === "object" && props !== null ? props : undefined;
 }
 
 /**

@@ -2,25 +2,40 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { ONLINE_DEPLOYMENT_TYPE, isOnlineDeploymentType } from "../src/sources/pulumi-types";
 
 /**
- * Lets @pulumi/policy skip amlguard's policies on resources that are not OnlineDeployments without calling them.
+ * Lets @pulumi/policy skip a policy of amlguard without calling it: on resources that are not OnlineDeployments,
+ * and on deployments of a compute type the policy's rule does not judge.
  *
  * Before it calls a resource policy, @pulumi/policy 1.21.0 (`server.js`) reads the validator's `__pulumiType`.
- * When that is a string other than the request's type, the SDK adds a not-applicable entry and moves on. A
- * policy that reports not applicable itself throws an error instead, which the SDK catches. Every policy of
- * this pack did that on every other resource of a stack, which made an unrelated resource cost about as much
- * as a deployment. One type is all the SDK can compare, and a deployment has several tokens. So `__pulumiType`
- * is a getter that returns the default token only while the SDK handles a request whose type is not an
- * OnlineDeployment token. For any other request it returns undefined, and the policy runs and checks the type.
+ * When that is a string other than the request's type, the SDK adds a not-applicable entry whose reason names
+ * that string, and moves on. A policy that reports not applicable itself throws an error instead, which the SDK
+ * catches. That path cost about as much as judging the resource: each of the 19 policies took it on every
+ * other resource of a stack, and one policy took it on most deployments. So `__pulumiType` is a getter:
+ * - on a request whose type is not an OnlineDeployment token, it returns the default token;
+ * - on a deployment, it returns what the policy's `narrow` function returns, a string that names the deployments
+ *   the policy judges, or undefined, and then the SDK calls the policy, which checks the type again itself.
  *
  * The getter cannot see the request, so a wrapper around the generated `AnalyzeRequest.getType`, which the
- * Analyze and Remediate handlers call before they read any `__pulumiType`, stores the type in an
+ * Analyze and Remediate handlers call before they read any `__pulumiType`, stores the request in an
  * AsyncLocalStorage. The SDK's handler awaits between policies, and requests may interleave there. Each
- * handler's continuations keep the type stored at its start, so a request never reads another's type. The
+ * handler's continuations keep the request stored at its start, so a policy never reads another request. The
  * store also stays with the gRPC code that called the handler. That is harmless: only those two handlers read
  * the getter, each after its own `getType`.
  */
 
-const requestType = new AsyncLocalStorage<string>();
+/** The request an Analyze or Remediate handler of the SDK is working on. */
+export interface HandledRequest {
+  readonly type: string;
+  readonly message: AnalyzeRequestMessage;
+}
+
+/** The fields of the generated `AnalyzeRequest` that amlguard reads before the SDK calls a policy. */
+export interface AnalyzeRequestMessage {
+  getName(): string;
+  getUrn(): string;
+  getProperties(): object | undefined;
+}
+
+const handled = new AsyncLocalStorage<HandledRequest>();
 let installed = false;
 
 /** Wraps the getter once. Returns false when the generated code no longer has the expected shape. */
@@ -35,9 +50,9 @@ export function installTypeFilter(): boolean {
     return false;
   }
 
-  prototype.getType = function (this: unknown) {
+  prototype.getType = function (this: AnalyzeRequestMessage) {
     const type = original.call(this);
-    requestType.enterWith(type);
+    handled.enterWith({ type, message: this });
     return type;
   };
   installed = true;
@@ -45,15 +60,19 @@ export function installTypeFilter(): boolean {
 }
 
 /**
- * Marks a validator or remediation as one for OnlineDeployments only, and returns it. Without the wrapper the
- * getter returns undefined and the SDK calls the handler for every resource, so the handler must still stop on
- * other types itself.
+ * Marks a validator or remediation as one for OnlineDeployments only, and returns it. `narrow` returns, for a
+ * deployment the handler does not judge, the text the SDK puts in its reason ("Policy only applies to resources
+ * of type '…'"). Without the wrapper the getter returns undefined and the SDK calls the handler for every
+ * resource, so the handler must still stop by itself where it does not apply.
  */
-export function forOnlineDeployments<F extends object>(handler: F): F {
+export function forOnlineDeployments<F extends object>(handler: F, narrow?: (request: HandledRequest) => string | undefined): F {
   Object.defineProperty(handler, "__pulumiType", {
     get: () => {
-      const type = requestType.getStore();
-      return type === undefined || isOnlineDeploymentType(type) ? undefined : ONLINE_DEPLOYMENT_TYPE;
+      const request = handled.getStore();
+      if (request === undefined) {
+        return undefined;
+      }
+      return isOnlineDeploymentType(request.type) ? narrow?.(request) : ONLINE_DEPLOYMENT_TYPE;
     },
   });
   return handler;

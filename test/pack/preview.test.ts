@@ -95,6 +95,28 @@ describe("pack in preview", () => {
     expect(result.notApplicable.map((entry) => entry.policyName).sort()).toEqual(resourcePolicyNames(pack));
   });
 
+  test.each([
+    ["Managed", DEPLOYMENT_TYPE, "container-resources", "Kubernetes"],
+    ["Kubernetes", "azure-native:machinelearningservices/v20230401:OnlineDeployment", "egress-public-network-access", "Managed"],
+  ])("%s deployment skips rules of other compute", async (computeType, type, skipped, judged) => {
+    const props = { ...managedProps("PT30S"), properties: { endpointComputeType: computeType, instanceType: "Standard_DS3_v2" } };
+
+    const { notApplicable } = await pack.analyze({ type, name: "blue", props });
+
+    expect(notApplicable).toEqual([
+      { policyName: skipped, reason: `Policy only applies to resources of type '${DEPLOYMENT_TYPE} with endpointComputeType ${judged}'` },
+    ]);
+  });
+
+  test("unknown compute type skips no rule", async () => {
+    const props = managedProps("PT30S", { endpointComputeType: UNKNOWN_STRING });
+
+    const { diagnostics, notApplicable } = await pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props });
+
+    expect(notApplicable).toEqual([]);
+    expect(diagnostics.map((diagnostic) => diagnostic.policyName)).toContain("container-resources");
+  });
+
   test("secret value stays out of messages", async () => {
     const { diagnostics } = await pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props: managedProps(secret("PT7M")) });
 

@@ -1,8 +1,10 @@
 import { setImmediate as nextMacrotask } from "node:timers/promises";
 import { AnalyzeRequest } from "@pulumi/pulumi/proto/analyzer_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { deploymentPolicy } from "../../policies/deployment-policy";
 import { limitsFilePolicy } from "../../policies/limits-file-policy";
+import { installSecretTracking } from "../../policies/secret-paths";
 import { forOnlineDeployments, installTypeFilter } from "../../policies/type-filter";
 import { RULES } from "../../src/rules/index";
 
@@ -15,9 +17,12 @@ function pulumiTypeOf(handler: object): unknown {
 }
 
 /** Plays one SDK handler: reads the request type first, then consults the filter after each await, as the SDK's policy loop does. */
-async function handle(type: string, handler: object, awaits: number): Promise<unknown[]> {
+async function handle(type: string, handler: object, awaits: number, props: Record<string, unknown> = {}): Promise<unknown[]> {
   const request = new AnalyzeRequest();
   request.setType(type);
+  request.setName("blue");
+  request.setUrn(`urn:pulumi:dev::app::${type}::blue`);
+  request.setProperties(Struct.fromJavaScript(props as never));
   request.getType();
   const seen = [pulumiTypeOf(handler)];
   for (let step = 0; step < awaits; step++) {
@@ -50,6 +55,32 @@ describe("type filter", () => {
 
     expect(deploymentSeen).toEqual([undefined, undefined, undefined, undefined]);
     expect(otherSeen).toEqual([DEFAULT_TOKEN, DEFAULT_TOKEN, DEFAULT_TOKEN, DEFAULT_TOKEN]);
+  });
+});
+
+describe("compute type filter", () => {
+  const containerResources = RULES.find((rule) => rule.id === "container-resources");
+  const handler = deploymentPolicy(containerResources!).validateResource as object;
+  const kubernetesOnly = `${DEFAULT_TOKEN} with endpointComputeType Kubernetes`;
+  const deployment = (endpointComputeType: string) => ({ properties: { endpointComputeType, instanceType: "Standard_DS3_v2" } });
+
+  beforeAll(() => {
+    expect(installSecretTracking()).toBe(true);
+    expect(installTypeFilter()).toBe(true);
+  });
+
+  test("interleaved deployments keep their own compute type", async () => {
+    const managed = handle(VERSIONED_TOKEN, handler, 3, deployment("Managed"));
+    const kubernetes = handle(DEFAULT_TOKEN, handler, 3, deployment("Kubernetes"));
+
+    const [managedSeen, kubernetesSeen] = await Promise.all([managed, kubernetes]);
+
+    expect(managedSeen).toEqual([kubernetesOnly, kubernetesOnly, kubernetesOnly, kubernetesOnly]);
+    expect(kubernetesSeen).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  test("unreadable compute type is left to the rule", async () => {
+    expect(await handle(DEFAULT_TOKEN, handler, 0, deployment("AzureMLCompute"))).toEqual([undefined]);
   });
 });
 
