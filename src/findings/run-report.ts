@@ -126,6 +126,8 @@ export interface ShardEvidence {
   readonly endedAt: string;
   /** The shard's own resource counts, from its summary. `warned` and `failOn` are absent in shards of JSON report version 1.2 or older. */
   readonly counts: ShardCounts;
+  /** The shards of a shard that is itself a merged report, as its evidence lists them. Absent for other shards. */
+  readonly shards?: readonly ShardEvidence[];
 }
 
 /** A shard's own resource counts, as its JSON summary states them. */

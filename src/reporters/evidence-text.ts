@@ -39,9 +39,14 @@ export function describeEvidence(evidence: RunEvidence): string[] {
   }
   lines.push(`Started ${evidence.startedAt}, ended ${evidence.endedAt}.`);
   for (const shard of evidence.shards ?? []) {
-    lines.push(describeShard(shard));
+    lines.push(...describeShards(shard));
   }
   return lines;
+}
+
+/** Describes a shard and, when it is itself a merged report, each shard it merged. */
+function describeShards(shard: ShardEvidence, mergedInto?: string): string[] {
+  return [describeShard(shard, mergedInto), ...(shard.shards ?? []).flatMap((inner) => describeShards(inner, shard.file))];
 }
 
 // The SHA-256 the evidence records for a file of a role, if any. Reports of version 1.3 or older record none.
@@ -53,8 +58,8 @@ function withHash(file: string, sha256: string | undefined): string {
   return sha256 === undefined ? file : `${file} (SHA-256 ${sha256})`;
 }
 
-/** Describes one shard of a merged report: its file and hash, tool, limits, scope, counts and times. */
-function describeShard(shard: ShardEvidence): string {
+/** Describes one shard of a merged report: its file and hash, tool, limits, scope, files read, counts and times. */
+function describeShard(shard: ShardEvidence, mergedInto: string | undefined): string {
   const scope = [
     ...(shard.scope.subscriptions === undefined ? [] : [`subscriptions ${shard.scope.subscriptions.join(", ")}${describeNarrowing(shard.scope)}`]),
     ...(shard.scope.deploymentIds === undefined ? [] : [`deployments ${shard.scope.deploymentIds.join(", ")}`]),
@@ -63,10 +68,13 @@ function describeShard(shard: ShardEvidence): string {
     ...(shard.scope.files === undefined ? [] : [`files ${shard.scope.files.join(", ")}`]),
     ...(shard.scope.stack === undefined ? [] : [`stack ${shard.scope.stack}`]),
   ];
+  const inputs = (shard.inputs ?? []).map((input) => `${input.role} ${withHash(input.file, input.sha256)}`);
   const { counts } = shard;
   return (
-    `Shard ${shard.file} (SHA-256 ${shard.sha256}): ${shard.tool.name} ${shard.tool.version}, rule catalogue ${shard.tool.ruleCatalogueVersion}, ` +
+    `Shard ${shard.file} (SHA-256 ${shard.sha256})${mergedInto === undefined ? "" : `, merged into ${mergedInto}`}: ` +
+    `${shard.tool.name} ${shard.tool.version}, rule catalogue ${shard.tool.ruleCatalogueVersion}, ` +
     `command ${shard.command}, limits ${describeLimits(shard)}, ${scope.length === 0 ? "scope not recorded" : scope.join("; ")}; ` +
+    `${inputs.length === 0 ? "" : `read ${inputs.join(", ")}; `}` +
     `${countOf(counts.resources, "resource")}, ${counts.evaluated} evaluated, ${describeShardFailures(counts)}, ${counts.notEvaluated} not evaluated; ` +
     `started ${shard.startedAt}, ended ${shard.endedAt}.`
   );

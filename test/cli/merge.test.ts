@@ -29,8 +29,9 @@ interface JsonReport {
     readonly shards?: {
       readonly file: string;
       readonly sha256: string;
-      readonly scope: { readonly subscriptions?: string[] };
+      readonly scope: { readonly subscriptions?: string[]; readonly armEndpoint?: string; readonly apiVersion?: string };
       readonly inputs?: unknown[];
+      readonly shards?: { readonly file: string; readonly scope: { readonly armEndpoint?: string; readonly apiVersion?: string } }[];
       readonly counts: { readonly resources: number; readonly warned?: number; readonly failOn?: string };
     }[];
   };
@@ -125,6 +126,38 @@ describe("report --merge", () => {
 
     expect(shard.evidence.inputs).toEqual([{ file: limitsFile, role: "limits", sha256: limitsHash }]);
     expect(report?.evidence.shards?.[0].inputs).toEqual(shard.evidence.inputs);
+  });
+
+  test("keeps shards of a merged shard", async () => {
+    const first = join(directory, "merged-first.json");
+    await runCli(["report", "--merge", shardA, "--output", `json=${first}`, "--format", "json"]);
+
+    const { report } = await merge(first, shardB);
+
+    expect(report?.evidence.shards?.[0].shards?.map((shard) => shard.file)).toEqual([shardA]);
+    expect(report?.evidence.shards?.[0].shards?.[0].scope.armEndpoint).toBe(`${emulator.url}/`);
+    expect(report?.evidence.shards?.[0].shards?.[0].scope.apiVersion).toBe("2025-06-01");
+    expect(report?.evidence.shards?.[1]).not.toHaveProperty("shards");
+  });
+
+  test("table names shards of a merged shard", async () => {
+    const first = join(directory, "merged-first-table.json");
+    await runCli(["report", "--merge", shardA, "--output", `json=${first}`, "--format", "json"]);
+
+    const run = await runCli(["report", "--merge", first, shardB, "--format", "table"]);
+
+    expect(run.stdout).toContain(`Shard ${shardA} (SHA-256 `);
+    expect(run.stdout).toContain(`, merged into ${first}: `);
+  });
+
+  test("table names each shard's input files", async () => {
+    const withLimits = join(directory, "shard-with-limits-table.json");
+    await audit(FIRST, withLimits, "--policy-pack-config", limitsFile);
+    const limitsHash = createHash("sha256").update(await readFile(limitsFile)).digest("hex");
+
+    const run = await runCli(["report", "--merge", withLimits, "--format", "table"]);
+
+    expect(run.stdout).toContain(`read limits ${limitsFile} (SHA-256 ${limitsHash})`);
   });
 
   test("records each shard's warned count and threshold", async () => {

@@ -46,6 +46,25 @@ const ScopeSchema = z.looseObject({
   policyPacks: z.record(z.string(), z.string()).optional(),
 });
 
+const InputSchema = z.looseObject({ file: z.string(), role: z.string(), sha256: z.string().optional(), realPath: z.string().optional() });
+
+// A merged report's evidence of one shard. A shard that is itself a merged report lists its own shards (1.7).
+const ShardEvidenceSchema: z.ZodType<ShardEvidence> = z.lazy(() =>
+  z.looseObject({
+    file: z.string(),
+    sha256: z.string(),
+    tool: ToolSchema,
+    command: z.enum(["check", "audit", "report"]),
+    limits: LimitsSchema,
+    scope: ScopeSchema,
+    inputs: z.array(InputSchema).optional(),
+    startedAt: z.string(),
+    endedAt: z.string(),
+    counts: CountsSchema,
+    shards: z.array(ShardEvidenceSchema).optional(),
+  }),
+);
+
 const FindingSchema = z.looseObject({
   ruleId: z.string(),
   severity: z.enum(["low", "medium", "high", "critical"]),
@@ -103,9 +122,11 @@ const ShardSchema = z.looseObject({
     limits: LimitsSchema,
     scope: ScopeSchema,
     // Reports before 1.5 record no realPath, and reports before 1.4 record no inputs.
-    inputs: z.array(z.looseObject({ file: z.string(), role: z.string(), sha256: z.string().optional(), realPath: z.string().optional() })).optional(),
+    inputs: z.array(InputSchema).optional(),
     startedAt: z.string(),
     endedAt: z.string(),
+    // Present when the shard is itself a merged report.
+    shards: z.array(ShardEvidenceSchema).optional(),
   }),
   resources: z.array(ResourceSchema),
   summary: CountsSchema,
@@ -292,6 +313,7 @@ function evidenceOf(shard: LoadedShard): ShardEvidence {
       waived: summary.waived,
       ...(summary.failOn === undefined ? {} : { failOn: summary.failOn }),
     },
+    ...(evidence.shards === undefined ? {} : { shards: evidence.shards }),
   };
 }
 
