@@ -31,14 +31,14 @@ export function applyExemptions(results: readonly ResourceResult[], exemptions: 
       return result;
     }
 
+    const entries = candidates.map(({ entry }) => entry);
     const findings = result.findings.map((finding): Finding => {
-      // The first entry in file order wins, so the waiver a report names does not depend on anything else.
-      const match = candidates.find(({ entry }) => entry.rules === "*" || entry.rules.includes(finding.ruleId));
-      if (match === undefined) {
+      const entry = waivingEntry(entries, finding.ruleId);
+      if (entry === undefined) {
         return finding;
       }
-      waivedCounts.set(match.entry.index, (waivedCounts.get(match.entry.index) ?? 0) + 1);
-      return { ...finding, waiver: waiverOf(match.entry) };
+      waivedCounts.set(entry.index, (waivedCounts.get(entry.index) ?? 0) + 1);
+      return { ...finding, waiver: waiverOf(entry) };
     });
     return { ...result, findings, rules: result.rules.map((rule) => markWaived(rule, findings)) };
   });
@@ -63,6 +63,21 @@ export function applyExemptions(results: readonly ResourceResult[], exemptions: 
       unused: inForce.filter((entry) => !waivedCounts.has(entry.index)).map(use),
     },
   };
+}
+
+/**
+ * Returns the waiver of one finding, as applyExemptions would give it, without the status of every entry. The
+ * pack waives each finding as its policy reports it.
+ */
+export function waiverFor(finding: Finding, exemptions: readonly Exemption[], now: Date): Waiver | undefined {
+  const candidates = exemptions.filter((entry) => !isExpired(entry, now) && resourceMatcher(entry.resource)(finding.resource));
+  const entry = waivingEntry(candidates, finding.ruleId);
+  return entry === undefined ? undefined : waiverOf(entry);
+}
+
+// The first entry in file order wins, so the waiver a report names does not depend on anything else.
+function waivingEntry(candidates: readonly Exemption[], ruleId: string): Exemption | undefined {
+  return candidates.find((entry) => entry.rules === "*" || entry.rules.includes(ruleId));
 }
 
 /** Returns true once the UTC day after `expires` has begun. */

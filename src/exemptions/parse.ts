@@ -117,19 +117,31 @@ function matchesAnyScope(pattern: string): boolean {
   return PROBE_ARM_IDS.some((id) => matcher({ id })) || PROBE_URNS.some((urn) => matcher({ urn })) || PROBE_FILES.some((file) => matcher({ file }));
 }
 
+type ResourceMatcher = (ref: { readonly id?: string; readonly urn?: string; readonly file?: string }) => boolean;
+
+// The pack waives each finding on its own, and compiling a pattern costs far more than matching with it. So each
+// pattern is compiled once, and the map holds only patterns that an exemptions config named.
+const matchers = new Map<string, ResourceMatcher>();
+
 /**
- * Builds the matcher of one entry's pattern. ARM ids are compared without regard to case, because ARM treats
+ * Returns the matcher of one entry's pattern. ARM ids are compared without regard to case, because ARM treats
  * them that way; Pulumi URNs are compared exactly. A resource read from a file without an ARM id (CLI YAML, ARM
  * templates) matches through its file path, with forward slashes and without a leading `./`. `dot` lets `*`
  * match names that start with a dot.
  */
-export function resourceMatcher(pattern: string): (ref: { readonly id?: string; readonly urn?: string; readonly file?: string }) => boolean {
+export function resourceMatcher(pattern: string): ResourceMatcher {
+  const known = matchers.get(pattern);
+  if (known !== undefined) {
+    return known;
+  }
   const matchArmId = picomatch(pattern, { nocase: true, dot: true });
   const matchExact = picomatch(pattern, { dot: true });
-  return (ref) =>
+  const matcher: ResourceMatcher = (ref) =>
     (ref.id !== undefined && matchArmId(ref.id)) ||
     (ref.urn !== undefined && matchExact(ref.urn)) ||
     (ref.id === undefined && ref.urn === undefined && ref.file !== undefined && matchExact(normalizeFilePath(ref.file)));
+  matchers.set(pattern, matcher);
+  return matcher;
 }
 
 function invalid(origin: string, problems: readonly string[]): ConfigError {

@@ -1,7 +1,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../src/config/limits";
-import { applyExemptions, isExpired } from "../../src/exemptions/apply";
+import { applyExemptions, isExpired, waiverFor } from "../../src/exemptions/apply";
 import { loadExemptions } from "../../src/exemptions/load";
 import { parseExemptionEntries, parseExemptionsFile } from "../../src/exemptions/parse";
 import { RULES } from "../../src/rules/index";
@@ -174,5 +174,21 @@ describe("applyExemptions", () => {
     const blue = results.find((result) => result.resource.name === "blue")!;
     expect(blue.findings[0].waiver?.owner).toBe("first");
     expect(status.unused.map((use) => use.owner)).toEqual(["second"]);
+  });
+  test.each([
+    { name: "expired entry before one in force", entries: [entry({ owner: "expired", expires: "2026-11-30" }), entry({ owner: "in force" })] },
+    { name: "other rule before every rule", entries: [entry({ owner: "other rule", rules: ["probe-period"] }), entry({ owner: "every rule", rules: "*" })] },
+    { name: "other resource before case-changed id", entries: [entry({ owner: "canary", resource: CANARY_ID }), entry({ owner: "blue", resource: BLUE_ID.toUpperCase() })] },
+    { name: "no entry matches", entries: [entry({ resource: BLUE_ID.replace("blue", "retired") })] },
+  ])("single-finding waiver agrees: $name", async ({ entries }) => {
+    const exemptions = parseExemptionEntries(entries, RULE_IDS, "test");
+    const originals = await fileResults();
+    const { results } = applyExemptions(originals, exemptions, NOW);
+
+    for (const [resultIndex, result] of results.entries()) {
+      for (const [index, finding] of result.findings.entries()) {
+        expect(waiverFor(originals[resultIndex].findings[index], exemptions, NOW)).toEqual(finding.waiver);
+      }
+    }
   });
 });
