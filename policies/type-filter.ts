@@ -72,8 +72,18 @@ export function forOnlineDeployments<F extends object>(handler: F, narrow?: (req
       if (request === undefined) {
         return undefined;
       }
-      return isOnlineDeploymentType(request.type) ? narrow?.(request) : ONLINE_DEPLOYMENT_TYPE;
+      return isOnlineDeploymentType(request.type) ? narrowedType(narrow, request) : ONLINE_DEPLOYMENT_TYPE;
     },
   });
   return handler;
+}
+
+// The SDK reads the getter outside the try block that names the policy and pack in an error. So a failure here,
+// such as properties the SDK cannot deserialize, lets the policy run, and the SDK raises it again with that context.
+function narrowedType(narrow: ((request: HandledRequest) => string | undefined) | undefined, request: HandledRequest): string | undefined {
+  try {
+    return narrow?.(request);
+  } catch {
+    return undefined;
+  }
 }

@@ -108,6 +108,14 @@ describe("pack in preview", () => {
     ]);
   });
 
+  test("unreadable properties error names policy", async () => {
+    const props = managedProps("PT30S", { blob: { "4dabf18193072939515e22adb298388d": "not-a-signature" } });
+
+    const analyzed = pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props });
+
+    await expect(analyzed).rejects.toThrow(/Error validating resource with policy '[a-z-]+' from policy pack 'amlguard@v/);
+  });
+
   test("unknown compute type skips no rule", async () => {
     const props = managedProps("PT30S", { endpointComputeType: UNKNOWN_STRING });
 
