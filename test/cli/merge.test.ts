@@ -140,6 +140,24 @@ describe("report --merge", () => {
     expect(report?.evidence.shards?.[1]).not.toHaveProperty("shards");
   });
 
+  test("rejects merged reports nested too deep", async () => {
+    const first = join(directory, "merged-once.json");
+    await runCli(["report", "--merge", shardA, "--output", `json=${first}`, "--format", "json"]);
+    const report = JSON.parse(await readFile(first, "utf8")) as { evidence: { shards: Record<string, unknown>[] } };
+    let nested = report.evidence.shards[0];
+    for (let level = 0; level < 16; level++) {
+      nested = { ...report.evidence.shards[0], shards: [nested] };
+    }
+    report.evidence.shards = [nested];
+    const deep = join(directory, "merged-deep.json");
+    await writeFile(deep, JSON.stringify(report));
+
+    const { code, stderr } = await merge(deep);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`${deep} nests merged reports more than 16 levels deep`);
+  });
+
   test("table names shards of a merged shard", async () => {
     const first = join(directory, "merged-first-table.json");
     await runCli(["report", "--merge", shardA, "--output", `json=${first}`, "--format", "json"]);

@@ -213,12 +213,35 @@ async function loadShard(file: string): Promise<LoadedShard> {
   } catch (error) {
     throw new MergeError(`${file} is not JSON (${(error as Error).message}); --merge takes reports written with --format json or --output json=FILE.`);
   }
+  if (shardNesting(parsed) > MAX_SHARD_NESTING) {
+    throw new MergeError(`${file} nests merged reports more than ${MAX_SHARD_NESTING} levels deep; merge the first shards in fewer steps.`);
+  }
   const result = ShardSchema.safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new MergeError(`${file} is not an amlguard JSON report: ${issue.path.map(String).join(".") || "(top level)"} ${issue.message}.`);
   }
   return { file, sha256: createHash("sha256").update(bytes).digest("hex"), report: result.data, results: result.data.resources.map(toResult) };
+}
+
+// Each merge of a merged report adds one level of `evidence.shards[].shards`. The schema checks them
+// recursively, so a file crafted with thousands of levels would exhaust the stack before it could be rejected.
+const MAX_SHARD_NESTING = 16;
+
+/** Returns how many levels of shards a report's evidence lists, counting without recursion. */
+function shardNesting(report: unknown): number {
+  let level = 0;
+  let current: unknown[] = shardsOf((report as { evidence?: unknown } | null)?.evidence);
+  while (current.length > 0 && level <= MAX_SHARD_NESTING) {
+    level += 1;
+    current = current.flatMap(shardsOf);
+  }
+  return level;
+}
+
+function shardsOf(evidence: unknown): unknown[] {
+  const shards = typeof evidence === "object" && evidence !== null ? (evidence as { shards?: unknown }).shards : undefined;
+  return Array.isArray(shards) ? shards : [];
 }
 
 /** Rejects shards that disagree with themselves, that judged with different limits or rules, or that overlap. */
