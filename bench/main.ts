@@ -300,7 +300,7 @@ function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds:
       `${analyze.resources} OnlineDeployment resources, each sent to all four packs over gRPC; amlguard returned ${analyze.entries} diagnostics and not-applicable entries in all. ` +
         `The no-op pack has ${analyze.policies} policies that do nothing, as many as amlguard has resource policies, so it shows what @pulumi/policy costs per policy before any rule runs. ` +
         "The replay pack has amlguard's policies, and each sends for every resource what amlguard sent (its not-applicable reason or its violations) " +
-        "without reading the resource. It shares the deserialized properties across policies as amlguard does, so amlguard's cost above it is the cost of reading and judging.",
+        "without reading the resource. Like amlguard, it shares the deserialized properties across policies and lets @pulumi/policy skip the policies that do not apply without calling them, so amlguard's cost above it is the cost of reading and judging.",
       "",
       ...analyzeTable([
         ["amlguard", analyze.amlguard],
