@@ -367,6 +367,108 @@ describe("report --merge", () => {
     expect(stderr).toContain(`summary disagrees with its resources: failed ${report.summary.failed} where its resources give ${report.summary.failed - 1}`);
   });
 
+  /** Writes a shard as amlguard writes one for a scope without deployments: no resources, every count 0. */
+  async function emptyShard(name: string): Promise<string> {
+    const report = JSON.parse(await readFile(shardA, "utf8")) as { resources: unknown[]; summary: Record<string, unknown> };
+    report.resources = [];
+    report.summary = { ...report.summary, resources: 0, evaluated: 0, notEvaluated: 0, passed: 0, warned: 0, failed: 0, waived: 0 };
+    const file = join(directory, name);
+    await writeFile(file, JSON.stringify(report));
+    return file;
+  }
+
+  /** Merges the shards into a file and returns the parsed report, for tests that edit a merged report. */
+  async function mergedFile(name: string, ...shards: string[]): Promise<{ file: string; report: { evidence: { shards: Record<string, unknown>[] } } & Record<string, unknown> }> {
+    const file = join(directory, name);
+    await runCli(["report", "--merge", ...shards, "--output", `json=${file}`, "--format", "json"]);
+    return { file, report: JSON.parse(await readFile(file, "utf8")) };
+  }
+
+  test("rejects an empty shard given twice", async () => {
+    const empty = await emptyShard("empty-twice.json");
+
+    const { code, stderr } = await merge(empty, empty);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`is merged in ${empty} and in ${empty}`);
+  });
+
+  test("rejects an empty shard merged again", async () => {
+    const empty = await emptyShard("empty-again.json");
+    const { file } = await mergedFile("merged-with-empty.json", empty, shardA);
+
+    const { code, stderr } = await merge(file, empty);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`is merged in ${file} and in ${empty}`);
+  });
+
+  test("rejects a checked file through a merged report", async () => {
+    const fixture = join("test", "reporters", "fixtures", "deployments.json");
+    const other = join(directory, "other-deployments.json");
+    await writeFile(other, (await readFile(fixture, "utf8")).replaceAll("fraud-scoring", "churn-scoring"));
+    const [first, second, third] = ["check-one.json", "check-same-file.json", "check-other.json"].map((name) => join(directory, name));
+    await runCli(["check", fixture, "--output", `json=${first}`]);
+    await runCli(["check", `./${fixture}`, "--output", `json=${second}`]);
+    await runCli(["check", other, "--output", `json=${third}`]);
+    const { file } = await mergedFile("merged-checks.json", first, third);
+
+    const { code, stderr } = await merge(file, second);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`is in both ${file} and ${second}`);
+  });
+
+  test("rejects edited counts of a merged shard", async () => {
+    const { report } = await mergedFile("merged-to-edit.json", shardA);
+    (report.evidence.shards[0].counts as { resources: number }).resources += 1;
+    const edited = join(directory, "merged-edited.json");
+    await writeFile(edited, JSON.stringify(report));
+
+    const { code, stderr } = await merge(edited, shardB);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`${edited} is inconsistent: the shards of the report count`);
+  });
+
+  test("rejects merged shards in an audit report", async () => {
+    const { report: merged } = await mergedFile("merged-for-shards.json", shardA);
+    const report = JSON.parse(await readFile(shardB, "utf8")) as { evidence: Record<string, unknown> };
+    report.evidence.shards = merged.evidence.shards;
+    const forged = join(directory, "audit-with-shards.json");
+    await writeFile(forged, JSON.stringify(report));
+
+    const { code, stderr } = await merge(forged);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("it lists merged shards, but it was written by audit");
+  });
+
+  test("drops unknown keys of a merged shard", async () => {
+    const { report } = await mergedFile("merged-with-extra.json", shardA);
+    report.evidence.shards[0].signedOffBy = "auditor";
+    (report.evidence.shards[0].scope as Record<string, unknown>).extra = [[["deep"]]];
+    const extra = join(directory, "merged-extra.json");
+    await writeFile(extra, JSON.stringify(report));
+
+    const { report: merged } = await merge(extra, shardB);
+
+    expect(merged?.evidence.shards?.[0].shards?.[0]).not.toHaveProperty("signedOffBy");
+    expect(merged?.evidence.shards?.[0].shards?.[0].scope).not.toHaveProperty("extra");
+  });
+
+  test("rejects a start time that is no date", async () => {
+    const report = JSON.parse(await readFile(shardB, "utf8")) as { evidence: { startedAt: string } };
+    report.evidence.startedAt = "yesterday";
+    const edited = join(directory, "start-yesterday.json");
+    await writeFile(edited, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shardA, edited);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("evidence.startedAt must be an ISO 8601 date and time");
+  });
+
   test("merges a merged report", async () => {
     const mergedFile = join(directory, "merged-shard.json");
     await runCli(["report", "--merge", shardA, "--output", `json=${mergedFile}`]);

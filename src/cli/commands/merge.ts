@@ -14,7 +14,12 @@ import { shardInconsistency } from "./shard-consistency";
 /** Raised when shards cannot be merged into one honest report; the CLI names the files and exits 2. */
 export class MergeError extends Error {}
 
-const CountsSchema = z.looseObject({
+// The parts of a shard that are copied into the merged report strip unknown keys, so a shard cannot carry data
+// that amlguard never writes (or data nested too deep to write) into the merged report.
+const SHA256 = z.string().regex(/^[0-9a-f]{64}$/, { message: "must be a SHA-256 in hexadecimal" });
+const TIME = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date and time" });
+
+const CountsSchema = z.object({
   resources: z.number().int().nonnegative(),
   evaluated: z.number().int().nonnegative(),
   notEvaluated: z.number().int().nonnegative(),
@@ -26,9 +31,9 @@ const CountsSchema = z.looseObject({
   failOn: z.enum(FAIL_ON_THRESHOLDS).optional(),
 });
 
-const ToolSchema = z.looseObject({ name: z.string(), version: z.string(), ruleCatalogueVersion: z.string() });
-const LimitsSchema = z.looseObject({ source: z.enum(["file", "built-in", "not-recorded"]), file: z.string().optional(), sha256: z.string().optional() });
-const ScopeSchema = z.looseObject({
+const ToolSchema = z.object({ name: z.string(), version: z.string(), ruleCatalogueVersion: z.string() });
+const LimitsSchema = z.object({ source: z.enum(["file", "built-in", "not-recorded"]), file: z.string().optional(), sha256: SHA256.optional() });
+const ScopeSchema = z.object({
   files: z.array(z.string()).optional(),
   subscriptions: z.array(z.string()).optional(),
   // Added in JSON report version 1.4. Any listing source, so a shard from a newer amlguard with another source still merges.
@@ -46,20 +51,20 @@ const ScopeSchema = z.looseObject({
   policyPacks: z.record(z.string(), z.string()).optional(),
 });
 
-const InputSchema = z.looseObject({ file: z.string(), role: z.string(), sha256: z.string().optional(), realPath: z.string().optional() });
+const InputSchema = z.object({ file: z.string(), role: z.string(), sha256: SHA256.optional(), realPath: z.string().optional() });
 
 // A merged report's evidence of one shard. A shard that is itself a merged report lists its own shards (1.7).
 const ShardEvidenceSchema: z.ZodType<ShardEvidence> = z.lazy(() =>
-  z.looseObject({
+  z.object({
     file: z.string(),
-    sha256: z.string(),
+    sha256: SHA256,
     tool: ToolSchema,
     command: z.enum(["check", "audit", "report"]),
     limits: LimitsSchema,
     scope: ScopeSchema,
     inputs: z.array(InputSchema).optional(),
-    startedAt: z.string(),
-    endedAt: z.string(),
+    startedAt: TIME,
+    endedAt: TIME,
     counts: CountsSchema,
     shards: z.array(ShardEvidenceSchema).optional(),
   }),
@@ -78,7 +83,7 @@ const FindingSchema = z.looseObject({
   line: z.number().int().positive().optional(),
   column: z.number().int().positive().optional(),
   waiver: z
-    .looseObject({ exemptionIndex: z.number().int().nonnegative(), resourcePattern: z.string(), reason: z.string(), owner: z.string(), expires: z.string() })
+    .object({ exemptionIndex: z.number().int().nonnegative(), resourcePattern: z.string(), reason: z.string(), owner: z.string(), expires: z.string() })
     .optional(),
 });
 
@@ -104,7 +109,7 @@ const ResourceSchema = z.looseObject({
   ),
 });
 
-const ExemptionUseSchema = z.looseObject({
+const ExemptionUseSchema = z.object({
   index: z.number().int().nonnegative(),
   resource: z.string(),
   rules: z.union([z.literal("*"), z.array(z.string())]),
@@ -123,8 +128,8 @@ const ShardSchema = z.looseObject({
     scope: ScopeSchema,
     // Reports before 1.5 record no realPath, and reports before 1.4 record no inputs.
     inputs: z.array(InputSchema).optional(),
-    startedAt: z.string(),
-    endedAt: z.string(),
+    startedAt: TIME,
+    endedAt: TIME,
     // Present when the shard is itself a merged report.
     shards: z.array(ShardEvidenceSchema).optional(),
   }),
@@ -247,7 +252,7 @@ function shardsOf(evidence: unknown): unknown[] {
 /** Rejects shards that disagree with themselves, that judged with different limits or rules, or that overlap. */
 function checkCompatible(shards: readonly LoadedShard[]): void {
   for (const shard of shards) {
-    const problem = shardInconsistency(shard.report.evidence.command, shard.results, shard.report.summary);
+    const problem = shardInconsistency(shard.report.evidence.command, shard.results, shard.report.summary) ?? mergedEvidenceInconsistency(shard.report);
     if (problem !== undefined) {
       throw new MergeError(`${shard.file} is inconsistent: ${problem}. amlguard does not write such a report; write the shard again instead of editing it.`);
     }
@@ -296,14 +301,91 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
       owners.set(comparedKey, index);
     }
   }
+
+  // A shard report merged twice, on its own or inside a merged report, would be counted twice. One without
+  // resources shows only through its hash.
+  const mergedIn = new Map<string, number>();
+  for (const [index, shard] of shards.entries()) {
+    for (const sha256 of [shard.sha256, ...everyShard(shard.report.evidence.shards).map((nested) => nested.sha256)]) {
+      const first = mergedIn.get(sha256);
+      if (first !== undefined) {
+        const where = first === index ? `twice in ${shard.file}` : `in ${shards[first].file} and in ${shard.file}`;
+        throw new MergeError(`the shard report with SHA-256 ${sha256} is merged ${where}; give each shard once.`);
+      }
+      mergedIn.set(sha256, index);
+    }
+  }
+}
+
+/**
+ * Returns why a report's evidence of merged shards cannot be what `report --merge` wrote, or undefined. In what
+ * it wrote, the shards' counts add up to the report's own, each shard judged with the report's limits and rule
+ * catalogue, and the report's shard inputs name the same files and hashes as its shards.
+ */
+function mergedEvidenceInconsistency(report: Shard): string | undefined {
+  const { evidence } = report;
+  if (evidence.shards === undefined) {
+    return undefined;
+  }
+  if (evidence.command !== "report") {
+    return `it lists merged shards, but it was written by ${evidence.command}`;
+  }
+  const shardInputs = evidence.inputs?.filter((input) => input.role === "shard");
+  const named = (file: string, sha256: string | undefined) => `${file}#${sha256 ?? ""}`;
+  if (
+    shardInputs !== undefined &&
+    shardInputs.map((input) => named(input.file, input.sha256)).join("\n") !== evidence.shards.map((shard) => named(shard.file, shard.sha256)).join("\n")
+  ) {
+    return "its shard inputs and its shards name different files or hashes";
+  }
+  return shardsInconsistency(evidence.shards, { file: "the report", counts: report.summary, limits: evidence.limits, ruleCatalogueVersion: evidence.tool.ruleCatalogueVersion });
+}
+
+const ADDED_COUNTS = { resources: "resources", evaluated: "evaluated resources", notEvaluated: "resources not evaluated" } as const;
+
+function shardsInconsistency(
+  shards: readonly ShardEvidence[],
+  merged: { readonly file: string; readonly counts: ShardEvidence["counts"]; readonly limits: LimitsEvidence; readonly ruleCatalogueVersion: string },
+): string | undefined {
+  for (const [key, label] of Object.entries(ADDED_COUNTS) as [keyof typeof ADDED_COUNTS, string][]) {
+    const total = shards.reduce((sum, shard) => sum + shard.counts[key], 0);
+    if (total !== merged.counts[key]) {
+      return `the shards of ${merged.file} count ${total} ${label}, and ${merged.file} counts ${merged.counts[key]}`;
+    }
+  }
+  for (const shard of shards) {
+    if (limitsKey(shard.limits) !== limitsKey(merged.limits)) {
+      return `shard ${shard.file} applied ${limitsKey(shard.limits)}, and ${merged.file} ${limitsKey(merged.limits)}`;
+    }
+    if (shard.tool.ruleCatalogueVersion !== merged.ruleCatalogueVersion) {
+      return `shard ${shard.file} used rule catalogue ${shard.tool.ruleCatalogueVersion}, and ${merged.file} ${merged.ruleCatalogueVersion}`;
+    }
+    if (shard.shards !== undefined) {
+      const nested =
+        shard.command === "report"
+          ? shardsInconsistency(shard.shards, { file: shard.file, counts: shard.counts, limits: shard.limits, ruleCatalogueVersion: shard.tool.ruleCatalogueVersion })
+          : `shard ${shard.file} lists merged shards, but it was written by ${shard.command}`;
+      if (nested !== undefined) {
+        return nested;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Lists every shard of a merged report's evidence, those of its merged shards included. */
+function everyShard(shards: readonly ShardEvidence[] | undefined): ShardEvidence[] {
+  return (shards ?? []).flatMap((shard) => [shard, ...everyShard(shard.shards)]);
 }
 
 // Maps each checked file as the shard names it to its real path, so `d.yml` in one shard and `./d.yml` in another
-// compare as one file. Only shards of JSON report 1.5 or later record the real path.
+// compare as one file. A merged report records them in its shards' inputs. Only shards of JSON report 1.5 or
+// later record the real path.
 function checkedRealPaths(shard: LoadedShard): Map<string, string> {
   const realPaths = new Map<string, string>();
-  for (const input of shard.report.evidence.inputs ?? []) {
-    if (input.role === "checked" && input.realPath !== undefined) {
+  const inputs = [...(shard.report.evidence.inputs ?? []), ...everyShard(shard.report.evidence.shards).flatMap((nested) => nested.inputs ?? [])];
+  for (const input of inputs) {
+    if (input.role === "checked" && input.realPath !== undefined && !realPaths.has(input.file)) {
       realPaths.set(input.file, input.realPath);
     }
   }
