@@ -53,18 +53,24 @@ const ScopeSchema = z.object({
 
 const InputSchema = z.object({ file: z.string(), role: z.string(), sha256: SHA256.optional(), realPath: z.string().optional() });
 
+// The evidence of a run, as a report states it and as a merged report keeps it for each shard.
+const RUN_EVIDENCE = {
+  tool: ToolSchema,
+  command: z.enum(["check", "audit", "report"]),
+  limits: LimitsSchema,
+  scope: ScopeSchema,
+  // Reports before 1.5 record no realPath, and reports before 1.4 record no inputs.
+  inputs: z.array(InputSchema).optional(),
+  startedAt: TIME,
+  endedAt: TIME,
+};
+
 // A merged report's evidence of one shard. A shard that is itself a merged report lists its own shards (1.7).
 const ShardEvidenceSchema: z.ZodType<ShardEvidence> = z.lazy(() =>
   z.object({
     file: z.string(),
     sha256: SHA256,
-    tool: ToolSchema,
-    command: z.enum(["check", "audit", "report"]),
-    limits: LimitsSchema,
-    scope: ScopeSchema,
-    inputs: z.array(InputSchema).optional(),
-    startedAt: TIME,
-    endedAt: TIME,
+    ...RUN_EVIDENCE,
     counts: CountsSchema,
     shards: z.array(ShardEvidenceSchema).optional(),
   }),
@@ -122,14 +128,7 @@ const ShardSchema = z.looseObject({
   schemaVersion: z.string().regex(/^1\.\d+$/, { message: "must be a 1.x JSON report version" }),
   tool: ToolSchema,
   evidence: z.looseObject({
-    tool: ToolSchema,
-    command: z.enum(["check", "audit", "report"]),
-    limits: LimitsSchema,
-    scope: ScopeSchema,
-    // Reports before 1.5 record no realPath, and reports before 1.4 record no inputs.
-    inputs: z.array(InputSchema).optional(),
-    startedAt: TIME,
-    endedAt: TIME,
+    ...RUN_EVIDENCE,
     // Present when the shard is itself a merged report.
     shards: z.array(ShardEvidenceSchema).optional(),
   }),
