@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { generateTenant } from "../../src/emulator/generate-tenant";
 import { type ArmEmulator, startArmEmulator } from "../../src/emulator/server";
@@ -145,7 +145,8 @@ describe("report --merge", () => {
     await runCli(["report", "--merge", shardA, "--output", `json=${first}`, "--format", "json"]);
     const report = JSON.parse(await readFile(first, "utf8")) as { evidence: { shards: Record<string, unknown>[] } };
     let nested = report.evidence.shards[0];
-    for (let level = 0; level < 16; level++) {
+    // With the shard itself, 16 levels: merging it would write 17.
+    for (let level = 0; level < 15; level++) {
       nested = { ...report.evidence.shards[0], shards: [nested] };
     }
     report.evidence.shards = [nested];
@@ -155,7 +156,7 @@ describe("report --merge", () => {
     const { code, stderr } = await merge(deep);
 
     expect(code).toBe(EXIT_CODES.usage);
-    expect(stderr).toContain(`${deep} nests merged reports more than 16 levels deep`);
+    expect(stderr).toContain(`${deep} nests merged reports 16 or more levels deep`);
   });
 
   test("table names shards of a merged shard", async () => {
@@ -378,7 +379,10 @@ describe("report --merge", () => {
   }
 
   /** Merges the shards into a file and returns the parsed report, for tests that edit a merged report. */
-  async function mergedFile(name: string, ...shards: string[]): Promise<{ file: string; report: { evidence: { shards: Record<string, unknown>[] } } & Record<string, unknown> }> {
+  async function mergedFile(
+    name: string,
+    ...shards: string[]
+  ): Promise<{ file: string; report: { evidence: { shards: Record<string, unknown>[]; inputs?: { role: string; file: string }[] } } & Record<string, unknown> }> {
     const file = join(directory, name);
     await runCli(["report", "--merge", ...shards, "--output", `json=${file}`, "--format", "json"]);
     return { file, report: JSON.parse(await readFile(file, "utf8")) };
@@ -467,6 +471,109 @@ describe("report --merge", () => {
 
     expect(code).toBe(EXIT_CODES.usage);
     expect(stderr).toContain("evidence.startedAt must be an ISO 8601 date and time");
+  });
+
+  test("rejects an edited outcome in a merged report", async () => {
+    const { report } = await mergedFile("merged-outcome.json", shardB);
+    const judged = (report.resources as EditableResource[]).find((resource) => resource.findings.length > 0)!;
+    judged.findings = judged.findings.filter((finding) => finding.ruleId !== judged.findings[0].ruleId);
+    const edited = join(directory, "merged-outcome-edited.json");
+    await writeFile(edited, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shardA, edited);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("as failed, but its findings make it passed");
+  });
+
+  test("rejects one file name for two files after a merge", async () => {
+    // CLI YAML deployments have no ARM id, so the file is part of their key.
+    const fixture = await readFile(join("examples", "deployment.yml"));
+    const [first, second] = ["first", "second"].map((name) => join(directory, name));
+    const shards = ["name-first.json", "name-second.json", "name-path.json"].map((name) => join(directory, name));
+    const original = process.cwd();
+    for (const [index, dir] of [first, second].entries()) {
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, "d.yml"), fixture);
+      process.chdir(dir);
+      try {
+        await runCli(["check", "d.yml", "--output", `json=${shards[index]}`]);
+      } finally {
+        process.chdir(original);
+      }
+    }
+    await runCli(["check", join(second, "d.yml"), "--output", `json=${shards[2]}`]);
+    const { file } = await mergedFile("merged-same-name.json", shards[0], shards[1]);
+
+    const { code, stderr } = await merge(file, shards[2]);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`is in both ${file} and ${shards[2]}`);
+  });
+
+  test("rejects a non-hexadecimal exemptions hash", async () => {
+    const report = JSON.parse(await readFile(shardB, "utf8")) as Record<string, unknown>;
+    report.exemptions = { sha256: "not-a-hash", entries: 0, applied: [], expired: [], unused: [] };
+    const edited = join(directory, "exemptions-hash.json");
+    await writeFile(edited, JSON.stringify(report));
+
+    const { code, stderr } = await merge(edited);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("exemptions.sha256 must be a SHA-256 in hexadecimal");
+  });
+
+  test("merges one exemptions file under two names", async () => {
+    const exemptions = join(directory, "exemptions.yaml");
+    await writeFile(exemptions, `exemptions:\n  - resource: "/subscriptions/${FIRST}/resourceGroups/nothing-matches/**"\n    rules: "*"\n    reason: Migration window for the retired cluster.\n    owner: ml-platform\n    expires: "2099-12-31"\n`);
+    const [named, renamed] = ["exempt-a.json", "exempt-b.json"].map((name) => join(directory, name));
+    await audit(FIRST, named, "--exemptions", exemptions);
+    await audit(SECOND, renamed, "--exemptions", relative(process.cwd(), exemptions));
+
+    const { code, stderr } = await merge(named, renamed);
+
+    expect(stderr).toBe("");
+    expect(code).toBe(EXIT_CODES.failed);
+  });
+
+  test("rejects nested shard files the inputs do not name", async () => {
+    const { file: inner } = await mergedFile("merged-inner.json", shardA);
+    const { report: outerReport } = await mergedFile("merged-outer.json", inner);
+    const nested = (outerReport.evidence.shards[0].shards as Record<string, unknown>[])[0];
+    nested.file = "renamed.json";
+    const edited = join(directory, "merged-outer-edited.json");
+    await writeFile(edited, JSON.stringify(outerReport));
+
+    const { code, stderr } = await merge(edited, shardB);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("names other shard files or hashes among its inputs than among its shards");
+  });
+
+  test("rejects a merged report without its inputs", async () => {
+    const { report } = await mergedFile("merged-no-inputs.json", shardA);
+    delete report.evidence.inputs;
+    const edited = join(directory, "merged-no-inputs-edited.json");
+    await writeFile(edited, JSON.stringify(report));
+
+    const { code, stderr } = await merge(edited, shardB);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("the report lists merged shards but not the files it read");
+  });
+
+  test("quotes a crafted nested shard name", async () => {
+    const { report } = await mergedFile("merged-name.json", shardA);
+    report.evidence.shards[0].file = "x.json\namlguard: all fine";
+    report.evidence.inputs!.find((input) => input.role === "shard")!.file = "x.json\namlguard: all fine";
+    (report.evidence.shards[0].tool as { ruleCatalogueVersion: string }).ruleCatalogueVersion = "0.0.0";
+    const edited = join(directory, "merged-name-edited.json");
+    await writeFile(edited, JSON.stringify(report));
+
+    const { code, stderr } = await merge(edited);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain('shard "x.json\\namlguard: all fine" used rule catalogue 0.0.0');
   });
 
   test("merges a merged report", async () => {

@@ -47,7 +47,7 @@ const ScopeSchema = z.object({
   apiVersion: z.string().optional(),
   stack: z.string().optional(),
   eventLog: z.string().optional(),
-  eventLogSha256: z.string().optional(),
+  eventLogSha256: SHA256.optional(),
   policyPacks: z.record(z.string(), z.string()).optional(),
 });
 
@@ -137,7 +137,7 @@ const ShardSchema = z.looseObject({
   exemptions: z
     .looseObject({
       file: z.string().optional(),
-      sha256: z.string().optional(),
+      sha256: SHA256.optional(),
       entries: z.number().int().nonnegative(),
       applied: z.array(ExemptionUseSchema),
       expired: z.array(ExemptionUseSchema),
@@ -185,7 +185,11 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
   const merged = mergeResults(shards);
   const shardExemptions = mergeExemptionStatus(shards);
   if (shardExemptions !== undefined && options.exemptions !== undefined) {
-    writeError("the shards already applied an exemptions file; run the shards without --exemptions to apply one when merging.");
+    const source = shardExemptions.file === undefined ? "the exemptions entries of their limits file" : shardExemptions.file;
+    writeError(
+      `the shards already applied exemptions from ${source}, and --exemptions ${options.exemptions} would apply others on top. ` +
+        "Run the shards without exemptions to apply --exemptions when merging, or merge without --exemptions.",
+    );
     return EXIT_CODES.usage;
   }
   const { run, written } = await completeRun({
@@ -217,8 +221,9 @@ async function loadShard(file: string): Promise<LoadedShard> {
   } catch (error) {
     throw new MergeError(`${file} is not JSON (${(error as Error).message}); --merge takes reports written with --format json or --output json=FILE.`);
   }
-  if (shardNesting(parsed) > MAX_SHARD_NESTING) {
-    throw new MergeError(`${file} nests merged reports more than ${MAX_SHARD_NESTING} levels deep; merge the first shards in fewer steps.`);
+  // Merging adds one level, so a report already at the limit is rejected rather than written past it.
+  if (shardNesting(parsed) >= MAX_SHARD_NESTING) {
+    throw new MergeError(`${file} nests merged reports ${MAX_SHARD_NESTING} or more levels deep, and merging it would pass that limit; merge the first shards in fewer steps.`);
   }
   const result = ShardSchema.safeParse(parsed);
   if (!result.success) {
@@ -251,7 +256,7 @@ function shardsOf(evidence: unknown): unknown[] {
 /** Rejects shards that disagree with themselves, that judged with different limits or rules, or that overlap. */
 function checkCompatible(shards: readonly LoadedShard[]): void {
   for (const shard of shards) {
-    const problem = shardInconsistency(shard.report.evidence.command, shard.results, shard.report.summary) ?? mergedEvidenceInconsistency(shard.report);
+    const problem = shardInconsistency(holdsEventLogResults(shard.report), shard.results, shard.report.summary) ?? mergedEvidenceInconsistency(shard.report);
     if (problem !== undefined) {
       throw new MergeError(`${shard.file} is inconsistent: ${problem}. amlguard does not write such a report; write the shard again instead of editing it.`);
     }
@@ -277,9 +282,15 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
     throw new MergeError(`${notRecorded.file} does not record its limits, so it cannot be shown to match the other shards. Write it with --policy-pack-config.`);
   }
 
-  const exemptionKeys = new Set(shards.map((shard) => (shard.report.exemptions === undefined ? "none" : `${shard.report.exemptions.file ?? ""}#${shard.report.exemptions.sha256 ?? ""}`)));
+  // Compared by content, as limits are: the same file named `ex.yaml` in one job and `./ex.yaml` in another is one file.
+  const exemptionKeys = new Map<string, string[]>();
+  for (const shard of shards) {
+    const key = exemptionsKey(shard.report.exemptions);
+    exemptionKeys.set(key, [...(exemptionKeys.get(key) ?? []), shard.file]);
+  }
   if (exemptionKeys.size > 1) {
-    throw new MergeError("shards applied different exemptions files (or some applied none). Run every shard with the same --exemptions, or none.");
+    const groups = [...exemptionKeys.entries()].map(([key, group]) => `${key}: ${group.join(", ")}`).join("; ");
+    throw new MergeError(`shards applied different exemptions (${groups}). Run every shard with the same --exemptions, or none.`);
   }
 
   // A resource that one shard lists twice, such as one ARM id in two checked files, is already counted twice in
@@ -290,14 +301,17 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
     for (const result of shard.results) {
       const key = resourceKey(result);
       const file = result.resource.file;
-      const realPath = file === undefined ? undefined : realPaths.get(file);
-      const comparedKey = realPath === undefined ? key : resourceKey({ ...result, resource: { ...result.resource, file: realPath } });
-      const owner = owners.get(comparedKey);
-      if (owner !== undefined && owner !== index) {
-        const resolved = realPath === undefined || realPath === file ? "" : ` (file ${realPath})`;
-        throw new MergeError(`${key}${resolved} is in both ${shards[owner].file} and ${shard.file}; shards must cover disjoint scopes, or the merged counts would count it twice.`);
+      const candidates = file === undefined ? [] : [...(realPaths.get(file) ?? [])];
+      const compared: { key: string; realPath?: string }[] =
+        candidates.length === 0 ? [{ key }] : candidates.map((realPath) => ({ key: resourceKey({ ...result, resource: { ...result.resource, file: realPath } }), realPath }));
+      for (const { key: comparedKey, realPath } of compared) {
+        const owner = owners.get(comparedKey);
+        if (owner !== undefined && owner !== index) {
+          const resolved = realPath === undefined || realPath === file ? "" : ` (file ${realPath})`;
+          throw new MergeError(`${key}${resolved} is in both ${shards[owner].file} and ${shard.file}; shards must cover disjoint scopes, or the merged counts would count it twice.`);
+        }
+        owners.set(comparedKey, index);
       }
-      owners.set(comparedKey, index);
     }
   }
 
@@ -329,18 +343,31 @@ function mergedEvidenceInconsistency(report: Shard): string | undefined {
   if (evidence.command !== "report") {
     return `it lists merged shards, but it was written by ${evidence.command}`;
   }
-  const shardInputs = evidence.inputs?.filter((input) => input.role === "shard");
-  const named = (file: string, sha256: string | undefined) => `${file}#${sha256 ?? ""}`;
-  if (
-    shardInputs !== undefined &&
-    shardInputs.map((input) => named(input.file, input.sha256)).join("\n") !== evidence.shards.map((shard) => named(shard.file, shard.sha256)).join("\n")
-  ) {
-    return "its shard inputs and its shards name different files or hashes";
+  // JSON report 1.4 and later list the shard files a merge read among its inputs.
+  const recordsInputs = Number(report.schemaVersion.split(".")[1]) >= 4;
+  return (
+    shardInputsInconsistency("the report", evidence.inputs, evidence.shards, recordsInputs) ??
+    shardsInconsistency(evidence.shards, { file: "the report", counts: report.summary, limits: evidence.limits, ruleCatalogueVersion: evidence.tool.ruleCatalogueVersion })
+  );
+}
+
+/** Returns why a merged report's inputs with role `shard` do not name its shards' files and hashes, in order. */
+function shardInputsInconsistency(owner: string, inputs: readonly ShardInputEvidence[] | undefined, shards: readonly ShardEvidence[], required: boolean): string | undefined {
+  if (inputs === undefined) {
+    return required ? `${owner} lists merged shards but not the files it read` : undefined;
   }
-  return shardsInconsistency(evidence.shards, { file: "the report", counts: report.summary, limits: evidence.limits, ruleCatalogueVersion: evidence.tool.ruleCatalogueVersion });
+  const named = (file: string, sha256: string | undefined) => `${file}#${sha256 ?? ""}`;
+  const fromInputs = inputs.filter((input) => input.role === "shard").map((input) => named(input.file, input.sha256));
+  const fromShards = shards.map((shard) => named(shard.file, shard.sha256));
+  return fromInputs.join("\n") === fromShards.join("\n") ? undefined : `${owner} names other shard files or hashes among its inputs than among its shards`;
 }
 
 const ADDED_COUNTS = { resources: "resources", evaluated: "evaluated resources", notEvaluated: "resources not evaluated" } as const;
+
+// Names from inside a shard file are quoted with escapes, so a crafted name cannot start a line of its own.
+function quoted(file: string): string {
+  return JSON.stringify(file);
+}
 
 function shardsInconsistency(
   shards: readonly ShardEvidence[],
@@ -353,17 +380,23 @@ function shardsInconsistency(
     }
   }
   for (const shard of shards) {
+    const { counts } = shard;
+    if (counts.evaluated + counts.notEvaluated !== counts.resources) {
+      return `shard ${quoted(shard.file)} counts ${counts.resources} resources, but ${counts.evaluated} evaluated and ${counts.notEvaluated} not evaluated`;
+    }
     if (limitsKey(shard.limits) !== limitsKey(merged.limits)) {
-      return `shard ${shard.file} applied ${limitsKey(shard.limits)}, and ${merged.file} ${limitsKey(merged.limits)}`;
+      return `shard ${quoted(shard.file)} applied ${limitsKey(shard.limits)}, and ${merged.file} ${limitsKey(merged.limits)}`;
     }
     if (shard.tool.ruleCatalogueVersion !== merged.ruleCatalogueVersion) {
-      return `shard ${shard.file} used rule catalogue ${shard.tool.ruleCatalogueVersion}, and ${merged.file} ${merged.ruleCatalogueVersion}`;
+      return `shard ${quoted(shard.file)} used rule catalogue ${shard.tool.ruleCatalogueVersion}, and ${merged.file} ${merged.ruleCatalogueVersion}`;
     }
     if (shard.shards !== undefined) {
+      // Shards inside shards exist since JSON report 1.7, which always lists the shard files among the inputs.
       const nested =
         shard.command === "report"
-          ? shardsInconsistency(shard.shards, { file: shard.file, counts: shard.counts, limits: shard.limits, ruleCatalogueVersion: shard.tool.ruleCatalogueVersion })
-          : `shard ${shard.file} lists merged shards, but it was written by ${shard.command}`;
+          ? (shardInputsInconsistency(`shard ${quoted(shard.file)}`, shard.inputs, shard.shards, true) ??
+            shardsInconsistency(shard.shards, { file: `shard ${quoted(shard.file)}`, counts: shard.counts, limits: shard.limits, ruleCatalogueVersion: shard.tool.ruleCatalogueVersion }))
+          : `shard ${quoted(shard.file)} lists merged shards, but it was written by ${shard.command}`;
       if (nested !== undefined) {
         return nested;
       }
@@ -372,23 +405,43 @@ function shardsInconsistency(
   return undefined;
 }
 
+/**
+ * Reports whether some of a report's resources come from a Pulumi event log: it is an event-log report, or a
+ * merged report with one among its first shards. Only `report` reads event logs, and a merged report lists shards.
+ */
+function holdsEventLogResults(report: Shard): boolean {
+  const { evidence } = report;
+  if (evidence.shards === undefined) {
+    return evidence.command === "report";
+  }
+  return everyShard(evidence.shards).some((shard) => shard.shards === undefined && shard.command === "report");
+}
+
 /** Lists every shard of a merged report's evidence, those of its merged shards included. */
 function everyShard(shards: readonly ShardEvidence[] | undefined): ShardEvidence[] {
   return (shards ?? []).flatMap((shard) => [shard, ...everyShard(shard.shards)]);
 }
 
-// Maps each checked file as the shard names it to its real path, so `d.yml` in one shard and `./d.yml` in another
-// compare as one file. A merged report records them in its shards' inputs. Only shards of JSON report 1.5 or
-// later record the real path.
-function checkedRealPaths(shard: LoadedShard): Map<string, string> {
-  const realPaths = new Map<string, string>();
+// Maps each checked file as the shard names it to its real paths, so `d.yml` in one shard and `./d.yml` in another
+// compare as one file. A merged report records them in its shards' inputs. There one name may stand for several
+// files (`d.yml` in two directories), and its resources do not say which, so each is compared with all of them.
+// Only shards of JSON report 1.5 or later record the real path.
+function checkedRealPaths(shard: LoadedShard): Map<string, Set<string>> {
+  const realPaths = new Map<string, Set<string>>();
   const inputs = [...(shard.report.evidence.inputs ?? []), ...everyShard(shard.report.evidence.shards).flatMap((nested) => nested.inputs ?? [])];
   for (const input of inputs) {
-    if (input.role === "checked" && input.realPath !== undefined && !realPaths.has(input.file)) {
-      realPaths.set(input.file, input.realPath);
+    if (input.role === "checked" && input.realPath !== undefined) {
+      realPaths.set(input.file, (realPaths.get(input.file) ?? new Set()).add(input.realPath));
     }
   }
   return realPaths;
+}
+
+function exemptionsKey(exemptions: Shard["exemptions"]): string {
+  if (exemptions === undefined) {
+    return "no exemptions";
+  }
+  return exemptions.sha256 === undefined ? `exemptions from ${exemptions.file ?? "the limits file"}` : `exemptions SHA-256 ${exemptions.sha256}`;
 }
 
 function limitsKey(limits: LimitsEvidence): string {

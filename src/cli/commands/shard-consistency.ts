@@ -7,11 +7,13 @@ import { type ShardCounts, resourceKey } from "../../findings/run-report";
  *
  * A merge judges each resource again from its findings, so a shard whose rule outcome is `failed` while the
  * finding behind it is gone would merge as passed or warned. amlguard never writes such a report: it comes from
- * an edit or a damaged file, and the merge rejects it instead of guessing which part is true.
+ * an edit or a damaged file, and the merge rejects it instead of guessing which part is true. `fromEventLog` is
+ * true when some of the resources come from a Pulumi event log, which may list a rule as failed without a finding
+ * the converter understood.
  */
-export function shardInconsistency(command: string, results: readonly ResourceResult[], counts: ShardCounts): string | undefined {
+export function shardInconsistency(fromEventLog: boolean, results: readonly ResourceResult[], counts: ShardCounts): string | undefined {
   for (const result of results) {
-    const problem = resultInconsistency(command, result);
+    const problem = resultInconsistency(fromEventLog, result);
     if (problem !== undefined) {
       return `${resourceKey(result)} ${problem}`;
     }
@@ -19,7 +21,7 @@ export function shardInconsistency(command: string, results: readonly ResourceRe
   return countsInconsistency(results, counts);
 }
 
-function resultInconsistency(command: string, result: ResourceResult): string | undefined {
+function resultInconsistency(fromEventLog: boolean, result: ResourceResult): string | undefined {
   if (result.status === "not-evaluated") {
     return result.findings.length === 0 ? undefined : "is not evaluated but has findings";
   }
@@ -31,8 +33,7 @@ function resultInconsistency(command: string, result: ResourceResult): string | 
       return `has a finding of rule ${finding.ruleId}, whose outcome is ${outcome ?? "missing"}, not failed or unverified`;
     }
   }
-  // A report from a Pulumi event log may list a rule as failed without a finding the converter understood.
-  if (command === "report") {
+  if (fromEventLog) {
     return undefined;
   }
   for (const rule of result.rules) {
