@@ -296,10 +296,14 @@ function inputsEvidence(evaluation: CompletedEvaluation, exemptions: ExemptionSt
     role,
     ...(sha256 === undefined ? {} : { sha256 }),
   });
+  // A merge reads only its shards and its own --exemptions: the limits and exemptions files its shards applied are
+  // named in each shard's evidence, not read again.
+  const merged = evaluation.shards !== undefined;
+  const readExemptions = !merged || evaluation.options.exemptions !== undefined;
   const inputs: InputFileEvidence[] = [
     ...(evaluation.inputFiles ?? []),
-    ...(limits.source === "file" && limits.file !== undefined ? [withHash(limits.file, "limits", limits.sha256)] : []),
-    ...(exemptions?.file === undefined ? [] : [withHash(exemptions.file, "exemptions", exemptions.sha256)]),
+    ...(limits.source === "file" && limits.file !== undefined && !merged ? [withHash(limits.file, "limits", limits.sha256)] : []),
+    ...(exemptions?.file === undefined || !readExemptions ? [] : [withHash(exemptions.file, "exemptions", exemptions.sha256)]),
     ...(scope.eventLog === undefined ? [] : [withHash(scope.eventLog, "event-log", scope.eventLogSha256)]),
     ...(evaluation.shards ?? []).map((shard) => withHash(shard.file, "shard", shard.sha256)),
   ];

@@ -179,6 +179,22 @@ describe("report --merge", () => {
     expect(run.stdout).toContain(`read limits ${limitsFile} (SHA-256 ${limitsHash})`);
   });
 
+  test("lists only the shards as read files", async () => {
+    const withLimits = join(directory, "shard-limits-inputs.json");
+    await audit(FIRST, withLimits, "--policy-pack-config", limitsFile);
+
+    const { report } = await merge(withLimits);
+
+    expect((report?.evidence as { inputs?: { role: string }[] }).inputs?.map((input) => input.role)).toEqual(["shard"]);
+  });
+
+  test("rejects --policy-pack-config with --merge", async () => {
+    const run = await runCli(["report", "--merge", shardA, "--policy-pack-config", limitsFile]);
+
+    expect(run.code).toBe(EXIT_CODES.usage);
+    expect(run.stderr).toContain(`--policy-pack-config ${limitsFile} would be ignored; leave it out.`);
+  });
+
   test("records each shard's warned count and threshold", async () => {
     const a = await readJson(shardA);
     const { report } = await merge(shardA, shardB);

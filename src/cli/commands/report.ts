@@ -47,10 +47,16 @@ export function registerReport(program: Command): void {
 }
 
 /** Returns why the inputs of `report` cannot be read, or undefined when they name exactly one input. */
-function inputUsageError(shards: readonly string[], options: { readonly fromPulumiEvents?: string; readonly merge?: boolean }): string | undefined {
+function inputUsageError(
+  shards: readonly string[],
+  options: { readonly fromPulumiEvents?: string; readonly merge?: boolean; readonly policyPackConfig?: string },
+): string | undefined {
   const merge = options.merge === true;
   if (merge === (options.fromPulumiEvents !== undefined)) {
     return "report needs exactly one of --from-pulumi-events FILE and --merge FILE...";
+  }
+  if (merge && options.policyPackConfig !== undefined) {
+    return `--merge keeps the limits its shards recorded and judges nothing again, so --policy-pack-config ${options.policyPackConfig} would be ignored; leave it out.`;
   }
   if (merge && shards.length === 0) {
     return "--merge needs at least one shard report: amlguard report --merge shard-1.json shard-2.json";
