@@ -343,18 +343,19 @@ function mergedEvidenceInconsistency(report: Shard): string | undefined {
   if (evidence.command !== "report") {
     return `it lists merged shards, but it was written by ${evidence.command}`;
   }
-  // JSON report 1.4 and later list the shard files a merge read among its inputs.
-  const recordsInputs = Number(report.schemaVersion.split(".")[1]) >= 4;
   return (
-    shardInputsInconsistency("the report", evidence.inputs, evidence.shards, recordsInputs) ??
+    shardInputsInconsistency("the report", evidence.inputs, evidence.shards) ??
     shardsInconsistency(evidence.shards, { file: "the report", counts: report.summary, limits: evidence.limits, ruleCatalogueVersion: evidence.tool.ruleCatalogueVersion })
   );
 }
 
-/** Returns why a merged report's inputs with role `shard` do not name its shards' files and hashes, in order. */
-function shardInputsInconsistency(owner: string, inputs: readonly ShardInputEvidence[] | undefined, shards: readonly ShardEvidence[], required: boolean): string | undefined {
+/**
+ * Returns why a merged report's inputs with role `shard` do not name its shards' files and hashes, in order.
+ * Merged reports of JSON report 1.3, and of some 1.4 builds, list no inputs, so a report without them passes.
+ */
+function shardInputsInconsistency(owner: string, inputs: readonly ShardInputEvidence[] | undefined, shards: readonly ShardEvidence[]): string | undefined {
   if (inputs === undefined) {
-    return required ? `${owner} lists merged shards but not the files it read` : undefined;
+    return undefined;
   }
   const named = (file: string, sha256: string | undefined) => `${file}#${sha256 ?? ""}`;
   const fromInputs = inputs.filter((input) => input.role === "shard").map((input) => named(input.file, input.sha256));
@@ -391,10 +392,9 @@ function shardsInconsistency(
       return `shard ${quoted(shard.file)} used rule catalogue ${shard.tool.ruleCatalogueVersion}, and ${merged.file} ${merged.ruleCatalogueVersion}`;
     }
     if (shard.shards !== undefined) {
-      // Shards inside shards exist since JSON report 1.7, which always lists the shard files among the inputs.
       const nested =
         shard.command === "report"
-          ? (shardInputsInconsistency(`shard ${quoted(shard.file)}`, shard.inputs, shard.shards, true) ??
+          ? (shardInputsInconsistency(`shard ${quoted(shard.file)}`, shard.inputs, shard.shards) ??
             shardsInconsistency(shard.shards, { file: `shard ${quoted(shard.file)}`, counts: shard.counts, limits: shard.limits, ruleCatalogueVersion: shard.tool.ruleCatalogueVersion }))
           : `shard ${quoted(shard.file)} lists merged shards, but it was written by ${shard.command}`;
       if (nested !== undefined) {
