@@ -268,6 +268,8 @@ export interface CompletedEvaluation {
   readonly shards?: readonly ShardEvidence[];
   /** Exemption status to report when no entries are applied here, such as the one shard reports carry. */
   readonly appliedExemptions?: ExemptionStatus;
+  /** Reasons the run may have missed resources, as `RunEvidence.incomplete` records them. */
+  readonly incomplete?: readonly string[];
 }
 
 /** Returns the evidence of the limits a run applied: the file and its SHA-256, or the built-in defaults. */
@@ -340,6 +342,7 @@ export async function completeRun(evaluation: CompletedEvaluation): Promise<{ ru
       startedAt: evaluation.recordedTimes?.startedAt ?? startedAt.toISOString(),
       endedAt: evaluation.recordedTimes?.endedAt ?? new Date().toISOString(),
       ...(evaluation.shards === undefined ? {} : { shards: evaluation.shards }),
+      ...(evaluation.incomplete === undefined || evaluation.incomplete.length === 0 ? {} : { incomplete: evaluation.incomplete }),
     },
     ...(exemptions === undefined ? {} : { exemptions }),
     failOn: options.failOn,

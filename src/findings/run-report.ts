@@ -105,6 +105,11 @@ export interface RunEvidence {
   readonly endedAt: string;
   /** The shard reports `amlguard report --merge` combined, in the order given. */
   readonly shards?: readonly ShardEvidence[];
+  /**
+   * Reasons the run may have missed resources, such as an event log without its summary event. A merged report
+   * lists those of its shards, each after the shard's file. Absent when nothing is known to be missing.
+   */
+  readonly incomplete?: readonly string[];
 }
 
 /** One file a shard read. The role is kept as the shard names it, so a shard from a newer amlguard still merges. */

@@ -38,6 +38,9 @@ export function describeEvidence(evidence: RunEvidence): string[] {
     lines.push(`Policy packs: ${packs.length === 0 ? "none recorded" : packs.join(", ")}.`);
   }
   lines.push(`Started ${evidence.startedAt}, ended ${evidence.endedAt}.`);
+  for (const reason of evidence.incomplete ?? []) {
+    lines.push(`Incomplete: ${reason}.`);
+  }
   for (const shard of evidence.shards ?? []) {
     lines.push(...describeShards(shard));
   }

@@ -17,7 +17,8 @@ import { RULE_CATALOGUE_VERSION, TOOL_NAME, TOOL_VERSION } from "../version";
  * 1.5 added `evidence.inputs[].realPath` for checked and parameters files. Since 1.5, `check` reads a file that
  * it is given under several names once, under the first name.
  * 1.6 added `evidence.scope.armEndpoint` and `apiVersion` to audits, and `evidence.shards[].inputs` to merged reports.
- * 1.7 added `evidence.shards[].shards`: the shards of a shard that is itself a merged report.
+ * 1.7 added `evidence.shards[].shards`: the shards of a shard that is itself a merged report, and
+ * `evidence.incomplete`: the reasons the run may have missed resources.
  */
 export const JSON_SCHEMA_VERSION = "1.7";
 

@@ -114,6 +114,27 @@ describe("amlguard report", () => {
     expect(run.stderr).toContain("has no summary event");
   });
 
+  test("stopped preview records why", async () => {
+    const log = join(EVENTS, "preview-stopped.ndjson");
+    const run = await runCli(["report", "--from-pulumi-events", log, "--format", "json", "--fail-on", "critical"]);
+
+    const report = JSON.parse(run.stdout) as { evidence: { incomplete?: string[] } };
+    expect(report.evidence.incomplete).toEqual([`${log} has no summary event, so the preview stopped early and resources may be missing`]);
+  });
+
+  test("merge of a stopped preview is incomplete", async () => {
+    const log = join(EVENTS, "preview-stopped.ndjson");
+    const shard = join(await scratch(), "stopped.json");
+    // A merge needs the limits a shard applied.
+    await runCli(["report", "--from-pulumi-events", log, "--policy-pack-config", join("examples", "limits.json"), "--output", `json=${shard}`, "--fail-on", "critical"]);
+
+    const run = await runCli(["report", "--merge", shard, "--format", "table", "--fail-on", "critical"]);
+
+    expect(run.code).toBe(EXIT_CODES.incomplete);
+    expect(run.stderr).toContain(`shard ${shard}: ${log} has no summary event`);
+    expect(run.stdout).toContain(`Incomplete: ${shard}: ${log} has no summary event`);
+  });
+
   test("non-UTF-8 event log exits 2", async () => {
     const log = join(await scratch(), "latin1.ndjson");
     await writeFile(log, Buffer.concat([Buffer.from('{"sequence": 0, "timestamp": 1, "stdoutEvent": {"message": "'), Buffer.from([0xe9]), Buffer.from('"}}\n')]));

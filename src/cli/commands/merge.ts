@@ -131,6 +131,8 @@ const ShardSchema = z.looseObject({
     ...RUN_EVIDENCE,
     // Present when the shard is itself a merged report.
     shards: z.array(ShardEvidenceSchema).optional(),
+    // Added in JSON report version 1.7.
+    incomplete: z.array(z.string().regex(/^[^\r\n]*$/, { message: "must be one line" })).optional(),
   }),
   resources: z.array(ResourceSchema),
   summary: CountsSchema,
@@ -183,6 +185,11 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
   }
 
   const merged = mergeResults(shards);
+  // A shard that may have missed resources leaves the merged report incomplete as well.
+  const incomplete = shards.flatMap((shard) => (shard.report.evidence.incomplete ?? []).map((reason) => `${shard.file}: ${reason}`));
+  for (const reason of incomplete) {
+    writeError(`shard ${reason}; the merged report counts as incomplete.`);
+  }
   const shardExemptions = mergeExemptionStatus(shards);
   if (shardExemptions !== undefined && options.exemptions !== undefined) {
     const source = shardExemptions.file === undefined ? "the exemptions entries of their limits file" : shardExemptions.file;
@@ -203,8 +210,13 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
     recordedTimes: { startedAt: earliest(shardEvidence.map((shard) => shard.startedAt)), endedAt: latest(shardEvidence.map((shard) => shard.endedAt)) },
     shards: shardEvidence,
     ...(shardExemptions === undefined ? {} : { appliedExemptions: shardExemptions }),
+    incomplete,
   });
-  return written ? exitCodeFor(run.results, options.failOn) : EXIT_CODES.usage;
+  if (!written) {
+    return EXIT_CODES.usage;
+  }
+  const code = exitCodeFor(run.results, options.failOn);
+  return code === EXIT_CODES.ok && incomplete.length > 0 ? EXIT_CODES.incomplete : code;
 }
 
 async function loadShard(file: string): Promise<LoadedShard> {

@@ -89,8 +89,9 @@ async function runReport(options: ReportOptions): Promise<number> {
   }
 
   const converted = policyEventsToResults(log.events, options.policyPack, REPORTED_RULES);
-  if (!converted.complete) {
-    writeError(`${log.file} has no summary event, so the preview stopped early and resources may be missing; the run counts as incomplete.`);
+  const incomplete = converted.complete ? [] : [`${log.file} has no summary event, so the preview stopped early and resources may be missing`];
+  for (const reason of incomplete) {
+    writeError(`${reason}; the run counts as incomplete.`);
   }
   const { run, written } = await completeRun({
     command: "report",
@@ -106,10 +107,11 @@ async function runReport(options: ReportOptions): Promise<number> {
     },
     startedAt: now,
     recordedTimes: { startedAt: converted.startedAt ?? now.toISOString(), endedAt: converted.endedAt ?? now.toISOString() },
+    incomplete,
   });
   if (!written) {
     return EXIT_CODES.usage;
   }
   const code = exitCodeFor(run.results, options.failOn);
-  return code === EXIT_CODES.ok && !converted.complete ? EXIT_CODES.incomplete : code;
+  return code === EXIT_CODES.ok && incomplete.length > 0 ? EXIT_CODES.incomplete : code;
 }
