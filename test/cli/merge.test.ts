@@ -188,6 +188,17 @@ describe("report --merge", () => {
     expect((report?.evidence as { inputs?: { role: string }[] }).inputs?.map((input) => input.role)).toEqual(["shard"]);
   });
 
+  test("keeps the limits file's exemption count", async () => {
+    const shard = join(directory, "shard-limits-exemptions.json");
+    await audit(FIRST, shard, "--policy-pack-config", join("examples", "limits.json"));
+    const written = JSON.parse(await readFile(shard, "utf8")) as { exemptions: { limitsFileEntries: number } };
+
+    const { report } = await merge(shard);
+
+    expect(written.exemptions.limitsFileEntries).toBeGreaterThan(0);
+    expect((report as unknown as { exemptions: { limitsFileEntries?: number } }).exemptions.limitsFileEntries).toBe(written.exemptions.limitsFileEntries);
+  });
+
   test("rejects --policy-pack-config with --merge", async () => {
     const run = await runCli(["report", "--merge", shardA, "--policy-pack-config", limitsFile]);
 
