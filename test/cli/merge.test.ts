@@ -538,6 +538,24 @@ describe("report --merge", () => {
     expect(stderr).toContain(`is in both ${file} and ${shards[2]}`);
   });
 
+  test("rejects one file checked by a 1.4 shard", async () => {
+    const yaml = join("examples", "deployment.yml");
+    const [current, older] = ["check-current.json", "check-older.json"].map((name) => join(directory, name));
+    await runCli(["check", yaml, "--output", `json=${current}`]);
+    await runCli(["check", yaml, "--output", `json=${older}`]);
+    const report = JSON.parse(await readFile(older, "utf8")) as { schemaVersion: string; evidence: { inputs: { realPath?: string }[] } };
+    report.schemaVersion = "1.4";
+    for (const input of report.evidence.inputs) {
+      delete input.realPath;
+    }
+    await writeFile(older, JSON.stringify(report));
+
+    const { code, stderr } = await merge(current, older);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`is in both ${current} and ${older}`);
+  });
+
   test("rejects a non-hexadecimal exemptions hash", async () => {
     const report = JSON.parse(await readFile(shardB, "utf8")) as Record<string, unknown>;
     report.exemptions = { sha256: "not-a-hash", entries: 0, applied: [], expired: [], unused: [] };

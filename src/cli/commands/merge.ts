@@ -308,21 +308,32 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
 
   // A resource that one shard lists twice, such as one ARM id in two checked files, is already counted twice in
   // that shard's own summary, so only a key that another shard lists is an overlap. A file given twice is two shards.
+  // A file whose real path one shard records and another does not (JSON report 1.4 or older) is compared by the
+  // name both give it, so the same file is not counted twice. Two files of one name in different directories
+  // then count as one, which rejects a merge rather than double a count.
   const owners = new Map<string, number>();
+  const namedWithRealPath = new Map<string, number>();
+  const overlap = (key: string, owner: number | undefined, index: number, detail: string): void => {
+    if (owner !== undefined && owner !== index) {
+      throw new MergeError(`${key}${detail} is in both ${shards[owner].file} and ${shards[index].file}; shards must cover disjoint scopes, or the merged counts would count it twice.`);
+    }
+  };
   for (const [index, shard] of shards.entries()) {
     const realPaths = checkedRealPaths(shard);
     for (const result of shard.results) {
       const key = resourceKey(result);
       const file = result.resource.file;
       const candidates = file === undefined ? [] : [...(realPaths.get(file) ?? [])];
-      const compared: { key: string; realPath?: string }[] =
-        candidates.length === 0 ? [{ key }] : candidates.map((realPath) => ({ key: resourceKey({ ...result, resource: { ...result.resource, file: realPath } }), realPath }));
-      for (const { key: comparedKey, realPath } of compared) {
-        const owner = owners.get(comparedKey);
-        if (owner !== undefined && owner !== index) {
-          const resolved = realPath === undefined || realPath === file ? "" : ` (file ${realPath})`;
-          throw new MergeError(`${key}${resolved} is in both ${shards[owner].file} and ${shard.file}; shards must cover disjoint scopes, or the merged counts would count it twice.`);
-        }
+      if (candidates.length === 0) {
+        overlap(key, owners.get(key) ?? namedWithRealPath.get(key), index, "");
+        owners.set(key, index);
+        continue;
+      }
+      overlap(key, owners.get(key), index, "");
+      namedWithRealPath.set(key, index);
+      for (const realPath of candidates) {
+        const comparedKey = resourceKey({ ...result, resource: { ...result.resource, file: realPath } });
+        overlap(key, owners.get(comparedKey), index, realPath === file ? "" : ` (file ${realPath})`);
         owners.set(comparedKey, index);
       }
     }
