@@ -81,7 +81,7 @@ export function renderMarkdown(run: RunReport): string {
  * Names the run's outcome. A value not known until deployment leaves its rule unverified, which is not a pass,
  * and when it reaches `--fail-on` (such as `unknownValues: mandatory` under the default) it fails the run.
  */
-function verdict({ summary, checks, results }: RunReport): string {
+function verdict({ summary, checks, results, evidence }: RunReport): string {
   if (summary.failed > 0) {
     const failing = results.flatMap((result) => result.findings.filter((finding) => reachesFailOn(finding, summary.failOn)));
     if (failing.some((finding) => finding.kind !== "unknown")) {
@@ -89,7 +89,7 @@ function verdict({ summary, checks, results }: RunReport): string {
     }
     return failing.every((finding) => finding.enforcementLevel === "mandatory") ? "mandatory values not known" : `values not known (--fail-on ${summary.failOn})`;
   }
-  if (summary.notEvaluated > 0) {
+  if (summary.notEvaluated > 0 || (evidence.incomplete ?? []).length > 0) {
     return "incomplete";
   }
   if (summary.warned > 0) {

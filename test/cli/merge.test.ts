@@ -556,6 +556,39 @@ describe("report --merge", () => {
     expect(stderr).toContain(`is in both ${current} and ${older}`);
   });
 
+  test("rejects a 1.4 shard's file after a merge", async () => {
+    const fixture = await readFile(join("examples", "deployment.yml"), "utf8");
+    const [first, second] = ["older-dir", "newer-dir"].map((name) => join(directory, name));
+    const [older, newer, again] = ["dir-older.json", "dir-newer.json", "dir-again.json"].map((name) => join(directory, name));
+    const original = process.cwd();
+    for (const [dir, content, output] of [
+      [first, fixture, older],
+      [second, fixture.replace("name: blue", "name: green"), newer],
+      [first, fixture, again],
+    ]) {
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, "d.yml"), content);
+      process.chdir(dir);
+      try {
+        await runCli(["check", "d.yml", "--output", `json=${output}`]);
+      } finally {
+        process.chdir(original);
+      }
+    }
+    const report = JSON.parse(await readFile(older, "utf8")) as { schemaVersion: string; evidence: { inputs: { realPath?: string }[] } };
+    report.schemaVersion = "1.4";
+    for (const input of report.evidence.inputs) {
+      delete input.realPath;
+    }
+    await writeFile(older, JSON.stringify(report));
+    const { file } = await mergedFile("merged-older-newer.json", older, newer);
+
+    const { code, stderr } = await merge(file, again);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`is in both ${file} and ${again}`);
+  });
+
   test("rejects a non-hexadecimal exemptions hash", async () => {
     const report = JSON.parse(await readFile(shardB, "utf8")) as Record<string, unknown>;
     report.exemptions = { sha256: "not-a-hash", entries: 0, applied: [], expired: [], unused: [] };

@@ -135,6 +135,24 @@ describe("amlguard report", () => {
     expect(run.stdout).toContain(`Incomplete: ${shard}: ${log} has no summary event`);
   });
 
+  test("stopped preview reason stays one line", async () => {
+    const log = join(await scratch(), "stopped\nlog.ndjson");
+    await writeFile(log, await readFile(join(EVENTS, "preview-stopped.ndjson")));
+    const shard = join(await scratch(), "stopped-name.json");
+    await runCli(["report", "--from-pulumi-events", log, "--policy-pack-config", join("examples", "limits.json"), "--output", `json=${shard}`, "--fail-on", "critical"]);
+
+    const run = await runCli(["report", "--merge", shard, "--format", "json", "--fail-on", "critical"]);
+
+    expect(run.code).toBe(EXIT_CODES.incomplete);
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  test("stopped preview headline is incomplete", async () => {
+    const run = await runCli(["report", "--from-pulumi-events", join(EVENTS, "preview-stopped.ndjson"), "--format", "markdown", "--fail-on", "critical"]);
+
+    expect(run.stdout.split("\n")[0]).toBe("## amlguard: incomplete");
+  });
+
   test("non-UTF-8 event log exits 2", async () => {
     const log = join(await scratch(), "latin1.ndjson");
     await writeFile(log, Buffer.concat([Buffer.from('{"sequence": 0, "timestamp": 1, "stdoutEvent": {"message": "'), Buffer.from([0xe9]), Buffer.from('"}}\n')]));

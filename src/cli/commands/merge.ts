@@ -8,6 +8,7 @@ import { RULE_CATALOGUE_VERSION } from "../../rules/index";
 import { InputError, readTextFile } from "../../sources/files";
 import { TOOL_VERSION } from "../../version";
 import { type ReportCliOptions, completeRun } from "../output";
+import { escapePlainText } from "../../reporters/plain-text";
 import { writeError } from "../stderr";
 import { shardInconsistency } from "./shard-consistency";
 
@@ -132,7 +133,7 @@ const ShardSchema = z.looseObject({
     // Present when the shard is itself a merged report.
     shards: z.array(ShardEvidenceSchema).optional(),
     // Added in JSON report version 1.7.
-    incomplete: z.array(z.string().regex(/^[^\r\n]*$/, { message: "must be one line" })).optional(),
+    incomplete: z.array(z.string().min(1).regex(/^[^\r\n]*$/, { message: "must be one line" })).optional(),
   }),
   resources: z.array(ResourceSchema),
   summary: CountsSchema,
@@ -187,7 +188,7 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
 
   const merged = mergeResults(shards);
   // A shard that may have missed resources leaves the merged report incomplete as well.
-  const incomplete = shards.flatMap((shard) => (shard.report.evidence.incomplete ?? []).map((reason) => `${shard.file}: ${reason}`));
+  const incomplete = shards.flatMap((shard) => (shard.report.evidence.incomplete ?? []).map((reason) => `${escapePlainText(shard.file)}: ${reason}`));
   for (const reason of incomplete) {
     writeError(`shard ${reason}; the merged report counts as incomplete.`);
   }
@@ -319,14 +320,17 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
     }
   };
   for (const [index, shard] of shards.entries()) {
-    const realPaths = checkedRealPaths(shard);
+    const { realPaths, withoutRealPath } = checkedRealPaths(shard);
     for (const result of shard.results) {
       const key = resourceKey(result);
       const file = result.resource.file;
       const candidates = file === undefined ? [] : [...(realPaths.get(file) ?? [])];
-      if (candidates.length === 0) {
+      // In a merged report one name may come from a shard with real paths and from one without.
+      if (candidates.length === 0 || (file !== undefined && withoutRealPath.has(file))) {
         overlap(key, owners.get(key) ?? namedWithRealPath.get(key), index, "");
         owners.set(key, index);
+      }
+      if (candidates.length === 0) {
         continue;
       }
       overlap(key, owners.get(key), index, "");
@@ -450,15 +454,21 @@ function everyShard(shards: readonly ShardEvidence[] | undefined): ShardEvidence
 // compare as one file. A merged report records them in its shards' inputs. There one name may stand for several
 // files (`d.yml` in two directories), and its resources do not say which, so each is compared with all of them.
 // Only shards of JSON report 1.5 or later record the real path.
-function checkedRealPaths(shard: LoadedShard): Map<string, Set<string>> {
+function checkedRealPaths(shard: LoadedShard): { realPaths: Map<string, Set<string>>; withoutRealPath: Set<string> } {
   const realPaths = new Map<string, Set<string>>();
+  const withoutRealPath = new Set<string>();
   const inputs = [...(shard.report.evidence.inputs ?? []), ...everyShard(shard.report.evidence.shards).flatMap((nested) => nested.inputs ?? [])];
   for (const input of inputs) {
-    if (input.role === "checked" && input.realPath !== undefined) {
+    if (input.role !== "checked") {
+      continue;
+    }
+    if (input.realPath === undefined) {
+      withoutRealPath.add(input.file);
+    } else {
       realPaths.set(input.file, (realPaths.get(input.file) ?? new Set()).add(input.realPath));
     }
   }
-  return realPaths;
+  return { realPaths, withoutRealPath };
 }
 
 function exemptionsKey(exemptions: Shard["exemptions"]): string {

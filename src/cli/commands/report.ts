@@ -7,6 +7,7 @@ import type { LimitsEvidence } from "../../findings/run-report";
 import { InputError } from "../../sources/files";
 import { runMerge } from "./merge";
 import { REPORTED_RULES, type ReportCliOptions, addReportOptions, completeRun, limitsEvidenceOf } from "../output";
+import { escapePlainText } from "../../reporters/plain-text";
 import { writeError } from "../stderr";
 
 /** Name of the policy pack in PulumiPolicy.yaml, which the engine writes into every policy event. */
@@ -89,7 +90,8 @@ async function runReport(options: ReportOptions): Promise<number> {
   }
 
   const converted = policyEventsToResults(log.events, options.policyPack, REPORTED_RULES);
-  const incomplete = converted.complete ? [] : [`${log.file} has no summary event, so the preview stopped early and resources may be missing`];
+  // The reason is kept on one line, so the name is escaped as stderr would show it.
+  const incomplete = converted.complete ? [] : [`${escapePlainText(log.file)} has no summary event, so the preview stopped early and resources may be missing`];
   for (const reason of incomplete) {
     writeError(`${reason}; the run counts as incomplete.`);
   }
