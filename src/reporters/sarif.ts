@@ -59,6 +59,11 @@ export function renderSarif(run: RunReport, options: SarifOptions = {}): string 
     }
   }
 
+  // A run that may have missed resources, such as a preview whose event log stops early, says why beside them.
+  for (const reason of run.evidence.incomplete ?? []) {
+    notifications.push({ level: "warning", message: { text: `The run may have missed resources: ${reason}.` }, descriptor: { id: "incomplete" } });
+  }
+
   const log: Sarif.Log = {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",

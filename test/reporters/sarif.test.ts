@@ -169,6 +169,19 @@ describe("SARIF report", () => {
     expect(notifications[0].message.text).toContain("broken.json is not valid JSON");
   });
 
+  test("incomplete run is a notification", async () => {
+    const evidence = { ...FIXED_EVIDENCE, incomplete: ["preview.ndjson has no summary event"] };
+    const log = parse(renderSarif(runOf(await eventResults(), undefined, evidence)));
+
+    const notifications = log.runs[0].invocations?.[0].toolExecutionNotifications ?? [];
+    expect(validate(log)).toBe(true);
+    expect(notifications).toContainEqual({
+      level: "warning",
+      message: { text: "The run may have missed resources: preview.ndjson has no summary event." },
+      descriptor: { id: "incomplete" },
+    });
+  });
+
   test.each([
     { name: "inside source root is relative", cwd: join(__dirname, "fixtures"), uri: /^deployments\.json$/ },
     { name: "outside source root is a file URI", cwd: join(__dirname, "fixtures", "elsewhere"), uri: /^file:\/\/\/.*\/test\/reporters\/fixtures\/deployments\.json$/ },
