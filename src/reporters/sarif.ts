@@ -59,7 +59,8 @@ export function renderSarif(run: RunReport, options: SarifOptions = {}): string 
     }
   }
 
-  // A run that may have missed resources, such as a preview whose event log stops early, says why beside them.
+  // A run that may have missed resources, such as a preview whose event log stops early, gets a notification with
+  // the reason, as a resource not evaluated does.
   for (const reason of run.evidence.incomplete ?? []) {
     notifications.push({ level: "warning", message: { text: `The run may have missed resources: ${reason}.` }, descriptor: { id: "incomplete" } });
   }
