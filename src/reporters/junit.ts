@@ -31,6 +31,13 @@ export function renderJunit(run: RunReport, failOn: FailOn = run.summary.failOn)
     skipped += cases.filter(({ outcome }) => outcome.skipped !== undefined).length;
     return suiteNode(run, result, cases);
   });
+  // A run that may have missed resources gets a suite of its own with one error per reason, so a test view does
+  // not show a run that exited 3 as complete.
+  const incomplete = run.evidence.incomplete ?? [];
+  if (incomplete.length > 0) {
+    tests += incomplete.length;
+    suites.push(incompleteSuite(run, incomplete));
+  }
 
   const document = {
     "?xml": { "@_version": "1.0", "@_encoding": "UTF-8" },
@@ -38,7 +45,7 @@ export function renderJunit(run: RunReport, failOn: FailOn = run.summary.failOn)
       "@_name": run.evidence.tool.name,
       "@_tests": tests,
       "@_failures": failures,
-      "@_errors": 0,
+      "@_errors": incomplete.length,
       "@_skipped": skipped,
       "@_time": durationSeconds(run),
       "@_timestamp": run.evidence.startedAt,
@@ -129,6 +136,30 @@ function suiteNode(run: RunReport, result: ResourceResult, cases: readonly { rul
         ? {}
         : { failure: { "@_message": xmlAttribute(outcome.failure.message), "@_type": xmlAttribute(outcome.failure.type), "#text": xmlText(outcome.failure.text) } }),
       ...(outcome.skipped === undefined ? {} : { skipped: { "@_message": xmlAttribute(outcome.skipped) } }),
+    })),
+  };
+}
+
+function incompleteSuite(run: RunReport, reasons: readonly string[]): XmlNode {
+  const name = "run completeness";
+  return {
+    "@_name": name,
+    "@_tests": reasons.length,
+    "@_failures": 0,
+    "@_errors": reasons.length,
+    "@_skipped": 0,
+    "@_time": 0,
+    properties: {
+      property: [
+        { "@_name": "tool.version", "@_value": xmlAttribute(run.evidence.tool.version) },
+        { "@_name": "ruleCatalogueVersion", "@_value": xmlAttribute(run.evidence.tool.ruleCatalogueVersion) },
+      ],
+    },
+    testcase: reasons.map((reason, index) => ({
+      "@_name": `incomplete ${index + 1}`,
+      "@_classname": name,
+      "@_time": 0,
+      error: { "@_message": xmlAttribute(`The run may have missed resources: ${reason}.`), "@_type": "incomplete" },
     })),
   };
 }

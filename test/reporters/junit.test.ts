@@ -3,13 +3,14 @@ import type { ResourceResult } from "../../src/findings/finding";
 import { reachesFailOn } from "../../src/findings/report";
 import { renderJunit } from "../../src/reporters/junit";
 import { RULES } from "../../src/rules/index";
-import { eventResults, fileResults, runOf, unknownValueResults } from "./run-fixtures";
+import { FIXED_EVIDENCE, eventResults, fileResults, runOf, unknownValueResults } from "./run-fixtures";
 
 interface TestCase {
   "@_name": string;
   "@_classname": string;
   failure?: { "@_message": string; "@_type": string; "#text": string };
   skipped?: { "@_message": string };
+  error?: { "@_message": string; "@_type": string };
 }
 
 interface TestSuite {
@@ -22,7 +23,7 @@ interface TestSuite {
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", parseAttributeValue: true, isArray: (name) => ["testsuite", "testcase", "property"].includes(name) });
 
-function parse(xml: string): { testsuites: { "@_tests": number; "@_failures": number; "@_skipped": number; testsuite: TestSuite[] } } {
+function parse(xml: string): { testsuites: { "@_tests": number; "@_failures": number; "@_errors": number; "@_skipped": number; testsuite: TestSuite[] } } {
   return parser.parse(xml);
 }
 
@@ -89,6 +90,18 @@ describe("JUnit report", () => {
     expect(timeout.failure?.["@_type"]).toBe("request-timeout");
     expect(timeout.failure?.["@_message"]).toMatch(/^Request timeout is PT5M, above the maximum of PT1M30S/);
     expect(timeout.failure?.["#text"]).toContain("properties.requestSettings.requestTimeout (line 13");
+  });
+
+  test("incomplete run is an error", async () => {
+    const evidence = { ...FIXED_EVIDENCE, incomplete: ["preview.ndjson has no summary event"] };
+    const complete = parse(renderJunit(runOf(await eventResults()))).testsuites;
+
+    const { testsuites } = parse(renderJunit(runOf(await eventResults(), undefined, evidence)));
+
+    const suite = testsuites.testsuite.find((candidate) => candidate["@_name"] === "run completeness");
+    expect(testsuites["@_errors"]).toBe(1);
+    expect(testsuites["@_tests"]).toBe(complete["@_tests"] + 1);
+    expect(suite?.testcase[0].error).toEqual({ "@_message": "The run may have missed resources: preview.ndjson has no summary event.", "@_type": "incomplete" });
   });
 
   test("not-evaluated resource skips every rule", async () => {
