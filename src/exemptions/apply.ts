@@ -22,18 +22,16 @@ export interface ExemptionOrigin {
  */
 export function applyExemptions(results: readonly ResourceResult[], exemptions: readonly Exemption[], now: Date, origin: ExemptionOrigin = {}): ExemptedResults {
   const inForce = exemptions.filter((entry) => !isExpired(entry, now));
-  const matchers = inForce.map((entry) => ({ entry, matches: resourceMatcher(entry.resource) }));
   const waivedCounts = new Map<number, number>();
 
   const exempted = results.map((result) => {
-    const candidates = matchers.filter(({ matches }) => matches(result.resource));
+    const candidates = entriesMatching(inForce, result.resource);
     if (candidates.length === 0 || result.findings.length === 0) {
       return result;
     }
 
-    const entries = candidates.map(({ entry }) => entry);
     const findings = result.findings.map((finding): Finding => {
-      const entry = waivingEntry(entries, finding.ruleId);
+      const entry = waivingEntry(candidates, finding.ruleId);
       if (entry === undefined) {
         return finding;
       }
@@ -70,9 +68,13 @@ export function applyExemptions(results: readonly ResourceResult[], exemptions: 
  * pack waives each finding as its policy reports it.
  */
 export function waiverFor(finding: Finding, exemptions: readonly Exemption[], now: Date): Waiver | undefined {
-  const candidates = exemptions.filter((entry) => !isExpired(entry, now) && resourceMatcher(entry.resource)(finding.resource));
-  const entry = waivingEntry(candidates, finding.ruleId);
+  const inForce = exemptions.filter((entry) => !isExpired(entry, now));
+  const entry = waivingEntry(entriesMatching(inForce, finding.resource), finding.ruleId);
   return entry === undefined ? undefined : waiverOf(entry);
+}
+
+function entriesMatching(entries: readonly Exemption[], resource: Finding["resource"]): Exemption[] {
+  return entries.filter((entry) => resourceMatcher(entry.resource)(resource));
 }
 
 // The first entry in file order wins, so the waiver a report names does not depend on anything else.
