@@ -4,22 +4,22 @@ import type { ExemptionStatus, ExemptionUse } from "../../exemptions/exemption";
 import type { Finding, ResourceResult } from "../../findings/finding";
 import { EXIT_CODES, FAIL_ON_THRESHOLDS, exitCodeFor } from "../../findings/report";
 import { type LimitsEvidence, type RunScope, type ShardEvidence, type ShardInputEvidence, resourceKey } from "../../findings/run-report";
+import { escapePlainText } from "../../reporters/plain-text";
 import { RULE_CATALOGUE_VERSION } from "../../rules/index";
 import { InputError, readTextFile } from "../../sources/files";
 import { TOOL_VERSION } from "../../version";
 import { type ReportCliOptions, completeRun } from "../output";
-import { escapePlainText } from "../../reporters/plain-text";
 import { writeError } from "../stderr";
 import { shardInconsistency } from "./shard-consistency";
 
 /** Raised when shards cannot be merged into one honest report; the CLI names the files and exits 2. */
 export class MergeError extends Error {}
 
-// The parts of a shard that are copied into the merged report strip unknown keys, so a shard cannot carry data
-// that amlguard never writes (or data nested too deep to write) into the merged report.
 const SHA256 = z.string().regex(/^[0-9a-f]{64}$/, { message: "must be a SHA-256 in hexadecimal" });
 const TIME = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date and time" });
 
+// The parts of a shard that are copied into the merged report strip unknown keys, so a shard cannot carry data
+// that amlguard never writes (or data nested too deep to write) into the merged report.
 const CountsSchema = z.object({
   resources: z.number().int().nonnegative(),
   evaluated: z.number().int().nonnegative(),
@@ -187,11 +187,6 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
   }
 
   const merged = mergeResults(shards);
-  // A shard that may have missed resources leaves the merged report incomplete as well.
-  const incomplete = shards.flatMap((shard) => (shard.report.evidence.incomplete ?? []).map((reason) => `${escapePlainText(shard.file)}: ${reason}`));
-  for (const reason of incomplete) {
-    writeError(`shard ${reason}; the merged report counts as incomplete.`);
-  }
   const shardExemptions = mergeExemptionStatus(shards);
   if (shardExemptions !== undefined && options.exemptions !== undefined) {
     const source = shardExemptions.file === undefined ? "the exemptions entries of their limits file" : shardExemptions.file;
@@ -200,6 +195,11 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
         "Run the shards without exemptions to apply --exemptions when merging, or merge without --exemptions.",
     );
     return EXIT_CODES.usage;
+  }
+  // A shard that may have missed resources leaves the merged report incomplete as well.
+  const incomplete = shards.flatMap((shard) => (shard.report.evidence.incomplete ?? []).map((reason) => `${escapePlainText(shard.file)}: ${reason}`));
+  for (const reason of incomplete) {
+    writeError(`shard ${reason}; the merged report counts as incomplete.`);
   }
   const { run, written } = await completeRun({
     command: "report",
@@ -282,14 +282,9 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
     throw new MergeError(`shards judged with another rule catalogue than ${RULE_CATALOGUE_VERSION}: ${listed}. Run every shard with the same amlguard.`);
   }
 
-  const limitsKeys = new Map<string, string[]>();
-  for (const shard of shards) {
-    const key = limitsKey(shard.report.evidence.limits);
-    limitsKeys.set(key, [...(limitsKeys.get(key) ?? []), shard.file]);
-  }
-  if (limitsKeys.size > 1) {
-    const groups = [...limitsKeys.entries()].map(([key, group]) => `${key}: ${group.join(", ")}`).join("; ");
-    throw new MergeError(`shards applied different limits, so their findings cannot be compared (${groups}). Run every shard with the same --policy-pack-config.`);
+  const limitsGroups = differingGroups(shards, (shard) => limitsKey(shard.report.evidence.limits));
+  if (limitsGroups !== undefined) {
+    throw new MergeError(`shards applied different limits, so their findings cannot be compared (${limitsGroups}). Run every shard with the same --policy-pack-config.`);
   }
   const notRecorded = shards.find((shard) => shard.report.evidence.limits.source === "not-recorded");
   if (notRecorded !== undefined) {
@@ -297,14 +292,9 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
   }
 
   // Compared by content, as limits are: the same file named `ex.yaml` in one job and `./ex.yaml` in another is one file.
-  const exemptionKeys = new Map<string, string[]>();
-  for (const shard of shards) {
-    const key = exemptionsKey(shard.report.exemptions);
-    exemptionKeys.set(key, [...(exemptionKeys.get(key) ?? []), shard.file]);
-  }
-  if (exemptionKeys.size > 1) {
-    const groups = [...exemptionKeys.entries()].map(([key, group]) => `${key}: ${group.join(", ")}`).join("; ");
-    throw new MergeError(`shards applied different exemptions (${groups}). Run every shard with the same --exemptions, or none.`);
+  const exemptionsGroups = differingGroups(shards, (shard) => exemptionsKey(shard.report.exemptions));
+  if (exemptionsGroups !== undefined) {
+    throw new MergeError(`shards applied different exemptions (${exemptionsGroups}). Run every shard with the same --exemptions, or none.`);
   }
 
   // A resource that one shard lists twice, such as one ARM id in two checked files, is already counted twice in
@@ -469,6 +459,16 @@ function checkedRealPaths(shard: LoadedShard): { realPaths: Map<string, Set<stri
     }
   }
   return { realPaths, withoutRealPath };
+}
+
+/** Groups the shard files by a key, and describes the groups when there is more than one. */
+function differingGroups(shards: readonly LoadedShard[], keyOf: (shard: LoadedShard) => string): string | undefined {
+  const groups = new Map<string, string[]>();
+  for (const shard of shards) {
+    const key = keyOf(shard);
+    groups.set(key, [...(groups.get(key) ?? []), shard.file]);
+  }
+  return groups.size > 1 ? [...groups.entries()].map(([key, files]) => `${key}: ${files.join(", ")}`).join("; ") : undefined;
 }
 
 function exemptionsKey(exemptions: Shard["exemptions"]): string {
