@@ -59,8 +59,8 @@ export function computeTypeFilter(rule: Rule): (request: HandledRequest) => stri
   };
 }
 
-// Every policy's getter asks for the compute type of the same request, so it is read once per request. The read
-// is the one the policies would make, and readOncePerRequest keeps it for them.
+// Every policy's getter reads the compute type of the same request, so it is read once per request. The read is
+// the one the policies would make, and readOncePerRequest keeps it for them.
 const computeTypes = new WeakMap<HandledRequest, ComputeType | null>();
 
 function computeTypeOf(request: HandledRequest): ComputeType | undefined {

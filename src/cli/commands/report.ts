@@ -4,10 +4,10 @@ import { policyEventsToResults } from "../../events/to-results";
 import { readEventLog } from "../../events/read";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
 import type { LimitsEvidence } from "../../findings/run-report";
+import { escapePlainText } from "../../reporters/plain-text";
 import { InputError } from "../../sources/files";
 import { runMerge } from "./merge";
 import { REPORTED_RULES, type ReportCliOptions, addReportOptions, completeRun, limitsEvidenceOf } from "../output";
-import { escapePlainText } from "../../reporters/plain-text";
 import { writeError } from "../stderr";
 
 /** Name of the policy pack in PulumiPolicy.yaml, which the engine writes into every policy event. */
