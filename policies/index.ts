@@ -7,7 +7,7 @@ import { exemptionsPolicy } from "./exemptions-policy";
 import { limitsFilePolicy } from "./limits-file-policy";
 import { installSecretTracking } from "./secret-paths";
 import { stackRulePolicy } from "./stack-rule-policy";
-import { installTypeFilter } from "./type-filter";
+import { installTypeFilter, trackPolicyLoops } from "./type-filter";
 
 // The Pulumi CLI reads the pack's port from the first line of stdout, so nothing here may write to stdout.
 
@@ -20,5 +20,5 @@ const rulePolicies = [...RULES.map(deploymentPolicy), ...STACK_RULES.map(stackRu
 
 new PolicyPack("amlguard", {
   description: "Organization limits for Azure Machine Learning online deployments: request timeouts, probes, scaling, egress and quota.",
-  policies: [...rulePolicies, limitsFilePolicy(rulePolicies.map((policy) => policy.name))],
+  policies: trackPolicyLoops([...rulePolicies, limitsFilePolicy(rulePolicies.map((policy) => policy.name))]),
 });

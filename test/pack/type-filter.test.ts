@@ -5,7 +5,7 @@ import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/p
 import { deploymentPolicy } from "../../policies/deployment-policy";
 import { limitsFilePolicy } from "../../policies/limits-file-policy";
 import { installSecretTracking } from "../../policies/secret-paths";
-import { forOnlineDeployments, installTypeFilter } from "../../policies/type-filter";
+import { forOnlineDeployments, installTypeFilter, trackPolicyLoops } from "../../policies/type-filter";
 import { RULES } from "../../src/rules/index";
 
 const DEFAULT_TOKEN = "azure-native:machinelearningservices:OnlineDeployment";
@@ -16,18 +16,25 @@ function pulumiTypeOf(handler: object): unknown {
   return (handler as { __pulumiType?: unknown }).__pulumiType;
 }
 
-/** Plays one SDK handler: reads the request type first, then consults the filter after each await, as the SDK's policy loop does. */
-async function handle(type: string, handler: object, awaits: number, props: Record<string, unknown> = {}): Promise<unknown[]> {
+function analyzeRequest(type: string, props: Record<string, unknown>): AnalyzeRequest {
   const request = new AnalyzeRequest();
   request.setType(type);
   request.setName("blue");
   request.setUrn(`urn:pulumi:dev::app::${type}::blue`);
   request.setProperties(Struct.fromJavaScript(props as never));
-  request.getType();
-  const seen = [pulumiTypeOf(handler)];
-  for (let step = 0; step < awaits; step++) {
+  return request;
+}
+
+/**
+ * Plays one SDK handler: reads the request type, then loops over the pack's policies in the same step and reads
+ * each one's filter, awaiting another macrotask after each policy as the SDK's loop may.
+ */
+async function handle(type: string, handler: object, steps: number, props: Record<string, unknown> = {}): Promise<unknown[]> {
+  analyzeRequest(type, props).getType();
+  const seen: unknown[] = [];
+  for (const policy of trackPolicyLoops(Array.from({ length: steps }, () => handler))) {
+    seen.push(pulumiTypeOf(policy));
     await nextMacrotask();
-    seen.push(pulumiTypeOf(handler));
   }
   return seen;
 }
@@ -40,21 +47,49 @@ describe("type filter", () => {
   });
 
   test("other type gets default token", async () => {
-    expect(await handle("azure-native:storage:StorageAccount", handler, 0)).toEqual([DEFAULT_TOKEN]);
+    expect(await handle("azure-native:storage:StorageAccount", handler, 1)).toEqual([DEFAULT_TOKEN]);
   });
 
   test.each([DEFAULT_TOKEN, VERSIONED_TOKEN])("deployment %s is not filtered", async (type) => {
-    expect(await handle(type, handler, 0)).toEqual([undefined]);
+    expect(await handle(type, handler, 1)).toEqual([undefined]);
   });
 
   test("interleaved requests keep their own type", async () => {
-    const deployment = handle(VERSIONED_TOKEN, handler, 3);
-    const other = handle("azure-native:keyvault:Vault", handler, 3);
+    const deployment = handle(VERSIONED_TOKEN, handler, 4);
+    const other = handle("azure-native:keyvault:Vault", handler, 4);
 
     const [deploymentSeen, otherSeen] = await Promise.all([deployment, other]);
 
     expect(deploymentSeen).toEqual([undefined, undefined, undefined, undefined]);
     expect(otherSeen).toEqual([DEFAULT_TOKEN, DEFAULT_TOKEN, DEFAULT_TOKEN, DEFAULT_TOKEN]);
+  });
+
+  test("loop in a later step sees no request", async () => {
+    analyzeRequest("azure-native:keyvault:Vault", {}).getType();
+    await Promise.resolve();
+
+    const seen: unknown[] = [];
+    for (const policy of trackPolicyLoops([handler])) {
+      seen.push(pulumiTypeOf(policy));
+    }
+
+    expect(seen).toEqual([undefined]);
+  });
+
+  test("getter outside a loop sees no request", () => {
+    analyzeRequest("azure-native:keyvault:Vault", {}).getType();
+
+    expect(pulumiTypeOf(handler)).toBeUndefined();
+  });
+
+  test("loop left early clears its request", () => {
+    analyzeRequest("azure-native:keyvault:Vault", {}).getType();
+    for (const policy of trackPolicyLoops([handler, handler])) {
+      expect(pulumiTypeOf(policy)).toBe(DEFAULT_TOKEN);
+      break;
+    }
+
+    expect(pulumiTypeOf(handler)).toBeUndefined();
   });
 });
 
@@ -70,8 +105,8 @@ describe("compute type filter", () => {
   });
 
   test("interleaved deployments keep their own compute type", async () => {
-    const managed = handle(VERSIONED_TOKEN, handler, 3, deployment("Managed"));
-    const kubernetes = handle(DEFAULT_TOKEN, handler, 3, deployment("Kubernetes"));
+    const managed = handle(VERSIONED_TOKEN, handler, 4, deployment("Managed"));
+    const kubernetes = handle(DEFAULT_TOKEN, handler, 4, deployment("Kubernetes"));
 
     const [managedSeen, kubernetesSeen] = await Promise.all([managed, kubernetes]);
 
@@ -80,7 +115,7 @@ describe("compute type filter", () => {
   });
 
   test("unreadable compute type is left to the rule", async () => {
-    expect(await handle(DEFAULT_TOKEN, handler, 0, deployment("AzureMLCompute"))).toEqual([undefined]);
+    expect(await handle(DEFAULT_TOKEN, handler, 1, deployment("AzureMLCompute"))).toEqual([undefined]);
   });
 });
 
