@@ -14,6 +14,10 @@ function lastSegment(path: string): string {
 }
 
 function isSnakeCase(path: string): boolean {
+  // ARM and Pulumi paths have no underscore at all, and rules render their durations on every deployment.
+  if (!path.includes("_")) {
+    return false;
+  }
   const segment = lastSegment(path);
   return segment.includes("_") || (/^[a-z0-9]+$/.test(segment) && path.includes("_"));
 }

@@ -168,11 +168,14 @@ function misspellingReason(judged: string, objectName: string, matching: KeyMatc
 }
 
 function compile(schema: KeySchema, style: KeyMatching["style"]): CompiledSchema {
-  const byStyle = compiledSchemas.get(schema) ?? new Map<KeyMatching["style"], CompiledSchema>();
-  compiledSchemas.set(schema, byStyle);
-  const known = byStyle.get(style);
+  let byStyle = compiledSchemas.get(schema);
+  const known = byStyle?.get(style);
   if (known !== undefined) {
     return known;
+  }
+  if (byStyle === undefined) {
+    byStyle = new Map();
+    compiledSchemas.set(schema, byStyle);
   }
 
   const placed = new Map<string, string[]>();

@@ -32,8 +32,8 @@ function analyzeRequest(type: string, props: Record<string, unknown>): AnalyzeRe
 async function handle(type: string, handler: object, steps: number, props: Record<string, unknown> = {}): Promise<unknown[]> {
   analyzeRequest(type, props).getType();
   const seen: unknown[] = [];
-  for (const policy of trackPolicyLoops(Array.from({ length: steps }, () => handler))) {
-    seen.push(pulumiTypeOf(policy));
+  for (const policy of trackPolicyLoops(Array.from({ length: steps }, () => ({ validateResource: handler })))) {
+    seen.push(pulumiTypeOf(policy.validateResource));
     await nextMacrotask();
   }
   return seen;
@@ -69,23 +69,23 @@ describe("type filter", () => {
     await Promise.resolve();
 
     const seen: unknown[] = [];
-    for (const policy of trackPolicyLoops([handler])) {
-      seen.push(pulumiTypeOf(policy));
+    for (const policy of trackPolicyLoops([{ validateResource: handler }])) {
+      seen.push(pulumiTypeOf(policy.validateResource));
     }
 
     expect(seen).toEqual([undefined]);
   });
 
-  test("getter outside a loop sees no request", () => {
+  test("filter outside a loop is unset", () => {
     analyzeRequest("azure-native:keyvault:Vault", {}).getType();
 
     expect(pulumiTypeOf(handler)).toBeUndefined();
   });
 
-  test("loop left early clears its request", () => {
+  test("loop left early clears its filter", () => {
     analyzeRequest("azure-native:keyvault:Vault", {}).getType();
-    for (const policy of trackPolicyLoops([handler, handler])) {
-      expect(pulumiTypeOf(policy)).toBe(DEFAULT_TOKEN);
+    for (const policy of trackPolicyLoops([{ validateResource: handler }, { validateResource: handler }])) {
+      expect(pulumiTypeOf(policy.validateResource)).toBe(DEFAULT_TOKEN);
       break;
     }
 
