@@ -462,6 +462,20 @@ describe("report --merge", () => {
     expect(stderr).toContain(`${edited} is inconsistent: the shards of the report count`);
   });
 
+  test("rejects edited verdicts of a merged shard", async () => {
+    const { report } = await mergedFile("merged-verdicts.json", shardA);
+    const counts = report.evidence.shards[0].counts as { passed: number; failed: number };
+    counts.passed += 1;
+    const edited = join(directory, "merged-verdicts-edited.json");
+    await writeFile(edited, JSON.stringify(report));
+
+    const { code, stderr } = await merge(edited, shardB);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`${edited} is inconsistent: shard`);
+    expect(stderr).toContain(`, but ${counts.passed} passed, `);
+  });
+
   test("rejects merged shards in an audit report", async () => {
     const { report: merged } = await mergedFile("merged-for-shards.json", shardA);
     const report = JSON.parse(await readFile(shardB, "utf8")) as { evidence: Record<string, unknown> };

@@ -403,6 +403,14 @@ function shardsInconsistency(
     if (counts.evaluated + counts.notEvaluated !== counts.resources) {
       return `shard ${quoted(shard.file)} counts ${counts.resources} resources, but ${counts.evaluated} evaluated and ${counts.notEvaluated} not evaluated`;
     }
+    // Every evaluated resource gets one verdict. Reports before JSON report 1.3 have no warned count, and none warned.
+    const warned = counts.warned ?? 0;
+    if (counts.passed + warned + counts.failed + counts.waived !== counts.evaluated) {
+      return (
+        `shard ${quoted(shard.file)} counts ${counts.evaluated} evaluated resources, ` +
+        `but ${counts.passed} passed, ${warned} warned, ${counts.failed} failed and ${counts.waived} waived`
+      );
+    }
     if (limitsKey(shard.limits) !== limitsKey(merged.limits)) {
       return `shard ${quoted(shard.file)} applied ${limitsKey(shard.limits)}, and ${merged.file} ${limitsKey(merged.limits)}`;
     }
