@@ -199,6 +199,36 @@ describe("report --merge", () => {
     expect((report as unknown as { exemptions: { limitsFileEntries?: number } }).exemptions.limitsFileEntries).toBe(written.exemptions.limitsFileEntries);
   });
 
+  test("rejects edited limits file entry counts", async () => {
+    const [first, second] = ["limits-entries-a.json", "limits-entries-b.json"].map((name) => join(directory, name));
+    await audit(FIRST, first, "--policy-pack-config", join("examples", "limits.json"));
+    await audit(SECOND, second, "--policy-pack-config", join("examples", "limits.json"));
+    const report = JSON.parse(await readFile(second, "utf8")) as { exemptions: { limitsFileEntries: number } };
+    report.exemptions.limitsFileEntries -= 1;
+    await writeFile(second, JSON.stringify(report));
+
+    const { code, stderr } = await merge(first, second);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("shards state different numbers of exemption entries for the same exemptions");
+    expect(stderr).toContain(`of them from the limits file: ${second}`);
+  });
+
+  test("rejects an exemption index past the entries", async () => {
+    const shard = join(directory, "limits-entries-index.json");
+    await audit(FIRST, shard, "--policy-pack-config", join("examples", "limits.json"));
+    const report = JSON.parse(await readFile(shard, "utf8")) as { exemptions: { entries: number; unused: { index: number }[]; applied: { index: number }[] } };
+    const listed = [...report.exemptions.unused, ...report.exemptions.applied];
+    listed[0].index = report.exemptions.entries;
+    await writeFile(shard, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shard);
+
+    expect(listed.length).toBeGreaterThan(0);
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`its exemptions list entry ${report.exemptions.entries}, but state ${report.exemptions.entries} entries`);
+  });
+
   test("rejects --policy-pack-config with --merge", async () => {
     const run = await runCli(["report", "--merge", shardA, "--policy-pack-config", limitsFile]);
 

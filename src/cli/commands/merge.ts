@@ -10,7 +10,7 @@ import { InputError, readTextFile } from "../../sources/files";
 import { TOOL_VERSION } from "../../version";
 import { type ReportCliOptions, completeRun } from "../output";
 import { writeError } from "../stderr";
-import { shardInconsistency } from "./shard-consistency";
+import { exemptionsInconsistency, shardInconsistency } from "./shard-consistency";
 
 /** Raised when shards cannot be merged into one honest report; the CLI names the files and exits 2. */
 export class MergeError extends Error {}
@@ -270,7 +270,10 @@ function shardsOf(evidence: unknown): unknown[] {
 /** Rejects shards that disagree with themselves, that judged with different limits or rules, or that overlap. */
 function checkCompatible(shards: readonly LoadedShard[]): void {
   for (const shard of shards) {
-    const problem = shardInconsistency(holdsEventLogResults(shard.report), shard.results, shard.report.summary) ?? mergedEvidenceInconsistency(shard.report);
+    const problem =
+      shardInconsistency(holdsEventLogResults(shard.report), shard.results, shard.report.summary) ??
+      exemptionsInconsistency(shard.report.exemptions) ??
+      mergedEvidenceInconsistency(shard.report);
     if (problem !== undefined) {
       throw new MergeError(`${shard.file} is inconsistent: ${problem}. amlguard does not write such a report; write the shard again instead of editing it.`);
     }
@@ -295,6 +298,14 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
   const exemptionsGroups = differingGroups(shards, (shard) => exemptionsKey(shard.report.exemptions));
   if (exemptionsGroups !== undefined) {
     throw new MergeError(`shards applied different exemptions (${exemptionsGroups}). Run every shard with the same --exemptions, or none.`);
+  }
+  // The same exemptions read from the same limits file give the same counts. The merged report keeps the first
+  // shard's, which map each entry's index to the file it came from.
+  const entryCountGroups = differingGroups(shards, (shard) => exemptionEntryCountsKey(shard.report.exemptions));
+  if (entryCountGroups !== undefined) {
+    throw new MergeError(
+      `shards state different numbers of exemption entries for the same exemptions (${entryCountGroups}). amlguard writes the same counts for the same files; write the shards again instead of editing them.`,
+    );
   }
 
   // A resource that one shard lists twice, such as one ARM id in two checked files, is already counted twice in
@@ -484,6 +495,13 @@ function exemptionsKey(exemptions: Shard["exemptions"]): string {
     return "no exemptions";
   }
   return exemptions.sha256 === undefined ? `exemptions from ${exemptions.file ?? "the limits file"}` : `exemptions SHA-256 ${exemptions.sha256}`;
+}
+
+function exemptionEntryCountsKey(exemptions: Shard["exemptions"]): string {
+  if (exemptions === undefined) {
+    return "no exemptions";
+  }
+  return `${exemptions.entries} entries, ${exemptions.limitsFileEntries ?? 0} of them from the limits file`;
 }
 
 function limitsKey(limits: LimitsEvidence): string {

@@ -69,3 +69,27 @@ function countsInconsistency(results: readonly ResourceResult[], counts: ShardCo
   const listed = differing.map((name) => `${name} ${String(counts[name])} where its resources give ${recounted[name]}`).join(", ");
   return `summary disagrees with its resources: ${listed}`;
 }
+
+/** The counts and entry indexes of a shard's exemption status that its own entry count bounds. */
+export interface ExemptionCounts {
+  readonly entries: number;
+  readonly limitsFileEntries?: number;
+  readonly applied: readonly { readonly index: number }[];
+  readonly expired: readonly { readonly index: number }[];
+  readonly unused: readonly { readonly index: number }[];
+}
+
+/**
+ * Returns why a shard's exemption status cannot be what amlguard wrote, or undefined. Entries from the limits file
+ * are some of the entries, and every listed entry's index points at one of them.
+ */
+export function exemptionsInconsistency(status: ExemptionCounts | undefined): string | undefined {
+  if (status === undefined) {
+    return undefined;
+  }
+  if ((status.limitsFileEntries ?? 0) > status.entries) {
+    return `its exemptions state ${status.limitsFileEntries} entries from the limits file, but ${status.entries} entries in all`;
+  }
+  const outside = [...status.applied, ...status.expired, ...status.unused].find((use) => use.index >= status.entries);
+  return outside === undefined ? undefined : `its exemptions list entry ${outside.index}, but state ${status.entries} entries`;
+}
