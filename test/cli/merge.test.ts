@@ -600,6 +600,24 @@ describe("report --merge", () => {
     expect(stderr).toContain(`is in both ${current} and ${older}`);
   });
 
+  test("rejects a 1.4 shard's file spelled ./", async () => {
+    const yaml = join("examples", "deployment.yml");
+    const [current, older] = ["check-plain-name.json", "check-dot-name.json"].map((name) => join(directory, name));
+    await runCli(["check", yaml, "--output", `json=${current}`]);
+    await runCli(["check", `./${yaml}`, "--output", `json=${older}`]);
+    const report = JSON.parse(await readFile(older, "utf8")) as { schemaVersion: string; evidence: { inputs: { realPath?: string }[] } };
+    report.schemaVersion = "1.4";
+    for (const input of report.evidence.inputs) {
+      delete input.realPath;
+    }
+    await writeFile(older, JSON.stringify(report));
+
+    const { code, stderr } = await merge(current, older);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`is in both ${current} and ${older}`);
+  });
+
   test("rejects a 1.4 shard's file after a merge", async () => {
     const fixture = await readFile(join("examples", "deployment.yml"), "utf8");
     const [first, second] = ["older-dir", "newer-dir"].map((name) => join(directory, name));

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import path from "node:path";
 import * as z from "zod";
 import type { ExemptionStatus, ExemptionUse } from "../../exemptions/exemption";
 import type { Finding, ResourceResult } from "../../findings/finding";
@@ -311,7 +312,7 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
   // A resource that one shard lists twice, such as one ARM id in two checked files, is already counted twice in
   // that shard's own summary, so only a key that another shard lists is an overlap. A file given twice is two shards.
   // A file whose real path one shard records and another does not (JSON report 1.4 or older) is compared by the
-  // name both give it, so the same file is not counted twice. Two files of one name in different directories
+  // name both give it, normalized, so the same file is not counted twice. Two files of one name in different directories
   // then count as one, which rejects a merge rather than double a count.
   const owners = new Map<string, number>();
   const namedWithRealPath = new Map<string, number>();
@@ -323,7 +324,7 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
   for (const [index, shard] of shards.entries()) {
     const { realPaths, withoutRealPath } = checkedRealPaths(shard);
     for (const result of shard.results) {
-      const key = resourceKey(result);
+      const key = namedKey(result);
       const file = result.resource.file;
       const candidates = file === undefined ? [] : [...(realPaths.get(file) ?? [])];
       // In a merged report one name may come from a shard with real paths and from one without.
@@ -478,6 +479,15 @@ function checkedRealPaths(shard: LoadedShard): { realPaths: Map<string, Set<stri
     }
   }
   return { realPaths, withoutRealPath };
+}
+
+/**
+ * Returns the resource key with the checked file's name normalized, so that `./d.yml` and `d.yml`, which one
+ * working directory resolves to one file, compare equal where no real path is recorded.
+ */
+function namedKey(result: ResourceResult): string {
+  const { file } = result.resource;
+  return file === undefined ? resourceKey(result) : resourceKey({ ...result, resource: { ...result.resource, file: path.posix.normalize(file) } });
 }
 
 /** Groups the shard files by a key, and describes the groups when there is more than one. */
