@@ -195,10 +195,11 @@ export function buildRunReport(input: RunReportInput): RunReport {
   };
 }
 
-/** Returns the key a resource sorts by: its ARM id in lower case, else its URN, else its file and name. */
+/** Returns the key a resource sorts by: its ARM id in lower case, else its URN, else its file, workspace, endpoint and name. */
 export function resourceKey(result: ResourceResult): string {
   const { resource } = result;
-  return resource.id?.toLowerCase() ?? resource.urn ?? `${resource.file ?? ""}#${resource.endpointName ?? ""}/${resource.name}`;
+  const workspace = resource.workspaceName === undefined ? "" : `${resource.workspaceName}/`;
+  return resource.id?.toLowerCase() ?? resource.urn ?? `${resource.file ?? ""}#${workspace}${resource.endpointName ?? ""}/${resource.name}`;
 }
 
 /** Returns a name for a deployment that a reader recognizes: `deployment 'blue' of endpoint 'fraud-scoring'`. */

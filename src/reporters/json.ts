@@ -20,7 +20,7 @@ import { RULE_CATALOGUE_VERSION, TOOL_NAME, TOOL_VERSION } from "../version";
  * 1.7 added `evidence.shards[].shards`: the shards of a shard that is itself a merged report, and
  * `evidence.incomplete`: the reasons the run may have missed resources.
  */
-export const JSON_SCHEMA_VERSION = "1.7";
+export const JSON_SCHEMA_VERSION = "1.8";
 
 export interface JsonFinding {
   readonly ruleId: string;
@@ -42,6 +42,7 @@ export interface JsonResource {
   readonly urn?: string;
   readonly name: string;
   readonly endpointName?: string;
+  readonly workspaceName?: string;
   readonly source: string;
   readonly file?: string;
   readonly computeType?: string;
@@ -137,6 +138,7 @@ function toJsonResource(result: ResourceResult): JsonResource {
     ...(resource.urn === undefined ? {} : { urn: resource.urn }),
     name: resource.name,
     ...(resource.endpointName === undefined ? {} : { endpointName: resource.endpointName }),
+    ...(resource.workspaceName === undefined ? {} : { workspaceName: resource.workspaceName }),
     source: resource.source,
     ...(resource.file === undefined ? {} : { file: resource.file }),
     ...(result.computeType === undefined ? {} : { computeType: result.computeType }),

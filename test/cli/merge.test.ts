@@ -6,6 +6,7 @@ import { generateTenant } from "../../src/emulator/generate-tenant";
 import { type ArmEmulator, startArmEmulator } from "../../src/emulator/server";
 import { countDeployments } from "../../src/emulator/tenant";
 import { EXIT_CODES } from "../../src/findings/report";
+import { CORPUS_DIR } from "../support/corpus";
 import { useTemporaryDirectory } from "../support/temporary-directory";
 import { runCli } from "./run-cli";
 
@@ -598,6 +599,58 @@ describe("report --merge", () => {
 
     expect(code).toBe(EXIT_CODES.usage);
     expect(stderr).toContain(`is in both ${current} and ${older}`);
+  });
+
+  describe("one template with two parameters files", () => {
+    const template = join(CORPUS_DIR, "arm-bicep", "azureml-examples", "arm-templates", "online-endpoint-deployment.json");
+
+    /** Checks the template with a parameters file that deploys `blue` of endpoint `scoring` to the workspace. */
+    async function checkFor(workspace: string, output: string): Promise<void> {
+      const parameters = join(directory, `parameters-${workspace}.json`);
+      const values = { workspaceName: workspace, onlineEndpointName: "scoring", onlineDeploymentName: "blue", codeId: "code", scoringScript: "score.py", environmentId: "env", model: "model" };
+      await writeFile(parameters, JSON.stringify({ parameters: Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value }])) }));
+      await runCli(["check", template, "--parameters", parameters, "--output", `json=${output}`]);
+    }
+
+    test("merges two workspaces", async () => {
+      const [dev, prod] = ["template-dev.json", "template-prod.json"].map((name) => join(directory, name));
+      await checkFor("mlw-dev", dev);
+      await checkFor("mlw-prod", prod);
+
+      const { stderr, report } = await merge(dev, prod);
+
+      expect(stderr).toBe("");
+      expect(report?.summary.resources).toBe(2);
+      expect(report?.resources.map((resource) => (resource as { workspaceName?: string }).workspaceName)).toEqual(["mlw-dev", "mlw-prod"]);
+    });
+
+    test("rejects one workspace twice", async () => {
+      const [first, second] = ["template-same-a.json", "template-same-b.json"].map((name) => join(directory, name));
+      await checkFor("mlw-dev", first);
+      await checkFor("MLW-DEV", second);
+
+      const { code, stderr } = await merge(first, second);
+
+      expect(code).toBe(EXIT_CODES.usage);
+      expect(stderr).toContain(`in workspace MLW-DEV is in both ${first} and ${second}`);
+    });
+
+    test("rejects a 1.7 shard without workspace", async () => {
+      const [newer, older] = ["template-newer.json", "template-older.json"].map((name) => join(directory, name));
+      await checkFor("mlw-dev", newer);
+      await checkFor("mlw-prod", older);
+      const report = JSON.parse(await readFile(older, "utf8")) as { schemaVersion: string; resources: { workspaceName?: string }[] };
+      report.schemaVersion = "1.7";
+      for (const resource of report.resources) {
+        delete resource.workspaceName;
+      }
+      await writeFile(older, JSON.stringify(report));
+
+      const { code, stderr } = await merge(newer, older);
+
+      expect(code).toBe(EXIT_CODES.usage);
+      expect(stderr).toContain(`in workspace mlw-dev is in both ${newer} and ${older}`);
+    });
   });
 
   test("rejects a 1.4 shard's file spelled ./", async () => {

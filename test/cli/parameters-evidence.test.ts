@@ -21,7 +21,7 @@ describe("check --parameters evidence", () => {
     const run = await runCli(["check", TEMPLATE, "--parameters", parameters, "--exemptions", exemptions, "--format", "json"]);
     const report = JSON.parse(run.stdout);
 
-    expect(report.schemaVersion).toBe("1.7");
+    expect(report.schemaVersion).toBe("1.8");
     expect(report.evidence.inputs).toEqual([
       { file: TEMPLATE, role: "checked", realPath: realpathSync(TEMPLATE), sha256: sha256(TEMPLATE) },
       { file: parameters, role: "parameters", realPath: realpathSync(parameters), sha256: sha256(parameters) },

@@ -100,6 +100,8 @@ const ResourceSchema = z.looseObject({
   urn: z.string().optional(),
   name: z.string(),
   endpointName: z.string().optional(),
+  // Added in JSON report version 1.8.
+  workspaceName: z.string().optional(),
   // Any source kind, so a shard from a newer amlguard with another source still merges.
   source: z.string(),
   file: z.string().optional(),
@@ -309,41 +311,7 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
     );
   }
 
-  // A resource that one shard lists twice, such as one ARM id in two checked files, is already counted twice in
-  // that shard's own summary, so only a key that another shard lists is an overlap. A file given twice is two shards.
-  // A file whose real path one shard records and another does not (JSON report 1.4 or older) is compared by the
-  // name both give it, normalized, so the same file is not counted twice. Two files of one name in different directories
-  // then count as one, which rejects a merge rather than double a count.
-  const owners = new Map<string, number>();
-  const namedWithRealPath = new Map<string, number>();
-  const overlap = (key: string, owner: number | undefined, index: number, detail: string): void => {
-    if (owner !== undefined && owner !== index) {
-      throw new MergeError(`${key}${detail} is in both ${shards[owner].file} and ${shards[index].file}; shards must cover disjoint scopes, or the merged counts would count it twice.`);
-    }
-  };
-  for (const [index, shard] of shards.entries()) {
-    const { realPaths, withoutRealPath } = checkedRealPaths(shard);
-    for (const result of shard.results) {
-      const key = namedKey(result);
-      const file = result.resource.file;
-      const candidates = file === undefined ? [] : [...(realPaths.get(file) ?? [])];
-      // In a merged report one name may come from a shard with real paths and from one without.
-      if (candidates.length === 0 || (file !== undefined && withoutRealPath.has(file))) {
-        overlap(key, owners.get(key) ?? namedWithRealPath.get(key), index, "");
-        owners.set(key, index);
-      }
-      if (candidates.length === 0) {
-        continue;
-      }
-      overlap(key, owners.get(key), index, "");
-      namedWithRealPath.set(key, index);
-      for (const realPath of candidates) {
-        const comparedKey = resourceKey({ ...result, resource: { ...result.resource, file: realPath } });
-        overlap(key, owners.get(comparedKey), index, realPath === file ? "" : ` (file ${realPath})`);
-        owners.set(comparedKey, index);
-      }
-    }
-  }
+  checkDisjoint(shards);
 
   // A shard report merged twice, on its own or inside a merged report, would be counted twice. One without
   // resources shows only through its hash.
@@ -358,6 +326,94 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
       mergedIn.set(sha256, index);
     }
   }
+}
+
+/**
+ * Rejects two shards that list the same deployment. A resource that one shard lists twice, such as one ARM id in two
+ * checked files, is already counted twice in that shard's own summary, so only a key that another shard lists is
+ * an overlap. A file given twice is two shards.
+ *
+ * Checked files are compared by real path. A file whose real path one shard records and another does not (JSON
+ * report 1.4 or older) is compared by the name both give it, normalized, so the same file is not counted twice.
+ * Two files of one name in different directories then count as one, which rejects a merge rather than double a
+ * count.
+ */
+function checkDisjoint(shards: readonly LoadedShard[]): void {
+  const owners = new ResourceClaims();
+  const namedWithRealPath = new ResourceClaims();
+  const overlap = (key: string, found: Claim | undefined, claim: Claim, detail: string): void => {
+    if (found !== undefined) {
+      const workspace = claim.workspace ?? found.workspace;
+      const where = workspace === undefined ? "" : ` in workspace ${workspace}`;
+      throw new MergeError(
+        `${key}${detail}${where} is in both ${shards[found.index].file} and ${shards[claim.index].file}; shards must cover disjoint scopes, or the merged counts would count it twice.`,
+      );
+    }
+  };
+  for (const [index, shard] of shards.entries()) {
+    const { realPaths, withoutRealPath } = checkedRealPaths(shard);
+    for (const result of shard.results) {
+      const claim: Claim = { index, workspace: result.resource.workspaceName };
+      const file = result.resource.file;
+      const key = keyWithoutWorkspace(result, file === undefined ? undefined : path.posix.normalize(file));
+      const candidates = file === undefined ? [] : [...(realPaths.get(file) ?? [])];
+      // In a merged report one name may come from a shard with real paths and from one without.
+      if (candidates.length === 0 || (file !== undefined && withoutRealPath.has(file))) {
+        overlap(key, owners.collision(key, claim) ?? namedWithRealPath.collision(key, claim), claim, "");
+        owners.add(key, claim);
+      }
+      if (candidates.length === 0) {
+        continue;
+      }
+      overlap(key, owners.collision(key, claim), claim, "");
+      namedWithRealPath.add(key, claim);
+      for (const realPath of candidates) {
+        const comparedKey = keyWithoutWorkspace(result, realPath);
+        overlap(key, owners.collision(comparedKey, claim), claim, realPath === file ? "" : ` (file ${realPath})`);
+        owners.add(comparedKey, claim);
+      }
+    }
+  }
+}
+
+/** A shard's claim on a resource key, with the workspace the shard recorded for the resource. */
+interface Claim {
+  readonly index: number;
+  readonly workspace: string | undefined;
+}
+
+/**
+ * The shards that list each resource key. One ARM template checked with two parameters files may deploy one
+ * endpoint and deployment name to two workspaces, so claims that record different workspaces do not collide.
+ * A claim without a workspace (a JSON report before 1.8, or a name the template does not resolve) collides
+ * with every claim of its key from another shard.
+ */
+class ResourceClaims {
+  private readonly byKey = new Map<string, Claim[]>();
+
+  /** Returns another shard's claim on the key for the same workspace, or undefined. */
+  collision(key: string, claim: Claim): Claim | undefined {
+    return this.byKey.get(key)?.find((other) => other.index !== claim.index && sameWorkspace(other.workspace, claim.workspace));
+  }
+
+  add(key: string, claim: Claim): void {
+    const claims = this.byKey.get(key);
+    if (claims === undefined) {
+      this.byKey.set(key, [claim]);
+    } else {
+      claims.push(claim);
+    }
+  }
+}
+
+// Azure compares resource names without regard to case.
+function sameWorkspace(first: string | undefined, second: string | undefined): boolean {
+  return first === undefined || second === undefined || first.toLowerCase() === second.toLowerCase();
+}
+
+/** Returns the resource key of a result without its workspace, with the checked file named as given. */
+function keyWithoutWorkspace(result: ResourceResult, file: string | undefined): string {
+  return resourceKey({ ...result, resource: { ...result.resource, workspaceName: undefined, file } });
 }
 
 /**
@@ -481,15 +537,6 @@ function checkedRealPaths(shard: LoadedShard): { realPaths: Map<string, Set<stri
   return { realPaths, withoutRealPath };
 }
 
-/**
- * Returns the resource key with the checked file's name normalized, so that `./d.yml` and `d.yml`, which one
- * working directory resolves to one file, compare equal where no real path is recorded.
- */
-function namedKey(result: ResourceResult): string {
-  const { file } = result.resource;
-  return file === undefined ? resourceKey(result) : resourceKey({ ...result, resource: { ...result.resource, file: path.posix.normalize(file) } });
-}
-
 /** Groups the shard files by a key, and describes the groups when there is more than one. */
 function differingGroups(shards: readonly LoadedShard[], keyOf: (shard: LoadedShard) => string): string | undefined {
   const groups = new Map<string, string[]>();
@@ -565,6 +612,7 @@ function toResult(resource: Shard["resources"][number]): ResourceResult {
     name: resource.name,
     ...(resource.endpointName === undefined ? {} : { endpointName: resource.endpointName }),
     source: resource.source as ResourceResult["resource"]["source"],
+    ...(resource.workspaceName === undefined ? {} : { workspaceName: resource.workspaceName }),
     ...(resource.file === undefined ? {} : { file: resource.file }),
   };
   const findings: Finding[] = resource.findings.map((finding) => ({
