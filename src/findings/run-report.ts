@@ -207,7 +207,9 @@ export function resourceLabel(result: ResourceResult): string {
   const { resource } = result;
   const kind = resourceKind(resource.type);
   const parent = resource.endpointName === undefined || kind !== "deployment" ? "" : ` of endpoint '${resource.endpointName}'`;
-  return `${kind} '${resource.name}'${parent}`;
+  // A file's reports name the file and not the workspace, and one template may deploy to several workspaces.
+  const workspace = resource.file === undefined || resource.workspaceName === undefined || kind !== "deployment" ? "" : ` in workspace '${resource.workspaceName}'`;
+  return `${kind} '${resource.name}'${parent}${workspace}`;
 }
 
 // Resources that are not deployments appear only as not evaluated: a workspace or endpoint the audit could not

@@ -624,6 +624,17 @@ describe("report --merge", () => {
       expect(report?.resources.map((resource) => (resource as { workspaceName?: string }).workspaceName)).toEqual(["mlw-dev", "mlw-prod"]);
     });
 
+    test("names each workspace in the table", async () => {
+      const [dev, prod] = ["template-table-dev.json", "template-table-prod.json"].map((name) => join(directory, name));
+      await checkFor("mlw-dev", dev);
+      await checkFor("mlw-prod", prod);
+
+      const run = await runCli(["report", "--format", "table", "--merge", dev, prod]);
+
+      expect(run.stdout).toContain("deployment 'blue' of endpoint 'scoring' in workspace 'mlw-dev'");
+      expect(run.stdout).toContain("deployment 'blue' of endpoint 'scoring' in workspace 'mlw-prod'");
+    });
+
     test("rejects one workspace twice", async () => {
       const [first, second] = ["template-same-a.json", "template-same-b.json"].map((name) => join(directory, name));
       await checkFor("mlw-dev", first);
