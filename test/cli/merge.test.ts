@@ -230,6 +230,38 @@ describe("report --merge", () => {
     expect(stderr).toContain(`its exemptions list entry ${report.exemptions.entries}, but state ${report.exemptions.entries} entries`);
   });
 
+  test("rejects a waiver without its exemption", async () => {
+    const forged = join(directory, "forged-waiver.json");
+    await runCli(["check", join("examples", "deployment.yml"), "--output", `json=${forged}`]);
+    type Report = { summary: Record<string, number>; resources: { findings: Record<string, unknown>[]; rules: { ruleId: string; waived?: boolean }[] }[] };
+    const report = JSON.parse(await readFile(forged, "utf8")) as Report;
+    const finding = report.resources[0].findings[0];
+    finding.waiver = { exemptionIndex: 0, resourcePattern: "**", reason: "forged", owner: "nobody", expires: "2099-01-01" };
+    report.resources[0].rules.find((rule) => rule.ruleId === finding.ruleId)!.waived = true;
+    report.summary.failed -= 1;
+    report.summary.waived += 1;
+    await writeFile(forged, JSON.stringify(report));
+
+    const { code, stderr } = await merge(forged);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("waived by exemption entry 0, which its exemptions do not list as applied");
+  });
+
+  test("rejects an applied count no finding backs", async () => {
+    const shard = join(directory, "applied-count.json");
+    await audit(FIRST, shard, "--policy-pack-config", join("examples", "limits.json"));
+    const report = JSON.parse(await readFile(shard, "utf8")) as { exemptions: { unused: Record<string, unknown>[]; applied: Record<string, unknown>[] } };
+    const entry = report.exemptions.unused.shift()!;
+    report.exemptions.applied.push({ ...entry, waivedFindings: 2 });
+    await writeFile(shard, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shard);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`its exemptions list entry ${String(entry.index)} as waiving 2 findings, and 0 of its findings name it`);
+  });
+
   test("rejects --policy-pack-config with --merge", async () => {
     const run = await runCli(["report", "--merge", shardA, "--policy-pack-config", limitsFile]);
 

@@ -11,7 +11,7 @@ import { InputError, readTextFile } from "../../sources/files";
 import { TOOL_VERSION } from "../../version";
 import { type ReportCliOptions, completeRun } from "../output";
 import { writeError } from "../stderr";
-import { exemptionsInconsistency, shardInconsistency } from "./shard-consistency";
+import { exemptionsInconsistency, shardInconsistency, waiversInconsistency } from "./shard-consistency";
 
 /** Raised when shards cannot be merged into one honest report; the CLI names the files and exits 2. */
 export class MergeError extends Error {}
@@ -276,6 +276,7 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
     const problem =
       shardInconsistency(holdsEventLogResults(shard.report), shard.results, shard.report.summary) ??
       exemptionsInconsistency(shard.report.exemptions) ??
+      waiversInconsistency(shard.results, shard.report.exemptions) ??
       mergedEvidenceInconsistency(shard.report);
     if (problem !== undefined) {
       throw new MergeError(`${shard.file} is inconsistent: ${problem}. amlguard does not write such a report; write the shard again instead of editing it.`);

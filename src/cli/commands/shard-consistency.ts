@@ -93,3 +93,49 @@ export function exemptionsInconsistency(status: ExemptionCounts | undefined): st
   const outside = [...status.applied, ...status.expired, ...status.unused].find((use) => use.index >= status.entries);
   return outside === undefined ? undefined : `its exemptions list entry ${outside.index}, but state ${status.entries} entries`;
 }
+
+/** An exemption entry as a shard's status lists it among the applied entries. */
+export interface AppliedExemption {
+  readonly index: number;
+  readonly resource: string;
+  readonly rules: "*" | readonly string[];
+  readonly owner: string;
+  readonly expires: string;
+  readonly waivedFindings: number;
+}
+
+/**
+ * Returns why a shard's waived findings disagree with its exemption status, or undefined. amlguard waives a
+ * finding only through an entry in force, and lists that entry as applied with the number of findings it
+ * waived. So every waiver names an applied entry with the same pattern, owner and expiry, whose rules cover the
+ * finding, and each applied entry's count is the number of findings that name it. Without this check a shard
+ * could waive its own failures and pass a merge with exit code 0.
+ */
+export function waiversInconsistency(results: readonly ResourceResult[], status: { readonly applied: readonly AppliedExemption[] } | undefined): string | undefined {
+  const applied = new Map((status?.applied ?? []).map((entry) => [entry.index, entry]));
+  const waivedBy = new Map<number, number>();
+  for (const result of results) {
+    for (const finding of result.findings) {
+      const waiver = finding.waiver;
+      if (waiver === undefined) {
+        continue;
+      }
+      const entry = applied.get(waiver.exemptionIndex);
+      if (entry === undefined) {
+        return `${resourceKey(result)} has a finding of rule ${finding.ruleId} waived by exemption entry ${waiver.exemptionIndex}, which its exemptions do not list as applied`;
+      }
+      const covered = entry.rules === "*" || entry.rules.includes(finding.ruleId);
+      if (!covered || entry.resource !== waiver.resourcePattern || entry.owner !== waiver.owner || entry.expires !== waiver.expires) {
+        return `${resourceKey(result)} has a finding of rule ${finding.ruleId} waived by exemption entry ${waiver.exemptionIndex}, whose resource, rules, owner or expiry do not match that waiver`;
+      }
+      waivedBy.set(waiver.exemptionIndex, (waivedBy.get(waiver.exemptionIndex) ?? 0) + 1);
+    }
+  }
+  for (const entry of applied.values()) {
+    const count = waivedBy.get(entry.index) ?? 0;
+    if (count !== entry.waivedFindings) {
+      return `its exemptions list entry ${entry.index} as waiving ${entry.waivedFindings} findings, and ${count} of its findings name it`;
+    }
+  }
+  return undefined;
+}
