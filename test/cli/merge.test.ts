@@ -262,6 +262,35 @@ describe("report --merge", () => {
     expect(stderr).toContain(`its exemptions list entry ${String(entry.index)} as waiving 2 findings, and 0 of its findings name it`);
   });
 
+  test("rejects a summary without failOn", async () => {
+    const shard = join(directory, "no-fail-on.json");
+    await runCli(["check", join("examples", "deployment.yml"), "--output", `json=${shard}`]);
+    const report = JSON.parse(await readFile(shard, "utf8")) as { summary: Record<string, unknown> };
+    delete report.summary.failOn;
+    await writeFile(shard, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shard);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("its summary has no failOn, which JSON report 1.8 always records");
+  });
+
+  test("recounts resources of a 1.2 shard", async () => {
+    const shard = join(directory, "old-resource-count.json");
+    await runCli(["check", join("examples", "deployment.yml"), "--output", `json=${shard}`]);
+    const report = JSON.parse(await readFile(shard, "utf8")) as { schemaVersion: string; summary: Record<string, unknown> };
+    report.schemaVersion = "1.2";
+    delete report.summary.failOn;
+    delete report.summary.warned;
+    report.summary.resources = 7;
+    await writeFile(shard, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shard);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("summary disagrees with its resources: resources 7 where its resources give 1");
+  });
+
   test("rejects --policy-pack-config with --merge", async () => {
     const run = await runCli(["report", "--merge", shardA, "--policy-pack-config", limitsFile]);
 
@@ -637,12 +666,40 @@ describe("report --merge", () => {
     const template = join(CORPUS_DIR, "arm-bicep", "azureml-examples", "arm-templates", "online-endpoint-deployment.json");
 
     /** Checks the template with a parameters file that deploys `blue` of endpoint `scoring` to the workspace. */
-    async function checkFor(workspace: string, output: string): Promise<void> {
-      const parameters = join(directory, `parameters-${workspace}.json`);
-      const values = { workspaceName: workspace, onlineEndpointName: "scoring", onlineDeploymentName: "blue", codeId: "code", scoringScript: "score.py", environmentId: "env", model: "model" };
-      await writeFile(parameters, JSON.stringify({ parameters: Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value }])) }));
+    async function checkFor(workspace: string, output: string, endpoint = "scoring"): Promise<void> {
+      const parameters = join(directory, `parameters-${workspace}-${endpoint}.json`);
+      const values = { workspaceName: workspace, onlineEndpointName: endpoint, onlineDeploymentName: "blue", codeId: "code", scoringScript: "score.py", environmentId: "env", model: "model" };
+      const entries = Object.entries(values).map(([name, value]) => [name, { value }]);
+      await writeFile(parameters, JSON.stringify({ parameters: Object.fromEntries(entries) }));
       await runCli(["check", template, "--parameters", parameters, "--output", `json=${output}`]);
     }
+
+    test("rejects an endpoint name in another case", async () => {
+      const [lower, upper] = ["template-endpoint-lower.json", "template-endpoint-upper.json"].map((name) => join(directory, name));
+      await checkFor("mlw-dev", lower);
+      await checkFor("mlw-dev", upper, "SCORING");
+
+      const { code, stderr } = await merge(lower, upper);
+
+      expect(code).toBe(EXIT_CODES.usage);
+      expect(stderr).toContain(`is in both ${lower} and ${upper}`);
+    });
+
+    test("rejects a name the template cannot resolve", async () => {
+      const [resolved, unresolved] = ["template-resolved.json", "template-unresolved.json"].map((name) => join(directory, name));
+      await checkFor("mlw-dev", resolved);
+      const parameters = join(directory, "parameters-key-vault.json");
+      const values = { onlineEndpointName: "scoring", onlineDeploymentName: "blue", codeId: "code", scoringScript: "score.py", environmentId: "env", model: "model" };
+      const reference = { reference: { keyVault: { id: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv" }, secretName: "workspace" } };
+      const entries = [...Object.entries(values).map(([name, value]) => [name, { value }]), ["workspaceName", reference]];
+      await writeFile(parameters, JSON.stringify({ parameters: Object.fromEntries(entries) }));
+      await runCli(["check", template, "--parameters", parameters, "--output", `json=${unresolved}`]);
+
+      const { code, stderr } = await merge(resolved, unresolved);
+
+      expect(code).toBe(EXIT_CODES.usage);
+      expect(stderr).toContain(`is in both ${resolved} and ${unresolved}`);
+    });
 
     test("merges two workspaces", async () => {
       const [dev, prod] = ["template-dev.json", "template-prod.json"].map((name) => join(directory, name));
@@ -692,7 +749,7 @@ describe("report --merge", () => {
       const { code, stderr } = await merge(newer, older);
 
       expect(code).toBe(EXIT_CODES.usage);
-      expect(stderr).toContain(`in workspace mlw-dev is in both ${newer} and ${older}`);
+      expect(stderr).toContain(`(workspace mlw-dev in ${newer}, none recorded in ${older}) is in both ${newer} and ${older}`);
     });
   });
 
@@ -770,6 +827,45 @@ describe("report --merge", () => {
 
     expect(stderr).toBe("");
     expect(code).toBe(EXIT_CODES.failed);
+  });
+
+  test("lists an entry expired between shards", async () => {
+    const exemptions = join(directory, "expiring.yaml");
+    const entry = `  - resource: "/subscriptions/${FIRST}/**"`;
+    await writeFile(exemptions, `exemptions:\n${entry}\n    rules: "*"\n    reason: Migration window.\n    owner: ml-platform\n    expires: "2030-01-01"\n`);
+    const [before, after] = ["expiring-before.json", "expiring-after.json"].map((name) => join(directory, name));
+    jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "clearImmediate", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "queueMicrotask", "hrtime", "performance"] });
+    try {
+      jest.setSystemTime(new Date("2030-01-01T23:59:00Z"));
+      await audit(FIRST, before, "--exemptions", exemptions);
+      jest.setSystemTime(new Date("2030-01-02T00:01:00Z"));
+      await audit(SECOND, after, "--exemptions", exemptions);
+    } finally {
+      jest.useRealTimers();
+    }
+
+    const inOrder = await merge(before, after);
+    const reversed = await merge(after, before);
+
+    type Status = { applied: { index: number }[]; expired: { index: number }[] };
+    const status = (report: JsonReport | undefined) => (report as unknown as { exemptions?: Status } | undefined)?.exemptions;
+    expect(inOrder.stderr).toBe("");
+    expect(status(inOrder.report)?.applied.map((use) => use.index)).toEqual([0]);
+    expect(status(inOrder.report)?.expired.map((use) => use.index)).toEqual([0]);
+    expect(status(reversed.report)).toEqual(status(inOrder.report));
+  });
+
+  test("rejects an entry applied and expired in one run", async () => {
+    const shard = join(directory, "applied-expired.json");
+    await audit(FIRST, shard, "--policy-pack-config", join("examples", "limits.json"));
+    const report = JSON.parse(await readFile(shard, "utf8")) as { exemptions: { unused: Record<string, unknown>[]; expired: Record<string, unknown>[] } };
+    report.exemptions.expired.push(report.exemptions.unused[0]);
+    await writeFile(shard, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shard);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`its exemptions list entry ${String(report.exemptions.unused[0].index)} more than once among applied, expired and unused`);
   });
 
   test("rejects nested shard files the inputs do not name", async () => {

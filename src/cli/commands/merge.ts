@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
-import path from "node:path";
 import * as z from "zod";
 import type { ExemptionStatus, ExemptionUse } from "../../exemptions/exemption";
 import type { Finding, ResourceResult } from "../../findings/finding";
 import { EXIT_CODES, FAIL_ON_THRESHOLDS, exitCodeFor } from "../../findings/report";
-import { type LimitsEvidence, type RunScope, type ShardEvidence, type ShardInputEvidence, resourceKey } from "../../findings/run-report";
+import type { LimitsEvidence, RunScope, ShardEvidence, ShardInputEvidence } from "../../findings/run-report";
 import { escapePlainText } from "../../reporters/plain-text";
 import { RULE_CATALOGUE_VERSION } from "../../rules/index";
 import { InputError, readTextFile } from "../../sources/files";
@@ -12,6 +11,7 @@ import { TOOL_VERSION } from "../../version";
 import { type ReportCliOptions, completeRun } from "../output";
 import { writeError } from "../stderr";
 import { exemptionsInconsistency, shardInconsistency, waiversInconsistency } from "./shard-consistency";
+import { findOverlap } from "./shard-overlap";
 
 /** Raised when shards cannot be merged into one honest report; the CLI names the files and exits 2. */
 export class MergeError extends Error {}
@@ -274,8 +274,9 @@ function shardsOf(evidence: unknown): unknown[] {
 function checkCompatible(shards: readonly LoadedShard[]): void {
   for (const shard of shards) {
     const problem =
+      missingFailOn(shard.report) ??
       shardInconsistency(holdsEventLogResults(shard.report), shard.results, shard.report.summary) ??
-      exemptionsInconsistency(shard.report.exemptions) ??
+      exemptionsInconsistency(shard.report.exemptions, shard.report.evidence.shards !== undefined) ??
       waiversInconsistency(shard.results, shard.report.exemptions) ??
       mergedEvidenceInconsistency(shard.report);
     if (problem !== undefined) {
@@ -312,7 +313,16 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
     );
   }
 
-  checkDisjoint(shards);
+  const overlap = findOverlap(
+    shards.map((shard) => ({
+      file: shard.file,
+      results: shard.results,
+      inputs: [...(shard.report.evidence.inputs ?? []), ...everyShard(shard.report.evidence.shards).flatMap((nested) => nested.inputs ?? [])],
+    })),
+  );
+  if (overlap !== undefined) {
+    throw new MergeError(overlap);
+  }
 
   // A shard report merged twice, on its own or inside a merged report, would be counted twice. One without
   // resources shows only through its hash.
@@ -329,93 +339,12 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
   }
 }
 
-/**
- * Rejects two shards that list the same deployment. A resource that one shard lists twice, such as one ARM id in two
- * checked files, is already counted twice in that shard's own summary, so only a key that another shard lists is
- * an overlap. A file given twice is two shards.
- *
- * Checked files are compared by real path. A file whose real path one shard records and another does not (JSON
- * report 1.4 or older) is compared by the name both give it, normalized, so the same file is not counted twice.
- * Two files of one name in different directories then count as one, which rejects a merge rather than double a
- * count.
- */
-function checkDisjoint(shards: readonly LoadedShard[]): void {
-  const owners = new ResourceClaims();
-  const namedWithRealPath = new ResourceClaims();
-  const overlap = (key: string, found: Claim | undefined, claim: Claim, detail: string): void => {
-    if (found !== undefined) {
-      const workspace = claim.workspace ?? found.workspace;
-      const where = workspace === undefined ? "" : ` in workspace ${workspace}`;
-      throw new MergeError(
-        `${key}${detail}${where} is in both ${shards[found.index].file} and ${shards[claim.index].file}; shards must cover disjoint scopes, or the merged counts would count it twice.`,
-      );
-    }
-  };
-  for (const [index, shard] of shards.entries()) {
-    const { realPaths, withoutRealPath } = checkedRealPaths(shard);
-    for (const result of shard.results) {
-      const claim: Claim = { index, workspace: result.resource.workspaceName };
-      const file = result.resource.file;
-      const key = keyWithoutWorkspace(result, file === undefined ? undefined : path.posix.normalize(file));
-      const candidates = file === undefined ? [] : [...(realPaths.get(file) ?? [])];
-      // In a merged report one name may come from a shard with real paths and from one without.
-      if (candidates.length === 0 || (file !== undefined && withoutRealPath.has(file))) {
-        overlap(key, owners.collision(key, claim) ?? namedWithRealPath.collision(key, claim), claim, "");
-        owners.add(key, claim);
-      }
-      if (candidates.length === 0) {
-        continue;
-      }
-      overlap(key, owners.collision(key, claim), claim, "");
-      namedWithRealPath.add(key, claim);
-      for (const realPath of candidates) {
-        const comparedKey = keyWithoutWorkspace(result, realPath);
-        overlap(key, owners.collision(comparedKey, claim), claim, realPath === file ? "" : ` (file ${realPath})`);
-        owners.add(comparedKey, claim);
-      }
-    }
-  }
+// JSON report 1.3 added summary.failOn, and every later report records it.
+function missingFailOn(report: Shard): string | undefined {
+  const minor = Number(report.schemaVersion.split(".")[1]);
+  return minor >= 3 && report.summary.failOn === undefined ? `its summary has no failOn, which JSON report ${report.schemaVersion} always records` : undefined;
 }
 
-/** A shard's claim on a resource key, with the workspace the shard recorded for the resource. */
-interface Claim {
-  readonly index: number;
-  readonly workspace: string | undefined;
-}
-
-/**
- * The shards that list each resource key. One ARM template checked with two parameters files may deploy one
- * endpoint and deployment name to two workspaces, so claims that record different workspaces do not collide.
- * A claim without a workspace (a JSON report before 1.8, or a name the template does not resolve) collides
- * with every claim of its key from another shard.
- */
-class ResourceClaims {
-  private readonly byKey = new Map<string, Claim[]>();
-
-  /** Returns another shard's claim on the key for the same workspace, or undefined. */
-  collision(key: string, claim: Claim): Claim | undefined {
-    return this.byKey.get(key)?.find((other) => other.index !== claim.index && sameWorkspace(other.workspace, claim.workspace));
-  }
-
-  add(key: string, claim: Claim): void {
-    const claims = this.byKey.get(key);
-    if (claims === undefined) {
-      this.byKey.set(key, [claim]);
-    } else {
-      claims.push(claim);
-    }
-  }
-}
-
-// Azure compares resource names without regard to case.
-function sameWorkspace(first: string | undefined, second: string | undefined): boolean {
-  return first === undefined || second === undefined || first.toLowerCase() === second.toLowerCase();
-}
-
-/** Returns the resource key of a result without its workspace, with the checked file named as given. */
-function keyWithoutWorkspace(result: ResourceResult, file: string | undefined): string {
-  return resourceKey({ ...result, resource: { ...result.resource, workspaceName: undefined, file } });
-}
 
 /**
  * Returns why a report's evidence of merged shards cannot be what `report --merge` wrote, or undefined. In what
@@ -515,27 +444,6 @@ function holdsEventLogResults(report: Shard): boolean {
 /** Lists every shard of a merged report's evidence, those of its merged shards included. */
 function everyShard(shards: readonly ShardEvidence[] | undefined): ShardEvidence[] {
   return (shards ?? []).flatMap((shard) => [shard, ...everyShard(shard.shards)]);
-}
-
-// Maps each checked file as the shard names it to its real paths, so `d.yml` in one shard and `./d.yml` in another
-// compare as one file. A merged report records them in its shards' inputs. There one name may stand for several
-// files (`d.yml` in two directories), and its resources do not say which, so each is compared with all of them.
-// Only shards of JSON report 1.5 or later record the real path.
-function checkedRealPaths(shard: LoadedShard): { realPaths: Map<string, Set<string>>; withoutRealPath: Set<string> } {
-  const realPaths = new Map<string, Set<string>>();
-  const withoutRealPath = new Set<string>();
-  const inputs = [...(shard.report.evidence.inputs ?? []), ...everyShard(shard.report.evidence.shards).flatMap((nested) => nested.inputs ?? [])];
-  for (const input of inputs) {
-    if (input.role !== "checked") {
-      continue;
-    }
-    if (input.realPath === undefined) {
-      withoutRealPath.add(input.file);
-    } else {
-      realPaths.set(input.file, (realPaths.get(input.file) ?? new Set()).add(input.realPath));
-    }
-  }
-  return { realPaths, withoutRealPath };
 }
 
 /** Groups the shard files by a key, and describes the groups when there is more than one. */
@@ -669,7 +577,8 @@ function mergeExemptionStatus(shards: readonly LoadedShard[]): ExemptionStatus |
     entries: first.entries,
     ...(first.limitsFileEntries === undefined ? {} : { limitsFileEntries: first.limitsFileEntries }),
     applied: [...applied.values()].sort(byIndex),
-    expired: [...first.expired].sort(byIndex),
+    // Shards run on different days may see an entry in force and expired, so the merge lists it under both.
+    expired: [...new Map(statuses.flatMap((status) => status.expired).map((use) => [use.index, use])).values()].sort(byIndex),
     unused: first.unused.filter((use) => !applied.has(use.index) && statuses.every((status) => status.unused.some((other) => other.index === use.index))).sort(byIndex),
   };
 }

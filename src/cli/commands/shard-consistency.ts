@@ -55,13 +55,14 @@ function outcomeOfFindings(result: ResourceResult, ruleId: string): RuleOutcome 
   return own.some((finding) => finding.kind !== "unknown") ? "failed" : "unverified";
 }
 
-// Reports before JSON version 1.3 record no failOn, and counted failed resources another way.
+// Reports before JSON version 1.3 record no failOn, and counted failed resources another way, so only their
+// resource counts can be recounted.
 function countsInconsistency(results: readonly ResourceResult[], counts: ShardCounts): string | undefined {
-  if (counts.failOn === undefined) {
-    return undefined;
-  }
   const recounted = summarize(results, counts.failOn);
-  const names = ["resources", "evaluated", "notEvaluated", "passed", "warned", "failed", "waived"] as const;
+  const names =
+    counts.failOn === undefined
+      ? (["resources", "evaluated", "notEvaluated"] as const)
+      : (["resources", "evaluated", "notEvaluated", "passed", "warned", "failed", "waived"] as const);
   const differing = names.filter((name) => counts[name] !== undefined && counts[name] !== recounted[name]);
   if (differing.length === 0) {
     return undefined;
@@ -81,17 +82,28 @@ export interface ExemptionCounts {
 
 /**
  * Returns why a shard's exemption status cannot be what amlguard wrote, or undefined. Entries from the limits file
- * are some of the entries, and every listed entry's index points at one of them.
+ * are some of the entries, and every listed entry's index points at one of them. One run lists each entry once,
+ * as applied, expired or unused. A merged report of runs on different days may list an entry as applied and as
+ * expired, so `merged` allows that.
  */
-export function exemptionsInconsistency(status: ExemptionCounts | undefined): string | undefined {
+export function exemptionsInconsistency(status: ExemptionCounts | undefined, merged: boolean): string | undefined {
   if (status === undefined) {
     return undefined;
   }
   if ((status.limitsFileEntries ?? 0) > status.entries) {
     return `its exemptions state ${status.limitsFileEntries} entries from the limits file, but ${status.entries} entries in all`;
   }
-  const outside = [...status.applied, ...status.expired, ...status.unused].find((use) => use.index >= status.entries);
-  return outside === undefined ? undefined : `its exemptions list entry ${outside.index}, but state ${status.entries} entries`;
+  const listed = [...status.applied, ...status.expired, ...status.unused];
+  const outside = listed.find((use) => use.index >= status.entries);
+  if (outside !== undefined) {
+    return `its exemptions list entry ${outside.index}, but state ${status.entries} entries`;
+  }
+  const applied = new Set(status.applied.map((use) => use.index));
+  const expired = new Set(status.expired.map((use) => use.index));
+  const twice = merged
+    ? status.unused.find((use) => applied.has(use.index) || expired.has(use.index))
+    : listed.find((use, position) => listed.findIndex((other) => other.index === use.index) !== position);
+  return twice === undefined ? undefined : `its exemptions list entry ${twice.index} more than once among applied, expired and unused`;
 }
 
 /** An exemption entry as a shard's status lists it among the applied entries. */

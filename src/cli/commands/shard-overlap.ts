@@ -1,0 +1,202 @@
+import path from "node:path";
+import type { ResourceResult } from "../../findings/finding";
+import { type ShardInputEvidence, resourceKey } from "../../findings/run-report";
+
+/** The parts of a shard that the overlap check reads: its resources, and the files it and its own shards read. */
+export interface ShardResources {
+  readonly file: string;
+  readonly results: readonly ResourceResult[];
+  /** The shard's `evidence.inputs` and those of every shard it merged. */
+  readonly inputs: readonly ShardInputEvidence[];
+}
+
+/**
+ * Returns why two shards list the same deployment, or undefined when they cover disjoint resources. A resource
+ * that one shard lists twice, such as one ARM id in two checked files, is already counted twice in that shard's
+ * own summary, so only a resource that another shard lists is an overlap. A file given twice is two shards.
+ *
+ * Resources with an ARM id or a URN are compared by it. Resources of a checked file are compared by the file and
+ * their names (see {@link sameFileDeployment}). Checked files are compared by real path. A file whose real path
+ * one shard records and another does not (JSON report 1.4 or older) is compared by the name both give it,
+ * normalized, so the same file is not counted twice. Two files of one name in different directories then count
+ * as one, which rejects a merge rather than double a count.
+ */
+export function findOverlap(shards: readonly ShardResources[]): string | undefined {
+  const claims: Claims = { owners: new ResourceClaims(), namedWithRealPath: new ResourceClaims() };
+  for (const [index, shard] of shards.entries()) {
+    const checked = checkedRealPaths(shard.inputs);
+    for (const result of shard.results) {
+      const collision = claimResource(result, index, checked, claims);
+      if (collision !== undefined) {
+        const { found, claim, detail } = collision;
+        return (
+          `${claim.label}${detail}${workspacesOf(found, claim, shards)} is in both ${shards[found.index].file} and ${shards[claim.index].file}; ` +
+          "shards must cover disjoint scopes, or the merged counts would count it twice."
+        );
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The claims made so far: `owners` under ARM ids, URNs, real paths and the names of files without a real path,
+ * and `namedWithRealPath` under the names of files whose real path a shard recorded.
+ */
+interface Claims {
+  readonly owners: ResourceClaims;
+  readonly namedWithRealPath: ResourceClaims;
+}
+
+/** Another shard's claim that the new claim collides with, under the key named by `detail`. */
+interface Collision {
+  readonly found: Claim;
+  readonly claim: Claim;
+  readonly detail: string;
+}
+
+/** Records a shard's claim on a resource under every key that identifies it, and returns the first collision. */
+function claimResource(result: ResourceResult, index: number, checked: CheckedFiles, { owners, namedWithRealPath }: Claims): Collision | undefined {
+  const { file } = result.resource;
+  const named = file === undefined ? undefined : path.posix.normalize(file);
+  const claim = claimOf(result, index, keyWithoutWorkspace(result, named));
+  // A file's resources are claimed under the file, and their names decide whether two claims are one deployment.
+  const key = named === undefined || result.resource.id !== undefined || result.resource.urn !== undefined ? claim.label : `file ${named}`;
+  const candidates = file === undefined ? [] : [...(checked.realPaths.get(file) ?? [])];
+
+  // In a merged report one name may come from a shard with real paths and from one without.
+  if (candidates.length === 0 || (file !== undefined && checked.withoutRealPath.has(file))) {
+    const found = owners.collision(key, claim) ?? namedWithRealPath.collision(key, claim);
+    if (found !== undefined) {
+      return { found, claim, detail: "" };
+    }
+    owners.add(key, claim);
+  }
+  if (candidates.length === 0) {
+    return undefined;
+  }
+
+  const found = owners.collision(key, claim);
+  if (found !== undefined) {
+    return { found, claim, detail: "" };
+  }
+  namedWithRealPath.add(key, claim);
+  for (const realPath of candidates) {
+    const realKey = `file ${realPath}`;
+    const sameFile = owners.collision(realKey, claim);
+    if (sameFile !== undefined) {
+      return { found: sameFile, claim, detail: realPath === file ? "" : ` (file ${realPath})` };
+    }
+    owners.add(realKey, claim);
+  }
+  return undefined;
+}
+
+/** A shard's claim on a resource, with the names that tell a checked file's deployments apart. */
+interface Claim {
+  readonly index: number;
+  /** The resource as the rejection names it: its ARM id, URN, or file, endpoint and name. */
+  readonly label: string;
+  /** The workspace the shard recorded for the resource, as spelled. */
+  readonly workspace?: string;
+  /** Lower-cased names of a checked file's deployment. Absent for a resource with an ARM id or URN. */
+  readonly names?: { readonly workspace?: string; readonly endpoint?: string; readonly deployment: string };
+}
+
+function claimOf(result: ResourceResult, index: number, label: string): Claim {
+  const { resource } = result;
+  const byId = resource.id !== undefined || resource.urn !== undefined;
+  return {
+    index,
+    label,
+    ...(resource.workspaceName === undefined ? {} : { workspace: resource.workspaceName }),
+    ...(byId
+      ? {}
+      : {
+          names: {
+            ...(resource.workspaceName === undefined ? {} : { workspace: resource.workspaceName.toLowerCase() }),
+            ...(resource.endpointName === undefined ? {} : { endpoint: resource.endpointName.toLowerCase() }),
+            deployment: resource.name.toLowerCase(),
+          },
+        }),
+  };
+}
+
+/**
+ * Reports whether two claims on one checked file can be one deployment. Azure compares names without regard to
+ * case. One ARM template checked with two parameters files may deploy one endpoint and deployment name to two
+ * workspaces, so names in different recorded workspaces are different deployments. A deployment without an
+ * endpoint name is one whose name the template does not resolve (or a CLI YAML file that names no endpoint),
+ * and it may be any deployment of the file. A workspace one shard does not record (JSON report 1.7 or older, or
+ * a name the template does not resolve) may be any workspace.
+ */
+function sameFileDeployment(first: Claim, second: Claim): boolean {
+  const [one, other] = [first.names, second.names];
+  if (one === undefined || other === undefined || one.endpoint === undefined || other.endpoint === undefined) {
+    return true;
+  }
+  const sameWorkspace = one.workspace === undefined || other.workspace === undefined || one.workspace === other.workspace;
+  return sameWorkspace && one.endpoint === other.endpoint && one.deployment === other.deployment;
+}
+
+// Names the workspaces of two colliding claims when either records one, so that a reader sees why they collide.
+function workspacesOf(found: Claim, claim: Claim, shards: readonly ShardResources[]): string {
+  if (found.workspace === undefined && claim.workspace === undefined) {
+    return "";
+  }
+  if (found.workspace !== undefined && claim.workspace !== undefined) {
+    return ` in workspace ${claim.workspace}`;
+  }
+  const [recorded, missing] = found.workspace === undefined ? [claim, found] : [found, claim];
+  return ` (workspace ${recorded.workspace} in ${shards[recorded.index].file}, none recorded in ${shards[missing.index].file})`;
+}
+
+/** The claims of the shards on each key: an ARM id, a URN, or a checked file. */
+class ResourceClaims {
+  private readonly byKey = new Map<string, Claim[]>();
+
+  /** Returns another shard's claim on the key that may be the same deployment, or undefined. */
+  collision(key: string, claim: Claim): Claim | undefined {
+    return this.byKey.get(key)?.find((other) => other.index !== claim.index && sameFileDeployment(other, claim));
+  }
+
+  add(key: string, claim: Claim): void {
+    const claims = this.byKey.get(key);
+    if (claims === undefined) {
+      this.byKey.set(key, [claim]);
+    } else {
+      claims.push(claim);
+    }
+  }
+}
+
+/** Returns the resource key of a result without its workspace, with the checked file named as given. */
+function keyWithoutWorkspace(result: ResourceResult, file: string | undefined): string {
+  return resourceKey({ ...result, resource: { ...result.resource, workspaceName: undefined, file } });
+}
+
+/** The checked files of a shard by the name it gives them: their real paths, and the names without one. */
+interface CheckedFiles {
+  readonly realPaths: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly withoutRealPath: ReadonlySet<string>;
+}
+
+// Maps each checked file as the shard names it to its real paths, so `d.yml` in one shard and `./d.yml` in another
+// compare as one file. A merged report records them in its shards' inputs. There one name may stand for several
+// files (`d.yml` in two directories), and its resources do not say which, so each is compared with all of them.
+// Only shards of JSON report 1.5 or later record the real path.
+function checkedRealPaths(inputs: readonly ShardInputEvidence[]): CheckedFiles {
+  const realPaths = new Map<string, Set<string>>();
+  const withoutRealPath = new Set<string>();
+  for (const input of inputs) {
+    if (input.role !== "checked") {
+      continue;
+    }
+    if (input.realPath === undefined) {
+      withoutRealPath.add(input.file);
+    } else {
+      realPaths.set(input.file, (realPaths.get(input.file) ?? new Set()).add(input.realPath));
+    }
+  }
+  return { realPaths, withoutRealPath };
+}
