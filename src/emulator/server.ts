@@ -14,6 +14,8 @@ export interface ArmEmulatorOptions {
   readonly pageSize?: number;
   /** Delay added to every response, to stand in for network and ARM latency. */
   readonly latencyMs?: number;
+  /** TCP port on 127.0.0.1; 0, the default, takes a free port. */
+  readonly port?: number;
   readonly faults?: readonly Fault[];
   /**
    * Also listen on 127.0.0.2, a second loopback address, and count what arrives there. A `foreign-next-link`
@@ -61,7 +63,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
       foreignRequests.push(record(request, options.token));
       sendJson(response, 200, { value: [] });
     });
-    foreignUrl = await listen(foreign, "127.0.0.2");
+    foreignUrl = await listen(foreign, "127.0.0.2", 0);
     servers.push(foreign);
   }
 
@@ -140,7 +142,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
 
   let connections = 0;
   server.on("connection", () => connections++);
-  url = await listen(server, "127.0.0.1");
+  url = await listen(server, "127.0.0.1", options.port ?? 0);
   servers.push(server);
 
   return {
@@ -205,10 +207,10 @@ function record(request: IncomingMessage, token: string): RecordedRequest {
   };
 }
 
-async function listen(server: Server, host: string): Promise<string> {
+async function listen(server: Server, host: string, port: number): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, host, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
   return `http://${host}:${address.port}`;
