@@ -205,6 +205,10 @@ export function resourceKey(result: ResourceResult): string {
 /** Returns a name for a deployment that a reader recognizes: `deployment 'blue' of endpoint 'fraud-scoring'`. */
 export function resourceLabel(result: ResourceResult): string {
   const { resource } = result;
+  // A file that holds no deployment is reported as a whole, under its own name.
+  if (resource.file !== undefined && resource.name === resource.file && resource.type === undefined) {
+    return `file '${resource.file}'`;
+  }
   const kind = resourceKind(resource.type);
   const parent = resource.endpointName === undefined || kind !== "deployment" ? "" : ` of endpoint '${resource.endpointName}'`;
   // A file's reports name the file and not the workspace, and one template may deploy to several workspaces.
@@ -224,6 +228,12 @@ function resourceKind(type: string | undefined): string {
   }
   if (/\/workspaces$/i.test(type)) {
     return "workspace";
+  }
+  if (/^Microsoft\.Resources\/subscriptions$/i.test(type)) {
+    return "subscription";
+  }
+  if (/^Microsoft\.Resources\/resourceGroups$/i.test(type)) {
+    return "resource group";
   }
   return "resource";
 }
