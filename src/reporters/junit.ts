@@ -113,6 +113,8 @@ function suiteNode(run: RunReport, result: ResourceResult, cases: readonly { rul
     ["resource.status", result.status],
     ["tool.version", run.evidence.tool.version],
     ["ruleCatalogueVersion", run.evidence.tool.ruleCatalogueVersion],
+    // Which limits judged the run: a file (with its SHA-256), the built-in defaults, or not recorded.
+    ["limits.source", run.evidence.limits.source],
     ["limits.sha256", run.evidence.limits.sha256],
   ];
 

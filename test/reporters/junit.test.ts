@@ -15,6 +15,7 @@ interface TestCase {
 
 interface TestSuite {
   "@_name": string;
+  properties?: { property: { "@_name": string; "@_value": string }[] };
   "@_tests": number;
   "@_failures": number;
   "@_skipped": number;
@@ -102,6 +103,18 @@ describe("JUnit report", () => {
     expect(testsuites["@_errors"]).toBe(1);
     expect(testsuites["@_tests"]).toBe(complete["@_tests"] + 1);
     expect(suite?.testcase[0].error).toEqual({ "@_message": "The run may have missed resources: preview.ndjson has no summary event.", "@_type": "incomplete" });
+  });
+
+  test("suite names the limits source", async () => {
+    const builtIn = parse(renderJunit(runOf(await fileResults()))).testsuites.testsuite[0];
+    const evidence = { ...FIXED_EVIDENCE, limits: { source: "file" as const, file: "limits.json", sha256: "a".repeat(64) } };
+    const fromFile = parse(renderJunit(runOf(await fileResults(), undefined, evidence))).testsuites.testsuite[0];
+
+    const properties = (suite: TestSuite) => Object.fromEntries((suite.properties?.property ?? []).map((property) => [property["@_name"], property["@_value"]]));
+    expect(properties(builtIn)["limits.source"]).toBe("built-in");
+    expect(properties(builtIn)).not.toHaveProperty("limits.sha256");
+    expect(properties(fromFile)["limits.source"]).toBe("file");
+    expect(properties(fromFile)["limits.sha256"]).toBe("a".repeat(64));
   });
 
   test("not-evaluated resource skips every rule", async () => {
