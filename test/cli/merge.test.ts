@@ -422,7 +422,8 @@ describe("report --merge", () => {
   test.each([
     { name: "not JSON", text: "not json", message: "is not JSON" },
     { name: "not UTF-8", text: Buffer.from([0x7b, 0x22, 0xc3, 0x22, 0x7d]), message: "it is not valid UTF-8 text" },
-    { name: "another document", text: JSON.stringify({ resources: [] }), message: "is not an amlguard JSON report" },
+    { name: "another document", text: JSON.stringify({ resources: [] }), message: "is not an amlguard JSON report: schemaVersion is missing;" },
+    { name: "of a wrong version type", text: JSON.stringify({ schemaVersion: 1 }), message: "is not an amlguard JSON report: schemaVersion Invalid input: expected string, received number;" },
   ])("rejects a shard that is $name", async ({ text, message }) => {
     const file = join(directory, "not-a-report.json");
     await writeFile(file, text);

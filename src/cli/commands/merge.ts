@@ -245,9 +245,24 @@ async function loadShard(file: string): Promise<LoadedShard> {
   const result = ShardSchema.safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new MergeError(`${file} is not an amlguard JSON report: ${issue.path.map(String).join(".") || "(top level)"} ${issue.message}.`);
+    // zod words a missing field as a type error ("expected string, received undefined").
+    const problem = issue.code === "invalid_type" && valueAt(parsed, issue.path) === undefined ? "is missing" : issue.message;
+    throw new MergeError(
+      `${file} is not an amlguard JSON report: ${issue.path.map(String).join(".") || "(top level)"} ${problem}; --merge takes reports written with --format json or --output json=FILE.`,
+    );
   }
   return { file, sha256: createHash("sha256").update(bytes).digest("hex"), report: result.data, results: result.data.resources.map(toResult) };
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== "object" || current === null) {
+      return undefined;
+    }
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
 }
 
 // Each merge of a merged report adds one level of `evidence.shards[].shards`. The schema checks them
