@@ -1,3 +1,4 @@
+import type { ExemptionStatus } from "../../exemptions/exemption";
 import type { ResourceResult, RuleOutcome } from "../../findings/finding";
 import { summarize } from "../../findings/report";
 import { type ShardCounts, resourceKey } from "../../findings/run-report";
@@ -106,16 +107,6 @@ export function exemptionsInconsistency(status: ExemptionCounts | undefined, mer
   return twice === undefined ? undefined : `its exemptions list entry ${twice.index} more than once among applied, expired and unused`;
 }
 
-/** An exemption entry as a shard's status lists it among the applied entries. */
-export interface AppliedExemption {
-  readonly index: number;
-  readonly resource: string;
-  readonly rules: "*" | readonly string[];
-  readonly owner: string;
-  readonly expires: string;
-  readonly waivedFindings: number;
-}
-
 /**
  * Returns why a shard's waived findings disagree with its exemption status, or undefined. amlguard waives a
  * finding only through an entry in force, and lists that entry as applied with the number of findings it
@@ -123,7 +114,7 @@ export interface AppliedExemption {
  * finding, and each applied entry's count is the number of findings that name it. Without this check a shard
  * could waive its own failures and pass a merge with exit code 0.
  */
-export function waiversInconsistency(results: readonly ResourceResult[], status: { readonly applied: readonly AppliedExemption[] } | undefined): string | undefined {
+export function waiversInconsistency(results: readonly ResourceResult[], status: Pick<ExemptionStatus, "applied"> | undefined): string | undefined {
   const applied = new Map((status?.applied ?? []).map((entry) => [entry.index, entry]));
   const waivedBy = new Map<number, number>();
   for (const result of results) {
