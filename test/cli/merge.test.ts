@@ -68,6 +68,33 @@ async function readJson(file: string): Promise<JsonReport> {
   return JSON.parse(await readFile(file, "utf8")) as JsonReport;
 }
 
+/** The fields of a report that versions before 1.8 lack, in part. */
+interface OlderReport {
+  schemaVersion: string;
+  summary: Record<string, unknown>;
+  evidence: { inputs?: unknown; incomplete?: unknown };
+  resources: { workspaceName?: string }[];
+}
+
+/** Edits a report into what JSON report 1.`minor` wrote, by removing the fields later versions added. */
+function asVersion(report: OlderReport, minor: number): OlderReport {
+  report.schemaVersion = `1.${minor}`;
+  if (minor < 3) {
+    delete report.summary.failOn;
+    delete report.summary.warned;
+  }
+  if (minor < 4) {
+    delete report.evidence.inputs;
+  }
+  if (minor < 7) {
+    delete report.evidence.incomplete;
+  }
+  for (const resource of report.resources) {
+    delete resource.workspaceName;
+  }
+  return report;
+}
+
 async function merge(...args: string[]): Promise<{ code: number; stderr: string; report?: JsonReport }> {
   const run = await runCli(["report", "--format", "json", "--merge", ...args]);
   return { code: run.code, stderr: run.stderr, ...(run.stdout === "" ? {} : { report: JSON.parse(run.stdout) as JsonReport }) };
@@ -230,22 +257,88 @@ describe("report --merge", () => {
     expect(stderr).toContain(`its exemptions list entry ${report.exemptions.entries}, but state ${report.exemptions.entries} entries`);
   });
 
-  test("rejects a waiver without its exemption", async () => {
-    const forged = join(directory, "forged-waiver.json");
-    await runCli(["check", join("examples", "deployment.yml"), "--output", `json=${forged}`]);
-    type Report = { summary: Record<string, number>; resources: { findings: Record<string, unknown>[]; rules: { ruleId: string; waived?: boolean }[] }[] };
-    const report = JSON.parse(await readFile(forged, "utf8")) as Report;
+  type ForgeableReport = {
+    summary: Record<string, number>;
+    resources: { findings: Record<string, unknown>[]; rules: { ruleId: string; waived?: boolean }[] }[];
+    exemptions?: { applied: Record<string, unknown>[]; expired: Record<string, unknown>[]; unused: Record<string, unknown>[] };
+  };
+
+  /**
+   * Checks examples/deployment.yml, with `exemptions` when given, then edits the report so that the first finding
+   * is waived by entry 0 and counted as waived, moving that entry to `applied` when the run listed it elsewhere.
+   */
+  async function forgedWaiver(name: string, exemptions?: string): Promise<string> {
+    const forged = join(directory, name);
+    await runCli(["check", join("examples", "deployment.yml"), "--output", `json=${forged}`, ...(exemptions === undefined ? [] : ["--exemptions", exemptions])]);
+    const report = JSON.parse(await readFile(forged, "utf8")) as ForgeableReport;
+    const status = report.exemptions;
+    const entry = status === undefined ? undefined : [...status.expired, ...status.unused].find((use) => use.index === 0);
+    if (status !== undefined && entry !== undefined) {
+      status.expired = status.expired.filter((use) => use !== entry);
+      status.unused = status.unused.filter((use) => use !== entry);
+      status.applied.push({ ...entry, waivedFindings: 1 });
+    }
     const finding = report.resources[0].findings[0];
-    finding.waiver = { exemptionIndex: 0, resourcePattern: "**", reason: "forged", owner: "nobody", expires: "2099-01-01" };
+    finding.waiver =
+      entry === undefined
+        ? { exemptionIndex: 0, resourcePattern: "**", reason: "forged", owner: "nobody", expires: "2099-01-01" }
+        : { exemptionIndex: 0, resourcePattern: entry.resource, reason: "forged", owner: entry.owner, expires: entry.expires };
     report.resources[0].rules.find((rule) => rule.ruleId === finding.ruleId)!.waived = true;
     report.summary.failed -= 1;
     report.summary.waived += 1;
     await writeFile(forged, JSON.stringify(report));
+    return forged;
+  }
+
+  /** Writes an exemptions file with one entry for request-timeout. */
+  async function exemptionsFile(name: string, resource: string, expires: string): Promise<string> {
+    const file = join(directory, name);
+    await writeFile(file, `exemptions:\n  - resource: "${resource}"\n    rules: [request-timeout]\n    reason: Migration window.\n    owner: ml-platform\n    expires: "${expires}"\n`);
+    return file;
+  }
+
+  test("rejects a waiver without its exemption", async () => {
+    const forged = await forgedWaiver("forged-waiver.json");
 
     const { code, stderr } = await merge(forged);
 
     expect(code).toBe(EXIT_CODES.usage);
     expect(stderr).toContain("waived by exemption entry 0, which its exemptions do not list as applied");
+  });
+
+  test("rejects a waiver by an expired entry", async () => {
+    const forged = await forgedWaiver("forged-expired.json", await exemptionsFile("expired.yaml", "examples/deployment.yml", "2020-01-01"));
+
+    const { code, stderr } = await merge(forged);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("its exemptions list entry 0 as applied, but it expired on 2020-01-01, before the run started at");
+  });
+
+  test("rejects a waiver whose pattern misses", async () => {
+    const forged = await forgedWaiver("forged-pattern.json", await exemptionsFile("other-file.yaml", "examples/other.yml", "2099-12-31"));
+
+    const { code, stderr } = await merge(forged);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("whose resource pattern examples/other.yml does not match it");
+  });
+
+  test("rejects an entry two shards describe differently", async () => {
+    const exemptions = await exemptionsFile("described.yaml", "examples/other.yml", "2099-12-31");
+    const [honest, edited] = ["described-a.json", "described-b.json"].map((name) => join(directory, name));
+    await runCli(["check", join("examples", "deployment.yml"), "--output", `json=${honest}`, "--exemptions", exemptions]);
+    await runCli(["check", join("examples", "deployment.yml"), "--output", `json=${edited}`, "--exemptions", exemptions]);
+    const report = JSON.parse(await readFile(edited, "utf8")) as ForgeableReport;
+    report.exemptions!.unused[0].resource = "examples/**";
+    report.resources = [];
+    report.summary = { ...report.summary, resources: 0, evaluated: 0, failed: 0 };
+    await writeFile(edited, JSON.stringify(report));
+
+    const { code, stderr } = await merge(honest, edited);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("shards describe exemption entry 0 differently");
   });
 
   test("rejects an applied count no finding backs", async () => {
@@ -275,13 +368,23 @@ describe("report --merge", () => {
     expect(stderr).toContain("its summary has no failOn, which JSON report 1.8 always records");
   });
 
+  test("rejects a later field under an older version", async () => {
+    const shard = join(directory, "relabelled.json");
+    await runCli(["check", join("examples", "deployment.yml"), "--output", `json=${shard}`]);
+    const report = JSON.parse(await readFile(shard, "utf8")) as OlderReport;
+    report.schemaVersion = "1.2";
+    await writeFile(shard, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shard);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("it records summary.failOn, which JSON report 1.3 added, but states version 1.2");
+  });
+
   test("recounts resources of a 1.2 shard", async () => {
     const shard = join(directory, "old-resource-count.json");
     await runCli(["check", join("examples", "deployment.yml"), "--output", `json=${shard}`]);
-    const report = JSON.parse(await readFile(shard, "utf8")) as { schemaVersion: string; summary: Record<string, unknown> };
-    report.schemaVersion = "1.2";
-    delete report.summary.failOn;
-    delete report.summary.warned;
+    const report = asVersion(JSON.parse(await readFile(shard, "utf8")) as OlderReport, 2);
     report.summary.resources = 7;
     await writeFile(shard, JSON.stringify(report));
 
@@ -289,6 +392,20 @@ describe("report --merge", () => {
 
     expect(code).toBe(EXIT_CODES.usage);
     expect(stderr).toContain("summary disagrees with its resources: resources 7 where its resources give 1");
+  });
+
+  test.each([
+    { name: "an exemptions file", extra: (file: string) => ["--exemptions", file], fix: "Run the shards without exemptions to apply --exemptions when merging" },
+    { name: "the limits file", extra: () => ["--policy-pack-config", join("examples", "limits.json")], fix: "Move exemptions.entries out of the limits file and run the shards again" },
+  ])("rejects --exemptions over $name", async ({ extra, fix }) => {
+    const exemptions = await exemptionsFile("merge-time.yaml", "examples/other.yml", "2099-12-31");
+    const shard = join(directory, "exempted-shard.json");
+    await audit(FIRST, shard, ...extra(exemptions));
+
+    const { code, stderr } = await merge(shard, "--exemptions", exemptions);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`would apply others on top. ${fix}`);
   });
 
   test("rejects --policy-pack-config with --merge", async () => {
@@ -307,11 +424,8 @@ describe("report --merge", () => {
 
   test("merges a version 1.2 shard", async () => {
     const old = join(directory, "shard-version-1.2.json");
-    const report = JSON.parse(await readFile(shardB, "utf8")) as { schemaVersion: string; summary: Record<string, unknown> };
-    report.schemaVersion = "1.2";
-    delete report.summary.warned;
-    delete report.summary.failOn;
-    await writeFile(old, JSON.stringify(report));
+    const report = JSON.parse(await readFile(shardB, "utf8")) as OlderReport;
+    await writeFile(old, JSON.stringify(asVersion(report, 2)));
 
     const merged = await merge(shardA, old);
 
@@ -645,6 +759,21 @@ describe("report --merge", () => {
     expect(stderr).toContain(`is in both ${file} and ${shards[2]}`);
   });
 
+  test("rejects one ARM id in two checked files", async () => {
+    const id = `/subscriptions/${FIRST}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/mlw/onlineEndpoints/scoring/deployments/blue`;
+    const body = { id, name: "blue", type: "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments", properties: { endpointComputeType: "Managed" } };
+    const [first, second] = ["id-a.json", "id-b.json"].map((name) => join(directory, name));
+    await writeFile(join(directory, "deployment-a.json"), JSON.stringify(body));
+    await writeFile(join(directory, "deployment-b.json"), JSON.stringify(body));
+    await runCli(["check", join(directory, "deployment-a.json"), "--output", `json=${first}`]);
+    await runCli(["check", join(directory, "deployment-b.json"), "--output", `json=${second}`]);
+
+    const { code, stderr } = await merge(first, second);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`${id.toLowerCase()} is in both ${first} and ${second}`);
+  });
+
   test.each([
     { name: "the same", prefix: "" },
     { name: "./", prefix: "./" },
@@ -870,9 +999,10 @@ describe("report --merge", () => {
 
   test("merges a merged report that lists no inputs", async () => {
     const { report } = await mergedFile("merged-no-inputs.json", shardA);
-    delete report.evidence.inputs;
     const older = join(directory, "merged-no-inputs-older.json");
-    await writeFile(older, JSON.stringify({ ...report, schemaVersion: "1.4" }));
+    const early = asVersion(report as unknown as OlderReport, 4);
+    delete early.evidence.inputs;
+    await writeFile(older, JSON.stringify(early));
     const { file } = await mergedFile("merged-over-older.json", older);
 
     const { code, stderr } = await merge(file, shardB);

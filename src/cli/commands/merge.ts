@@ -193,10 +193,12 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
   const shardExemptions = mergeExemptionStatus(shards);
   if (shardExemptions !== undefined && options.exemptions !== undefined) {
     const source = shardExemptions.file === undefined ? "the exemptions entries of their limits file" : shardExemptions.file;
-    writeError(
-      `the shards already applied exemptions from ${source}, and --exemptions ${options.exemptions} would apply others on top. ` +
-        "Run the shards without exemptions to apply --exemptions when merging, or merge without --exemptions.",
-    );
+    // Entries in the limits file apply whenever the shards judge with it, so they must leave that file to leave the shards.
+    const fix =
+      (shardExemptions.limitsFileEntries ?? 0) > 0
+        ? "Move exemptions.entries out of the limits file and run the shards again to apply --exemptions when merging, or merge without --exemptions."
+        : "Run the shards without exemptions to apply --exemptions when merging, or merge without --exemptions.";
+    writeError(`the shards already applied exemptions from ${source}, and --exemptions ${options.exemptions} would apply others on top. ${fix}`);
     return EXIT_CODES.usage;
   }
   // A shard that may have missed resources leaves the merged report incomplete as well.
@@ -289,10 +291,10 @@ function shardsOf(evidence: unknown): unknown[] {
 function checkCompatible(shards: readonly LoadedShard[]): void {
   for (const shard of shards) {
     const problem =
-      missingFailOn(shard.report) ??
+      versionInconsistency(shard.report) ??
       shardInconsistency(holdsEventLogResults(shard.report), shard.results, shard.report.summary) ??
       exemptionsInconsistency(shard.report.exemptions, shard.report.evidence.shards !== undefined) ??
-      waiversInconsistency(shard.results, shard.report.exemptions) ??
+      waiversInconsistency(shard.results, shard.report.exemptions, shard.report.evidence.startedAt) ??
       mergedEvidenceInconsistency(shard.report);
     if (problem !== undefined) {
       throw new MergeError(`${shard.file} is inconsistent: ${problem}. amlguard does not write such a report; write the shard again instead of editing it.`);
@@ -318,6 +320,11 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
   const exemptionsGroups = differingGroups(shards, (shard) => exemptionsKey(shard.report.exemptions));
   if (exemptionsGroups !== undefined) {
     throw new MergeError(`shards applied different exemptions (${exemptionsGroups}). Run every shard with the same --exemptions, or none.`);
+  }
+  // The same exemptions list the same entries, so each index reads the same in every shard that lists it.
+  const entryProblem = differingEntries(shards);
+  if (entryProblem !== undefined) {
+    throw new MergeError(`${entryProblem}; amlguard writes the same entry for the same file. Write the shards again instead of editing them.`);
   }
   // The same exemptions read from the same limits file give the same counts. The merged report keeps the first
   // shard's, which map each entry's index to the file it came from.
@@ -354,10 +361,28 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
   }
 }
 
-// JSON report 1.3 added summary.failOn, and every later report records it.
-function missingFailOn(report: Shard): string | undefined {
+// Fields that a JSON report version added, so that a shard cannot state an older version than it was written
+// with and skip the checks that depend on them.
+const ADDED_FIELDS: readonly { readonly minor: number; readonly field: string; readonly present: (report: Shard) => boolean }[] = [
+  { minor: 3, field: "summary.failOn", present: (report) => report.summary.failOn !== undefined },
+  { minor: 3, field: "summary.warned", present: (report) => report.summary.warned !== undefined },
+  { minor: 4, field: "evidence.inputs", present: (report) => report.evidence.inputs !== undefined },
+  { minor: 5, field: "evidence.inputs[].realPath", present: (report) => (report.evidence.inputs ?? []).some((input) => input.realPath !== undefined) },
+  { minor: 7, field: "evidence.incomplete", present: (report) => report.evidence.incomplete !== undefined },
+  { minor: 8, field: "resources[].workspaceName", present: (report) => report.resources.some((resource) => resource.workspaceName !== undefined) },
+];
+
+/**
+ * Returns why a shard's fields do not fit the version it states, or undefined. JSON report 1.3 added
+ * summary.failOn, which every later report records and which the recount needs.
+ */
+function versionInconsistency(report: Shard): string | undefined {
   const minor = Number(report.schemaVersion.split(".")[1]);
-  return minor >= 3 && report.summary.failOn === undefined ? `its summary has no failOn, which JSON report ${report.schemaVersion} always records` : undefined;
+  if (minor >= 3 && report.summary.failOn === undefined) {
+    return `its summary has no failOn, which JSON report ${report.schemaVersion} always records`;
+  }
+  const later = ADDED_FIELDS.find((added) => added.minor > minor && added.present(report));
+  return later === undefined ? undefined : `it records ${later.field}, which JSON report 1.${later.minor} added, but states version ${report.schemaVersion}`;
 }
 
 
@@ -476,6 +501,24 @@ function exemptionsKey(exemptions: Shard["exemptions"]): string {
     return "no exemptions";
   }
   return exemptions.sha256 === undefined ? `exemptions from ${exemptions.file ?? "the limits file"}` : `exemptions SHA-256 ${exemptions.sha256}`;
+}
+
+/** Returns why two shards describe one exemption entry differently, or undefined when every entry reads alike. */
+function differingEntries(shards: readonly LoadedShard[]): string | undefined {
+  const described = new Map<number, { readonly text: string; readonly file: string }>();
+  for (const shard of shards) {
+    const status = shard.report.exemptions;
+    for (const use of [...(status?.applied ?? []), ...(status?.expired ?? []), ...(status?.unused ?? [])]) {
+      const text = JSON.stringify({ resource: use.resource, rules: use.rules, owner: use.owner, expires: use.expires });
+      const first = described.get(use.index);
+      if (first === undefined) {
+        described.set(use.index, { text, file: shard.file });
+      } else if (first.text !== text) {
+        return `shards describe exemption entry ${use.index} differently: ${first.file} as ${first.text}, ${shard.file} as ${text}`;
+      }
+    }
+  }
+  return undefined;
 }
 
 function exemptionEntryCountsKey(exemptions: Shard["exemptions"]): string {

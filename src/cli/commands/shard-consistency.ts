@@ -1,4 +1,6 @@
+import { isExpired } from "../../exemptions/apply";
 import type { ExemptionStatus } from "../../exemptions/exemption";
+import { resourceMatcher } from "../../exemptions/parse";
 import type { ResourceResult, RuleOutcome } from "../../findings/finding";
 import { summarize } from "../../findings/report";
 import { type ShardCounts, resourceKey } from "../../findings/run-report";
@@ -109,13 +111,20 @@ export function exemptionsInconsistency(status: ExemptionCounts | undefined, mer
 
 /**
  * Returns why a shard's waived findings disagree with its exemption status, or undefined. amlguard waives a
- * finding only through an entry in force, and lists that entry as applied with the number of findings it
- * waived. So every waiver names an applied entry with the same pattern, owner and expiry, whose rules cover the
- * finding, and each applied entry's count is the number of findings that name it. Without this check a shard
- * could waive its own failures and pass a merge with exit code 0.
+ * finding only through an entry in force whose pattern matches the resource and whose rules cover the finding,
+ * and lists that entry as applied with the number of findings it waived. An entry in force when the exemptions
+ * were applied was in force when the run started, which is no later. Without this check a shard could waive its
+ * own failures and pass a merge with exit code 0.
  */
-export function waiversInconsistency(results: readonly ResourceResult[], status: Pick<ExemptionStatus, "applied"> | undefined): string | undefined {
+export function waiversInconsistency(results: readonly ResourceResult[], status: Pick<ExemptionStatus, "applied"> | undefined, startedAt: string): string | undefined {
   const applied = new Map((status?.applied ?? []).map((entry) => [entry.index, entry]));
+  const started = new Date(startedAt);
+  for (const entry of applied.values()) {
+    if (isExpired(entry, started)) {
+      return `its exemptions list entry ${entry.index} as applied, but it expired on ${entry.expires}, before the run started at ${startedAt}`;
+    }
+  }
+
   const waivedBy = new Map<number, number>();
   for (const result of results) {
     for (const finding of result.findings) {
@@ -124,12 +133,16 @@ export function waiversInconsistency(results: readonly ResourceResult[], status:
         continue;
       }
       const entry = applied.get(waiver.exemptionIndex);
+      const where = `${resourceKey(result)} has a finding of rule ${finding.ruleId} waived by exemption entry ${waiver.exemptionIndex}`;
       if (entry === undefined) {
-        return `${resourceKey(result)} has a finding of rule ${finding.ruleId} waived by exemption entry ${waiver.exemptionIndex}, which its exemptions do not list as applied`;
+        return `${where}, which its exemptions do not list as applied`;
       }
       const covered = entry.rules === "*" || entry.rules.includes(finding.ruleId);
       if (!covered || entry.resource !== waiver.resourcePattern || entry.owner !== waiver.owner || entry.expires !== waiver.expires) {
-        return `${resourceKey(result)} has a finding of rule ${finding.ruleId} waived by exemption entry ${waiver.exemptionIndex}, whose resource, rules, owner or expiry do not match that waiver`;
+        return `${where}, whose resource, rules, owner or expiry do not match that waiver`;
+      }
+      if (!resourceMatcher(entry.resource)(result.resource)) {
+        return `${where}, whose resource pattern ${entry.resource} does not match it`;
       }
       waivedBy.set(waiver.exemptionIndex, (waivedBy.get(waiver.exemptionIndex) ?? 0) + 1);
     }

@@ -57,11 +57,21 @@ interface Collision {
 
 /** Records a shard's claim on a resource under every key that identifies it, and returns the first collision. */
 function claimResource(result: ResourceResult, index: number, checked: CheckedFiles, { owners, namedWithRealPath }: Claims): Collision | undefined {
-  const { file } = result.resource;
+  const { file, id, urn } = result.resource;
   const named = file === undefined ? undefined : path.posix.normalize(file);
   const claim = claimOf(result, index, keyWithoutWorkspace(result, named));
-  // A file's resources are claimed under the file, and their names decide whether two claims are one deployment.
-  const key = named === undefined || result.resource.id !== undefined || result.resource.urn !== undefined ? claim.label : `file ${named}`;
+  // A resource with an ARM id or URN is that id wherever it was read, a checked file included.
+  if (named === undefined || id !== undefined || urn !== undefined) {
+    const found = owners.collision(claim.label, claim);
+    if (found !== undefined) {
+      return { found, claim, detail: "" };
+    }
+    owners.add(claim.label, claim);
+    return undefined;
+  }
+
+  // A file's other resources are claimed under the file, and their names decide whether two claims are one deployment.
+  const key = `file ${named}`;
   const candidates = file === undefined ? [] : [...(checked.realPaths.get(file) ?? [])];
 
   // In a merged report one name may come from a shard with real paths and from one without.
@@ -97,7 +107,7 @@ interface Claim {
   readonly index: number;
   /** The resource as the rejection names it: its ARM id, URN, or file, endpoint and name. */
   readonly label: string;
-  /** The workspace the shard recorded for the resource, as spelled. */
+  /** The workspace the shard recorded for a checked file's deployment, as spelled. */
   readonly workspace?: string;
   /** Lower-cased names of a checked file's deployment. Absent for a resource with an ARM id or URN. */
   readonly names?: { readonly workspace?: string; readonly endpoint?: string; readonly deployment: string };
@@ -109,7 +119,8 @@ function claimOf(result: ResourceResult, index: number, label: string): Claim {
   return {
     index,
     label,
-    ...(resource.workspaceName === undefined ? {} : { workspace: resource.workspaceName }),
+    // An ARM id names its workspace already.
+    ...(byId || resource.workspaceName === undefined ? {} : { workspace: resource.workspaceName }),
     ...(byId
       ? {}
       : {
