@@ -61,7 +61,7 @@ function claimResource(result: ResourceResult, index: number, checked: CheckedFi
   const named = file === undefined ? undefined : path.posix.normalize(file);
   const claim = claimOf(result, index, keyWithoutWorkspace(result, named));
   // A resource with an ARM id or URN is that id wherever it was read, a checked file included.
-  if (named === undefined || id !== undefined || urn !== undefined) {
+  if (file === undefined || id !== undefined || urn !== undefined) {
     const found = owners.collision(claim.label, claim);
     if (found !== undefined) {
       return { found, claim, detail: "" };
@@ -72,10 +72,10 @@ function claimResource(result: ResourceResult, index: number, checked: CheckedFi
 
   // A file's other resources are claimed under the file, and their names decide whether two claims are one deployment.
   const key = `file ${named}`;
-  const candidates = file === undefined ? [] : [...(checked.realPaths.get(file) ?? [])];
+  const candidates = [...(checked.realPaths.get(file) ?? [])];
 
   // In a merged report one name may come from a shard with real paths and from one without.
-  if (candidates.length === 0 || (file !== undefined && checked.withoutRealPath.has(file))) {
+  if (candidates.length === 0 || checked.withoutRealPath.has(file)) {
     const found = owners.collision(key, claim) ?? namedWithRealPath.collision(key, claim);
     if (found !== undefined) {
       return { found, claim, detail: "" };
