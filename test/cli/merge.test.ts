@@ -297,6 +297,122 @@ describe("report --merge", () => {
     return file;
   }
 
+  /** Checks examples/deployment.yml and applies `edit` to its JSON report. */
+  async function editedCheck(name: string, edit: (report: ForgeableReport & Record<string, unknown>) => void, ...extra: string[]): Promise<string> {
+    const file = join(directory, name);
+    await runCli(["check", join("examples", "deployment.yml"), "--output", `json=${file}`, ...extra]);
+    const report = JSON.parse(await readFile(file, "utf8")) as ForgeableReport & Record<string, unknown>;
+    edit(report);
+    await writeFile(file, JSON.stringify(report));
+    return file;
+  }
+
+  test.each([
+    {
+      name: "a lowered severity",
+      edit: (report: ForgeableReport) => {
+        report.resources[0].findings[0].severity = "low";
+      },
+      message: "with severity low, which the rule catalogue gives as medium",
+    },
+    {
+      name: "an unknown rule",
+      edit: (report: ForgeableReport) => {
+        report.resources[0].findings[0].ruleId = "no-such-rule";
+        report.resources[0].rules.push({ ruleId: "no-such-rule", outcome: "failed" } as never);
+      },
+      message: "has a finding of rule no-such-rule, which is not in the rule catalogue",
+    },
+    {
+      name: "an ARM id on a YAML deployment",
+      edit: (report: ForgeableReport) => {
+        (report.resources[0] as Record<string, unknown>).id = "/subscriptions/x/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/e/deployments/d";
+      },
+      message: "has an ARM id or URN, which amlguard never records for a cli-yaml resource",
+    },
+    {
+      name: "a stray waived flag",
+      edit: (report: ForgeableReport) => {
+        report.resources[0].rules.find((rule) => rule.ruleId === "request-timeout")!.waived = true;
+      },
+      message: "lists rule request-timeout as waived, but not every finding of it is waived",
+    },
+    {
+      name: "a lowered level",
+      edit: (report: ForgeableReport) => {
+        report.resources[0].findings[0].enforcementLevel = "advisory";
+        report.summary.failed -= 1;
+        report.summary.warned += 1;
+      },
+      message: "judges rule request-timeout as advisory, but the built-in limits give it mandatory",
+    },
+  ])("rejects $name", async ({ edit, message }) => {
+    const forged = await editedCheck("forged-finding.json", edit);
+
+    const { code, stderr } = await merge(forged);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(message);
+  });
+
+  test("rejects levels that differ between shards", async () => {
+    const limits = join("examples", "limits.json");
+    const honest = await editedCheck("level-honest.json", () => undefined, "--policy-pack-config", limits);
+    const lowered = await editedCheck(
+      "level-lowered.json",
+      (report) => {
+        report.resources[0].findings[0].enforcementLevel = "advisory";
+        report.summary.failed -= 1;
+        report.summary.warned += 1;
+        (report.resources[0] as Record<string, unknown>).file = "elsewhere.yml";
+      },
+      "--policy-pack-config",
+      limits,
+    );
+
+    const { code, stderr } = await merge(honest, lowered);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`${honest} judges rule request-timeout as mandatory and ${lowered} as advisory, with the same limits`);
+  });
+
+  test("rejects a listed pattern amlguard refuses", async () => {
+    const forged = await forgedWaiver("forged-broad.json", await exemptionsFile("broad.yaml", "examples/other.yml", "2099-12-31"));
+    const report = JSON.parse(await readFile(forged, "utf8")) as ForgeableReport;
+    report.exemptions!.applied[0].resource = "**";
+    (report.resources[0].findings[0].waiver as Record<string, unknown>).resourcePattern = "**";
+    await writeFile(forged, JSON.stringify(report));
+
+    const { code, stderr } = await merge(forged);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("its exemptions list an entry amlguard would not load");
+  });
+
+  test("rejects a waiver amlguard would not choose", async () => {
+    const exemptions = join(directory, "two-entries.yaml");
+    const entry = (reason: string) => `  - resource: "examples/deployment.yml"\n    rules: [request-timeout]\n    reason: ${reason}\n    owner: ml-platform\n    expires: "2099-12-31"\n`;
+    await writeFile(exemptions, `exemptions:\n${entry("First window.")}${entry("Second window.")}`);
+    const forged = await editedCheck(
+      "second-entry.json",
+      (report) => {
+        const status = report.exemptions!;
+        const [first] = status.applied.splice(0, 1);
+        const second = status.unused.splice(0, 1)[0];
+        status.unused.push({ ...first, waivedFindings: 0 });
+        status.applied.push({ ...second, waivedFindings: 1 });
+        (report.resources[0].findings[0].waiver as Record<string, unknown>).exemptionIndex = second.index;
+      },
+      "--exemptions",
+      exemptions,
+    );
+
+    const { code, stderr } = await merge(forged);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("has a finding of rule request-timeout that is waived by entry 1, but entry 0 is the first in force that waives it");
+  });
+
   test("rejects a waiver without its exemption", async () => {
     const forged = await forgedWaiver("forged-waiver.json");
 

@@ -10,7 +10,9 @@ import { InputError, readTextFile } from "../../sources/files";
 import { TOOL_VERSION } from "../../version";
 import { type ReportCliOptions, completeRun } from "../output";
 import { writeError } from "../stderr";
-import { exemptionsInconsistency, shardInconsistency, waiversInconsistency } from "./shard-consistency";
+import { shardInconsistency } from "./shard-consistency";
+import { exemptionsInconsistency, waiverChoiceInconsistency, waiversInconsistency } from "./shard-exemptions";
+import { levelInconsistency } from "./shard-levels";
 import { findOverlap } from "./shard-overlap";
 
 /** Raised when shards cannot be merged into one honest report; the CLI names the files and exits 2. */
@@ -289,23 +291,27 @@ function shardsOf(evidence: unknown): unknown[] {
 
 /** Rejects shards that disagree with themselves, that judged with different limits or rules, or that overlap. */
 function checkCompatible(shards: readonly LoadedShard[]): void {
+  // First, because the checks of each shard read the rules of this amlguard's catalogue.
+  const catalogues = shards.filter((shard) => shard.report.evidence.tool.ruleCatalogueVersion !== RULE_CATALOGUE_VERSION);
+  if (catalogues.length > 0) {
+    const listed = catalogues.map((shard) => `${shard.file} (${shard.report.evidence.tool.ruleCatalogueVersion})`).join(", ");
+    throw new MergeError(`shards judged with another rule catalogue than ${RULE_CATALOGUE_VERSION}: ${listed}. Run every shard with the same amlguard.`);
+  }
   for (const shard of shards) {
     const problem =
       versionInconsistency(shard.report) ??
       shardInconsistency(holdsEventLogResults(shard.report), shard.results, shard.report.summary) ??
       exemptionsInconsistency(shard.report.exemptions, shard.report.evidence.shards !== undefined) ??
       waiversInconsistency(shard.results, shard.report.exemptions, shard.report.evidence.startedAt) ??
+      (holdsEventLogResults(shard.report) || shard.report.evidence.shards !== undefined
+        ? undefined
+        : waiverChoiceInconsistency(shard.results, shard.report.exemptions, shard.report.evidence.startedAt)) ??
       mergedEvidenceInconsistency(shard.report);
     if (problem !== undefined) {
       throw new MergeError(`${shard.file} is inconsistent: ${problem}. amlguard does not write such a report; write the shard again instead of editing it.`);
     }
   }
 
-  const catalogues = shards.filter((shard) => shard.report.evidence.tool.ruleCatalogueVersion !== RULE_CATALOGUE_VERSION);
-  if (catalogues.length > 0) {
-    const listed = catalogues.map((shard) => `${shard.file} (${shard.report.evidence.tool.ruleCatalogueVersion})`).join(", ");
-    throw new MergeError(`shards judged with another rule catalogue than ${RULE_CATALOGUE_VERSION}: ${listed}. Run every shard with the same amlguard.`);
-  }
 
   const limitsGroups = differingGroups(shards, (shard) => limitsKey(shard.report.evidence.limits));
   if (limitsGroups !== undefined) {
@@ -321,6 +327,13 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
   if (exemptionsGroups !== undefined) {
     throw new MergeError(`shards applied different exemptions (${exemptionsGroups}). Run every shard with the same --exemptions, or none.`);
   }
+  const levelProblem = levelInconsistency(
+    shards.map((shard) => ({ file: shard.file, results: shard.results, limitsSource: shard.report.evidence.limits.source, fromEventLog: holdsEventLogResults(shard.report) })),
+  );
+  if (levelProblem !== undefined) {
+    throw new MergeError(`${levelProblem}. amlguard does not write such a report; write the shard again instead of editing it.`);
+  }
+
   // The same exemptions list the same entries, so each index reads the same in every shard that lists it.
   const entryProblem = differingEntries(shards);
   if (entryProblem !== undefined) {

@@ -1,9 +1,8 @@
-import { isExpired } from "../../exemptions/apply";
-import type { ExemptionStatus } from "../../exemptions/exemption";
-import { resourceMatcher } from "../../exemptions/parse";
-import type { ResourceResult, RuleOutcome } from "../../findings/finding";
+import type { ResourceResult, RuleOutcome, Severity } from "../../findings/finding";
 import { summarize } from "../../findings/report";
 import { type ShardCounts, resourceKey } from "../../findings/run-report";
+import { RULES } from "../../rules/index";
+import { STACK_RULES } from "../../rules/stack/index";
 
 /**
  * Returns why a shard's resources disagree with themselves or with its summary, or undefined when they agree.
@@ -24,7 +23,17 @@ export function shardInconsistency(fromEventLog: boolean, results: readonly Reso
   return countsInconsistency(results, counts);
 }
 
+// The severity of each rule in this build's catalogue, which a merge requires every shard to share.
+const CATALOGUE_SEVERITY: ReadonlyMap<string, Severity> = new Map([...RULES, ...STACK_RULES].map((rule) => [rule.id, rule.severity]));
+
+// Sources whose resources amlguard keys by file: their deployments have no ARM id or URN in any report.
+const FILE_SOURCES = ["cli-yaml", "arm-template"];
+
 function resultInconsistency(fromEventLog: boolean, result: ResourceResult): string | undefined {
+  const { resource } = result;
+  if (FILE_SOURCES.includes(resource.source) && (resource.id !== undefined || resource.urn !== undefined)) {
+    return `has an ARM id or URN, which amlguard never records for a ${resource.source} resource`;
+  }
   if (result.status === "not-evaluated") {
     return result.findings.length === 0 ? undefined : "is not evaluated but has findings";
   }
@@ -35,15 +44,43 @@ function resultInconsistency(fromEventLog: boolean, result: ResourceResult): str
     if (outcome !== "failed" && outcome !== "unverified") {
       return `has a finding of rule ${finding.ruleId}, whose outcome is ${outcome ?? "missing"}, not failed or unverified`;
     }
+    // An event log also carries the pack's own policies (limits-file, exemptions), which are not rules.
+    const severity = CATALOGUE_SEVERITY.get(finding.ruleId);
+    if (severity === undefined && !fromEventLog) {
+      return `has a finding of rule ${finding.ruleId}, which is not in the rule catalogue`;
+    }
+    if (severity !== undefined && finding.severity !== severity) {
+      return `has a finding of rule ${finding.ruleId} with severity ${finding.severity}, which the rule catalogue gives as ${severity}`;
+    }
   }
-  if (fromEventLog) {
-    return undefined;
+  const waivedProblem = waivedFlagInconsistency(fromEventLog, result);
+  if (waivedProblem !== undefined || fromEventLog) {
+    return waivedProblem;
   }
   for (const rule of result.rules) {
     const expected = outcomeOfFindings(result, rule.ruleId);
     const judged = expected === undefined ? ["passed", "not-applicable", "disabled"] : [expected];
     if (!judged.includes(rule.outcome)) {
       return `lists rule ${rule.ruleId} as ${rule.outcome}, but its findings make it ${expected ?? "passed"}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Returns why a result's `waived` rule flags disagree with its findings, or undefined. amlguard marks a failed or
+ * unverified rule waived exactly when each of its findings is waived. An event-log report may list a failed rule
+ * without a finding the converter understood, so there only a flag without waived findings is checked.
+ */
+function waivedFlagInconsistency(fromEventLog: boolean, result: ResourceResult): string | undefined {
+  for (const rule of result.rules) {
+    const own = result.findings.filter((finding) => finding.ruleId === rule.ruleId);
+    const allWaived = own.length > 0 && own.every((finding) => finding.waiver !== undefined);
+    if (rule.waived === true && !allWaived) {
+      return `lists rule ${rule.ruleId} as waived, but not every finding of it is waived`;
+    }
+    if (!fromEventLog && rule.waived !== true && allWaived && (rule.outcome === "failed" || rule.outcome === "unverified")) {
+      return `waives every finding of rule ${rule.ruleId}, but does not list the rule as waived`;
     }
   }
   return undefined;
@@ -72,86 +109,4 @@ function countsInconsistency(results: readonly ResourceResult[], counts: ShardCo
   }
   const listed = differing.map((name) => `${name} ${String(counts[name])} where its resources give ${recounted[name]}`).join(", ");
   return `summary disagrees with its resources: ${listed}`;
-}
-
-/** The counts and entry indexes of a shard's exemption status that its own entry count bounds. */
-export interface ExemptionCounts {
-  readonly entries: number;
-  readonly limitsFileEntries?: number;
-  readonly applied: readonly { readonly index: number }[];
-  readonly expired: readonly { readonly index: number }[];
-  readonly unused: readonly { readonly index: number }[];
-}
-
-/**
- * Returns why a shard's exemption status cannot be what amlguard wrote, or undefined. Entries from the limits file
- * are some of the entries, and every listed entry's index points at one of them. One run lists each entry once,
- * as applied, expired or unused. A merged report of runs on different days may list an entry as applied and as
- * expired, so `merged` allows that.
- */
-export function exemptionsInconsistency(status: ExemptionCounts | undefined, merged: boolean): string | undefined {
-  if (status === undefined) {
-    return undefined;
-  }
-  if ((status.limitsFileEntries ?? 0) > status.entries) {
-    return `its exemptions state ${status.limitsFileEntries} entries from the limits file, but ${status.entries} entries in all`;
-  }
-  const listed = [...status.applied, ...status.expired, ...status.unused];
-  const outside = listed.find((use) => use.index >= status.entries);
-  if (outside !== undefined) {
-    return `its exemptions list entry ${outside.index}, but state ${status.entries} entries`;
-  }
-  const applied = new Set(status.applied.map((use) => use.index));
-  const expired = new Set(status.expired.map((use) => use.index));
-  const twice = merged
-    ? status.unused.find((use) => applied.has(use.index) || expired.has(use.index))
-    : listed.find((use, position) => listed.findIndex((other) => other.index === use.index) !== position);
-  return twice === undefined ? undefined : `its exemptions list entry ${twice.index} more than once among applied, expired and unused`;
-}
-
-/**
- * Returns why a shard's waived findings disagree with its exemption status, or undefined. amlguard waives a
- * finding only through an entry in force whose pattern matches the resource and whose rules cover the finding,
- * and lists that entry as applied with the number of findings it waived. An entry in force when the exemptions
- * were applied was in force when the run started, which is no later. Without this check a shard could waive its
- * own failures and pass a merge with exit code 0.
- */
-export function waiversInconsistency(results: readonly ResourceResult[], status: Pick<ExemptionStatus, "applied"> | undefined, startedAt: string): string | undefined {
-  const applied = new Map((status?.applied ?? []).map((entry) => [entry.index, entry]));
-  const started = new Date(startedAt);
-  for (const entry of applied.values()) {
-    if (isExpired(entry, started)) {
-      return `its exemptions list entry ${entry.index} as applied, but it expired on ${entry.expires}, before the run started at ${startedAt}`;
-    }
-  }
-
-  const waivedBy = new Map<number, number>();
-  for (const result of results) {
-    for (const finding of result.findings) {
-      const waiver = finding.waiver;
-      if (waiver === undefined) {
-        continue;
-      }
-      const entry = applied.get(waiver.exemptionIndex);
-      const where = `${resourceKey(result)} has a finding of rule ${finding.ruleId} waived by exemption entry ${waiver.exemptionIndex}`;
-      if (entry === undefined) {
-        return `${where}, which its exemptions do not list as applied`;
-      }
-      const covered = entry.rules === "*" || entry.rules.includes(finding.ruleId);
-      if (!covered || entry.resource !== waiver.resourcePattern || entry.owner !== waiver.owner || entry.expires !== waiver.expires) {
-        return `${where}, whose resource, rules, owner or expiry do not match that waiver`;
-      }
-      if (!resourceMatcher(entry.resource)(result.resource)) {
-        return `${where}, whose resource pattern ${entry.resource} does not match it`;
-      }
-      waivedBy.set(waiver.exemptionIndex, (waivedBy.get(waiver.exemptionIndex) ?? 0) + 1);
-    }
-  }
-  for (const entry of applied.values()) {
-    const count = waivedBy.get(entry.index) ?? 0;
-    if (count !== entry.waivedFindings) {
-      return `its exemptions list entry ${entry.index} as waiving ${entry.waivedFindings} findings, and ${count} of its findings name it`;
-    }
-  }
-  return undefined;
 }
