@@ -43,6 +43,7 @@ export interface JsonResource {
   readonly name: string;
   readonly endpointName?: string;
   readonly workspaceName?: string;
+  readonly type?: string;
   readonly source: string;
   readonly file?: string;
   readonly computeType?: string;
@@ -139,6 +140,7 @@ function toJsonResource(result: ResourceResult): JsonResource {
     name: resource.name,
     ...(resource.endpointName === undefined ? {} : { endpointName: resource.endpointName }),
     ...(resource.workspaceName === undefined ? {} : { workspaceName: resource.workspaceName }),
+    ...(resource.type === undefined ? {} : { type: resource.type }),
     source: resource.source,
     ...(resource.file === undefined ? {} : { file: resource.file }),
     ...(result.computeType === undefined ? {} : { computeType: result.computeType }),

@@ -73,7 +73,7 @@ interface OlderReport {
   schemaVersion: string;
   summary: Record<string, unknown>;
   evidence: { inputs?: unknown; incomplete?: unknown };
-  resources: { workspaceName?: string }[];
+  resources: { workspaceName?: string; type?: string }[];
 }
 
 /** Edits a report into what JSON report 1.`minor` wrote, by removing the fields later versions added. */
@@ -91,6 +91,7 @@ function asVersion(report: OlderReport, minor: number): OlderReport {
   }
   for (const resource of report.resources) {
     delete resource.workspaceName;
+    delete resource.type;
   }
   return report;
 }
@@ -411,6 +412,17 @@ describe("report --merge", () => {
 
     expect(code).toBe(EXIT_CODES.usage);
     expect(stderr).toContain("has a finding of rule request-timeout that is waived by entry 1, but entry 0 is the first in force that waives it");
+  });
+
+  test("labels an unlisted subscription after merging", async () => {
+    const missing = "11111111-1111-4111-8111-111111111111";
+    const shard = join(directory, "unlisted-subscription.json");
+    await runCli(["audit", "--subscription", missing, "--arm-endpoint", emulator.url, "--output", `json=${shard}`, "--format", "json"]);
+
+    const run = await runCli(["report", "--format", "table", "--merge", shard]);
+
+    expect(run.code).toBe(EXIT_CODES.incomplete);
+    expect(run.stdout).toContain(`NOT EVALUATED  subscription '${missing}'`);
   });
 
   test("rejects a waiver without its exemption", async () => {
@@ -988,12 +1000,8 @@ describe("report --merge", () => {
       const [newer, older] = ["template-newer.json", "template-older.json"].map((name) => join(directory, name));
       await checkFor("mlw-dev", newer);
       await checkFor("mlw-prod", older);
-      const report = JSON.parse(await readFile(older, "utf8")) as { schemaVersion: string; resources: { workspaceName?: string }[] };
-      report.schemaVersion = "1.7";
-      for (const resource of report.resources) {
-        delete resource.workspaceName;
-      }
-      await writeFile(older, JSON.stringify(report));
+      const report = JSON.parse(await readFile(older, "utf8")) as OlderReport;
+      await writeFile(older, JSON.stringify(asVersion(report, 7)));
 
       const { code, stderr } = await merge(newer, older);
 

@@ -104,6 +104,7 @@ const ResourceSchema = z.looseObject({
   endpointName: z.string().optional(),
   // Added in JSON report version 1.8.
   workspaceName: z.string().optional(),
+  type: z.string().optional(),
   // Any source kind, so a shard from a newer amlguard with another source still merges.
   source: z.string(),
   file: z.string().optional(),
@@ -383,6 +384,7 @@ const ADDED_FIELDS: readonly { readonly minor: number; readonly field: string; r
   { minor: 5, field: "evidence.inputs[].realPath", present: (report) => (report.evidence.inputs ?? []).some((input) => input.realPath !== undefined) },
   { minor: 7, field: "evidence.incomplete", present: (report) => report.evidence.incomplete !== undefined },
   { minor: 8, field: "resources[].workspaceName", present: (report) => report.resources.some((resource) => resource.workspaceName !== undefined) },
+  { minor: 8, field: "resources[].type", present: (report) => report.resources.some((resource) => resource.type !== undefined) },
 ];
 
 /**
@@ -593,6 +595,7 @@ function toResult(resource: Shard["resources"][number]): ResourceResult {
     ...(resource.endpointName === undefined ? {} : { endpointName: resource.endpointName }),
     source: resource.source as ResourceResult["resource"]["source"],
     ...(resource.workspaceName === undefined ? {} : { workspaceName: resource.workspaceName }),
+    ...(resource.type === undefined ? {} : { type: resource.type }),
     ...(resource.file === undefined ? {} : { file: resource.file }),
   };
   const findings: Finding[] = resource.findings.map((finding) => ({
