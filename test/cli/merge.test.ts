@@ -662,6 +662,27 @@ describe("report --merge", () => {
   });
 
   test.each([
+    { name: "neither records", config: [[], []], code: EXIT_CODES.failed, message: "the shards do not record their limits, so the merge cannot show that they judged alike" },
+    { name: "one records", config: [["--policy-pack-config", join("examples", "limits.json")], []], code: EXIT_CODES.usage, message: "shards applied different limits" },
+  ])("merges event logs when $name limits", async ({ config, code, message }) => {
+    const fixture = await readFile(join("test", "events", "fixtures", "preview.ndjson"), "utf8");
+    const shards = await Promise.all(
+      ["staging", "qa"].map(async (stack, index) => {
+        const log = join(directory, `unrecorded-${stack}.ndjson`);
+        await writeFile(log, fixture.replaceAll("urn:pulumi:dev::", `urn:pulumi:${stack}::`));
+        const shard = join(directory, `unrecorded-${stack}-${config[index].length}.json`);
+        await runCli(["report", "--from-pulumi-events", log, ...config[index], "--output", `json=${shard}`]);
+        return shard;
+      }),
+    );
+
+    const merged = await merge(...shards);
+
+    expect(merged.code).toBe(code);
+    expect(merged.stderr).toContain(message);
+  });
+
+  test.each([
     { name: "not JSON", text: "not json", message: "is not JSON" },
     { name: "not UTF-8", text: Buffer.from([0x7b, 0x22, 0xc3, 0x22, 0x7d]), message: "it is not valid UTF-8 text" },
     { name: "another document", text: JSON.stringify({ resources: [] }), message: "is not an amlguard JSON report: schemaVersion is missing;" },
