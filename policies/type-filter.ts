@@ -4,7 +4,8 @@ import { ONLINE_DEPLOYMENT_TYPE, isOnlineDeploymentType } from "../src/sources/p
  * Lets @pulumi/policy skip a policy of amlguard without calling it: on resources that are not OnlineDeployments,
  * and on deployments of a compute type the policy's rule does not judge.
  *
- * Before it calls a resource policy, @pulumi/policy 1.21.0 (`server.js`) reads the validator's `__pulumiType`.
+ * Before it calls an enabled resource policy whose validator is a single function, @pulumi/policy 1.21.0
+ * (`server.js`) reads the validator's `__pulumiType`, and Remediate reads the remediation's the same way.
  * When that is a string other than the request's type, the SDK adds a not-applicable entry whose reason names
  * that string, and moves on. A policy that reports not applicable itself throws an error instead, which the SDK
  * catches. That path cost about as much as judging the resource: each of the 19 policies took it on every
@@ -81,7 +82,8 @@ const filters = new WeakMap<object, ((request: HandledRequest) => string | undef
 /**
  * Gives `policies` an iterator that sets the type filter of each policy for the loop's request just before the
  * loop reaches it, and returns the same array. The pack passes this array to `PolicyPack`, whose handlers loop
- * over it. Each policy's filter is cleared when the loop moves on, so a read outside a loop finds none.
+ * over it. A policy's filter stays set until the loop requests the next policy. Loops without a request (the SDK's
+ * startup check, AnalyzeStack, GetAnalyzerInfo) set every filter to undefined.
  */
 export function trackPolicyLoops<T extends object>(policies: T[]): T[] {
   Object.defineProperty(policies, Symbol.iterator, {
@@ -132,8 +134,9 @@ function setFilter(handler: unknown, request: HandledRequest | undefined): void 
   (handler as { __pulumiType?: string }).__pulumiType = pulumiType;
 }
 
-// The SDK reads the getter outside the try block that names the policy and pack in an error. So a failure here,
-// such as properties the SDK cannot deserialize, lets the policy run, and the SDK raises it again with that context.
+// The SDK advances its policy loop outside the try block that names the policy and pack in an error. So a failure
+// here, such as properties the SDK cannot deserialize, lets the policy run, and the SDK raises it again with that
+// context.
 function narrowedType(narrow: ((request: HandledRequest) => string | undefined) | undefined, request: HandledRequest): string | undefined {
   try {
     return narrow?.(request);

@@ -211,7 +211,8 @@ export function resourceLabel(result: ResourceResult): string {
   }
   const kind = resourceKind(resource.type);
   const parent = resource.endpointName === undefined || kind !== "deployment" ? "" : ` of endpoint '${resource.endpointName}'`;
-  // A file's reports name the file and not the workspace, and one template may deploy to several workspaces.
+  // A checked file's report names the file, not the workspace, and one template may deploy to several
+  // workspaces, so the label names the workspace.
   const workspace = resource.file === undefined || resource.workspaceName === undefined || kind !== "deployment" ? "" : ` in workspace '${resource.workspaceName}'`;
   return `${kind} '${resource.name}'${parent}${workspace}`;
 }

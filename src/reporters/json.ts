@@ -19,6 +19,8 @@ import { RULE_CATALOGUE_VERSION, TOOL_NAME, TOOL_VERSION } from "../version";
  * 1.6 added `evidence.scope.armEndpoint` and `apiVersion` to audits, and `evidence.shards[].inputs` to merged reports.
  * 1.7 added `evidence.shards[].shards`: the shards of a shard that is itself a merged report, and
  * `evidence.incomplete`: the reasons the run may have missed resources.
+ * 1.8 added `resources[].workspaceName` and `resources[].type`. Since 1.8, a checked file's deployment is keyed by its
+ * workspace too, so one template checked per workspace yields one resource per workspace.
  */
 export const JSON_SCHEMA_VERSION = "1.8";
 

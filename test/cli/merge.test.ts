@@ -72,7 +72,7 @@ async function readJson(file: string): Promise<JsonReport> {
 interface OlderReport {
   schemaVersion: string;
   summary: Record<string, unknown>;
-  evidence: { inputs?: unknown; incomplete?: unknown };
+  evidence: { inputs?: unknown; incomplete?: unknown; scope?: { armEndpoint?: string; apiVersion?: string } };
   resources: { workspaceName?: string; type?: string }[];
 }
 
@@ -85,6 +85,10 @@ function asVersion(report: OlderReport, minor: number): OlderReport {
   }
   if (minor < 4) {
     delete report.evidence.inputs;
+  }
+  if (minor < 6) {
+    delete report.evidence.scope?.armEndpoint;
+    delete report.evidence.scope?.apiVersion;
   }
   if (minor < 7) {
     delete report.evidence.incomplete;
@@ -322,7 +326,7 @@ describe("report --merge", () => {
         report.resources[0].findings[0].ruleId = "no-such-rule";
         report.resources[0].rules.push({ ruleId: "no-such-rule", outcome: "failed" } as never);
       },
-      message: "has a finding of rule no-such-rule, which is not in the rule catalogue",
+      message: "has a finding of rule no-such-rule, which check and audit do not run",
     },
     {
       name: "an ARM id on a YAML deployment",
@@ -354,6 +358,88 @@ describe("report --merge", () => {
 
     expect(code).toBe(EXIT_CODES.usage);
     expect(stderr).toContain(message);
+  });
+
+  test.each([
+    {
+      name: "unrecorded limits in a check",
+      edit: (report: ForgeableReport & Record<string, unknown>) => {
+        (report.evidence as { limits: unknown }).limits = { source: "not-recorded" };
+      },
+      message: "it records its limits as not-recorded, which only a report of a Pulumi event log does",
+    },
+    {
+      name: "a check relabelled as an event-log report",
+      edit: (report: ForgeableReport & Record<string, unknown>) => {
+        (report.evidence as { command: string }).command = "report";
+        report.resources[0].findings[0].enforcementLevel = "advisory";
+        report.summary.failed -= 1;
+        report.summary.warned += 1;
+      },
+      message: "judges rule request-timeout as advisory, but the built-in limits give it mandatory",
+    },
+  ])("rejects $name", async ({ edit, message }) => {
+    const forged = await editedCheck("forged-evidence.json", edit);
+
+    const { code, stderr } = await merge(forged);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(message);
+  });
+
+  test("rejects two levels of one rule in one run", async () => {
+    const fixture = await readFile(join("examples", "deployment.yml"), "utf8");
+    const [blue, green] = ["two-blue.yml", "two-green.yml"].map((name) => join(directory, name));
+    await writeFile(blue, fixture);
+    await writeFile(green, fixture.replace("name: blue", "name: green"));
+    const shard = join(directory, "two-levels.json");
+    await runCli(["check", blue, green, "--output", `json=${shard}`]);
+    const report = JSON.parse(await readFile(shard, "utf8")) as ForgeableReport;
+    report.resources[1].findings[0].enforcementLevel = "advisory";
+    report.summary.failed -= 1;
+    report.summary.warned += 1;
+    await writeFile(shard, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shard);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("judges rule request-timeout as advisory and mandatory in one run");
+  });
+
+  test("rejects a raised level for unknown values", async () => {
+    const template = join(directory, "unknown-timeout.json");
+    const deployment = {
+      type: "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
+      apiVersion: "2025-06-01",
+      name: "mlw/scoring/blue",
+      properties: { endpointComputeType: "Managed", requestSettings: { requestTimeout: "[reference('x').timeout]" } },
+    };
+    await writeFile(template, JSON.stringify({ $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", contentVersion: "1.0.0.0", resources: [deployment] }));
+    const shard = join(directory, "unknown-level.json");
+    await runCli(["check", template, "--output", `json=${shard}`]);
+    const report = JSON.parse(await readFile(shard, "utf8")) as ForgeableReport;
+    const unknown = report.resources[0].findings.find((finding) => finding.kind === "unknown" && finding.ruleId === "request-timeout")!;
+    unknown.enforcementLevel = "mandatory";
+    await writeFile(shard, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shard);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("judges rule request-timeout (unknown values) as mandatory, but the built-in limits give it advisory");
+  });
+
+  test("rejects an event-log finding with a kind it cannot have", async () => {
+    const shard = join(directory, "event-log-kind.json");
+    await runCli(["report", "--from-pulumi-events", join("test", "events", "fixtures", "preview.ndjson"), "--policy-pack-config", limitsFile, "--output", `json=${shard}`]);
+    const report = JSON.parse(await readFile(shard, "utf8")) as ForgeableReport;
+    const resource = report.resources.find((candidate) => candidate.findings.length > 0)!;
+    resource.findings[0].kind = "unknown";
+    await writeFile(shard, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shard);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("that a Pulumi event log does not give");
   });
 
   test("rejects levels that differ between shards", async () => {
@@ -441,6 +527,23 @@ describe("report --merge", () => {
 
     expect(code).toBe(EXIT_CODES.usage);
     expect(stderr).toContain("its exemptions list entry 0 as applied, but it expired on 2020-01-01, before the run started at");
+  });
+
+  test("rejects a waiver whose owner differs", async () => {
+    const exemptions = await exemptionsFile("owned.yaml", "examples/deployment.yml", "2099-12-31");
+    const forged = await editedCheck(
+      "forged-owner.json",
+      (report) => {
+        (report.resources[0].findings[0].waiver as Record<string, unknown>).owner = "someone-else";
+      },
+      "--exemptions",
+      exemptions,
+    );
+
+    const { code, stderr } = await merge(forged);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain('whose owner is "ml-platform" in the exemptions and "someone-else" in the waiver');
   });
 
   test("rejects a waiver whose pattern misses", async () => {
@@ -662,7 +765,7 @@ describe("report --merge", () => {
   });
 
   test.each([
-    { name: "neither records", config: [[], []], code: EXIT_CODES.failed, message: "the shards do not record their limits, so the merge cannot show that they judged alike" },
+    { name: "neither records", config: [[], []], code: EXIT_CODES.failed, message: "notice: the shards record no limits" },
     { name: "one records", config: [["--policy-pack-config", join("examples", "limits.json")], []], code: EXIT_CODES.usage, message: "shards applied different limits" },
   ])("merges event logs when $name limits", async ({ config, code, message }) => {
     const fixture = await readFile(join("test", "events", "fixtures", "preview.ndjson"), "utf8");

@@ -196,7 +196,8 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
   const shardExemptions = mergeExemptionStatus(shards);
   if (shardExemptions !== undefined && options.exemptions !== undefined) {
     const source = shardExemptions.file === undefined ? "the exemptions entries of their limits file" : shardExemptions.file;
-    // Entries in the limits file apply whenever the shards judge with it, so they must leave that file to leave the shards.
+    // Limits-file entries apply whenever a shard judges with that file, so they must move out of it before
+    // --exemptions can apply at merge time.
     const fix =
       (shardExemptions.limitsFileEntries ?? 0) > 0
         ? "Move exemptions.entries out of the limits file and run the shards again to apply --exemptions when merging, or merge without --exemptions."
@@ -213,8 +214,8 @@ export async function runMerge(files: readonly string[], options: ReportCliOptio
   // rejected above as a merge of different limits.
   if (shards.length > 1 && shards[0].report.evidence.limits.source === "not-recorded") {
     writeError(
-      "the shards do not record their limits, so the merge cannot show that they judged alike, and the merged report records none; " +
-        "write each shard with the --policy-pack-config its preview used to have that checked.",
+      "notice: the shards record no limits (event logs read without --policy-pack-config), so the merge cannot check that they used the same limits, " +
+        "and the merged report records none. Write each shard with --policy-pack-config set to the file its preview used.",
     );
   }
   const { run, written } = await completeRun({
@@ -307,20 +308,11 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
     throw new MergeError(`shards judged with another rule catalogue than ${RULE_CATALOGUE_VERSION}: ${listed}. Run every shard with the same amlguard.`);
   }
   for (const shard of shards) {
-    const problem =
-      versionInconsistency(shard.report) ??
-      shardInconsistency(holdsEventLogResults(shard.report), shard.results, shard.report.summary) ??
-      exemptionsInconsistency(shard.report.exemptions, shard.report.evidence.shards !== undefined) ??
-      waiversInconsistency(shard.results, shard.report.exemptions, shard.report.evidence.startedAt) ??
-      (holdsEventLogResults(shard.report) || shard.report.evidence.shards !== undefined
-        ? undefined
-        : waiverChoiceInconsistency(shard.results, shard.report.exemptions, shard.report.evidence.startedAt)) ??
-      mergedEvidenceInconsistency(shard.report);
+    const problem = shardProblem(shard);
     if (problem !== undefined) {
       throw new MergeError(`${shard.file} is inconsistent: ${problem}. amlguard does not write such a report; write the shard again instead of editing it.`);
     }
   }
-
 
   const limitsGroups = differingGroups(shards, (shard) => limitsKey(shard.report.evidence.limits));
   if (limitsGroups !== undefined) {
@@ -379,6 +371,26 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
   }
 }
 
+/** Returns why one shard, on its own, cannot be what amlguard wrote, or undefined. */
+function shardProblem(shard: LoadedShard): string | undefined {
+  const { report, results } = shard;
+  const fromEventLog = holdsEventLogResults(report);
+  const merged = report.evidence.shards !== undefined;
+  // A shard without recorded limits would skip the level checks, and only an event-log report lacks them.
+  if (report.evidence.limits.source === "not-recorded" && !fromEventLog) {
+    return `it records its limits as not-recorded, which only a report of a Pulumi event log does`;
+  }
+  return (
+    versionInconsistency(report) ??
+    shardInconsistency(fromEventLog, results, report.summary) ??
+    exemptionsInconsistency(report.exemptions, merged) ??
+    waiversInconsistency(results, report.exemptions, report.evidence.startedAt) ??
+    // A merged report's entries were in force on different days, and an event log's findings came from the pack.
+    (fromEventLog || merged ? undefined : waiverChoiceInconsistency(results, report.exemptions, report.evidence.startedAt)) ??
+    mergedEvidenceInconsistency(report)
+  );
+}
+
 // Fields that a JSON report version added, so that a shard cannot state an older version than it was written
 // with and skip the checks that depend on them.
 const ADDED_FIELDS: readonly { readonly minor: number; readonly field: string; readonly present: (report: Shard) => boolean }[] = [
@@ -386,6 +398,8 @@ const ADDED_FIELDS: readonly { readonly minor: number; readonly field: string; r
   { minor: 3, field: "summary.warned", present: (report) => report.summary.warned !== undefined },
   { minor: 4, field: "evidence.inputs", present: (report) => report.evidence.inputs !== undefined },
   { minor: 5, field: "evidence.inputs[].realPath", present: (report) => (report.evidence.inputs ?? []).some((input) => input.realPath !== undefined) },
+  { minor: 6, field: "evidence.scope.armEndpoint", present: (report) => report.evidence.scope.armEndpoint !== undefined },
+  { minor: 6, field: "evidence.scope.apiVersion", present: (report) => report.evidence.scope.apiVersion !== undefined },
   { minor: 7, field: "evidence.incomplete", present: (report) => report.evidence.incomplete !== undefined },
   { minor: 8, field: "resources[].workspaceName", present: (report) => report.resources.some((resource) => resource.workspaceName !== undefined) },
   { minor: 8, field: "resources[].type", present: (report) => report.resources.some((resource) => resource.type !== undefined) },
@@ -403,7 +417,6 @@ function versionInconsistency(report: Shard): string | undefined {
   const later = ADDED_FIELDS.find((added) => added.minor > minor && added.present(report));
   return later === undefined ? undefined : `it records ${later.field}, which JSON report 1.${later.minor} added, but states version ${report.schemaVersion}`;
 }
-
 
 /**
  * Returns why a report's evidence of merged shards cannot be what `report --merge` wrote, or undefined. In what
@@ -495,9 +508,17 @@ function shardsInconsistency(
 function holdsEventLogResults(report: Shard): boolean {
   const { evidence } = report;
   if (evidence.shards === undefined) {
-    return evidence.command === "report";
+    // JSON report 1.6 added scope.eventLog, which every later event-log report records.
+    const minor = Number(report.schemaVersion.split(".")[1]);
+    return isEventLogRun(evidence) && (minor < 6 || evidence.scope.eventLog !== undefined);
   }
-  return everyShard(evidence.shards).some((shard) => shard.shards === undefined && shard.command === "report");
+  return everyShard(evidence.shards).some((shard) => shard.shards === undefined && isEventLogRun(shard));
+}
+
+// `report --from-pulumi-events` judges with the pack's config, so it records a limits file or none, never the
+// built-in limits, which only `check` and `audit` use.
+function isEventLogRun(run: Pick<ShardEvidence, "command" | "limits">): boolean {
+  return run.command === "report" && run.limits.source !== "built-in";
 }
 
 /** Lists every shard of a merged report's evidence, those of its merged shards included. */

@@ -2,7 +2,7 @@ import type { ResourceResult, RuleOutcome, Severity } from "../../findings/findi
 import { summarize } from "../../findings/report";
 import { type ShardCounts, resourceKey } from "../../findings/run-report";
 import { RULES } from "../../rules/index";
-import { STACK_RULES } from "../../rules/stack/index";
+import { REPORTED_RULES } from "../output";
 
 /**
  * Returns why a shard's resources disagree with themselves or with its summary, or undefined when they agree.
@@ -15,7 +15,8 @@ import { STACK_RULES } from "../../rules/stack/index";
  */
 export function shardInconsistency(fromEventLog: boolean, results: readonly ResourceResult[], counts: ShardCounts): string | undefined {
   for (const result of results) {
-    const problem = resultInconsistency(fromEventLog, result);
+    // The event-log converter writes Pulumi resources only, so only they get its allowances.
+    const problem = resultInconsistency(fromEventLog && result.resource.source === "pulumi", result);
     if (problem !== undefined) {
       return `${resourceKey(result)} ${problem}`;
     }
@@ -24,7 +25,9 @@ export function shardInconsistency(fromEventLog: boolean, results: readonly Reso
 }
 
 // The severity of each rule in this build's catalogue, which a merge requires every shard to share.
-const CATALOGUE_SEVERITY: ReadonlyMap<string, Severity> = new Map([...RULES, ...STACK_RULES].map((rule) => [rule.id, rule.severity]));
+const CATALOGUE_SEVERITY: ReadonlyMap<string, Severity> = new Map(REPORTED_RULES.map((rule) => [rule.id, rule.severity]));
+// `check` and `audit` run the deployment rules only; the stack rule runs in the pack.
+const DEPLOYMENT_RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
 
 // Sources whose resources amlguard keys by file: their deployments have no ARM id or URN in any report.
 const FILE_SOURCES = ["cli-yaml", "arm-template"];
@@ -39,6 +42,10 @@ function resultInconsistency(fromEventLog: boolean, result: ResourceResult): str
   }
 
   const outcomes = new Map(result.rules.map((rule) => [rule.ruleId, rule.outcome]));
+  const converted = fromEventLog ? convertedInconsistency(result) : undefined;
+  if (converted !== undefined) {
+    return converted;
+  }
   for (const finding of result.findings) {
     const outcome = outcomes.get(finding.ruleId);
     if (outcome !== "failed" && outcome !== "unverified") {
@@ -46,8 +53,8 @@ function resultInconsistency(fromEventLog: boolean, result: ResourceResult): str
     }
     // An event log also carries the pack's own policies (limits-file, exemptions), which are not rules.
     const severity = CATALOGUE_SEVERITY.get(finding.ruleId);
-    if (severity === undefined && !fromEventLog) {
-      return `has a finding of rule ${finding.ruleId}, which is not in the rule catalogue`;
+    if (!fromEventLog && !DEPLOYMENT_RULE_IDS.has(finding.ruleId)) {
+      return `has a finding of rule ${finding.ruleId}, which check and audit do not run`;
     }
     if (severity !== undefined && finding.severity !== severity) {
       return `has a finding of rule ${finding.ruleId} with severity ${finding.severity}, which the rule catalogue gives as ${severity}`;
@@ -65,6 +72,22 @@ function resultInconsistency(fromEventLog: boolean, result: ResourceResult): str
     }
   }
   return undefined;
+}
+
+/**
+ * Returns why a result cannot come from the event-log converter, or undefined. A policy event has no property path,
+ * value, limit or position, and does not say whether a value was unknown, so the converter writes every finding as
+ * a violation without them, and no rule as unverified.
+ */
+function convertedInconsistency(result: ResourceResult): string | undefined {
+  const finding = result.findings.find(
+    (candidate) => candidate.kind !== "violation" || candidate.path !== "" || candidate.actual !== null || candidate.limit !== null || candidate.location !== undefined,
+  );
+  if (finding !== undefined) {
+    return `has a finding of rule ${finding.ruleId} with a kind, path, value, limit or position that a Pulumi event log does not give`;
+  }
+  const unverified = result.rules.find((rule) => rule.outcome === "unverified");
+  return unverified === undefined ? undefined : `lists rule ${unverified.ruleId} as unverified, which a Pulumi event log does not give`;
 }
 
 /**

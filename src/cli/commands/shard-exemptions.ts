@@ -1,18 +1,17 @@
 import { isExpired, waiverFor } from "../../exemptions/apply";
 import type { Exemption, ExemptionStatus, ExemptionUse } from "../../exemptions/exemption";
 import { parseExemptionEntries, resourceMatcher } from "../../exemptions/parse";
-import type { ResourceResult } from "../../findings/finding";
+import type { ResourceResult, Waiver } from "../../findings/finding";
 import { resourceKey } from "../../findings/run-report";
-import { RULES } from "../../rules/index";
-import { STACK_RULES } from "../../rules/stack/index";
+import { REPORTED_RULES } from "../output";
 
 /**
  * Checks of a shard's exemption status and waivers against each other, so that a merge accepts only what
  * amlguard could have written. A shard that waived its own failures would otherwise pass the gate.
  */
 
-// Exemption entries may name any rule of the catalogue, the stack rule included.
-const EXEMPTIBLE_RULE_IDS: readonly string[] = [...RULES, ...STACK_RULES].map((rule) => rule.id);
+// Exemption entries may name any rule of the catalogue, the stack rule included, as when the CLI loads them.
+const EXEMPTIBLE_RULE_IDS: readonly string[] = REPORTED_RULES.map((rule) => rule.id);
 
 /** The counts and entry indexes of a shard's exemption status that its own entry count bounds. */
 export type ExemptionCounts = Pick<ExemptionStatus, "entries" | "limitsFileEntries" | "applied" | "expired" | "unused">;
@@ -75,9 +74,12 @@ export function waiversInconsistency(results: readonly ResourceResult[], status:
       if (entry === undefined) {
         return `${where}, which its exemptions do not list as applied`;
       }
-      const covered = entry.rules === "*" || entry.rules.includes(finding.ruleId);
-      if (!covered || entry.resource !== waiver.resourcePattern || entry.owner !== waiver.owner || entry.expires !== waiver.expires) {
-        return `${where}, whose resource, rules, owner or expiry do not match that waiver`;
+      if (entry.rules !== "*" && !entry.rules.includes(finding.ruleId)) {
+        return `${where}, whose rules (${entry.rules.join(", ")}) do not cover it`;
+      }
+      const differing = (["resource", "owner", "expires"] as const).find((field) => entry[field] !== waiverField(waiver, field));
+      if (differing !== undefined) {
+        return `${where}, whose ${differing} is ${JSON.stringify(entry[differing])} in the exemptions and ${JSON.stringify(waiverField(waiver, differing))} in the waiver`;
       }
       if (!resourceMatcher(entry.resource)(result.resource)) {
         return `${where}, whose resource pattern ${entry.resource} does not match it`;
@@ -92,6 +94,11 @@ export function waiversInconsistency(results: readonly ResourceResult[], status:
     }
   }
   return undefined;
+}
+
+// A waiver names the entry's pattern `resourcePattern`; its other fields have the entry's names.
+function waiverField(waiver: Waiver, field: "resource" | "owner" | "expires"): string {
+  return field === "resource" ? waiver.resourcePattern : waiver[field];
 }
 
 /**
