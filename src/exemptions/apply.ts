@@ -95,6 +95,11 @@ function markWaived(rule: RuleResult, findings: readonly Finding[]): RuleResult 
   if (rule.outcome !== "failed" && rule.outcome !== "unverified") {
     return rule;
   }
-  const own = findings.filter((finding) => finding.ruleId === rule.ruleId);
-  return own.length > 0 && own.every((finding) => finding.waiver !== undefined) ? { ...rule, waived: true } : rule;
+  return allFindingsWaived(rule.ruleId, findings) ? { ...rule, waived: true } : rule;
+}
+
+/** Reports whether the rule has findings and exemptions waived every one of them, which marks a rule waived. */
+export function allFindingsWaived(ruleId: string, findings: readonly Finding[]): boolean {
+  const own = findings.filter((finding) => finding.ruleId === ruleId);
+  return own.length > 0 && own.every((finding) => finding.waiver !== undefined);
 }

@@ -1,3 +1,4 @@
+import { allFindingsWaived } from "../../exemptions/apply";
 import type { ResourceResult, RuleOutcome, Severity } from "../../findings/finding";
 import { summarize } from "../../findings/report";
 import { type ShardCounts, resourceKey } from "../../findings/run-report";
@@ -97,8 +98,7 @@ function convertedInconsistency(result: ResourceResult): string | undefined {
  */
 function waivedFlagInconsistency(fromEventLog: boolean, result: ResourceResult): string | undefined {
   for (const rule of result.rules) {
-    const own = result.findings.filter((finding) => finding.ruleId === rule.ruleId);
-    const allWaived = own.length > 0 && own.every((finding) => finding.waiver !== undefined);
+    const allWaived = allFindingsWaived(rule.ruleId, result.findings);
     if (rule.waived === true && !allWaived) {
       return `lists rule ${rule.ruleId} as waived, but not every finding of it is waived`;
     }

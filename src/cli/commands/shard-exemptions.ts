@@ -101,13 +101,22 @@ function waiverField(waiver: Waiver, field: "resource" | "owner" | "expires"): s
   return field === "resource" ? waiver.resourcePattern : waiver[field];
 }
 
+// A listed use has every field of its entry but the reason, which no check here reads, so it gets a placeholder.
+function entryOf({ index, resource, rules, owner, expires }: ExemptionUse): Exemption {
+  return { index, resource, rules: rules === "*" ? rules : [...rules], owner, expires, reason: "listed by the shard" };
+}
+
 /**
  * Returns why an entry that a shard lists could not have been loaded, or undefined. amlguard loads only entries
  * whose pattern names a scope, whose rules are in the catalogue and whose expiry is a date, and lists each as it
- * loaded it. A listed use has no reason, which the check needs, so it gets a placeholder.
+ * loaded it.
  */
 function invalidEntries(listed: readonly ExemptionUse[]): string | undefined {
-  const entries = listed.map(({ resource, rules, owner, expires }) => ({ resource, rules, owner, expires, reason: "listed by the shard" }));
+  // The file's schema has no `index`, which the position in the list gives.
+  const entries = listed.map((use) => {
+    const { index: _index, ...entry } = entryOf(use);
+    return entry;
+  });
   try {
     parseExemptionEntries(entries, EXEMPTIBLE_RULE_IDS, "exemption entries");
     return undefined;
@@ -126,9 +135,7 @@ export function waiverChoiceInconsistency(results: readonly ResourceResult[], st
   if (status === undefined) {
     return undefined;
   }
-  const inForce: Exemption[] = [...status.applied, ...status.unused]
-    .map(({ index, resource, rules, owner, expires }) => ({ index, resource, rules: rules === "*" ? rules : [...rules], owner, expires, reason: "" }))
-    .sort((a, b) => a.index - b.index);
+  const inForce: Exemption[] = [...status.applied, ...status.unused].map((use) => entryOf(use)).sort((a, b) => a.index - b.index);
   const now = new Date(startedAt);
   for (const result of results) {
     for (const finding of result.findings) {
