@@ -1,8 +1,8 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import * as z from "zod";
-import { EXEMPTIONS_KEY } from "../src/config/limits";
 import { applyExemptions } from "../src/exemptions/apply";
 import { ExemptionEntriesSchema } from "../src/exemptions/exemption";
+import { EXEMPTIONS_POLICY_METADATA } from "../src/rules/pack-policies";
 import { reportMandatory } from "./report";
 import { parseEntries } from "./waivers";
 
@@ -16,10 +16,10 @@ export function exemptionsPolicy(): StackValidationPolicy {
   delete entriesSchema.$schema;
 
   return {
-    name: EXEMPTIONS_KEY,
+    name: EXEMPTIONS_POLICY_METADATA.name,
     description: "Exemptions waive named rules for matching resources until their expiry date; expired entries are reported.",
     enforcementLevel: "advisory",
-    severity: "low",
+    severity: EXEMPTIONS_POLICY_METADATA.severity,
     remediationSteps: "Renew an expired exemption with a new expiry date, or remove it and fix the resource.",
     configSchema: { properties: { entries: entriesSchema as never } },
     validateStack: (args, reportViolation) => {

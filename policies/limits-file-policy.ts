@@ -1,11 +1,12 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { LIMITS_FILE_POLICY_METADATA } from "../src/rules/pack-policies";
 import { isOnlineDeploymentType } from "../src/sources/pulumi-types";
 import { unknownConfigKeys } from "./config-keys";
 import { reportMandatory } from "./report";
 import { stopAsNotApplicable } from "./not-applicable";
 import { forOnlineDeployments } from "./type-filter";
 
-export const LIMITS_FILE_POLICY = "limits-file";
+export const LIMITS_FILE_POLICY = LIMITS_FILE_POLICY_METADATA.name;
 
 /**
  * Builds the policy that checks the limits file's top-level keys, which no rule's own config shows. It reports
@@ -17,7 +18,7 @@ export function limitsFilePolicy(policyNames: readonly string[]): ResourceValida
     name: LIMITS_FILE_POLICY,
     description: "Every key of the limits file must name a rule of the pack, all, or environments.",
     enforcementLevel: "mandatory",
-    severity: "high",
+    severity: LIMITS_FILE_POLICY_METADATA.severity,
     remediationSteps: "Correct or remove the key in the file passed to --policy-pack-config.",
     validateResource: forOnlineDeployments((args: ResourceValidationArgs, reportViolation: ReportViolation) => {
       if (!isOnlineDeploymentType(args.type)) {

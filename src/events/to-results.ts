@@ -3,6 +3,7 @@ import type { ResourceRef } from "../model/deployment";
 import type { RuleMetadata } from "../rules/rule";
 import type { EngineEvent, PolicyEvent } from "./engine-event";
 import { isOnlineDeploymentType } from "../sources/pulumi-types";
+import { packPolicySeverity } from "../rules/pack-policies";
 
 const SEVERITIES: readonly string[] = ["low", "medium", "high", "critical"] satisfies Severity[];
 
@@ -163,7 +164,9 @@ function isRelevant(resource: ResourceEntry): boolean {
 
 function findingOf(policy: PolicyEvent, level: FindingLevel, resource: ResourceRef, rules: readonly RuleMetadata[]): Finding {
   const rule = rules.find((candidate) => candidate.id === policy.policyName);
-  const severity = policy.severity !== undefined && SEVERITIES.includes(policy.severity) ? (policy.severity as Severity) : (rule?.severity ?? "medium");
+  // Older engines record no severity, so it comes from the rule or the pack's other policies.
+  const known = rule?.severity ?? packPolicySeverity(policy.policyName);
+  const severity = policy.severity !== undefined && SEVERITIES.includes(policy.severity) ? (policy.severity as Severity) : (known ?? "medium");
   return {
     ruleId: policy.policyName,
     severity,

@@ -428,6 +428,43 @@ describe("report --merge", () => {
     expect(stderr).toContain("judges rule request-timeout (unknown values) as mandatory, but the built-in limits give it advisory");
   });
 
+  test.each([
+    { name: "a lowered pack policy severity", severity: "low", policyName: "limits-file", message: "with severity low, which the rule catalogue gives as high" },
+    { name: "a policy the pack does not have", severity: "high", policyName: "org-baseline", message: "has a finding of policy org-baseline, which the amlguard pack does not have" },
+  ])("rejects an event-log finding with $name", async ({ severity, policyName, message }) => {
+    const log = join(directory, `pack-policy-${policyName}.ndjson`);
+    const fixture = await readFile(join("test", "events", "fixtures", "preview.ndjson"), "utf8");
+    const event = {
+      sequence: 100,
+      timestamp: 1764878406,
+      policyEvent: {
+        resourceUrn: "urn:pulumi:dev::fraud-scoring::azure-native:machinelearningservices:OnlineDeployment::blue",
+        message: "Invalid policy pack config.",
+        color: "raw",
+        policyName: "limits-file",
+        policyPackName: "amlguard",
+        enforcementLevel: "mandatory",
+        severity: "high",
+      },
+    };
+    await writeFile(log, `${fixture}${JSON.stringify(event)}\n`);
+    const shard = join(directory, `pack-policy-${policyName}.json`);
+    await runCli(["report", "--from-pulumi-events", log, "--policy-pack-config", limitsFile, "--output", `json=${shard}`]);
+    const report = JSON.parse(await readFile(shard, "utf8")) as ForgeableReport;
+    const finding = report.resources.flatMap((resource) => resource.findings).find((candidate) => candidate.ruleId === "limits-file")!;
+    finding.severity = severity;
+    finding.ruleId = policyName;
+    for (const rule of report.resources.flatMap((resource) => resource.rules).filter((candidate) => candidate.ruleId === "limits-file")) {
+      rule.ruleId = policyName;
+    }
+    await writeFile(shard, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shard);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(message);
+  });
+
   test("rejects an event-log finding with a kind it cannot have", async () => {
     const shard = join(directory, "event-log-kind.json");
     await runCli(["report", "--from-pulumi-events", join("test", "events", "fixtures", "preview.ndjson"), "--policy-pack-config", limitsFile, "--output", `json=${shard}`]);

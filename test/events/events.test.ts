@@ -172,6 +172,12 @@ describe("policyEventsToResults", () => {
 
     expect(results[0].findings[0].severity).toBe("critical");
   });
+
+  test("pack policy without severity keeps its own", () => {
+    const { results } = policyEventsToResults([policyEvent(1, { policyName: "limits-file" })], "amlguard", RULES);
+
+    expect(results[0].findings[0].severity).toBe("high");
+  });
 });
 
 describe("local SDK type tokens", () => {

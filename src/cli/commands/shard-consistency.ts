@@ -3,6 +3,7 @@ import type { ResourceResult, RuleOutcome, Severity } from "../../findings/findi
 import { summarize } from "../../findings/report";
 import { type ShardCounts, resourceKey } from "../../findings/run-report";
 import { RULES } from "../../rules/index";
+import { packPolicySeverity } from "../../rules/pack-policies";
 import { REPORTED_RULES } from "../output";
 
 /**
@@ -52,12 +53,16 @@ function resultInconsistency(fromEventLog: boolean, result: ResourceResult): str
     if (outcome !== "failed" && outcome !== "unverified") {
       return `has a finding of rule ${finding.ruleId}, whose outcome is ${outcome ?? "missing"}, not failed or unverified`;
     }
-    // An event log also carries the pack's own policies (limits-file, exemptions), which are not rules.
-    const severity = CATALOGUE_SEVERITY.get(finding.ruleId);
+    // An event log also contains the violations of the pack's other policies (limits-file, exemptions).
+    const severity = CATALOGUE_SEVERITY.get(finding.ruleId) ?? packPolicySeverity(finding.ruleId);
     if (!fromEventLog && !DEPLOYMENT_RULE_IDS.has(finding.ruleId)) {
       return `has a finding of rule ${finding.ruleId}, which check and audit do not run`;
     }
-    if (severity !== undefined && finding.severity !== severity) {
+    // The event-log converter keeps only the amlguard pack's events, so every finding names one of its policies.
+    if (severity === undefined) {
+      return `has a finding of policy ${finding.ruleId}, which the amlguard pack does not have`;
+    }
+    if (finding.severity !== severity) {
       return `has a finding of rule ${finding.ruleId} with severity ${finding.severity}, which the rule catalogue gives as ${severity}`;
     }
   }
