@@ -107,10 +107,11 @@ function describeSource(source: string): string {
 }
 
 // Shards of JSON report version 1.2 or older record neither the warned count nor the threshold of the failed one.
+// Every verdict is named, so a shard whose resources were all waived does not read as all passed.
 function describeShardFailures(counts: ShardEvidence["counts"]): string {
   const warned = counts.warned === undefined ? "" : `${counts.warned} warned, `;
   const threshold = counts.failOn === undefined ? "" : ` (--fail-on ${counts.failOn})`;
-  return `${warned}${counts.failed} failed${threshold}`;
+  return `${counts.passed} passed, ${warned}${counts.failed} failed${threshold}, ${counts.waived} waived`;
 }
 
 function describeLimits(evidence: Pick<RunEvidence, "limits">): string {

@@ -202,6 +202,15 @@ describe("report --merge", () => {
     expect(run.stdout).toContain(`, merged into ${first}: `);
   });
 
+  test("table names every verdict of a shard", async () => {
+    const b = await readJson(shardB);
+    const { passed, warned, failed, waived } = b.summary as unknown as Record<string, number>;
+
+    const run = await runCli(["report", "--merge", shardA, shardB, "--format", "table"]);
+
+    expect(run.stdout).toContain(`${passed} passed, ${warned} warned, ${failed} failed (--fail-on mandatory), ${waived} waived`);
+  });
+
   test("table names each shard's input files", async () => {
     const withLimits = join(directory, "shard-with-limits-table.json");
     await audit(FIRST, withLimits, "--policy-pack-config", limitsFile);
