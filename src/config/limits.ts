@@ -178,7 +178,8 @@ function validKeysAt(path: readonly PropertyKey[], rules: readonly ConfigurableR
   return ["enforcementLevel"];
 }
 
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+/** Returns the value at `path` in parsed JSON, or undefined when a step is missing or not an object. */
+export function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let current = raw;
   for (const key of path) {
     if (current === null || typeof current !== "object" || !Object.prototype.hasOwnProperty.call(current, key)) {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as z from "zod";
 import type { ExemptionStatus, ExemptionUse } from "../../exemptions/exemption";
 import type { Finding, ResourceResult } from "../../findings/finding";
+import { valueAt } from "../../config/limits";
 import { EXIT_CODES, FAIL_ON_THRESHOLDS, exitCodeFor } from "../../findings/report";
 import type { LimitsEvidence, RunScope, ShardEvidence, ShardInputEvidence } from "../../findings/run-report";
 import { escapePlainText } from "../../reporters/plain-text";
@@ -11,7 +12,7 @@ import { TOOL_VERSION } from "../../version";
 import { type ReportCliOptions, completeRun } from "../output";
 import { writeError } from "../stderr";
 import { shardInconsistency } from "./shard-consistency";
-import { exemptionsInconsistency, waiverChoiceInconsistency, waiversInconsistency } from "./shard-exemptions";
+import { exemptionsInconsistency, listedUses, waiverChoiceInconsistency, waiversInconsistency } from "./shard-exemptions";
 import { levelInconsistency } from "./shard-levels";
 import { findOverlap } from "./shard-overlap";
 
@@ -268,17 +269,6 @@ async function loadShard(file: string): Promise<LoadedShard> {
   return { file, sha256: createHash("sha256").update(bytes).digest("hex"), report: result.data, results: result.data.resources.map(toResult) };
 }
 
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== "object" || current === null) {
-      return undefined;
-    }
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
 // Each merge of a merged report adds one level of `evidence.shards[].shards`. The schema checks them
 // recursively, so a file crafted with thousands of levels would exhaust the stack before it could be rejected.
 const MAX_SHARD_NESTING = 16;
@@ -391,6 +381,11 @@ function shardProblem(shard: LoadedShard): string | undefined {
   );
 }
 
+// The schema admits only versions 1.x, so the minor version orders them.
+function minorVersion(report: Shard): number {
+  return Number(report.schemaVersion.split(".")[1]);
+}
+
 // Fields that a JSON report version added, so that a shard cannot state an older version than it was written
 // with and skip the checks that depend on them.
 const ADDED_FIELDS: readonly { readonly minor: number; readonly field: string; readonly present: (report: Shard) => boolean }[] = [
@@ -410,7 +405,7 @@ const ADDED_FIELDS: readonly { readonly minor: number; readonly field: string; r
  * summary.failOn, which every later report records and which the recount needs.
  */
 function versionInconsistency(report: Shard): string | undefined {
-  const minor = Number(report.schemaVersion.split(".")[1]);
+  const minor = minorVersion(report);
   if (minor >= 3 && report.summary.failOn === undefined) {
     return `its summary has no failOn, which JSON report ${report.schemaVersion} always records`;
   }
@@ -509,8 +504,7 @@ function holdsEventLogResults(report: Shard): boolean {
   const { evidence } = report;
   if (evidence.shards === undefined) {
     // JSON report 1.6 added scope.eventLog, which every later event-log report records.
-    const minor = Number(report.schemaVersion.split(".")[1]);
-    return isEventLogRun(evidence) && (minor < 6 || evidence.scope.eventLog !== undefined);
+    return isEventLogRun(evidence) && (minorVersion(report) < 6 || evidence.scope.eventLog !== undefined);
   }
   return everyShard(evidence.shards).some((shard) => shard.shards === undefined && isEventLogRun(shard));
 }
@@ -548,7 +542,7 @@ function differingEntries(shards: readonly LoadedShard[]): string | undefined {
   const described = new Map<number, { readonly text: string; readonly file: string }>();
   for (const shard of shards) {
     const status = shard.report.exemptions;
-    for (const use of [...(status?.applied ?? []), ...(status?.expired ?? []), ...(status?.unused ?? [])]) {
+    for (const use of status === undefined ? [] : listedUses(status)) {
       const text = JSON.stringify({ resource: use.resource, rules: use.rules, owner: use.owner, expires: use.expires });
       const first = described.get(use.index);
       if (first === undefined) {

@@ -29,7 +29,7 @@ export function exemptionsInconsistency(status: ExemptionCounts | undefined, mer
   if ((status.limitsFileEntries ?? 0) > status.entries) {
     return `its exemptions state ${status.limitsFileEntries} entries from the limits file, but ${status.entries} entries in all`;
   }
-  const listed = [...status.applied, ...status.expired, ...status.unused];
+  const listed = listedUses(status);
   const outside = listed.find((use) => use.index >= status.entries);
   if (outside !== undefined) {
     return `its exemptions list entry ${outside.index}, but state ${status.entries} entries`;
@@ -44,6 +44,11 @@ export function exemptionsInconsistency(status: ExemptionCounts | undefined, mer
     ? status.unused.find((use) => applied.has(use.index) || expired.has(use.index))
     : listed.find((use, position) => listed.findIndex((other) => other.index === use.index) !== position);
   return twice === undefined ? undefined : `its exemptions list entry ${twice.index} more than once among applied, expired and unused`;
+}
+
+/** Returns every entry use that a status lists: the applied, then the expired, then the unused ones. */
+export function listedUses(status: Pick<ExemptionStatus, "applied" | "expired" | "unused">): ExemptionUse[] {
+  return [...status.applied, ...status.expired, ...status.unused];
 }
 
 /**
