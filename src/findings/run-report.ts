@@ -205,7 +205,7 @@ export function resourceKey(result: ResourceResult): string {
 /** Returns a name for a deployment that a reader recognizes: `deployment 'blue' of endpoint 'fraud-scoring'`. */
 export function resourceLabel(result: ResourceResult): string {
   const { resource } = result;
-  // A file that holds no deployment is reported as a whole, under its own name.
+  // A file that contains no deployment is reported as a whole, under its own name.
   if (resource.file !== undefined && resource.name === resource.file && resource.type === undefined) {
     return `file '${resource.file}'`;
   }
