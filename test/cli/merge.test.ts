@@ -327,7 +327,7 @@ describe("report --merge", () => {
       edit: (report: ForgeableReport) => {
         report.resources[0].findings[0].severity = "low";
       },
-      message: "with severity low, which the rule catalogue gives as medium",
+      message: "with severity low, but the rule catalogue gives it severity medium",
     },
     {
       name: "an unknown rule",
@@ -438,7 +438,7 @@ describe("report --merge", () => {
   });
 
   test.each([
-    { name: "a lowered pack policy severity", severity: "low", policyName: "limits-file", message: "with severity low, which the rule catalogue gives as high" },
+    { name: "a lowered pack policy severity", severity: "low", policyName: "limits-file", message: "of policy limits-file with severity low, but the amlguard pack gives it severity high" },
     { name: "a policy the pack does not have", severity: "high", policyName: "org-baseline", message: "has a finding of policy org-baseline, which the amlguard pack does not have" },
   ])("rejects an event-log finding with $name", async ({ severity, policyName, message }) => {
     const log = join(directory, `pack-policy-${policyName}.ndjson`);
@@ -1069,7 +1069,7 @@ describe("report --merge", () => {
     const { code, stderr } = await merge(first, second);
 
     expect(code).toBe(EXIT_CODES.usage);
-    expect(stderr).toContain(`${id.toLowerCase()} is in both ${first} and ${second}`);
+    expect(stderr).toContain(`deployment 'blue' of endpoint 'scoring' (${id}) is in both ${first} and ${second}`);
   });
 
   test.each([
@@ -1163,7 +1163,7 @@ describe("report --merge", () => {
       const { code, stderr } = await merge(first, second);
 
       expect(code).toBe(EXIT_CODES.usage);
-      expect(stderr).toContain(`in workspace MLW-DEV is in both ${first} and ${second}`);
+      expect(stderr).toContain(`deployment 'blue' of endpoint 'scoring' in file '${template}' in workspace 'MLW-DEV' is in both ${first} and ${second}`);
     });
 
     test("rejects a 1.7 shard without workspace", async () => {
@@ -1176,7 +1176,7 @@ describe("report --merge", () => {
       const { code, stderr } = await merge(newer, older);
 
       expect(code).toBe(EXIT_CODES.usage);
-      expect(stderr).toContain(`(workspace mlw-dev in ${newer}, none recorded in ${older}) is in both ${newer} and ${older}`);
+      expect(stderr).toContain(`(workspace 'mlw-dev' in ${newer}, none recorded in ${older}) is in both ${newer} and ${older}`);
     });
   });
 

@@ -63,7 +63,8 @@ function resultInconsistency(fromEventLog: boolean, result: ResourceResult): str
       return `has a finding of policy ${finding.ruleId}, which the amlguard pack does not have`;
     }
     if (finding.severity !== severity) {
-      return `has a finding of rule ${finding.ruleId} with severity ${finding.severity}, which the rule catalogue gives as ${severity}`;
+      const [kind, source] = CATALOGUE_SEVERITY.has(finding.ruleId) ? ["rule", "the rule catalogue"] : ["policy", "the amlguard pack"];
+      return `has a finding of ${kind} ${finding.ruleId} with severity ${finding.severity}, but ${source} gives it severity ${severity}`;
     }
   }
   const waivedProblem = waivedFlagInconsistency(fromEventLog, result);

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { ResourceResult } from "../../findings/finding";
-import { type ShardInputEvidence, resourceKey } from "../../findings/run-report";
+import { type ShardInputEvidence, resourceKey, resourceLabel } from "../../findings/run-report";
 
 /** The parts of a shard that the overlap check reads: its resources, and the files it and its own shards read. */
 export interface ShardResources {
@@ -59,14 +59,15 @@ interface Collision {
 function claimResource(result: ResourceResult, index: number, checked: CheckedFiles, { owners, namedWithRealPath }: Claims): Collision | undefined {
   const { file, id, urn } = result.resource;
   const named = file === undefined ? undefined : path.posix.normalize(file);
-  const claim = claimOf(result, index, keyWithoutWorkspace(result, named));
+  const claim = claimOf(result, index, named);
   // A resource with an ARM id or URN is that id wherever it was read, a checked file included.
   if (file === undefined || id !== undefined || urn !== undefined) {
-    const found = owners.collision(claim.label, claim);
+    const key = keyWithoutWorkspace(result, named);
+    const found = owners.collision(key, claim);
     if (found !== undefined) {
       return { found, claim, detail: "" };
     }
-    owners.add(claim.label, claim);
+    owners.add(key, claim);
     return undefined;
   }
 
@@ -105,7 +106,7 @@ function claimResource(result: ResourceResult, index: number, checked: CheckedFi
 /** A shard's claim on a resource, with the names that tell a checked file's deployments apart. */
 interface Claim {
   readonly index: number;
-  /** The resource as the rejection names it: its ARM id, URN, or file, endpoint and name. */
+  /** The resource as the reports label it, with its ARM id or URN, or the file it was read from. */
   readonly label: string;
   /** The workspace the shard recorded for a checked file's deployment, as spelled. */
   readonly workspace?: string;
@@ -113,12 +114,14 @@ interface Claim {
   readonly names?: { readonly workspace?: string; readonly endpoint?: string; readonly deployment: string };
 }
 
-function claimOf(result: ResourceResult, index: number, label: string): Claim {
+function claimOf(result: ResourceResult, index: number, file: string | undefined): Claim {
   const { resource } = result;
   const byId = resource.id !== undefined || resource.urn !== undefined;
+  // The workspace is left out of the label, because the rejection names the workspace each shard recorded.
+  const label = resourceLabel({ ...result, resource: { ...resource, workspaceName: undefined } });
   return {
     index,
-    label,
+    label: byId ? `${label} (${resource.id ?? resource.urn})` : label.startsWith("file ") ? label : `${label} in file '${file}'`,
     // An ARM id names its workspace already.
     ...(byId || resource.workspaceName === undefined ? {} : { workspace: resource.workspaceName }),
     ...(byId
@@ -156,10 +159,10 @@ function workspacesOf(found: Claim, claim: Claim, shards: readonly ShardResource
     return "";
   }
   if (found.workspace !== undefined && claim.workspace !== undefined) {
-    return ` in workspace ${claim.workspace}`;
+    return ` in workspace '${claim.workspace}'`;
   }
   const [recorded, missing] = found.workspace === undefined ? [claim, found] : [found, claim];
-  return ` (workspace ${recorded.workspace} in ${shards[recorded.index].file}, none recorded in ${shards[missing.index].file})`;
+  return ` (workspace '${recorded.workspace}' in ${shards[recorded.index].file}, none recorded in ${shards[missing.index].file})`;
 }
 
 /** The claims of the shards on each key: an ARM id, a URN, or a checked file. */
