@@ -21,6 +21,10 @@ export function readArmJson(document: PositionedDocument, file?: string): Source
     }
     if (isPlainObject(value) && Array.isArray(value.value)) {
       visit(value.value, [...prefix, "value"]);
+      const laterPages = laterPagesItem(value, prefix, file);
+      if (laterPages !== undefined) {
+        items.push(laterPages);
+      }
       // A list response has no properties of its own. An object with both is read as a resource as well, unless
       // nothing in it is of a deployment, so that neither the list nor the resource is lost.
       if (value.type === undefined && bodyKeysIn(value, DEPLOYMENT_BODY_KEYS).length === 0) {
@@ -39,6 +43,26 @@ export function readArmJson(document: PositionedDocument, file?: string): Source
 
   visit(root, []);
   return items;
+}
+
+/**
+ * Returns the not-evaluated item that stands for the later pages of a list response whose `nextLink` names
+ * another page. Such a file contains one page of a longer list, and the deployments on the other pages would
+ * otherwise be missing from the result without a trace. Resource Manager's `nextLink` is an absolute URL, and the
+ * OpenAPI examples carry the placeholder `"string"`, which names no page.
+ */
+function laterPagesItem(list: Record<string, unknown>, prefix: readonly (string | number)[], file: string | undefined): SourceItem | undefined {
+  if (typeof list.nextLink !== "string" || !/^https?:\/\//i.test(list.nextLink)) {
+    return undefined;
+  }
+  const where = prefix.length === 0 ? "the list response" : `the list response at ${prefix.join(".")}`;
+  return {
+    kind: "not-evaluated",
+    ref: { name: file ?? "input", source: "arm", ...(file === undefined ? {} : { file }) },
+    reason:
+      `${where} has a nextLink, so it is one page of a longer list, and the deployments on the later pages are not in this file. ` +
+      "Save every page, following nextLink until a response has none, or run amlguard audit.",
+  };
 }
 
 /** Reads one ARM resource. Anything that is not an online deployment is returned as not evaluated. */

@@ -3,6 +3,7 @@ import type { SourceKind } from "../model/deployment";
 import { ARM_RESOURCE_KEYS, readArmJson } from "./arm-json";
 import { ParametersFileError, type TemplateParameterValues, isArmTemplate, readArmTemplate, readParametersFile } from "./arm-template";
 import { findPlaceholders, isCliYaml, placeholderItem, readDeploymentYaml } from "./deployment-yaml";
+import { jsonSyntaxError } from "./json-comments";
 import { DocumentSyntaxError, type PositionedDocument, hasPyYamlOnlyLineBreaks, parsePositioned, parsePositionedAll } from "./locator";
 import { isPlainObject } from "./property-access";
 import type { SourceItem } from "./source-item";
@@ -29,6 +30,7 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
     return [placeholderItem(placeholders, file)];
   }
 
+  rejectInvalidJson(text, file);
   const documents = parseInput(text, file, "1.2");
   const cliDocuments = cliReadings(text, file, documents);
 
@@ -37,6 +39,21 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
     const items = readDocument(document, cliDocuments[index], file, options);
     return items.length > 0 ? items : [noDeploymentItem(file, document.value, where)];
   });
+}
+
+/**
+ * Throws an InputError when a `.json` file is not JSON. Azure Resource Manager takes templates and request bodies
+ * as JSON, while the YAML parser that gives amlguard its positions would accept YAML in such a file and report
+ * JSON syntax errors in YAML's terms. An empty file is left to the parser, which names that problem.
+ */
+function rejectInvalidJson(text: string, file: string, subject = file): void {
+  if (!/\.json$/i.test(file) || text.trim() === "") {
+    return;
+  }
+  const problem = jsonSyntaxError(text);
+  if (problem !== undefined) {
+    throw new InputError(`${subject} is not valid JSON: ${problem}. Fix the JSON syntax there.`);
+  }
 }
 
 function parseInput(text: string, file: string, yamlVersion: "1.1" | "1.2"): PositionedDocument[] {
@@ -135,6 +152,7 @@ export function fileItem(file: string, reason: string): Extract<SourceItem, { ki
 /** Reads an ARM parameters file (deploymentParameters.json) for `--parameters`, or throws an InputError. */
 export async function readTemplateParameters(file: string): Promise<TemplateParameterValues> {
   const text = await readText(file);
+  rejectInvalidJson(text, file, `Parameters file ${file}`);
   try {
     return readParametersFile(parsePositioned(text).value, file);
   } catch (error) {

@@ -30,7 +30,11 @@ describe("readArmJson shapes", () => {
   });
 
   test("list response", () => {
-    expect(kinds(readText({ value: [armDeployment({ name: "a" }), armDeployment({ name: "b" })], nextLink: "https://example.invalid/next" }))).toEqual(["deployment", "deployment"]);
+    expect(kinds(readText({ value: [armDeployment({ name: "a" }), armDeployment({ name: "b" })] }))).toEqual(["deployment", "deployment"]);
+  });
+
+  test("list page with a nextLink", () => {
+    expect(kinds(readText({ value: [armDeployment({ name: "a" })], nextLink: "https://example.invalid/next" }))).toEqual(["deployment", "not-evaluated"]);
   });
 
   test("array of resources", () => {

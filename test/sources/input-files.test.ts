@@ -107,9 +107,85 @@ describe("duplicate keys", () => {
 
 describe("parser messages", () => {
   test("syntax error names line and problem only", async () => {
-    const file = write("broken.json", '{"properties": {"endpointComputeType": "Managed",}\n');
+    const file = write("broken.yml", "name: blue\ninstance_count: [3\n");
 
     await expect(readInputFile(file)).rejects.toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} cannot be parsed at line \\d+, column \\d+: [^:]+[^:.]\\.$`));
+  });
+
+  test("JSON syntax error names line and column", async () => {
+    const file = write("broken.json", '{"properties": {"endpointComputeType": "Managed",}\n');
+
+    await expect(readInputFile(file)).rejects.toThrow(new InputError(`${file} is not valid JSON: close brace expected at line 2, column 1. Fix the JSON syntax there.`));
+  });
+
+  test("YAML in a .json file is an input error", async () => {
+    const file = write("deployment.json", YAML_DEPLOYMENT);
+
+    await expect(readInputFile(file)).rejects.toThrow(new InputError(`${file} is not valid JSON: invalid symbol at line 1, column 1. Fix the JSON syntax there.`));
+  });
+});
+
+describe("JSON with comments", () => {
+  const commented = [
+    "// deployed by the platform team",
+    "{",
+    '  "type": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments", /* the ARM type */',
+    '  "name": "blue",',
+    '  "properties": {',
+    '    "endpointComputeType": "Managed",',
+    "    /* a block",
+    "       comment */",
+    '    "requestSettings": { "requestTimeout": "PT5M" }',
+    "  }",
+    "}",
+  ].join("\n");
+
+  test.each(["template-like.json", "no-extension"])("%s skips comments", async (name) => {
+    const items = await readInputFile(write(name, commented));
+
+    const item = items[0];
+    expect(items).toHaveLength(1);
+    expect(item.kind === "deployment" ? item.deployment.requestSettings.requestTimeoutMs : undefined).toMatchObject({ state: "set", value: 300_000 });
+  });
+
+  test("positions stay on their lines", async () => {
+    const items = await readInputFile(write("lines.json", commented));
+
+    const item = items[0];
+    expect(item.kind === "deployment" ? item.deployment.locate?.("properties.requestSettings.requestTimeout")?.line : undefined).toBe(9);
+  });
+
+  test("URL in a YAML flow mapping is not a comment", async () => {
+    const items = await readInputFile(write("flow.yml", "{name: blue, endpoint_name: ep, model: azureml://registries/r/models/m/versions/1}\n"));
+
+    const item = items[0];
+    expect(item.kind === "deployment" ? item.deployment.ref.name : undefined).toBe("blue");
+  });
+});
+
+describe("list response page", () => {
+  const deployment = { ...ARM_DEPLOYMENT, properties: { ...ARM_DEPLOYMENT.properties } };
+
+  test("nextLink URL adds a not-evaluated item", async () => {
+    const file = write("page-1.json", JSON.stringify({ value: [deployment], nextLink: "https://management.azure.com/subscriptions/s/providers/x?$skiptoken=2" }));
+
+    const items = await readInputFile(file);
+
+    expect(reasons(items)).toEqual([
+      "deployment blue",
+      "the list response has a nextLink, so it is one page of a longer list, and the deployments on the later pages are not in this file. " +
+        "Save every page, following nextLink until a response has none, or run amlguard audit.",
+    ]);
+  });
+
+  test.each([
+    ["placeholder", { nextLink: "string" }],
+    ["null", { nextLink: null }],
+    ["absent", {}],
+  ])("%s nextLink adds nothing", async (_name, next) => {
+    const items = await readInputFile(write("page.json", JSON.stringify({ value: [deployment], ...next })));
+
+    expect(reasons(items)).toEqual(["deployment blue"]);
   });
 
   test("several YAML documents are each read", async () => {
