@@ -8,7 +8,7 @@ import { type AuditScope, DeploymentCollector } from "./collect";
 import type { RetryOptions } from "./http-policies";
 import type { AuditProgress } from "./progress";
 import { ResourceGraphCollector } from "./resource-graph";
-import { uniqueResults } from "./scope";
+import { type UniqueResults, uniqueResults } from "./scope";
 
 /** Default api-version of Microsoft.MachineLearningServices that the audit reads. */
 export const DEFAULT_API_VERSION = "2025-06-01";
@@ -49,8 +49,11 @@ export interface AuditRunOptions {
 export const AUDIT_SOURCES = ["arm", "resource-graph"] as const;
 export type AuditSource = (typeof AUDIT_SOURCES)[number];
 
-/** Reads every deployment in scope from ARM and judges it; scopes and deployments that could not be read stay in the result. */
-export async function runAudit(options: AuditRunOptions): Promise<ResourceResult[]> {
+/**
+ * Reads every deployment in scope from ARM and judges it; scopes and deployments that could not be read stay in the
+ * result. A deployment read twice with different findings is returned once, with the conflict.
+ */
+export async function runAudit(options: AuditRunOptions): Promise<UniqueResults> {
   // Loaded on first use: the HTTP pipeline library is the slowest module of the CLI to load.
   const { ArmClient } = await import("./arm-client");
   const client = new ArmClient({

@@ -108,14 +108,25 @@ export function scopeEvidence(scope: AuditScope, source: AuditSource, armEndpoin
   };
 }
 
+/** One result per deployment, and why the run may not show a deployment as it is. */
+export interface UniqueResults {
+  readonly results: ResourceResult[];
+  /** One line per deployment whose reads gave different findings, for `RunEvidence.incomplete`. */
+  readonly conflicts: string[];
+}
+
 /**
  * Keeps one result per resource, keyed by the lower-cased ARM id, because overlapping scopes (a subscription and
- * an --id in it) read the same deployment twice. An evaluated result wins over a not-evaluated one of the same id,
- * because the other read of it succeeded. Results without an id are all kept.
+ * an --id in it) read the same deployment twice, and a listing may return one deployment on two pages while it
+ * changes. An evaluated result wins over a not-evaluated one of the same id, because the other read of it
+ * succeeded. Two evaluated reads with different findings are a conflict: the read with more findings is kept,
+ * so a violation that either read shows stays in the report, and the conflict is returned so that the run counts
+ * as incomplete. Results without an id are all kept.
  */
-export function uniqueResults(results: readonly ResourceResult[]): ResourceResult[] {
+export function uniqueResults(results: readonly ResourceResult[]): UniqueResults {
   const byId = new Map<string, number>();
   const unique: ResourceResult[] = [];
+  const conflicts: string[] = [];
   for (const result of results) {
     const key = result.resource.id?.toLowerCase();
     if (key === undefined) {
@@ -126,11 +137,26 @@ export function uniqueResults(results: readonly ResourceResult[]): ResourceResul
     if (index === undefined) {
       byId.set(key, unique.length);
       unique.push(result);
-    } else if (unique[index].status === "not-evaluated" && result.status === "evaluated") {
-      unique[index] = result;
+      continue;
+    }
+    const kept = unique[index];
+    if (kept.status === "not-evaluated" || result.status === "not-evaluated") {
+      unique[index] = kept.status === "not-evaluated" ? result : kept;
+      continue;
+    }
+    if (findingsText(kept) !== findingsText(result)) {
+      conflicts.push(
+        `deployment ${kept.resource.id} was read twice with different findings (${kept.findings.length} and ${result.findings.length}), ` +
+          "as when it changes during the audit; the report keeps the read with more findings. Audit it again to confirm its state",
+      );
+      unique[index] = result.findings.length > kept.findings.length ? result : kept;
     }
   }
-  return unique;
+  return { results: unique, conflicts };
+}
+
+function findingsText(result: ResourceResult): string {
+  return result.findings.map((finding) => `${finding.ruleId}\u0000${finding.kind}\u0000${finding.path}\u0000${finding.message}`).join("\u0001");
 }
 
 function uniqueIgnoringCase(values: readonly string[]): string[] {

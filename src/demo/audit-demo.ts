@@ -25,7 +25,7 @@ export async function runAuditDemo(): Promise<{ exitCode: number }> {
 
     const scope: AuditScope = { subscriptions: [SAMPLE_SUBSCRIPTION_ID], deploymentIds: [] };
     const endpoint = new URL(emulator.url);
-    const results = await runAudit({
+    const { results } = await runAudit({
       scope,
       endpoint,
       credential: staticTokenCredential(SAMPLE_TOKEN),

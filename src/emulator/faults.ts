@@ -17,6 +17,11 @@ export type Fault = FaultTarget &
     | { readonly kind: "next-link-to-page"; readonly toPage: number }
     /** Makes the listing `pages` pages long: every page before the last links to the next, empty past the items. */
     | { readonly kind: "long-listing"; readonly pages: number }
+    /**
+     * Lists the page's first item a second time, with `properties` laid over its own, as a listing returns a
+     * deployment that changes while it is read.
+     */
+    | { readonly kind: "changed-duplicate"; readonly properties: Readonly<Record<string, unknown>> }
   );
 
 export interface FaultTarget {

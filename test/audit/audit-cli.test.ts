@@ -79,6 +79,31 @@ describe("audit against the ARM emulator", () => {
     expect(arm.countRequests(`${wsPath("ws-a")}/onlineEndpoints`)).toBe(2);
   });
 
+  test("deployment listed twice, changed", async () => {
+    const listing = `${endpointPath("ws-a", "ep-1")}/deployments`;
+    const arm = await start({ faults: [{ path: listing, kind: "changed-duplicate", properties: { requestSettings: { requestTimeout: "PT10M" } } }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    const report = JSON.parse(run.stdout) as { resources: { id: string; findings: { ruleId: string }[] }[]; evidence: { incomplete?: string[] } };
+    const copies = report.resources.filter((resource) => resource.id.toLowerCase() === ALL_DEPLOYMENTS[0]);
+    expect(copies).toHaveLength(1);
+    expect(copies[0].findings.map((finding) => finding.ruleId)).toContain("request-timeout");
+    expect(report.evidence.incomplete).toEqual([expect.stringContaining(`deployment ${depId("ws-a", "ep-1", "blue")} was read twice with different findings`)]);
+    expect(run.stderr).toContain("the run counts as incomplete");
+  });
+
+  test("deployment listed twice, unchanged", async () => {
+    const listing = `${endpointPath("ws-a", "ep-1")}/deployments`;
+    const arm = await start({ faults: [{ path: listing, kind: "changed-duplicate", properties: {} }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    const report = JSON.parse(run.stdout) as { resources: unknown[]; evidence: { incomplete?: string[] } };
+    expect(report.resources).toHaveLength(4);
+    expect(report.evidence.incomplete).toBeUndefined();
+  });
+
   test.each([
     { concurrency: 1, expected: 1 },
     { concurrency: 3, expected: 3 },

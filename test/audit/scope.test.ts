@@ -83,19 +83,19 @@ describe("scopeEvidence", () => {
 
 describe("uniqueResults", () => {
   test("same id in another case is one result", () => {
-    const unique = uniqueResults([result(DEPLOYMENT, "evaluated"), result(DEPLOYMENT.toUpperCase(), "evaluated")]);
+    const { results: unique } = uniqueResults([result(DEPLOYMENT, "evaluated"), result(DEPLOYMENT.toUpperCase(), "evaluated")]);
 
     expect(unique).toHaveLength(1);
     expect(unique[0].resource.id).toBe(DEPLOYMENT);
   });
 
   test("evaluated read replaces a failed one", () => {
-    const unique = uniqueResults([result(DEPLOYMENT, "not-evaluated"), result(DEPLOYMENT, "evaluated")]);
+    const { results: unique } = uniqueResults([result(DEPLOYMENT, "not-evaluated"), result(DEPLOYMENT, "evaluated")]);
 
     expect(unique.map((entry) => entry.status)).toEqual(["evaluated"]);
   });
 
   test("results without an id are all unique", () => {
-    expect(uniqueResults([result(undefined, "not-evaluated"), result(undefined, "not-evaluated")])).toHaveLength(2);
+    expect(uniqueResults([result(undefined, "not-evaluated"), result(undefined, "not-evaluated")]).results).toHaveLength(2);
   });
 });

@@ -7,10 +7,9 @@ import { AuditProgress } from "../../audit/progress";
 import { AUDIT_SOURCES, type AuditSource, DEFAULT_API_VERSION, DEFAULT_CONCURRENCY, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, runAudit } from "../../audit/run";
 import type { AuditScope } from "../../audit/collect";
 import { RESOURCE_GRAPH_API_VERSION } from "../../audit/resource-graph";
-import { auditScopeOf, scopeEvidence, scopeUsageError } from "../../audit/scope";
+import { type UniqueResults, auditScopeOf, scopeEvidence, scopeUsageError } from "../../audit/scope";
 import { loadConfig } from "../../config/load";
 import type { LoadedConfig } from "../../config/load";
-import type { ResourceResult } from "../../findings/finding";
 import { EXIT_CODES, exitCodeFor } from "../../findings/report";
 import { RULES } from "../../rules/index";
 import { type ReportCliOptions, addReportOptions, completeRun, limitsEvidenceOf } from "../output";
@@ -101,9 +100,9 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
   };
   const progressMode = process.stderr.isTTY ? "tty" : options.verbose === true ? "lines" : "off";
 
-  let results: ResourceResult[];
+  let audited: UniqueResults;
   try {
-    results = await runAudit({
+    audited = await runAudit({
       scope,
       endpoint,
       credential,
@@ -134,12 +133,15 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
     throw error;
   }
 
-  return writeAuditReport(results, scope, endpoint, options, loaded, startedAt);
+  for (const conflict of audited.conflicts) {
+    log(`${conflict}; the run counts as incomplete.`);
+  }
+  return writeAuditReport(audited, scope, endpoint, options, loaded, startedAt);
 }
 
 /** Applies exemptions, writes every requested report and returns the exit code. */
 async function writeAuditReport(
-  evaluated: readonly ResourceResult[],
+  { results: evaluated, conflicts }: UniqueResults,
   scope: AuditScope,
   endpoint: URL,
   options: AuditOptions,
@@ -155,8 +157,13 @@ async function writeAuditReport(
     limitsFileExemptions: loaded.config.exemptions,
     scope: scopeEvidence(scope, options.source, endpoint, apiVersion),
     startedAt,
+    incomplete: conflicts,
   });
-  return written ? exitCodeFor(run.results, options.failOn) : EXIT_CODES.usage;
+  if (!written) {
+    return EXIT_CODES.usage;
+  }
+  const code = exitCodeFor(run.results, options.failOn);
+  return code === EXIT_CODES.ok && conflicts.length > 0 ? EXIT_CODES.incomplete : code;
 }
 
 function collect(value: string, previous: string[]): string[] {
