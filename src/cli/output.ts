@@ -57,7 +57,7 @@ export interface ReportCliOptions {
 
 export function parseFormat(value: string): OutputFormat {
   if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`must be one of ${OUTPUT_FORMATS.join(", ")}.`);
+    throw new InvalidArgumentError(`the format "${value}" is not one of ${OUTPUT_FORMATS.join(", ")}.`);
   }
   return value as OutputFormat;
 }

@@ -5,7 +5,7 @@ const ExpiryDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date in the form YYYY-MM-DD" })
   .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), {
-    message: "must be a real calendar date",
+    error: (issue) => `must be a real calendar date, not ${String(issue.input)}`,
   });
 
 /**

@@ -167,6 +167,7 @@ describe("amlguard report", () => {
     { name: "invalid event exits 2", args: ["--from-pulumi-events", join(EVENTS, "not-events.ndjson")], message: /line 2 is not a Pulumi engine event/ },
     { name: "missing log exits 2", args: ["--from-pulumi-events", join(EVENTS, "absent.ndjson")], message: /Cannot read Pulumi event log .*: not found/ },
     { name: "bad output spec exits 2", args: ["--from-pulumi-events", PREVIEW, "--output", "sarif"], message: /expected FORMAT=FILE/ },
+    { name: "unknown output format exits 2", args: ["--from-pulumi-events", PREVIEW, "--output", "xml=report.xml"], message: /the format "xml" is not one of table, json/ },
     { name: "unknown format exits 2", args: ["--from-pulumi-events", PREVIEW, "--format", "html"], message: /Allowed choices are table, json, sarif, junit, markdown/ },
     { name: "bad exemptions exits 2", args: ["--from-pulumi-events", PREVIEW, "--exemptions", join(EVENTS, "preview.ndjson")], message: /Invalid exemptions file/ },
     { name: "no input exits 2", args: [], message: /needs exactly one of --from-pulumi-events FILE and --merge FILE/ },

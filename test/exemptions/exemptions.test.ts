@@ -61,7 +61,7 @@ describe("exemptions file", () => {
     { name: "unknown key", raw: { exemptions: [entry({ team: "x" })] }, problem: /Unrecognized key/ },
     { name: "unknown top-level key", raw: { exemptions: [], version: 1 }, problem: /Unrecognized key/ },
     { name: "date without day", raw: { exemptions: [entry({ expires: "2026-12" })] }, problem: /exemptions\.0\.expires: must be a date in the form YYYY-MM-DD/ },
-    { name: "impossible date", raw: { exemptions: [entry({ expires: "2026-02-30" })] }, problem: /exemptions\.0\.expires: must be a real calendar date/ },
+    { name: "impossible date", raw: { exemptions: [entry({ expires: "2026-02-30" })] }, problem: /exemptions\.0\.expires: must be a real calendar date, not 2026-02-30/ },
     { name: "empty reason", raw: { exemptions: [entry({ reason: " " })] }, problem: /exemptions\.0\.reason: must say why/ },
     { name: "missing owner", raw: { exemptions: [{ ...entry(), owner: undefined }] }, problem: /exemptions\.0\.owner/ },
     { name: "empty rule list", raw: { exemptions: [entry({ rules: [] })] }, problem: /exemptions\.0\.rules/ },
