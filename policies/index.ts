@@ -1,3 +1,5 @@
+// First, so that zod creates every schema of the pack without its compiler (see zod-config.ts).
+import "./zod-config";
 import { PolicyPack } from "@pulumi/policy";
 import { RULES } from "../src/rules/index";
 import { STACK_RULES } from "../src/rules/stack/index";

@@ -24,6 +24,15 @@ describe("pack bundle", () => {
     expect(bundle).not.toMatch(/node_modules\/@pulumi\//);
   });
 
+  test("turns zod's compiler off before any schema", () => {
+    const configured = bundle.indexOf("// policies/zod-config.ts");
+    const firstOwnModule = bundle.search(/^\/\/ (src|policies)\/(?!zod-config\.ts)/m);
+
+    expect(configured).toBeGreaterThan(-1);
+    expect(bundle.slice(configured, configured + 200)).toContain("jitless: true");
+    expect(configured).toBeLessThan(firstOwnModule);
+  });
+
   test("contains zod without its translated messages", () => {
     expect(bundle).toMatch(/node_modules\/zod\/v4\/core\//);
     expect(bundle).not.toMatch(/node_modules\/zod\/v4\/locales\/(?!en\.js)/);
