@@ -6,7 +6,7 @@ import { RESOURCE_GRAPH_PAGE_SIZE } from "../src/audit/resource-graph";
 import type { AuditSource } from "../src/audit/run";
 import { generateTenant } from "../src/emulator/generate-tenant";
 import { startArmEmulator } from "../src/emulator/server";
-import { type EmulatedTenant, countDeployments } from "../src/emulator/tenant";
+import { type EmulatedTenant, deploymentId } from "../src/emulator/tenant";
 import { msSince } from "./stats";
 
 export const PAGE_SIZE = 100;
@@ -91,8 +91,10 @@ export interface AuditRun {
   readonly cpuMs: number;
   readonly evaluated: number;
   readonly notEvaluated: number;
-  /** Deployments of the tenant missing from the report. */
+  /** Deployments of the tenant whose ARM id is not among the report's evaluated resources. */
   readonly lost: number;
+  /** Evaluated resources of the report beyond one per deployment of the tenant: repeats and ids it does not have. */
+  readonly unexpected: number;
   /** Exit code of `amlguard audit`: 1 when a mandatory finding exists, as in this tenant. */
   readonly exitCode: number;
 }
@@ -129,8 +131,10 @@ export async function runAuditScale(tenant: EmulatedTenant, options: { latencyMs
 
     const measured = JSON.parse(readFileSync(resultFile, "utf8")) as { code: number; ms: number; maxRssKiB: number; cpuMs: number };
     const report = JSON.parse(readFileSync(reportFile, "utf8")) as { resources: { id?: string; status: string }[] };
-    const ids = new Set(report.resources.filter((resource) => resource.status === "evaluated").map((resource) => resource.id?.toLowerCase()));
-    const expected = countDeployments(tenant);
+    const evaluated = report.resources.filter((resource) => resource.status === "evaluated").map((resource) => resource.id?.toLowerCase());
+    const ids = new Set(evaluated);
+    const tenantIds = new Set(deploymentIdsOf(tenant));
+    const expected = tenantIds.size;
     const graph = options.source === "resource-graph";
     const minimum = graph ? minimumGraphRequests(tenant) : minimumRequests(tenant, PAGE_SIZE);
     return {
@@ -144,13 +148,28 @@ export async function runAuditScale(tenant: EmulatedTenant, options: { latencyMs
       idealMs: graph ? minimum * options.latencyMs : (minimum * options.latencyMs) / options.concurrency,
       maxRssMiB: measured.maxRssKiB / 1024,
       cpuMs: measured.cpuMs,
-      evaluated: ids.size,
-      notEvaluated: report.resources.length - ids.size,
-      lost: expected - ids.size,
+      evaluated: evaluated.length,
+      notEvaluated: report.resources.length - evaluated.length,
+      lost: [...tenantIds].filter((id) => !ids.has(id)).length,
+      // Every evaluated entry beyond one per deployment of the tenant: a repeat, or an id the tenant does not have.
+      unexpected: evaluated.length - [...ids].filter((id) => id !== undefined && tenantIds.has(id)).length,
       exitCode: measured.code,
     };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     await emulator.close();
   }
+}
+
+/** Returns the lower-cased ARM id of every deployment of the tenant. */
+function deploymentIdsOf(tenant: EmulatedTenant): string[] {
+  return tenant.subscriptions.flatMap((subscription) =>
+    subscription.resourceGroups.flatMap((group) =>
+      group.workspaces.flatMap((workspace) =>
+        workspace.endpoints.flatMap((endpoint) =>
+          endpoint.deployments.map((deployment) => deploymentId(subscription.id, group.name, workspace.name, endpoint.name, deployment.name).toLowerCase()),
+        ),
+      ),
+    ),
+  );
 }

@@ -14,10 +14,12 @@ const DEPLOYMENT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndp
 export function loadDeploymentShapes(corpusDir: string): { deployments: OnlineDeployment[]; fromCorpus: number; fromSample: number } {
   const bodies: unknown[] = [];
   const specs = path.join(corpusDir, "rest-api-specs");
-  if (existsSync(specs)) {
-    for (const file of jsonFiles(specs).filter((each) => each.includes(`${path.sep}OnlineDeployment${path.sep}`))) {
-      bodies.push(...exampleBodies(JSON.parse(readFileSync(file, "utf8"))));
-    }
+  // Without the corpus the mix would be the five sample shapes alone, which is not the mix the page describes.
+  if (!existsSync(specs)) {
+    throw new Error(`the Azure REST API examples are not in ${specs}: put the shared corpus beside the clone, or pass --corpus DIR`);
+  }
+  for (const file of jsonFiles(specs).filter((each) => each.includes(`${path.sep}OnlineDeployment${path.sep}`))) {
+    bodies.push(...exampleBodies(JSON.parse(readFileSync(file, "utf8"))));
   }
   const fromCorpus = bodies.length;
   for (const sample of SAMPLE_DEPLOYMENTS) {

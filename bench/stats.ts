@@ -39,7 +39,8 @@ export function formatSpread(value: Spread, digits = 1): string {
 }
 
 export function ratio(a: number, b: number): string {
-  return `${(a / b).toFixed(2)}×`;
+  // Three decimals, so a ratio just above a target such as 1.20× does not print as the target.
+  return `${(a / b).toFixed(3)}×`;
 }
 
 /** Elapsed milliseconds since a `process.hrtime.bigint()` reading. */

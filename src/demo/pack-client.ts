@@ -78,6 +78,12 @@ export class EngineConfigError extends Error {}
  * Nothing listens at the engine address: the Node.js policy SDK never connects back to it.
  */
 export class PackHarness {
+  /**
+   * Milliseconds the pack took to respond to the engine's calls of `start` (handshake up to Configure), each timed from
+   * request to response. The harness's own work between them, which the engine does in Go, is left out.
+   */
+  startCallsMs = 0;
+
   private constructor(
     private readonly child: ChildProcess,
     private readonly client: { close(): void; [method: string]: unknown },
@@ -120,12 +126,16 @@ export class PackHarness {
     }
 
     const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const call = <T>(method: string, request: unknown): Promise<T> =>
-      new Promise((resolve, reject) => {
-        (client[method] as (request: unknown, callback: (error: Error | null, response: T) => void) => void).call(client, request, (error, response) =>
-          error ? reject(error) : resolve(response),
-        );
+    let callsMs = 0;
+    const call = <T>(method: string, request: unknown): Promise<T> => {
+      const sent = process.hrtime.bigint();
+      return new Promise<T>((resolve, reject) => {
+        (client[method] as (request: unknown, callback: (error: Error | null, response: T) => void) => void).call(client, request, (error, response) => {
+          callsMs += Number(process.hrtime.bigint() - sent) / 1e6;
+          return error ? reject(error) : resolve(response);
+        });
       });
+    };
 
     // The engine accepts UNIMPLEMENTED from Handshake; the Node.js SDK does not implement it.
     try {
@@ -153,7 +163,10 @@ export class PackHarness {
 
     const harness = new PackHarness(child, client, stack, project, startupMs, policies, info.getName(), () => stderr);
     try {
-      await harness.configure(reconcileConfig(policies, initialConfig, options.config ?? {}));
+      const config = reconcileConfig(policies, initialConfig, options.config ?? {});
+      const configureSent = process.hrtime.bigint();
+      await harness.configure(config);
+      harness.startCallsMs = callsMs + Number(process.hrtime.bigint() - configureSent) / 1e6;
     } catch (error) {
       // The engine stops the pack when the config is rejected.
       await harness.stop();
