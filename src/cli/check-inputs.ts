@@ -3,6 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import type { InputFileEvidence } from "../findings/run-report";
 import { escapePlainText } from "../reporters/plain-text";
 import { isArmTemplate } from "../sources/arm-template";
+import { isJsonInput, jsonForYaml } from "../sources/json-comments";
 import { type PositionedDocument, parsePositioned, parsePositionedAll } from "../sources/locator";
 import { isPlainObject } from "../sources/property-access";
 import { realPathOf } from "./file-identity";
@@ -34,13 +35,20 @@ export async function readCheckInput(file: string, role: "checked" | "parameters
   }
 }
 
-/** Parses a file's text, or returns no documents when it does not parse; the source readers report why. */
-function documentsOf(text: string | undefined, parse: (text: string) => PositionedDocument[]): PositionedDocument[] {
-  if (text === undefined) {
+/**
+ * Parses a file's text as the source readers do, JSON comments included. A file that does not parse gives no
+ * documents, because the source readers report why.
+ */
+function documentsOf(input: ReadCheckInput, parse: (text: string) => PositionedDocument[]): PositionedDocument[] {
+  if (input.text === undefined) {
+    return [];
+  }
+  const json = isJsonInput(input.evidence.file, input.text) ? jsonForYaml(input.text) : { text: input.text };
+  if (!("text" in json)) {
     return [];
   }
   try {
-    return parse(text);
+    return parse(json.text);
   } catch {
     return [];
   }
@@ -62,7 +70,7 @@ export async function isDirectory(file: string): Promise<boolean> {
  */
 export function undeclaredParameters(parametersFile: string, parameters: ReadCheckInput, checked: readonly ReadCheckInput[]): string[] {
   // Only a run with a parameters file parses the checked files here, to find their templates.
-  const root = documentsOf(parameters.text, (text) => [parsePositioned(text)])[0]?.value;
+  const root = documentsOf(parameters, (text) => [parsePositioned(text)])[0]?.value;
   if (!isPlainObject(root) || !isPlainObject(root.parameters)) {
     return [];
   }
@@ -70,7 +78,7 @@ export function undeclaredParameters(parametersFile: string, parameters: ReadChe
 
   const problems: string[] = [];
   for (const input of checked) {
-    for (const document of documentsOf(input.text, parsePositionedAll)) {
+    for (const document of documentsOf(input, parsePositionedAll)) {
       if (!isArmTemplate(document.value)) {
         continue;
       }

@@ -61,7 +61,7 @@ function laterPagesItem(list: Record<string, unknown>, prefix: readonly (string 
     ref: { name: file ?? "input", source: "arm", ...(file === undefined ? {} : { file }) },
     reason:
       `${where} has a nextLink, so it is one page of a longer list, and the deployments on the later pages are not in this file. ` +
-      "Save every page, following nextLink until a response has none, or run amlguard audit.",
+      "Put the value arrays of every page into one list without a nextLink and check that, or run amlguard audit.",
   };
 }
 

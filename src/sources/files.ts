@@ -3,7 +3,7 @@ import type { SourceKind } from "../model/deployment";
 import { ARM_RESOURCE_KEYS, readArmJson } from "./arm-json";
 import { ParametersFileError, type TemplateParameterValues, isArmTemplate, readArmTemplate, readParametersFile } from "./arm-template";
 import { findPlaceholders, isCliYaml, placeholderItem, readDeploymentYaml } from "./deployment-yaml";
-import { jsonSyntaxError } from "./json-comments";
+import { isJsonInput, jsonForYaml } from "./json-comments";
 import { DocumentSyntaxError, type PositionedDocument, hasPyYamlOnlyLineBreaks, parsePositioned, parsePositionedAll } from "./locator";
 import { isPlainObject } from "./property-access";
 import type { SourceItem } from "./source-item";
@@ -30,9 +30,9 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
     return [placeholderItem(placeholders, file)];
   }
 
-  rejectInvalidJson(text, file);
-  const documents = parseInput(text, file, "1.2");
-  const cliDocuments = cliReadings(text, file, documents);
+  const source = jsonInputForYaml(text, file, file);
+  const documents = parseInput(source, file, "1.2");
+  const cliDocuments = cliReadings(source, file, documents);
 
   return documents.flatMap((document, index) => {
     const where = documents.length > 1 ? `document ${index + 1} of ${file}` : undefined;
@@ -42,18 +42,21 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
 }
 
 /**
- * Throws an InputError when a `.json` file is not JSON. Azure Resource Manager takes templates and request bodies
- * as JSON, while the YAML parser that gives amlguard its positions would accept YAML in such a file and report
- * JSON syntax errors in YAML's terms. An empty file is left to the parser, which names that problem.
+ * Returns the text the YAML parser reads: for a JSON input (see `isJsonInput`), `jsonForYaml` of it. Throws an
+ * InputError when a JSON input is not JSON, because Azure Resource Manager takes templates and request bodies as
+ * JSON. The YAML parser that gives amlguard its positions would accept YAML there, read a comment next to
+ * YAML-only syntax as part of a key, and report JSON syntax errors in YAML's terms. An empty file is left to the
+ * parser, which names that problem.
  */
-function rejectInvalidJson(text: string, file: string, subject = file): void {
-  if (!/\.json$/i.test(file) || text.trim() === "") {
-    return;
+function jsonInputForYaml(text: string, file: string, subject: string): string {
+  if (!isJsonInput(file, text) || text.trim() === "") {
+    return text;
   }
-  const problem = jsonSyntaxError(text);
-  if (problem !== undefined) {
-    throw new InputError(`${subject} is not valid JSON: ${problem}. Fix the JSON syntax there.`);
+  const json = jsonForYaml(text);
+  if ("problem" in json) {
+    throw new InputError(`${subject} is not valid JSON: ${json.problem}. Fix the JSON syntax there.`);
   }
+  return json.text;
 }
 
 function parseInput(text: string, file: string, yamlVersion: "1.1" | "1.2"): PositionedDocument[] {
@@ -151,8 +154,7 @@ export function fileItem(file: string, reason: string): Extract<SourceItem, { ki
 
 /** Reads an ARM parameters file (deploymentParameters.json) for `--parameters`, or throws an InputError. */
 export async function readTemplateParameters(file: string): Promise<TemplateParameterValues> {
-  const text = await readText(file);
-  rejectInvalidJson(text, file, `Parameters file ${file}`);
+  const text = jsonInputForYaml(await readText(file), file, `Parameters file ${file}`);
   try {
     return readParametersFile(parsePositioned(text).value, file);
   } catch (error) {

@@ -5,8 +5,17 @@ import { type ParseErrorCode, printParseErrorCode, visit } from "jsonc-parser";
  * templates" writes a `/* … *\/` comment into its template outline. amlguard parses JSON with a YAML 1.2 parser
  * for its positions, and YAML reads such a comment as part of the next key (`/* note *\/ "requestSettings"`), so
  * the field would take Azure's default and could pass. jsonc-parser (the scanner of VS Code's JSON support)
- * finds the comments, and they are blanked before YAML reads the text.
+ * checks the JSON and finds the comments, which are blanked before YAML reads the text.
  */
+
+/**
+ * Reports whether an input file is read as JSON: a `.json` file, or a file not named `.yml` or `.yaml` whose
+ * content starts as JSON does (`{`, `[` or a comment). A YAML file keeps its own reading, because PyYAML, which
+ * the Azure ML CLI uses, reads `//` as text.
+ */
+export function isJsonInput(file: string, text: string): boolean {
+  return /\.json$/i.test(file) || (!/\.ya?ml$/i.test(file) && /^\s*[[{/]/.test(text));
+}
 
 interface JsonScan {
   /** Offset and length of each comment. */
@@ -36,17 +45,15 @@ function scanJson(text: string): JsonScan {
 }
 
 /**
- * Returns the text with each comment's characters replaced by spaces, keeping its line breaks, so every offset,
- * line and column stays where it was. Text that does not start as JSON does, or that is not valid JSON with
- * comments, is returned unchanged: a YAML flow mapping such as `{model: azureml://m}` has no comment.
+ * Returns JSON text as YAML must see it to read the same values, keeping every offset, or why it is not JSON
+ * (comments and trailing commas allowed), with the line and column. Each comment's characters become spaces, its
+ * line breaks kept. A carriage return alone becomes a line feed: JSON reads it as whitespace, but the yaml package
+ * keeps it inside the next key (`"\r  \"requestSettings\""`), which hides that key.
  */
-export function blankJsonComments(text: string): string {
-  if (!/^\s*[[{/]/.test(text) || !/\/[/*]/.test(text)) {
-    return text;
-  }
+export function jsonForYaml(text: string): { readonly text: string } | { readonly problem: string } {
   const { comments, error } = scanJson(text);
-  if (error !== undefined || comments.length === 0) {
-    return text;
+  if (error !== undefined) {
+    return { problem: syntaxProblem(text, error) };
   }
   let blanked = "";
   let from = 0;
@@ -54,18 +61,10 @@ export function blankJsonComments(text: string): string {
     blanked += text.slice(from, offset) + text.slice(offset, offset + length).replace(/[^\r\n]/g, " ");
     from = offset + length;
   }
-  return blanked + text.slice(from);
+  return { text: (blanked + text.slice(from)).replace(/\r(?!\n)/g, "\n") };
 }
 
-/**
- * Returns why the text is not JSON (comments and trailing commas allowed), with the line and column, or
- * undefined when it is.
- */
-export function jsonSyntaxError(text: string): string | undefined {
-  const { error } = scanJson(text);
-  if (error === undefined) {
-    return undefined;
-  }
+function syntaxProblem(text: string, error: NonNullable<JsonScan["error"]>): string {
   const before = text.slice(0, error.offset).split(/\r\n|\r|\n/);
   const problem = printParseErrorCode(error.code)
     .replace(/([a-z])([A-Z])/g, "$1 $2")

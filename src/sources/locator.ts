@@ -1,6 +1,5 @@
 import { type Document, LineCounter, type Pair, type YAMLError, type YAMLMap, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from "yaml";
 import type { Locator, SourcePosition } from "../model/deployment";
-import { blankJsonComments } from "./json-comments";
 import { withPyYamlScalars } from "./pyyaml-scalars";
 
 /** A JSON or YAML document parsed with positions, so findings can point at a line and column. */
@@ -31,7 +30,7 @@ export function parsePositioned(text: string, options: ParseOptions = {}): Posit
 
 /**
  * Parses JSON or YAML text into its documents: one for JSON, one or more for YAML separated by `---`. JSON is
- * parsed as YAML 1.2 by default, which accepts every JSON document, after its comments are blanked. Documents with no content (a leading or
+ * parsed as YAML 1.2 by default, which accepts every JSON document. Documents with no content (a leading or
  * trailing `---`) are left out. Throws a DocumentSyntaxError when the text has a syntax error, a duplicated key,
  * a merge key whose value is not a mapping, no content at all, only null, or a single scalar where a mapping
  * or a list belongs.
@@ -39,8 +38,7 @@ export function parsePositioned(text: string, options: ParseOptions = {}): Posit
 export function parsePositionedAll(text: string, options: ParseOptions = {}): PositionedDocument[] {
   const lineCounter = new LineCounter();
   const version = options.yamlVersion === "1.1" ? ({ version: "1.1", schema: "yaml-1.1", customTags: withPyYamlScalars } as const) : {};
-  const json = blankJsonComments(text);
-  const source = options.yamlVersion === "1.1" ? withPyYamlLineBreaks(json) : json;
+  const source = options.yamlVersion === "1.1" ? withPyYamlLineBreaks(text) : text;
   const parsed = parseAllDocuments(source, { lineCounter, uniqueKeys: false, ...version });
   // An empty stream (no documents at all) is not an array.
   const documents: Document[] = Array.isArray(parsed) ? parsed : [];

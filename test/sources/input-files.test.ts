@@ -155,6 +155,34 @@ describe("JSON with comments", () => {
     expect(item.kind === "deployment" ? item.deployment.locate?.("properties.requestSettings.requestTimeout")?.line : undefined).toBe(9);
   });
 
+  test("// in flow-style CLI YAML is text", async () => {
+    const flow = [
+      '{"name": "blue", "endpoint_name": "ep", "instance_type": "Standard_F4s_v2",',
+      ' "description": null // , "request_settings": {"request_timeout_ms": 120000},',
+      "}",
+    ].join("\n");
+
+    const items = await readInputFile(write("flow.yml", flow));
+
+    const item = items[0];
+    expect(item.kind === "deployment" ? item.deployment.requestSettings.requestTimeoutMs : undefined).toMatchObject({ state: "set", value: 120_000 });
+  });
+
+  test("carriage return alone ends a line", async () => {
+    const text = '{"type": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments", "name": "blue", "properties": {"endpointComputeType": "Managed",\r"requestSettings": {"requestTimeout": "PT5M"}}}\n';
+
+    const items = await readInputFile(write("cr.json", text));
+
+    const item = items[0];
+    expect(item.kind === "deployment" ? item.deployment.requestSettings.requestTimeoutMs : undefined).toMatchObject({ state: "set", value: 300_000 });
+  });
+
+  test.each(["azuredeploy", "azuredeploy.jsonc"])("%s with YAML-only syntax is an input error", async (name) => {
+    const file = write(name, `{"name": 'blue', /* agreed */ "properties": {"requestSettings": {"requestTimeout": "PT5M"}}}\n`);
+
+    await expect(readInputFile(file)).rejects.toThrow(new InputError(`${file} is not valid JSON: invalid symbol at line 1, column 10. Fix the JSON syntax there.`));
+  });
+
   test("URL in a YAML flow mapping is not a comment", async () => {
     const items = await readInputFile(write("flow.yml", "{name: blue, endpoint_name: ep, model: azureml://registries/r/models/m/versions/1}\n"));
 
@@ -174,7 +202,7 @@ describe("list response page", () => {
     expect(reasons(items)).toEqual([
       "deployment blue",
       "the list response has a nextLink, so it is one page of a longer list, and the deployments on the later pages are not in this file. " +
-        "Save every page, following nextLink until a response has none, or run amlguard audit.",
+        "Put the value arrays of every page into one list without a nextLink and check that, or run amlguard audit.",
     ]);
   });
 
