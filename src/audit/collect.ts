@@ -149,7 +149,9 @@ export class DeploymentCollector {
       const ref: ResourceRef = { ...workspaceReference(workspace), id: endpoint.id, name: endpoint.name, endpointName: endpoint.name, type: ENDPOINT_TYPE };
       items.push(this.judge({ kind: "not-evaluated", ref, reason: listing.failure.reason }));
     }
-    const deployments = await Promise.all(listing.items.map((item, position) => this.readDeployment(item, isolation, `${endpoint.id}/deployments#${position}`)));
+    const deployments = await Promise.all(
+      listing.items.map((item, position) => this.readDeployment(item, isolation, `${endpoint.id}/deployments#${position}`, `${endpoint.id}/deployments/`)),
+    );
     this.progress.endpointDone();
     this.progress.deploymentsRead(listing.items.length);
     return [...items, ...deployments];
@@ -173,12 +175,23 @@ export class DeploymentCollector {
     }
 
     const workspaceId = id.replace(/\/onlineEndpoints\/.*$/i, "");
-    return this.readDeployment(result.body, await this.isolationFor(workspaceId), id);
+    return this.readDeployment(result.body, await this.isolationFor(workspaceId), id, id);
   }
 
-  private async readDeployment(raw: unknown, isolation: Field<ManagedNetworkIsolationMode>, fallbackName: string): Promise<ResourceResult> {
-    if (!NamedResourceSchema.safeParse(raw).success) {
+  /**
+   * Reads and judges one deployment body. `within` is the id the body must have, or the prefix of the listing it
+   * came from. A body whose id is elsewhere is not judged, because it would be reported under another
+   * deployment's id while the one that was read went missing.
+   */
+  private async readDeployment(raw: unknown, isolation: Field<ManagedNetworkIsolationMode>, fallbackName: string, within: string): Promise<ResourceResult> {
+    const named = NamedResourceSchema.safeParse(raw);
+    if (!named.success) {
       return this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.malformedBody });
+    }
+    const id = named.data.id.toLowerCase();
+    const expected = within.toLowerCase();
+    if (expected.endsWith("/") ? !id.startsWith(expected) || id.slice(expected.length).includes("/") : id !== expected) {
+      return this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.foreignId });
     }
     const item = readArmResource(raw, undefined, []);
     if (item.kind !== "deployment") {

@@ -1,7 +1,8 @@
-import type { ResourceResult } from "../findings/finding";
+import type { Finding, ResourceResult, RuleOutcome } from "../findings/finding";
 import type { RunScope } from "../findings/run-report";
 import { parseDeploymentId } from "../sources/arm-id";
 import type { AuditScope } from "./collect";
+import { NOT_EVALUATED_REASONS } from "./reasons";
 import type { AuditSource } from "./run";
 
 /** Scope options of `amlguard audit`, as commander parses them. */
@@ -111,17 +112,18 @@ export function scopeEvidence(scope: AuditScope, source: AuditSource, armEndpoin
 /** One result per deployment, and why the run may not show a deployment as it is. */
 export interface UniqueResults {
   readonly results: ResourceResult[];
-  /** One line per deployment whose reads gave different findings, for `RunEvidence.incomplete`. */
+  /** One line per deployment whose reads disagreed, for `RunEvidence.incomplete`. */
   readonly conflicts: string[];
 }
 
 /**
  * Keeps one result per resource, keyed by the lower-cased ARM id, because overlapping scopes (a subscription and
- * an --id in it) read the same deployment twice, and a listing may return one deployment on two pages while it
- * changes. An evaluated result wins over a not-evaluated one of the same id, because the other read of it
- * succeeded. Two evaluated reads with different findings are a conflict: the read with more findings is kept,
- * so a violation that either read shows stays in the report, and the conflict is returned so that the run counts
- * as incomplete. Results without an id are all kept.
+ * an --id in it) read the same deployment twice, and a listing may return one deployment twice while it changes.
+ * - A read that failed on the way (throttled, timed out, denied) gives way to one that was judged.
+ * - Two judged reads with different findings are kept as one result with the findings of both and each rule's
+ *   worse outcome, so a violation that either read shows stays in the report.
+ * - A read whose content could not be judged next to one that was judged leaves the judged one.
+ * The last two are conflicts, which make the run incomplete. Results without an id are all kept.
  */
 export function uniqueResults(results: readonly ResourceResult[]): UniqueResults {
   const byId = new Map<string, number>();
@@ -139,24 +141,64 @@ export function uniqueResults(results: readonly ResourceResult[]): UniqueResults
       unique.push(result);
       continue;
     }
+
     const kept = unique[index];
-    if (kept.status === "not-evaluated" || result.status === "not-evaluated") {
-      unique[index] = kept.status === "not-evaluated" ? result : kept;
+    if (kept.status === "evaluated" && result.status === "evaluated") {
+      if (findingsText(kept) !== findingsText(result)) {
+        conflicts.push(
+          `deployment ${kept.resource.id} was read twice with different findings (${kept.findings.length} and ${result.findings.length}), ` +
+            "as when it changes during the audit; the report keeps the findings of both reads. Audit it again to confirm its state",
+        );
+        unique[index] = bothReads(kept, result);
+      }
       continue;
     }
-    if (findingsText(kept) !== findingsText(result)) {
+    const [judged, failed] = kept.status === "evaluated" ? [kept, result] : [result, kept];
+    if (judged.status === "evaluated" && !TRANSPORT_FAILURES.has(failed.reason ?? "")) {
       conflicts.push(
-        `deployment ${kept.resource.id} was read twice with different findings (${kept.findings.length} and ${result.findings.length}), ` +
-          "as when it changes during the audit; the report keeps the read with more findings. Audit it again to confirm its state",
+        `deployment ${kept.resource.id} was read twice, and one read could not be judged (${failed.reason ?? "no reason given"}); ` +
+          "the report keeps the read that was judged. Audit it again to confirm its state",
       );
-      unique[index] = result.findings.length > kept.findings.length ? result : kept;
     }
+    unique[index] = judged;
   }
   return { results: unique, conflicts };
 }
 
+// Failures of the request rather than of the content: another read of the same deployment that was judged shows it.
+const TRANSPORT_FAILURES: ReadonlySet<string> = new Set([
+  NOT_EVALUATED_REASONS.forbidden,
+  NOT_EVALUATED_REASONS.notFound,
+  NOT_EVALUATED_REASONS.truncatedBody,
+  NOT_EVALUATED_REASONS.serverError,
+  NOT_EVALUATED_REASONS.throttled,
+  NOT_EVALUATED_REASONS.retryAfterTooLong,
+  NOT_EVALUATED_REASONS.timeout,
+  NOT_EVALUATED_REASONS.networkError,
+  NOT_EVALUATED_REASONS.httpError,
+]);
+
+// Worse outcomes rank higher, as the findings behind them decide a resource's verdict.
+const OUTCOME_RANK: Readonly<Record<RuleOutcome, number>> = { disabled: 0, "not-applicable": 1, passed: 2, unverified: 3, failed: 4 };
+
+/** Returns one result with the findings of both reads and, for each rule, the worse of its two outcomes. */
+function bothReads(first: ResourceResult, second: ResourceResult): ResourceResult {
+  const seen = new Set(first.findings.map(findingText));
+  const findings = [...first.findings, ...second.findings.filter((finding) => !seen.has(findingText(finding)))];
+  const secondRules = new Map(second.rules.map((rule) => [rule.ruleId, rule]));
+  const rules = first.rules.map((rule) => {
+    const other = secondRules.get(rule.ruleId);
+    return other !== undefined && OUTCOME_RANK[other.outcome] > OUTCOME_RANK[rule.outcome] ? other : rule;
+  });
+  return { ...first, findings, rules };
+}
+
 function findingsText(result: ResourceResult): string {
-  return result.findings.map((finding) => `${finding.ruleId}\u0000${finding.kind}\u0000${finding.path}\u0000${finding.message}`).join("\u0001");
+  return result.findings.map(findingText).join("\u0001");
+}
+
+function findingText(finding: Finding): string {
+  return `${finding.ruleId}\u0000${finding.kind}\u0000${finding.path}\u0000${finding.message}`;
 }
 
 function uniqueIgnoringCase(values: readonly string[]): string[] {

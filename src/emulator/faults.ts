@@ -22,6 +22,8 @@ export type Fault = FaultTarget &
      * deployment that changes while it is read.
      */
     | { readonly kind: "changed-duplicate"; readonly properties: Readonly<Record<string, unknown>> }
+    /** Gives the page's first item the id `id`, as a faulty proxy or cache might. */
+    | { readonly kind: "foreign-id"; readonly id: string }
   );
 
 export interface FaultTarget {

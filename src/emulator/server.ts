@@ -111,7 +111,7 @@ export async function startArmEmulator(options: ArmEmulatorOptions): Promise<Arm
             nextLinkOrigin: fault?.kind === "foreign-next-link" ? foreignUrl : undefined,
             pageSize: options.pageSize ?? 100,
           });
-    const text = JSON.stringify(withChangedDuplicate(withNextLinkFault(routed.body, fault, requestUrl), fault));
+    const text = JSON.stringify(withItemFault(withNextLinkFault(routed.body, fault, requestUrl), fault));
 
     if (fault?.kind === "html") {
       const html = "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Proxy authentication required</body></html>";
@@ -181,13 +181,16 @@ function withNextLinkFault(body: unknown, fault: Fault | undefined, url: URL): u
   return { ...(body as Record<string, unknown>), nextLink: next.toString() };
 }
 
-/** Appends the changed copy of a listing page's first item for the changed-duplicate fault. */
-function withChangedDuplicate(body: unknown, fault: Fault | undefined): unknown {
+/** Changes a listing page's first item for the changed-duplicate and foreign-id faults. */
+function withItemFault(body: unknown, fault: Fault | undefined): unknown {
   const page = body as { value?: Record<string, unknown>[] };
-  if (fault?.kind !== "changed-duplicate" || !Array.isArray(page.value) || page.value.length === 0) {
+  if ((fault?.kind !== "changed-duplicate" && fault?.kind !== "foreign-id") || !Array.isArray(page.value) || page.value.length === 0) {
     return body;
   }
-  const first = page.value[0];
+  const [first, ...rest] = page.value;
+  if (fault.kind === "foreign-id") {
+    return { ...page, value: [{ ...first, id: fault.id }, ...rest] };
+  }
   const copy = { ...first, properties: { ...(first.properties as Record<string, unknown>), ...fault.properties } };
   return { ...page, value: [...page.value, copy] };
 }

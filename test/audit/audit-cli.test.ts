@@ -93,6 +93,44 @@ describe("audit against the ARM emulator", () => {
     expect(run.stderr).toContain("the run counts as incomplete");
   });
 
+  test("changed copy keeps the first read's violation", async () => {
+    const base = managedExample("blue");
+    const slow = { ...base, properties: { ...(base.properties as Record<string, unknown>), requestSettings: { requestTimeout: "PT5M" } } };
+    const listing = `${endpointPath("ws-a", "ep-1")}/deployments`;
+    const faults: Fault[] = [{ path: listing, kind: "changed-duplicate", properties: { requestSettings: { requestTimeout: "PT30S" }, livenessProbe: null, readinessProbe: null } }];
+    const arm = await start({ tenant: tenant({ workspaces: [{ name: "ws-a", endpoints: [{ name: "ep-1", deployments: [slow] }] }] }), faults });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    const report = JSON.parse(run.stdout) as { resources: { findings: { ruleId: string; path: string }[] }[] };
+    const paths = report.resources[0].findings.map((finding) => `${finding.ruleId} ${finding.path}`);
+    expect(paths).toContain("request-timeout properties.requestSettings.requestTimeout");
+    expect(paths).toContain("probe-required properties.livenessProbe");
+    expect(run.code).toBe(1);
+  });
+
+  test("copy that cannot be judged is a conflict", async () => {
+    const listing = `${endpointPath("ws-a", "ep-1")}/deployments`;
+    const arm = await start({ faults: [{ path: listing, kind: "changed-duplicate", properties: { endpointComputeType: "AzureMLCompute" } }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    const report = JSON.parse(run.stdout) as { resources: unknown[]; evidence: { incomplete?: string[] } };
+    expect(report.resources).toHaveLength(4);
+    expect(report.evidence.incomplete).toEqual([expect.stringContaining("was read twice, and one read could not be judged")]);
+  });
+
+  test("deployment with a foreign id is not judged", async () => {
+    const listing = `${endpointPath("ws-a", "ep-2")}/deployments`;
+    const arm = await start({ faults: [{ path: listing, kind: "foreign-id", id: depId("ws-a", "ep-1", "blue") }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    const report = parseReport(run);
+    expect(evaluatedIds(run.stdout)).toEqual([depId("ws-a", "ep-1", "blue"), depId("ws-a", "ep-1", "green"), depId("ws-a", "ep-2", "yellow")].map((id) => id.toLowerCase()).sort());
+    expect(report.summary.notEvaluatedByReason).toEqual({ [NOT_EVALUATED_REASONS.foreignId]: 1 });
+  });
+
   test("deployment listed twice, unchanged", async () => {
     const listing = `${endpointPath("ws-a", "ep-1")}/deployments`;
     const arm = await start({ faults: [{ path: listing, kind: "changed-duplicate", properties: {} }] });
