@@ -955,6 +955,20 @@ describe("report --merge", () => {
     expect(stderr).toContain(`is in both ${file} and ${second}`);
   });
 
+  test("overlap message escapes control characters", async () => {
+    const yaml = join(directory, "control.yml");
+    await writeFile(yaml, (await readFile(join("examples", "deployment.yml"), "utf8")).replace(/^name: .*$/m, 'name: "blue\\nFAKE: ok"'));
+    const [first, second] = ["control-a.json", "control-b.json"].map((name) => join(directory, name));
+    await runCli(["check", yaml, "--output", `json=${first}`]);
+    await runCli(["check", yaml, "--output", `json=${second}`]);
+
+    const { code, stderr } = await merge(first, second);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain("deployment 'blue\\u000aFAKE: ok'");
+    expect(stderr).not.toContain("\nFAKE: ok");
+  });
+
   test("rejects edited counts of a merged shard", async () => {
     const { report } = await mergedFile("merged-to-edit.json", shardA);
     (report.evidence.shards[0].counts as { resources: number }).resources += 1;
@@ -1163,7 +1177,9 @@ describe("report --merge", () => {
       const { code, stderr } = await merge(first, second);
 
       expect(code).toBe(EXIT_CODES.usage);
-      expect(stderr).toContain(`deployment 'blue' of endpoint 'scoring' in file '${template}' in workspace 'MLW-DEV' is in both ${first} and ${second}`);
+      // The real path follows when the corpus is reached through a symbolic link.
+      expect(stderr).toContain(`deployment 'blue' of endpoint 'scoring' in file '${template}'`);
+      expect(stderr).toContain(`in workspace 'MLW-DEV' is in both ${first} and ${second}`);
     });
 
     test("rejects a 1.7 shard without workspace", async () => {

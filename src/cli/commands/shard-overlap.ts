@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { ResourceResult } from "../../findings/finding";
 import { type ShardInputEvidence, resourceKey, resourceLabel } from "../../findings/run-report";
+import { escapePlainText } from "../../reporters/plain-text";
 
 /** The parts of a shard that the overlap check reads: its resources, and the files it and its own shards read. */
 export interface ShardResources {
@@ -121,7 +122,8 @@ function claimOf(result: ResourceResult, index: number, file: string | undefined
   const label = resourceLabel({ ...result, resource: { ...resource, workspaceName: undefined } });
   return {
     index,
-    label: byId ? `${label} (${resource.id ?? resource.urn})` : label.startsWith("file ") ? label : `${label} in file '${file}'`,
+    // Names come from the shards, and the rejection goes to a terminal, so control characters are escaped.
+    label: escapePlainText(byId ? `${label} (${resource.id ?? resource.urn})` : label.startsWith("file ") ? label : `${label} in file '${file}'`),
     // An ARM id names its workspace already.
     ...(byId || resource.workspaceName === undefined ? {} : { workspace: resource.workspaceName }),
     ...(byId
@@ -159,10 +161,10 @@ function workspacesOf(found: Claim, claim: Claim, shards: readonly ShardResource
     return "";
   }
   if (found.workspace !== undefined && claim.workspace !== undefined) {
-    return ` in workspace '${claim.workspace}'`;
+    return ` in workspace '${escapePlainText(claim.workspace)}'`;
   }
   const [recorded, missing] = found.workspace === undefined ? [claim, found] : [found, claim];
-  return ` (workspace '${recorded.workspace}' in ${shards[recorded.index].file}, none recorded in ${shards[missing.index].file})`;
+  return ` (workspace '${escapePlainText(recorded.workspace ?? "")}' in ${shards[recorded.index].file}, none recorded in ${shards[missing.index].file})`;
 }
 
 /** The claims of the shards on each key: an ARM id, a URN, or a checked file. */
