@@ -3,7 +3,7 @@ import type { SourceKind } from "../model/deployment";
 import { ARM_RESOURCE_KEYS, readArmJson } from "./arm-json";
 import { ParametersFileError, type TemplateParameterValues, isArmTemplate, readArmTemplate, readParametersFile } from "./arm-template";
 import { findPlaceholders, isCliYaml, placeholderItem, readDeploymentYaml } from "./deployment-yaml";
-import { isJsonInput, jsonForYaml } from "./json-comments";
+import { jsonForYaml, mustBeJson, startsAsJson } from "./json-comments";
 import { DocumentSyntaxError, type PositionedDocument, hasPyYamlOnlyLineBreaks, parsePositioned, parsePositionedAll } from "./locator";
 import { isPlainObject } from "./property-access";
 import type { SourceItem } from "./source-item";
@@ -17,8 +17,10 @@ export interface ReadInputOptions {
 }
 
 /**
- * Reads one input file into source items. The kind of file is decided by its content: an ARM template, Azure
- * ML CLI YAML, or ARM JSON as the REST API returns it.
+ * Reads one input file into source items. The kind of each document is decided by its content: an ARM template,
+ * Azure ML CLI YAML, or ARM JSON as the REST API returns it. Each kind is read as the tool that deploys it reads
+ * it: ARM content as JSON with comments when the file is JSON (see `armText`), and CLI YAML as PyYAML reads the
+ * file, whatever its name, because the Azure ML CLI loads any deployment file with `yaml.safe_load`.
  */
 export async function readInputFile(file: string, options: ReadInputOptions = {}): Promise<SourceItem[]> {
   const text = await readText(file);
@@ -30,9 +32,9 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
     return [placeholderItem(placeholders, file)];
   }
 
-  const source = jsonInputForYaml(text, file, file);
-  const documents = parseInput(source, file, "1.2");
-  const cliDocuments = cliReadings(source, file, documents);
+  const json = armText(text, file, file);
+  const documents = parseInput(json, file, "1.2");
+  const cliDocuments = cliReadings(text, file, documents, json !== text);
 
   return documents.flatMap((document, index) => {
     const where = documents.length > 1 ? `document ${index + 1} of ${file}` : undefined;
@@ -42,21 +44,26 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
 }
 
 /**
- * Returns the text the YAML parser reads: for a JSON input (see `isJsonInput`), `jsonForYaml` of it. Throws an
- * InputError when a JSON input is not JSON, because Azure Resource Manager takes templates and request bodies as
- * JSON. The YAML parser that gives amlguard its positions would accept YAML there, read a comment next to
- * YAML-only syntax as part of a key, and report JSON syntax errors in YAML's terms. An empty file is left to the
- * parser, which names that problem.
+ * Returns the text in which ARM content is read. Azure Resource Manager reads templates, parameters files and
+ * request bodies as JSON with comments, whatever the file's name. So text that starts as JSON and is JSON gives
+ * `jsonForYaml` of it, which the YAML parser that provides amlguard's positions reads as JSON reads it. Other text
+ * is returned as it is, and read as YAML. Throws an InputError when a file that must be JSON (see `mustBeJson`)
+ * is not. The YAML parser would accept YAML there, read a comment next to YAML-only syntax as part of a key, and
+ * report JSON syntax errors in YAML's terms. An empty file is left to the parser, which names that problem.
  */
-function jsonInputForYaml(text: string, file: string, subject: string): string {
-  if (!isJsonInput(file, text) || text.trim() === "") {
+function armText(text: string, file: string, subject: string): string {
+  const required = mustBeJson(file, text);
+  if (text.trim() === "" || (!required && !startsAsJson(text))) {
     return text;
   }
   const json = jsonForYaml(text);
-  if ("problem" in json) {
+  if ("text" in json) {
+    return json.text;
+  }
+  if (required) {
     throw new InputError(`${subject} is not valid JSON: ${json.problem}. Fix the JSON syntax there.`);
   }
-  return json.text;
+  return text;
 }
 
 function parseInput(text: string, file: string, yamlVersion: "1.1" | "1.2"): PositionedDocument[] {
@@ -78,8 +85,11 @@ function parseInput(text: string, file: string, yamlVersion: "1.1" | "1.2"): Pos
  *
  * When the YAML 1.1 reading fails, for example on a merge key whose value is a number, a document that reads as
  * CLI YAML in YAML 1.2 raises the error, and the other documents have no YAML 1.1 reading.
+ *
+ * `text` is the file as it is, and `documents` are read from JSON text with its comments blanked when `json`
+ * is true. Then only the choice of the CLI reader must agree, because ARM content is judged on the JSON reading.
  */
-function cliReadings(text: string, file: string, documents: readonly PositionedDocument[]): readonly (PositionedDocument | undefined)[] {
+function cliReadings(text: string, file: string, documents: readonly PositionedDocument[], json: boolean): readonly (PositionedDocument | undefined)[] {
   // A line break that only PyYAML recognizes can turn what YAML 1.2 reads as a comment into keys, even into another
   // kind of file. So such a text is always read both ways, and both readings must go to the same reader.
   const pyYamlOnlyBreaks = hasPyYamlOnlyLineBreaks(text);
@@ -91,18 +101,32 @@ function cliReadings(text: string, file: string, documents: readonly PositionedD
     readings = parseInput(text, file, "1.1");
   } catch (error) {
     const judgedAsCliYaml = documents.some((document) => isCliYaml(document.value));
-    if (!(error instanceof InputError) || judgedAsCliYaml || pyYamlOnlyBreaks) {
+    if (!(error instanceof InputError) || judgedAsCliYaml || (pyYamlOnlyBreaks && !json)) {
       throw error;
     }
     return [];
   }
-  if (readings.length !== documents.length || readings.some((reading, index) => documentKind(reading.value) !== documentKind(documents[index].value))) {
+  if (readings.length !== documents.length || readings.some((reading, index) => readsDifferently(reading.value, documents[index].value, json, pyYamlOnlyBreaks))) {
     throw new InputError(
-      `${file} reads differently as the Azure ML CLI reads it and as YAML 1.2 reads it, because of a line break that only ` +
-        "one of them sees (a carriage return alone, U+0085, U+2028 or U+2029); use line feeds.",
+      `${file} reads differently as the Azure ML CLI reads it and as ${json ? "JSON" : "YAML 1.2"} reads it, because of ${json ? "a comment or " : ""}a line break ` +
+        "that only one of them sees (a carriage return alone, U+0085, U+2028 or U+2029); use line feeds" +
+        `${json ? " and remove the comment" : ""}.`,
     );
   }
   return readings;
+}
+
+// Whether the PyYAML reading of a document would go to another reader, or, for ARM content read as YAML, give it
+// other values. Such a document in a YAML file is judged on the YAML 1.2 reading, which no Azure tool shares.
+function readsDifferently(pyYaml: unknown, judged: unknown, json: boolean, pyYamlOnlyBreaks: boolean): boolean {
+  const [cli, judgedCli] = [documentKind(pyYaml), documentKind(judged)];
+  if (json) {
+    return (cli === "cli") !== (judgedCli === "cli");
+  }
+  if (cli !== judgedCli) {
+    return true;
+  }
+  return pyYamlOnlyBreaks && cli !== "cli" && JSON.stringify(pyYaml) !== JSON.stringify(judged);
 }
 
 /** Names the reader a document goes to, so two readings of one document can be compared. */
@@ -154,7 +178,7 @@ export function fileItem(file: string, reason: string): Extract<SourceItem, { ki
 
 /** Reads an ARM parameters file (deploymentParameters.json) for `--parameters`, or throws an InputError. */
 export async function readTemplateParameters(file: string): Promise<TemplateParameterValues> {
-  const text = jsonInputForYaml(await readText(file), file, `Parameters file ${file}`);
+  const text = armText(await readText(file), file, `Parameters file ${file}`);
   try {
     return readParametersFile(parsePositioned(text).value, file);
   } catch (error) {

@@ -8,13 +8,17 @@ import { type ParseErrorCode, printParseErrorCode, visit } from "jsonc-parser";
  * checks the JSON and finds the comments, which are blanked before YAML reads the text.
  */
 
+/** Reports whether text starts as JSON does: with `{`, `[`, or a `//` or `/*` comment, after any whitespace. */
+export function startsAsJson(text: string): boolean {
+  return /^\s*(?:[[{]|\/[/*])/.test(text);
+}
+
 /**
- * Reports whether an input file is read as JSON: a `.json` file, or a file not named `.yml` or `.yaml` whose
- * content starts as JSON does (`{`, `[` or a comment). A YAML file keeps its own reading, because PyYAML, which
- * the Azure ML CLI uses, reads `//` as text.
+ * Reports whether a file must be JSON: a `.json` file, or a file not named `.yml` or `.yaml` that starts as JSON.
+ * A YAML file that starts as JSON may be YAML in flow style, which is read as YAML when it is not JSON.
  */
-export function isJsonInput(file: string, text: string): boolean {
-  return /\.json$/i.test(file) || (!/\.ya?ml$/i.test(file) && /^\s*[[{/]/.test(text));
+export function mustBeJson(file: string, text: string): boolean {
+  return /\.json$/i.test(file) || (!/\.ya?ml$/i.test(file) && startsAsJson(text));
 }
 
 interface JsonScan {
@@ -51,7 +55,17 @@ function scanJson(text: string): JsonScan {
  * keeps it inside the next key (`"\r  \"requestSettings\""`), which hides that key.
  */
 export function jsonForYaml(text: string): { readonly text: string } | { readonly problem: string } {
-  const { comments, error } = scanJson(text);
+  let scan: JsonScan;
+  try {
+    scan = scanJson(text);
+  } catch (error) {
+    // jsonc-parser descends recursively, so a hostile file nested thousands of levels deep overflows the stack.
+    if (error instanceof RangeError) {
+      return { problem: "it is nested too deeply" };
+    }
+    throw error;
+  }
+  const { comments, error } = scan;
   if (error !== undefined) {
     return { problem: syntaxProblem(text, error) };
   }

@@ -255,6 +255,12 @@ describe("parameters file", () => {
     expect(() => readParametersFile({ value: 1 }, "p.json")).toThrow(ParametersFileError);
   });
 
+  test.each(["p.json", "p.yaml", "p"])("JSON comments in %s are comments", async (name) => {
+    const values = await readTemplateParameters(write(name, '{"parameters": {"timeout": {/* agreed */ "value": "PT5M"}}}\n'));
+
+    expect([...values.entries()]).toEqual([["timeout", "PT5M"]]);
+  });
+
   test("--parameters resolves a template through readInputFile", async () => {
     const templateFile = write("template.json", JSON.stringify(template([{ ...literalDeployment, properties: { endpointComputeType: "[parameters('computeType')]" } }], { parameters: { computeType: { type: "string" } } })));
     const parametersFile = write("template.parameters.json", JSON.stringify({ $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", parameters: { computeType: { value: "Kubernetes" } } }));

@@ -155,17 +155,33 @@ describe("JSON with comments", () => {
     expect(item.kind === "deployment" ? item.deployment.locate?.("properties.requestSettings.requestTimeout")?.line : undefined).toBe(9);
   });
 
-  test("// in flow-style CLI YAML is text", async () => {
+  test.each(["flow.yml", "flow.json", "flow"])("// in flow-style CLI YAML is text in %s", async (name) => {
     const flow = [
       '{"name": "blue", "endpoint_name": "ep", "instance_type": "Standard_F4s_v2",',
       ' "description": null // , "request_settings": {"request_timeout_ms": 120000},',
       "}",
     ].join("\n");
 
-    const items = await readInputFile(write("flow.yml", flow));
+    const items = await readInputFile(write(name, flow));
 
     const item = items[0];
     expect(item.kind === "deployment" ? item.deployment.requestSettings.requestTimeoutMs : undefined).toMatchObject({ state: "set", value: 120_000 });
+  });
+
+  test("ARM JSON in a .yaml file is read as JSON", async () => {
+    const text = '{"type": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments", "name": "blue", "properties": {"endpointComputeType": "Managed", /* c */\r"requestSettings": {"requestTimeout": "PT5M"}}}\n';
+
+    const items = await readInputFile(write("arm.yaml", text));
+
+    const item = items[0];
+    expect(item.kind === "deployment" ? item.deployment.requestSettings.requestTimeoutMs : undefined).toMatchObject({ state: "set", value: 300_000 });
+  });
+
+  test("YAML read differently by PyYAML is an input error", async () => {
+    const text = "type: Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments\nname: blue\nproperties:\n  endpointComputeType: Managed\n  # reviewed\r  requestSettings: {requestTimeout: PT5M}\n";
+    const file = write("block.yaml", text);
+
+    await expect(readInputFile(file)).rejects.toThrow(`${file} reads differently as the Azure ML CLI reads it and as YAML 1.2 reads it`);
   });
 
   test("carriage return alone ends a line", async () => {
