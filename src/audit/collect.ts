@@ -110,6 +110,10 @@ export class DeploymentCollector {
       return [this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: WORKSPACE_TYPE }, reason: NOT_EVALUATED_REASONS.malformedBody })];
     }
     const workspace = parsed.data;
+    if (!workspaceInScope(workspace.id, workspace.name, scope)) {
+      this.progress.workspaceDone();
+      return [this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: WORKSPACE_TYPE }, reason: NOT_EVALUATED_REASONS.foreignId })];
+    }
     const isolation = isolationModeOf(workspace);
     this.workspaceReads.set(workspace.id.toLowerCase(), Promise.resolve(isolation));
 
@@ -142,6 +146,11 @@ export class DeploymentCollector {
       return [this.judge({ kind: "not-evaluated", ref, reason: NOT_EVALUATED_REASONS.malformedBody })];
     }
     const endpoint = parsed.data;
+    if (!sameId(endpoint.id, `${workspace.id}/onlineEndpoints/${endpoint.name}`)) {
+      this.progress.endpointDone();
+      const ref = { ...workspaceReference(workspace), name: `${workspace.name}#onlineEndpoints[${index}]`, type: ENDPOINT_TYPE };
+      return [this.judge({ kind: "not-evaluated", ref, reason: NOT_EVALUATED_REASONS.foreignId })];
+    }
 
     const listing = await this.client.list(this.client.url(`${endpoint.id}/deployments`, this.apiVersion));
     const items: ResourceResult[] = [];
@@ -188,9 +197,8 @@ export class DeploymentCollector {
     if (!named.success) {
       return this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.malformedBody });
     }
-    const id = named.data.id.toLowerCase();
-    const expected = within.toLowerCase();
-    if (expected.endsWith("/") ? !id.startsWith(expected) || id.slice(expected.length).includes("/") : id !== expected) {
+    // A listing names the parent and the body its own name, and an --id read names the deployment itself.
+    if (!sameId(named.data.id, within.endsWith("/") ? `${within}${named.data.name}` : within)) {
       return this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.foreignId });
     }
     const item = readArmResource(raw, undefined, []);
@@ -266,4 +274,19 @@ function workspaceReference(workspace: WorkspaceBody): ResourceRef {
     source: "arm",
     type: WORKSPACE_TYPE,
   };
+}
+
+// Resource Manager compares resource ids without regard to case.
+function sameId(id: string, expected: string): boolean {
+  return id.toLowerCase() === expected.toLowerCase();
+}
+
+// A listed workspace's id must lie in the audited subscription, or resource group, and end in its own name.
+function workspaceInScope(id: string, name: string, scope: AuditScope): boolean {
+  const parts = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)$/i.exec(id);
+  if (parts === null || parts[3].toLowerCase() !== name.toLowerCase()) {
+    return false;
+  }
+  const inSubscription = scope.subscriptions.some((subscription) => subscription.toLowerCase() === parts[1].toLowerCase());
+  return inSubscription && (scope.resourceGroup === undefined || scope.resourceGroup.toLowerCase() === parts[2].toLowerCase());
 }

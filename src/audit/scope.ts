@@ -2,6 +2,7 @@ import type { Finding, ResourceResult, RuleOutcome } from "../findings/finding";
 import type { RunScope } from "../findings/run-report";
 import { parseDeploymentId } from "../sources/arm-id";
 import type { AuditScope } from "./collect";
+import { escapePlainText } from "../reporters/plain-text";
 import { NOT_EVALUATED_REASONS } from "./reasons";
 import type { AuditSource } from "./run";
 
@@ -146,7 +147,7 @@ export function uniqueResults(results: readonly ResourceResult[]): UniqueResults
     if (kept.status === "evaluated" && result.status === "evaluated") {
       if (findingsText(kept) !== findingsText(result)) {
         conflicts.push(
-          `deployment ${kept.resource.id} was read twice with different findings (${kept.findings.length} and ${result.findings.length}), ` +
+          `deployment ${escapePlainText(kept.resource.id ?? "")} was read twice with different findings (${kept.findings.length} and ${result.findings.length}), ` +
             "as when it changes during the audit; the report keeps the findings of both reads. Audit it again to confirm its state",
         );
         unique[index] = bothReads(kept, result);
@@ -156,7 +157,7 @@ export function uniqueResults(results: readonly ResourceResult[]): UniqueResults
     const [judged, failed] = kept.status === "evaluated" ? [kept, result] : [result, kept];
     if (judged.status === "evaluated" && !TRANSPORT_FAILURES.has(failed.reason ?? "")) {
       conflicts.push(
-        `deployment ${kept.resource.id} was read twice, and one read could not be judged (${failed.reason ?? "no reason given"}); ` +
+        `deployment ${escapePlainText(kept.resource.id ?? "")} was read twice, and one read could not be judged (${escapePlainText(failed.reason ?? "no reason given")}); ` +
           "the report keeps the read that was judged. Audit it again to confirm its state",
       );
     }

@@ -131,6 +131,29 @@ describe("audit against the ARM emulator", () => {
     expect(report.summary.notEvaluatedByReason).toEqual({ [NOT_EVALUATED_REASONS.foreignId]: 1 });
   });
 
+  test("sibling id in a deployment listing is not judged", async () => {
+    const listing = `${endpointPath("ws-a", "ep-1")}/deployments`;
+    const arm = await start({ faults: [{ path: listing, kind: "foreign-id", id: depId("ws-a", "ep-1", "green") }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    expect(evaluatedIds(run.stdout)).toEqual([depId("ws-a", "ep-1", "green"), depId("ws-a", "ep-2", "red"), depId("ws-a", "ep-2", "yellow")].map((id) => id.toLowerCase()).sort());
+    expect(parseReport(run).summary.notEvaluatedByReason).toEqual({ [NOT_EVALUATED_REASONS.foreignId]: 1 });
+  });
+
+  test.each([
+    { level: "endpoint", path: `${wsPath("ws-a")}/onlineEndpoints`, id: endpointPath("ws-a", "ep-2") },
+    { level: "workspace", path: WORKSPACES, id: wsPath("ws-b") },
+  ])("foreign $level id is not followed", async ({ path, id }) => {
+    const twoWorkspaces = tenant({ workspaces: [...tenant().subscriptions[0].resourceGroups[0].workspaces, { name: "ws-b", endpoints: [] }] });
+    const arm = await start({ tenant: twoWorkspaces, faults: [{ path, kind: "foreign-id", id }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    expect(parseReport(run).summary.notEvaluatedByReason).toEqual({ [NOT_EVALUATED_REASONS.foreignId]: 1 });
+    expect(run.code).not.toBe(0);
+  });
+
   test("deployment listed twice, unchanged", async () => {
     const listing = `${endpointPath("ws-a", "ep-1")}/deployments`;
     const arm = await start({ faults: [{ path: listing, kind: "changed-duplicate", properties: {} }] });

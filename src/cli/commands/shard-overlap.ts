@@ -31,7 +31,7 @@ export function findOverlap(shards: readonly ShardResources[]): string | undefin
       if (collision !== undefined) {
         const { found, claim, detail } = collision;
         return (
-          `${claim.label}${detail}${workspacesOf(found, claim, shards)} is in both ${shards[found.index].file} and ${shards[claim.index].file}; ` +
+          `${claim.label}${escapePlainText(detail)}${workspacesOf(found, claim, shards)} is in both ${escapePlainText(shards[found.index].file)} and ${escapePlainText(shards[claim.index].file)}; ` +
           "shards must cover disjoint scopes, or the merged counts would count it twice."
         );
       }
@@ -164,7 +164,7 @@ function workspacesOf(found: Claim, claim: Claim, shards: readonly ShardResource
     return ` in workspace '${escapePlainText(claim.workspace)}'`;
   }
   const [recorded, missing] = found.workspace === undefined ? [claim, found] : [found, claim];
-  return ` (workspace '${escapePlainText(recorded.workspace ?? "")}' in ${shards[recorded.index].file}, none recorded in ${shards[missing.index].file})`;
+  return ` (workspace '${escapePlainText(recorded.workspace ?? "")}' in ${escapePlainText(shards[recorded.index].file)}, none recorded in ${escapePlainText(shards[missing.index].file)})`;
 }
 
 /** The claims of the shards on each key: an ARM id, a URN, or a checked file. */
