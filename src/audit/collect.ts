@@ -133,12 +133,18 @@ export class DeploymentCollector {
     }
 
     const items = failure === undefined ? [] : [this.judge({ kind: "not-evaluated", ref: scopeRef, reason: failure.reason })];
-    const perEndpoint = await Promise.all(endpoints.map((endpoint, index) => this.collectEndpoint(endpoint, workspace, isolation, index)));
+    const perEndpoint = await Promise.all(endpoints.map((endpoint, index) => this.collectEndpoint(endpoint, workspace, isolation, index, scope.endpoint)));
     this.progress.workspaceDone();
     return [...items, ...perEndpoint.flat()];
   }
 
-  private async collectEndpoint(raw: unknown, workspace: WorkspaceBody, isolation: Field<ManagedNetworkIsolationMode>, index: number): Promise<ResourceResult[]> {
+  private async collectEndpoint(
+    raw: unknown,
+    workspace: WorkspaceBody,
+    isolation: Field<ManagedNetworkIsolationMode>,
+    index: number,
+    requestedName: string | undefined,
+  ): Promise<ResourceResult[]> {
     const parsed = NamedResourceSchema.safeParse(raw);
     if (!parsed.success) {
       this.progress.endpointDone();
@@ -146,7 +152,9 @@ export class DeploymentCollector {
       return [this.judge({ kind: "not-evaluated", ref, reason: NOT_EVALUATED_REASONS.malformedBody })];
     }
     const endpoint = parsed.data;
-    if (!sameId(endpoint.id, `${workspace.id}/onlineEndpoints/${endpoint.name}`)) {
+    // An endpoint read by name under --endpoint must be that endpoint.
+    const requested = requestedName === undefined || endpoint.name.toLowerCase() === requestedName.toLowerCase();
+    if (!requested || !sameChildId(endpoint.id, `${workspace.id}/onlineEndpoints`, endpoint.name)) {
       this.progress.endpointDone();
       const ref = { ...workspaceReference(workspace), name: `${workspace.name}#onlineEndpoints[${index}]`, type: ENDPOINT_TYPE };
       return [this.judge({ kind: "not-evaluated", ref, reason: NOT_EVALUATED_REASONS.foreignId })];
@@ -198,7 +206,7 @@ export class DeploymentCollector {
       return this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.malformedBody });
     }
     // A listing names the parent and the body its own name, and an --id read names the deployment itself.
-    if (!sameId(named.data.id, within.endsWith("/") ? `${within}${named.data.name}` : within)) {
+    if (within.endsWith("/") ? !sameChildId(named.data.id, within.slice(0, -1), named.data.name) : !sameId(named.data.id, within)) {
       return this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.foreignId });
     }
     const item = readArmResource(raw, undefined, []);
@@ -276,15 +284,31 @@ function workspaceReference(workspace: WorkspaceBody): ResourceRef {
   };
 }
 
-// Resource Manager compares resource ids without regard to case.
+// Resource Manager compares resource ids without regard to case, and an --id may spell a segment percent-encoded.
 function sameId(id: string, expected: string): boolean {
-  return id.toLowerCase() === expected.toLowerCase();
+  return decoded(id).toLowerCase() === decoded(expected).toLowerCase();
+}
+
+function decoded(id: string): string {
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return id;
+  }
+}
+
+// A listed child's name is one segment of its id, so a name with a slash would point the id at another resource.
+function sameChildId(id: string, parent: string, name: string): boolean {
+  return !name.includes("/") && sameId(id, `${parent}/${name}`);
 }
 
 // A listed workspace's id must lie in the audited subscription, or resource group, and end in its own name.
 function workspaceInScope(id: string, name: string, scope: AuditScope): boolean {
   const parts = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)$/i.exec(id);
   if (parts === null || parts[3].toLowerCase() !== name.toLowerCase()) {
+    return false;
+  }
+  if (scope.workspace !== undefined && scope.workspace.toLowerCase() !== name.toLowerCase()) {
     return false;
   }
   const inSubscription = scope.subscriptions.some((subscription) => subscription.toLowerCase() === parts[1].toLowerCase());

@@ -22,8 +22,11 @@ export type Fault = FaultTarget &
      * deployment that changes while it is read.
      */
     | { readonly kind: "changed-duplicate"; readonly properties: Readonly<Record<string, unknown>> }
-    /** Gives the page's first item the id `id`, as a faulty proxy or cache might. */
-    | { readonly kind: "foreign-id"; readonly id: string }
+    /**
+     * Gives the page's first item, or a single resource, the id `id` and, when given, the name `name`, as a
+     * faulty proxy or cache might.
+     */
+    | { readonly kind: "foreign-id"; readonly id: string; readonly name?: string }
   );
 
 export interface FaultTarget {

@@ -181,15 +181,18 @@ function withNextLinkFault(body: unknown, fault: Fault | undefined, url: URL): u
   return { ...(body as Record<string, unknown>), nextLink: next.toString() };
 }
 
-/** Changes a listing page's first item for the changed-duplicate and foreign-id faults. */
+/** Changes a listing page's first item, or a single resource, for the changed-duplicate and foreign-id faults. */
 function withItemFault(body: unknown, fault: Fault | undefined): unknown {
   const page = body as { value?: Record<string, unknown>[] };
+  if (fault?.kind === "foreign-id" && !Array.isArray(page.value)) {
+    return { ...(body as Record<string, unknown>), id: fault.id, ...(fault.name === undefined ? {} : { name: fault.name }) };
+  }
   if ((fault?.kind !== "changed-duplicate" && fault?.kind !== "foreign-id") || !Array.isArray(page.value) || page.value.length === 0) {
     return body;
   }
   const [first, ...rest] = page.value;
   if (fault.kind === "foreign-id") {
-    return { ...page, value: [{ ...first, id: fault.id }, ...rest] };
+    return { ...page, value: [{ ...first, id: fault.id, ...(fault.name === undefined ? {} : { name: fault.name }) }, ...rest] };
   }
   const copy = { ...first, properties: { ...(first.properties as Record<string, unknown>), ...fault.properties } };
   return { ...page, value: [...page.value, copy] };

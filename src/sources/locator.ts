@@ -48,6 +48,7 @@ export function parsePositionedAll(text: string, options: ParseOptions = {}): Po
       throw new DocumentSyntaxError(syntaxErrorMessage(document.errors[0]));
     }
     rejectDuplicateKeys(document, lineCounter);
+    rejectKeysThatAreNotScalars(document, lineCounter);
     rejectInvalidMerges(document, lineCounter);
     if (options.yamlVersion === "1.1") {
       rejectTaggedMergeKeys(document, lineCounter);
@@ -214,6 +215,22 @@ function rejectTaggedMergeKeys(document: Document, lineCounter: LineCounter): vo
   forEachPair(document, ({ key }) => {
     if (isScalar(key) && key.tag !== undefined && (key.tag === MERGE_TAG || key.source === "<<")) {
       throw new DocumentSyntaxError(`has an explicitly tagged merge key${atPosition(key, lineCounter)}, which PyYAML and amlguard would read differently; write a plain "<<" key`);
+    }
+  });
+}
+
+/**
+ * Throws for a key written as an alias (`*m :`) or as a mapping or list (`? {a: 1}`). PyYAML resolves an alias
+ * key, so `*m` anchored on `<<` merges a mapping that the yaml package keeps under a literal key, and it rejects
+ * a collection key that the yaml package turns into a string. No deployment file needs either.
+ */
+function rejectKeysThatAreNotScalars(document: Document, lineCounter: LineCounter): void {
+  forEachPair(document, ({ key }) => {
+    if (isAlias(key)) {
+      throw new DocumentSyntaxError(`uses the alias *${key.source} as a key${atPosition(key, lineCounter)}, which PyYAML and amlguard read differently; write the key itself`);
+    }
+    if (isMap(key) || isSeq(key)) {
+      throw new DocumentSyntaxError(`uses a mapping or a list as a key${atPosition(key, lineCounter)}; keys must be plain names`);
     }
   });
 }

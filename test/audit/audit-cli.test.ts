@@ -154,6 +154,39 @@ describe("audit against the ARM emulator", () => {
     expect(run.code).not.toBe(0);
   });
 
+  test("listed name with a slash is not judged", async () => {
+    const listing = `${endpointPath("ws-a", "ep-1")}/deployments`;
+    const arm = await start({ faults: [{ path: listing, kind: "foreign-id", id: `${depId("ws-a", "ep-1", "blue")}/x`, name: "blue/x" }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    expect(parseReport(run).summary.notEvaluatedByReason).toEqual({ [NOT_EVALUATED_REASONS.foreignId]: 1 });
+  });
+
+  test.each([
+    { scope: "--workspace", path: wsPath("ws-a"), id: wsPath("ws-b"), name: "ws-b", args: ["--resource-group", GROUP, "--workspace", "ws-a"] },
+    { scope: "--endpoint", path: endpointPath("ws-a", "ep-1"), id: endpointPath("ws-a", "ep-2"), name: "ep-2", args: ["--resource-group", GROUP, "--workspace", "ws-a", "--endpoint", "ep-1"] },
+  ])("$scope read as another resource is not followed", async ({ path, id, name, args }) => {
+    const twoWorkspaces = tenant({ workspaces: [...tenant().subscriptions[0].resourceGroups[0].workspaces, { name: "ws-b", endpoints: [] }] });
+    const arm = await start({ tenant: twoWorkspaces, faults: [{ path, kind: "foreign-id", id, name }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION, ...args), env);
+
+    expect(parseReport(run).summary.notEvaluatedByReason).toEqual({ [NOT_EVALUATED_REASONS.foreignId]: 1 });
+    expect(evaluatedIds(run.stdout)).toEqual([]);
+  });
+
+  test("percent-encoded --id is the same deployment", async () => {
+    const group = "My.RG(prod)_1";
+    const arm = await start({ tenant: { subscriptions: [{ id: SUBSCRIPTION, resourceGroups: [{ name: group, workspaces: [{ name: "ws-a", endpoints: [{ name: "ep-1", deployments: [managedExample("blue")] }] }] }] }] } });
+    const encoded = deploymentId(SUBSCRIPTION, encodeURIComponent(group).replace(/\(/g, "%28").replace(/\)/g, "%29"), "ws-a", "ep-1", "blue");
+
+    const run = await runCli(auditArgs(arm.url, "--id", encoded), env);
+
+    expect(parseReport(run).summary.notEvaluatedByReason).toEqual({});
+    expect(evaluatedIds(run.stdout)).toEqual([deploymentId(SUBSCRIPTION, group, "ws-a", "ep-1", "blue").toLowerCase()]);
+  });
+
   test("deployment listed twice, unchanged", async () => {
     const listing = `${endpointPath("ws-a", "ep-1")}/deployments`;
     const arm = await start({ faults: [{ path: listing, kind: "changed-duplicate", properties: {} }] });

@@ -98,6 +98,15 @@ describe("duplicate keys", () => {
     await expect(readInputFile(file)).rejects.toThrow(new InputError(`${file} has the key "${key}" twice (${where}), so its value is ambiguous; keep one of them.`));
   });
 
+  test.each([
+    ["alias.yml", `${YAML_DEPLOYMENT}tags: {&m <<: {team: ml}}\n*m : {request_settings: {request_timeout_ms: 120000}}\n`, "uses the alias *m as a key at line 6, column 1"],
+    ["collection.yml", `${YAML_DEPLOYMENT}? {<<: {request_settings: {request_timeout_ms: 120000}}}\n: x\n`, "uses a mapping or a list as a key at line 5, column 3"],
+  ])("%s key that is not a scalar is an input error", async (name, content, problem) => {
+    const file = write(name, content);
+
+    await expect(readInputFile(file)).rejects.toThrow(problem);
+  });
+
   test("same key in two mappings is accepted", async () => {
     const items = await readInputFile(write("siblings.yml", `${YAML_DEPLOYMENT}liveness_probe:\n  period: 10\nreadiness_probe:\n  period: 10\n`));
 
