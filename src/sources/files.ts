@@ -33,7 +33,7 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
   }
 
   const json = armText(text, file, file);
-  const documents = parseInput(json, file, "1.2");
+  const documents = parseWithLineBreakHint(json, file);
   const cliDocuments = cliReadings(text, file, documents, json !== text);
 
   return documents.flatMap((document, index) => {
@@ -64,6 +64,21 @@ function armText(text: string, file: string, subject: string): string {
     throw new InputError(`${subject} is not valid JSON: ${json.problem}. Fix the JSON syntax there.`);
   }
   return text;
+}
+
+// A file whose lines end in a carriage return alone parses as one long line in YAML 1.2. The syntax error that
+// follows would not say why, although the Azure ML CLI reads such a file through Python's universal newlines.
+function parseWithLineBreakHint(text: string, file: string): PositionedDocument[] {
+  try {
+    return parseInput(text, file, "1.2");
+  } catch (error) {
+    if (error instanceof InputError && hasPyYamlOnlyLineBreaks(text)) {
+      throw new InputError(
+        `${error.message.replace(/\.$/, "")}, and it has line breaks that YAML 1.2 does not count (a carriage return alone, U+0085, U+2028 or U+2029); use line feeds.`,
+      );
+    }
+    throw error;
+  }
 }
 
 function parseInput(text: string, file: string, yamlVersion: "1.1" | "1.2"): PositionedDocument[] {

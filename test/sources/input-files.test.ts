@@ -193,6 +193,12 @@ describe("JSON with comments", () => {
     await expect(readInputFile(file)).rejects.toThrow(`${file} reads differently as the Azure ML CLI reads it and as YAML 1.2 reads it`);
   });
 
+  test("CLI YAML with carriage returns alone names them", async () => {
+    const file = write("old-mac.yml", YAML_DEPLOYMENT.replace(/\n/g, "\r"));
+
+    await expect(readInputFile(file)).rejects.toThrow("it has line breaks that YAML 1.2 does not count (a carriage return alone, U+0085, U+2028 or U+2029); use line feeds.");
+  });
+
   test("carriage return alone ends a line", async () => {
     const text = '{"type": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments", "name": "blue", "properties": {"endpointComputeType": "Managed",\r"requestSettings": {"requestTimeout": "PT5M"}}}\n';
 
