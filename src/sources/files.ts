@@ -108,7 +108,8 @@ function cliReadings(text: string, file: string, documents: readonly PositionedD
   // A line break that only PyYAML recognizes can turn what YAML 1.2 reads as a comment into keys, even into another
   // kind of file. So such a text is always read both ways, and both readings must go to the same reader.
   const pyYamlOnlyBreaks = hasPyYamlOnlyLineBreaks(text);
-  if (!pyYamlOnlyBreaks && documents.every((document) => isArmTemplate(document.value))) {
+  // Comments blanked for the JSON reading are text to PyYAML, so such a file is read both ways even as a template.
+  if (!pyYamlOnlyBreaks && !json && documents.every((document) => isArmTemplate(document.value))) {
     return [];
   }
   let readings: PositionedDocument[];
@@ -123,9 +124,9 @@ function cliReadings(text: string, file: string, documents: readonly PositionedD
   }
   if (readings.length !== documents.length || readings.some((reading, index) => readsDifferently(reading.value, documents[index].value, json, pyYamlOnlyBreaks))) {
     throw new InputError(
-      `${file} reads differently as the Azure ML CLI reads it and as ${json ? "JSON" : "YAML 1.2"} reads it, because of ${json ? "a comment or " : ""}a line break ` +
+      `${file} reads differently as the Azure ML CLI reads it and as ${json ? "JSON" : "YAML 1.2"} reads it, because of ${json ? "a comment, or of " : ""}a line break ` +
         "that only one of them sees (a carriage return alone, U+0085, U+2028 or U+2029); use line feeds" +
-        `${json ? " and remove the comment" : ""}.`,
+        `${json ? " and remove the comments" : ""}.`,
     );
   }
   return readings;

@@ -214,6 +214,21 @@ describe("JSON with comments", () => {
     await expect(readInputFile(file)).rejects.toThrow(new InputError(`${file} is not valid JSON: invalid symbol at line 1, column 10. Fix the JSON syntax there.`));
   });
 
+  test("template that PyYAML reads as CLI YAML is an input error", async () => {
+    const text = [
+      "{",
+      '  // cli, "name": "blue", "endpoint_name": "ep", "instance_type": "Standard_F4s_v2", "request_settings": {"request_timeout_ms": 180000}, zz: [',
+      `  "$schema": "${SCHEMA}",`,
+      '  "contentVersion": "1.0.0.0",',
+      '  "resources": [], // ],',
+      '  "outputs": {}',
+      "}",
+    ].join("\n");
+    const file = write("dual.json", text);
+
+    await expect(readInputFile(file)).rejects.toThrow(`${file} reads differently as the Azure ML CLI reads it and as JSON reads it, because of a comment`);
+  });
+
   test("URL in a YAML flow mapping is not a comment", async () => {
     const items = await readInputFile(write("flow.yml", "{name: blue, endpoint_name: ep, model: azureml://registries/r/models/m/versions/1}\n"));
 
