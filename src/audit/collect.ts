@@ -148,7 +148,7 @@ export class DeploymentCollector {
     const parsed = NamedResourceSchema.safeParse(raw);
     if (!parsed.success) {
       this.progress.endpointDone();
-      const ref = { ...workspaceReference(workspace), name: `${workspace.name}#onlineEndpoints[${index}]`, type: ENDPOINT_TYPE };
+      const ref = listedEndpointReference(workspace, index);
       return [this.judge({ kind: "not-evaluated", ref, reason: NOT_EVALUATED_REASONS.malformedBody })];
     }
     const endpoint = parsed.data;
@@ -156,7 +156,7 @@ export class DeploymentCollector {
     const requested = requestedName === undefined || endpoint.name.toLowerCase() === requestedName.toLowerCase();
     if (!requested || !sameChildId(endpoint.id, `${workspace.id}/onlineEndpoints`, endpoint.name)) {
       this.progress.endpointDone();
-      const ref = { ...workspaceReference(workspace), name: `${workspace.name}#onlineEndpoints[${index}]`, type: ENDPOINT_TYPE };
+      const ref = listedEndpointReference(workspace, index);
       return [this.judge({ kind: "not-evaluated", ref, reason: NOT_EVALUATED_REASONS.foreignId })];
     }
 
@@ -270,6 +270,15 @@ export class DeploymentCollector {
 
 function scopeReference(id: string, name: string, type: string, subscriptionId: string): ResourceRef {
   return { id, name, subscriptionId, source: "arm", type };
+}
+
+/**
+ * Names an endpoint of a workspace listing that could not be read as itself, by the listing and its position.
+ * It has no id, so that two such endpoints of one workspace stay two results.
+ */
+function listedEndpointReference(workspace: WorkspaceBody, index: number): ResourceRef {
+  const { id: _workspaceId, ...workspaceFields } = workspaceReference(workspace);
+  return { ...workspaceFields, name: `${workspace.id}/onlineEndpoints#${index}`, type: ENDPOINT_TYPE };
 }
 
 function workspaceReference(workspace: WorkspaceBody): ResourceRef {

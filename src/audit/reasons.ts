@@ -17,7 +17,7 @@ export const NOT_EVALUATED_REASONS = {
   nextLinkCycle: "listing not followed to the end: nextLink returned to a page already read",
   tooManyPages: "listing not followed to the end: it has more pages than the audit's page cap",
   resultTruncated: "listing incomplete: Resource Graph truncated the query result, so some deployments were not returned",
-  foreignId: "misplaced response: the body's id names a deployment outside the endpoint or id that was read, so it was not judged as either",
+  foreignId: "misplaced response: the body's id is not the resource that was listed or requested, so it was neither judged nor followed",
 } as const;
 
 export type NotEvaluatedReason = (typeof NOT_EVALUATED_REASONS)[keyof typeof NOT_EVALUATED_REASONS];

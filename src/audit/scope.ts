@@ -191,6 +191,8 @@ function bothReads(first: ResourceResult, second: ResourceResult): ResourceResul
     const other = secondRules.get(rule.ruleId);
     return other !== undefined && OUTCOME_RANK[other.outcome] > OUTCOME_RANK[rule.outcome] ? other : rule;
   });
+  const firstRuleIds = new Set(first.rules.map((rule) => rule.ruleId));
+  rules.push(...second.rules.filter((rule) => !firstRuleIds.has(rule.ruleId)));
   return { ...first, findings, rules };
 }
 

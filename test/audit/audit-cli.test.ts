@@ -154,6 +154,16 @@ describe("audit against the ARM emulator", () => {
     expect(run.code).not.toBe(0);
   });
 
+  test("two misplaced endpoints of one workspace stay two", async () => {
+    const endpoints = `${wsPath("ws-a")}/onlineEndpoints`;
+    const faults: Fault[] = [1, 2].map((page) => ({ path: endpoints, page, kind: "foreign-id", id: endpointPath("ws-b", "ep-9") }));
+    const arm = await start({ pageSize: 1, faults });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    expect(parseReport(run).summary.notEvaluatedByReason).toEqual({ [NOT_EVALUATED_REASONS.foreignId]: 2 });
+  });
+
   test("listed name with a slash is not judged", async () => {
     const listing = `${endpointPath("ws-a", "ep-1")}/deployments`;
     const arm = await start({ faults: [{ path: listing, kind: "foreign-id", id: `${depId("ws-a", "ep-1", "blue")}/x`, name: "blue/x" }] });

@@ -95,6 +95,19 @@ describe("uniqueResults", () => {
     expect(unique.map((entry) => entry.status)).toEqual(["evaluated"]);
   });
 
+  test("two reads keep every rule of both", () => {
+    const resource = { id: DEPLOYMENT, name: "blue", source: "arm" } as const;
+    const finding = { ruleId: "request-timeout", severity: "high", enforcementLevel: "mandatory", kind: "violation", resource, path: "p", actual: "PT5M", actualIsDefault: false, limit: "PT1M", message: "m" } as const;
+    const first: ResourceResult = { ...result(DEPLOYMENT, "evaluated"), findings: [finding], rules: [{ ruleId: "request-timeout", outcome: "failed" }] };
+    const second: ResourceResult = { ...result(DEPLOYMENT, "evaluated"), rules: [{ ruleId: "request-timeout", outcome: "passed" }, { ruleId: "probe-period", outcome: "passed" }] };
+
+    const { results, conflicts } = uniqueResults([first, second]);
+
+    expect(results[0].rules).toEqual([{ ruleId: "request-timeout", outcome: "failed" }, { ruleId: "probe-period", outcome: "passed" }]);
+    expect(results[0].findings).toEqual([finding]);
+    expect(conflicts).toHaveLength(1);
+  });
+
   test("results without an id are all unique", () => {
     expect(uniqueResults([result(undefined, "not-evaluated"), result(undefined, "not-evaluated")]).results).toHaveLength(2);
   });
