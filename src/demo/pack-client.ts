@@ -80,7 +80,8 @@ export class EngineConfigError extends Error {}
 export class PackHarness {
   /**
    * Milliseconds the pack took to respond to the engine's calls of `start` (handshake up to Configure), each timed from
-   * request to response. The harness's own work between them, which the engine does in Go, is left out.
+   * request to response, which includes encoding the request. The harness's own work between the calls, such as
+   * validating each policy's config, which the engine does in Go, is left out.
    */
   startCallsMs = 0;
 

@@ -123,7 +123,7 @@ function claimOf(result: ResourceResult, index: number, file: string | undefined
   return {
     index,
     // Names come from the shards, and the rejection goes to a terminal, so control characters are escaped.
-    label: escapePlainText(byId ? `${label} (${resource.id ?? resource.urn})` : label.startsWith("file ") ? label : `${label} in file '${file}'`),
+    label: escapePlainText(byId ? `${label} (${resource.id ?? resource.urn})` : file === undefined || label.startsWith("file ") ? label : `${label} in file '${file}'`),
     // An ARM id names its workspace already.
     ...(byId || resource.workspaceName === undefined ? {} : { workspace: resource.workspaceName }),
     ...(byId
