@@ -113,6 +113,13 @@ export function readDeploymentYaml(document: PositionedDocument, file?: string):
     });
   }
 
+  // An endpoint specification (managedOnlineEndpoint.schema.json) without a deployments list describes no
+  // deployment, and the file is reported as containing none.
+  const schema = typeof root.$schema === "string" ? root.$schema : "";
+  if (/OnlineEndpoint\.schema/i.test(schema)) {
+    return [];
+  }
+
   const name = typeof root.name === "string" ? root.name : (file ?? "input");
   const endpointName = typeof root.endpoint_name === "string" ? root.endpoint_name : undefined;
   return [{ kind: "deployment", deployment: readV2Deployment(root, yamlRef(name, endpointName, file), document.locatorAt([])) }];

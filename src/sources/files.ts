@@ -27,14 +27,13 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
   // Templated CLI YAML (`{{ENDPOINT_NAME}}`, filled in by a script) often does not parse at all, and where it
   // does, `{{X}}` reads as a nested mapping. JSON input keeps its own reader, because a JSON string may hold braces.
   const placeholders = findPlaceholders(text);
-  const looksLikeJson = /^\s*[{[]/.test(text);
-  if (placeholders.length > 0 && !looksLikeJson) {
+  if (placeholders.length > 0 && !startsAsJson(text)) {
     return [placeholderItem(placeholders, file)];
   }
 
-  const json = armText(text, file, file);
-  const documents = parseWithLineBreakHint(json, file);
-  const cliDocuments = cliReadings(text, file, documents, json !== text);
+  const { text: armReading, json } = armText(text, file, file);
+  const documents = parseWithLineBreakHint(armReading, file);
+  const cliDocuments = cliReadings(text, file, documents, json, armReading !== text);
 
   return documents.flatMap((document, index) => {
     const where = documents.length > 1 ? `document ${index + 1} of ${file}` : undefined;
@@ -51,19 +50,19 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
  * is not. The YAML parser would accept YAML there, read a comment next to YAML-only syntax as part of a key, and
  * report JSON syntax errors in YAML's terms. An empty file is left to the parser, which names that problem.
  */
-function armText(text: string, file: string, subject: string): string {
+function armText(text: string, file: string, subject: string): { readonly text: string; readonly json: boolean } {
   const required = mustBeJson(file, text);
   if (text.trim() === "" || (!required && !startsAsJson(text))) {
-    return text;
+    return { text, json: false };
   }
   const json = jsonForYaml(text);
   if ("text" in json) {
-    return json.text;
+    return { text: json.text, json: true };
   }
   if (required) {
     throw new InputError(`${subject} is not valid JSON: ${json.problem}. Fix the JSON syntax there.`);
   }
-  return text;
+  return { text, json: false };
 }
 
 // A file whose lines end in a carriage return alone parses as one long line in YAML 1.2. The syntax error that
@@ -101,15 +100,16 @@ function parseInput(text: string, file: string, yamlVersion: "1.1" | "1.2"): Pos
  * When the YAML 1.1 reading fails, for example on a merge key whose value is a number, a document that reads as
  * CLI YAML in YAML 1.2 raises the error, and the other documents have no YAML 1.1 reading.
  *
- * `text` is the file as it is, and `documents` are read from JSON text with its comments blanked when `json`
- * is true. Then only the choice of the CLI reader must agree, because ARM content is judged on the JSON reading.
+ * `text` is the file as it is. When it is JSON (`json`), `documents` are read from it with its comments blanked
+ * (`blanked`), and only the choice of the CLI reader must agree, because ARM content is judged on the JSON
+ * reading.
  */
-function cliReadings(text: string, file: string, documents: readonly PositionedDocument[], json: boolean): readonly (PositionedDocument | undefined)[] {
+function cliReadings(text: string, file: string, documents: readonly PositionedDocument[], json: boolean, blanked: boolean): readonly (PositionedDocument | undefined)[] {
   // A line break that only PyYAML recognizes can turn what YAML 1.2 reads as a comment into keys, even into another
   // kind of file. So such a text is always read both ways, and both readings must go to the same reader.
   const pyYamlOnlyBreaks = hasPyYamlOnlyLineBreaks(text);
   // Comments blanked for the JSON reading are text to PyYAML, so such a file is read both ways even as a template.
-  if (!pyYamlOnlyBreaks && !json && documents.every((document) => isArmTemplate(document.value))) {
+  if (!pyYamlOnlyBreaks && !blanked && documents.every((document) => isArmTemplate(document.value))) {
     return [];
   }
   let readings: PositionedDocument[];
@@ -194,7 +194,7 @@ export function fileItem(file: string, reason: string): Extract<SourceItem, { ki
 
 /** Reads an ARM parameters file (deploymentParameters.json) for `--parameters`, or throws an InputError. */
 export async function readTemplateParameters(file: string): Promise<TemplateParameterValues> {
-  const text = armText(await readText(file), file, `Parameters file ${file}`);
+  const { text } = armText(await readText(file), file, `Parameters file ${file}`);
   try {
     return readParametersFile(parsePositioned(text).value, file);
   } catch (error) {

@@ -23,6 +23,7 @@ const YAML_DEPLOYMENT = "name: blue\nendpoint_name: ep\ninstance_type: Standard_
 
 describe("file without a deployment", () => {
   test.each([
+    ["endpoint.yml", "$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json\nname: fraud\nauth_mode: key\n", "cli-yaml"],
     ["template.json", JSON.stringify({ $schema: SCHEMA, contentVersion: "1.0.0.0", resources: [{ type: "Microsoft.Storage/storageAccounts", name: "data" }] }), "arm-template"],
     ["empty-array.json", "[]", "arm"],
     ["empty-list.json", JSON.stringify({ value: [] }), "arm"],
@@ -227,6 +228,22 @@ describe("JSON with comments", () => {
     const file = write("dual.json", text);
 
     await expect(readInputFile(file)).rejects.toThrow(`${file} reads differently as the Azure ML CLI reads it and as JSON reads it, because of a comment`);
+  });
+
+  test("line separator inside a JSON string is text", async () => {
+    const body = { ...ARM_DEPLOYMENT, tags: { description: "Fraud scoring\u2028owned by ML platform" } };
+
+    const items = await readInputFile(write("separator.json", JSON.stringify(body).replace("\\u2028", "\u2028")));
+
+    expect(reasons(items)).toEqual(["deployment blue"]);
+  });
+
+  test("commented JSON with braces in a string is not a placeholder file", async () => {
+    const body = `// Rendered by deploy.sh from {{ENV}}.\n${JSON.stringify({ ...ARM_DEPLOYMENT, tags: { route: "{{0}}" } })}\n`;
+
+    const items = await readInputFile(write("rendered.json", body));
+
+    expect(reasons(items)).toEqual(["deployment blue"]);
   });
 
   test("URL in a YAML flow mapping is not a comment", async () => {
