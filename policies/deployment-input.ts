@@ -1,6 +1,6 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { runRule } from "../src/engine/evaluate";
-import type { Finding } from "../src/findings/finding";
+import { type Finding, findingKey } from "../src/findings/finding";
 import type { ComputeType, OnlineDeployment } from "../src/model/deployment";
 import { setField } from "../src/model/field";
 import type { Rule } from "../src/rules/rule";
@@ -113,10 +113,6 @@ export function findingsExcusedByWorkspace(rule: Rule, deployment: OnlineDeploym
 
 // Every rule's policy calls this on every request, and only the egress rule has findings a workspace excuses.
 const NONE_EXCUSED: ReadonlySet<Finding> = new Set();
-
-export function findingKey(finding: Finding): string {
-  return `${finding.ruleId}\u0000${finding.kind}\u0000${finding.path}\u0000${finding.message}`;
-}
 
 export const DEFERRED_NOTE =
   "Advisory for now: the stack check of this policy, which sees the deployment's workspace, reports it at the policy's level " +

@@ -1,4 +1,4 @@
-import type { Finding, ResourceResult, RuleOutcome } from "../findings/finding";
+import { type ResourceResult, type RuleOutcome, findingKey } from "../findings/finding";
 import type { RunScope } from "../findings/run-report";
 import { parseDeploymentId } from "../sources/arm-id";
 import type { AuditScope } from "./collect";
@@ -143,21 +143,21 @@ export function uniqueResults(results: readonly ResourceResult[]): UniqueResults
       continue;
     }
 
-    const kept = unique[index];
-    if (kept.status === "evaluated" && result.status === "evaluated") {
-      if (findingsText(kept) !== findingsText(result)) {
+    const earlier = unique[index];
+    if (earlier.status === "evaluated" && result.status === "evaluated") {
+      if (findingsKey(earlier) !== findingsKey(result)) {
         conflicts.push(
-          `deployment ${escapePlainText(kept.resource.id ?? "")} was read twice with different findings (${kept.findings.length} and ${result.findings.length}), ` +
+          `deployment ${escapePlainText(earlier.resource.id ?? "")} was read twice with different findings (${earlier.findings.length} and ${result.findings.length}), ` +
             "as when it changes during the audit; the report keeps the findings of both reads. Audit it again to confirm its state",
         );
-        unique[index] = bothReads(kept, result);
+        unique[index] = bothReads(earlier, result);
       }
       continue;
     }
-    const [judged, failed] = kept.status === "evaluated" ? [kept, result] : [result, kept];
+    const [judged, failed] = earlier.status === "evaluated" ? [earlier, result] : [result, earlier];
     if (judged.status === "evaluated" && !TRANSPORT_FAILURES.has(failed.reason ?? "")) {
       conflicts.push(
-        `deployment ${escapePlainText(kept.resource.id ?? "")} was read twice, and one read could not be judged (${escapePlainText(failed.reason ?? "no reason given")}); ` +
+        `deployment ${escapePlainText(earlier.resource.id ?? "")} was read twice, and one read could not be judged (${escapePlainText(failed.reason ?? "no reason given")}); ` +
           "the report keeps the read that was judged. Audit it again to confirm its state",
       );
     }
@@ -184,8 +184,8 @@ const OUTCOME_RANK: Readonly<Record<RuleOutcome, number>> = { disabled: 0, "not-
 
 /** Returns one result with the findings of both reads and, for each rule, the worse of its two outcomes. */
 function bothReads(first: ResourceResult, second: ResourceResult): ResourceResult {
-  const seen = new Set(first.findings.map(findingText));
-  const findings = [...first.findings, ...second.findings.filter((finding) => !seen.has(findingText(finding)))];
+  const seen = new Set(first.findings.map(findingKey));
+  const findings = [...first.findings, ...second.findings.filter((finding) => !seen.has(findingKey(finding)))];
   const secondRules = new Map(second.rules.map((rule) => [rule.ruleId, rule]));
   const rules = first.rules.map((rule) => {
     const other = secondRules.get(rule.ruleId);
@@ -196,12 +196,8 @@ function bothReads(first: ResourceResult, second: ResourceResult): ResourceResul
   return { ...first, findings, rules };
 }
 
-function findingsText(result: ResourceResult): string {
-  return result.findings.map(findingText).join("\u0001");
-}
-
-function findingText(finding: Finding): string {
-  return `${finding.ruleId}\u0000${finding.kind}\u0000${finding.path}\u0000${finding.message}`;
+function findingsKey(result: ResourceResult): string {
+  return result.findings.map(findingKey).join("\u0001");
 }
 
 function uniqueIgnoringCase(values: readonly string[]): string[] {

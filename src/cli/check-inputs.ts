@@ -3,7 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import type { InputFileEvidence } from "../findings/run-report";
 import { escapePlainText } from "../reporters/plain-text";
 import { isArmTemplate } from "../sources/arm-template";
-import { jsonForYaml, startsAsJson } from "../sources/json-comments";
+import { armText } from "../sources/files";
 import { type PositionedDocument, parsePositioned, parsePositionedAll } from "../sources/locator";
 import { isPlainObject } from "../sources/property-access";
 import { realPathOf } from "./file-identity";
@@ -36,16 +36,15 @@ export async function readCheckInput(file: string, role: "checked" | "parameters
 }
 
 /**
- * Parses a file's text as the source readers read ARM content: JSON with its comments blanked when the text is
- * JSON, YAML otherwise. A file that does not parse gives no documents, because the source readers report why.
+ * Parses a file's text as the source readers read ARM content (see `armText`). A file that does not parse gives
+ * no documents, because the source readers report why.
  */
 function documentsOf(input: ReadCheckInput, parse: (text: string) => PositionedDocument[]): PositionedDocument[] {
   if (input.text === undefined) {
     return [];
   }
-  const json = startsAsJson(input.text) ? jsonForYaml(input.text) : undefined;
   try {
-    return parse(json !== undefined && "text" in json ? json.text : input.text);
+    return parse(armText(input.text, input.evidence.file, input.evidence.file).text);
   } catch {
     return [];
   }

@@ -45,6 +45,11 @@ export interface Finding {
   readonly waiver?: Waiver;
 }
 
+/** Returns a key that is the same for two findings of one rule about the same problem at the same path. */
+export function findingKey(finding: Finding): string {
+  return `${finding.ruleId}\u0000${finding.kind}\u0000${finding.path}\u0000${finding.message}`;
+}
+
 /** The outcome of one rule on one resource, so reports can list passes as well as failures. */
 export type RuleOutcome = "passed" | "failed" | "unverified" | "not-applicable" | "disabled";
 

@@ -50,7 +50,7 @@ export async function readInputFile(file: string, options: ReadInputOptions = {}
  * is not. The YAML parser would accept YAML there, read a comment next to YAML-only syntax as part of a key, and
  * report JSON syntax errors in YAML's terms. An empty file is left to the parser, which names that problem.
  */
-function armText(text: string, file: string, subject: string): { readonly text: string; readonly json: boolean } {
+export function armText(text: string, file: string, subject: string): { readonly text: string; readonly json: boolean } {
   const required = mustBeJson(file, text);
   if (text.trim() === "" || (!required && !startsAsJson(text))) {
     return { text, json: false };
