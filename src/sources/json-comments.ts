@@ -8,7 +8,7 @@ import { type ParseErrorCode, printParseErrorCode, visit } from "jsonc-parser";
  * checks the JSON and finds the comments, which are blanked before YAML reads the text.
  */
 
-/** Reports whether text starts as JSON does: with `{`, `[`, or a `//` or `/*` comment, after any whitespace. */
+/** Reports whether text starts as JSON does, with `{`, `[`, or a `//` or `/*` comment after any whitespace. */
 export function startsAsJson(text: string): boolean {
   return /^\s*(?:[[{]|\/[/*])/.test(text);
 }
