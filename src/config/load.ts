@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { RULES } from "../rules/index";
 import { STACK_RULES } from "../rules/stack/index";
+import { strictJsonProblem } from "../sources/json-comments";
 import { parseConfigDocument, readConfigFile } from "./config-file";
 import { ConfigError, type ResolvedConfig, defaultConfig, resolveConfig } from "./limits";
 
@@ -28,7 +29,9 @@ export async function loadConfig(file: string | undefined): Promise<LoadedConfig
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`Invalid ${origin}: not valid JSON (${(error as Error).message}).`, ["not valid JSON"]);
+    // JSON.parse names only an offset, so the line and column come from a JSON scanner when it finds the error.
+    const syntaxError = strictJsonProblem(text) ?? (error as Error).message;
+    throw new ConfigError(`Invalid ${origin}: not valid JSON (${syntaxError}). Fix the JSON syntax there.`, ["not valid JSON"]);
   }
   // resolveConfig reads a missing config as {}, but a file that contains only `null` is a mistake, not "no limits".
   if (raw === null) {

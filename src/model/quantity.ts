@@ -6,7 +6,8 @@
 
 export type QuantityParse = { ok: true; value: number } | { ok: false; reason: string };
 
-const QUANTITY_PATTERN = /^(\d+(?:\.\d*)?|\.\d+)(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
+// Kubernetes' grammar allows a sign before the number: `+1` is 1, and a negative quantity is rejected above.
+const QUANTITY_PATTERN = /^\+?(\d+(?:\.\d*)?|\.\d+)(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
 
 const SUFFIX_FACTORS: Record<string, number> = {
   n: 1e-9,

@@ -78,6 +78,23 @@ export function jsonForYaml(text: string): { readonly text: string } | { readonl
   return { text: (blanked + text.slice(from)).replace(/\r(?!\n)/g, "\n") };
 }
 
+/**
+ * Returns where strict JSON text (no comments, no trailing commas) first breaks the syntax, with the line and
+ * column, or undefined when it is valid. The Pulumi CLI reads a policy pack config file as strict JSON.
+ */
+export function strictJsonProblem(text: string): string | undefined {
+  let error: JsonScan["error"];
+  try {
+    visit(text, { onError: (code, offset) => (error ??= { code, offset }) }, { allowTrailingComma: false, disallowComments: true });
+  } catch (caught) {
+    if (caught instanceof RangeError) {
+      return "it is nested too deeply";
+    }
+    throw caught;
+  }
+  return error === undefined ? undefined : syntaxProblem(text, error);
+}
+
 function syntaxProblem(text: string, error: NonNullable<JsonScan["error"]>): string {
   const before = text.slice(0, error.offset).split(/\r\n|\r|\n/);
   const problem = printParseErrorCode(error.code)

@@ -42,6 +42,8 @@ describe("limits file", () => {
     ["array", "[]", "(top level): Invalid input: expected object, received array"],
     ["null", "null", "(top level): expected an object of rule ids, got null"],
     ["not JSON", "{", "not valid JSON"],
+    ["trailing comma", '{"request-timeout": "mandatory",\n}', "not valid JSON (property name expected at line 2, column 1). Fix the JSON syntax there."],
+    ["comment", '{\n  // longer for the batch model\n  "request-timeout": "mandatory"}', "not valid JSON (invalid comment token at line 2, column 3)"],
     ["limit twice", '{"request-timeout": {"maxRequestTimeout": "PT1M", "maxRequestTimeout": "PT9M"}}', 'has the key "maxRequestTimeout" twice (first at line 1'],
     ["rule twice", '{"request-timeout": "mandatory",\n "request-timeout": "disabled"}', 'has the key "request-timeout" twice (first at line 1, column 2, again at line 2'],
   ])("%s exits 2 naming it", async (_name, content, message) => {

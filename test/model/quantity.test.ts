@@ -16,6 +16,8 @@ describe("parseQuantity", () => {
     ['"2Gi"', 2 * 2 ** 30],
     [" 4 ", 4],
     ["0", 0],
+    ["+1", 1],
+    ["+500m", 0.5],
   ])("%s is %d", (text, value) => {
     expect(parseQuantity(text)).toEqual({ ok: true, value });
   });
@@ -29,6 +31,8 @@ describe("parseQuantity", () => {
     ["1gi", "is not a Kubernetes quantity"],
     ["1Gb", "is not a Kubernetes quantity"],
     ['""1""', "is not a Kubernetes quantity"],
+    ["++1", "is not a Kubernetes quantity"],
+    ["+", "is not a Kubernetes quantity"],
     ["1e400", "is too large"],
     ["9".repeat(80), "characters long"],
   ])("%s is rejected", (text, reason) => {
