@@ -63,11 +63,12 @@ export function minimumRequests(tenant: EmulatedTenant, pageSize: number): numbe
 }
 
 /**
- * Counts the fewest Resource Graph queries for the same audit: the rows (deployments, workspaces and autoscale settings
- * that target a deployment) in pages of RESOURCE_GRAPH_PAGE_SIZE. Pages follow each other, so they are sequential.
+ * Counts the fewest Resource Graph queries for the same audit: the rows (deployments, workspaces, autoscale settings
+ * that target a deployment, and one row per subscription that shows the scope exists) in pages of
+ * RESOURCE_GRAPH_PAGE_SIZE. Pages follow each other, so they are sequential.
  */
 export function minimumGraphRequests(tenant: EmulatedTenant): number {
-  let rows = 0;
+  let rows = tenant.subscriptions.length;
   for (const subscription of tenant.subscriptions) {
     for (const group of subscription.resourceGroups) {
       rows += group.workspaces.length + (group.autoscaleSettings?.length ?? 0);

@@ -18,6 +18,7 @@ export const NOT_EVALUATED_REASONS = {
   tooManyPages: "listing not followed to the end: it has more pages than the audit's page cap",
   resultTruncated: "listing incomplete: Resource Graph truncated the query result, so some deployments were not returned",
   foreignId: "misplaced response: the body's id is not the resource that was listed or requested, so it was neither judged nor followed",
+  scopeNotInGraph: "scope not found: Resource Graph returned no row for it, so it does not exist or the caller cannot read it",
 } as const;
 
 export type NotEvaluatedReason = (typeof NOT_EVALUATED_REASONS)[keyof typeof NOT_EVALUATED_REASONS];

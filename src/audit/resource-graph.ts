@@ -25,19 +25,30 @@ const MAX_QUERY_PAGES = 10_000;
 const DEPLOYMENT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments";
 const WORKSPACE_TYPE = "microsoft.machinelearningservices/workspaces";
 const AUTOSCALE_TYPE = "microsoft.insights/autoscalesettings";
+const SUBSCRIPTION_TYPE = "microsoft.resources/subscriptions";
+const RESOURCE_GROUP_TYPE = "microsoft.resources/subscriptions/resourcegroups";
 
 /**
  * Returns the one KQL query the audit sends: online deployments, their workspaces (for the managed network's isolation
  * mode) and the autoscale settings that target an online deployment, with the fields the ARM source reads.
  * Resource Graph stores resource types in lower case.
+ *
+ * The query also returns the row of each audited subscription and resource group from `resourcecontainers`. Resource
+ * Graph returns no rows and no error for a subscription the caller cannot read, or a resource group filter that
+ * matches nothing, so without these rows a misspelled scope would pass as a scope without deployments.
  */
 export function resourceGraphQuery(resourceGroup: string | undefined): string {
   // KQL string literals take backslash escapes, so the backslash is escaped before the quote.
   const quoted = resourceGroup?.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
   const group = quoted === undefined ? "" : `| where resourceGroup =~ '${quoted}' `;
+  const containers =
+    quoted === undefined
+      ? `resourcecontainers | where type =~ '${SUBSCRIPTION_TYPE}'`
+      : `resourcecontainers | where type =~ '${SUBSCRIPTION_TYPE}' or (type =~ '${RESOURCE_GROUP_TYPE}' and name =~ '${quoted}')`;
   return (
     `resources | where type in~ ('${DEPLOYMENT_TYPE}', '${WORKSPACE_TYPE}', '${AUTOSCALE_TYPE}') ${group}` +
     `| where type !~ '${AUTOSCALE_TYPE}' or tolower(tostring(properties.targetResourceUri)) contains '/onlineendpoints/' ` +
+    `| union (${containers}) ` +
     "| project id, name, type, location, sku, properties | order by id asc"
   );
 }
@@ -70,6 +81,7 @@ export class ResourceGraphCollector {
     const workspaces = new Map<string, ReturnType<typeof isolationModeOf>>();
     const autoscaleRows: unknown[] = [];
     const deploymentRows: unknown[] = [];
+    const scopes = new Set<string>();
     for (const row of rows.data) {
       const parsed = RowSchema.safeParse(row);
       if (!parsed.success) {
@@ -77,7 +89,9 @@ export class ResourceGraphCollector {
         continue;
       }
       const type = parsed.data.type.toLowerCase();
-      if (type === WORKSPACE_TYPE) {
+      if (type === SUBSCRIPTION_TYPE || type === RESOURCE_GROUP_TYPE) {
+        scopes.add(parsed.data.id.toLowerCase());
+      } else if (type === WORKSPACE_TYPE) {
         const workspace = WorkspaceSchema.safeParse(row);
         workspaces.set(parsed.data.id.toLowerCase(), workspace.success ? isolationModeOf(workspace.data) : unreadableIsolationMode(NOT_EVALUATED_REASONS.malformedBody));
         this.progress.workspaceDone();
@@ -88,6 +102,10 @@ export class ResourceGraphCollector {
       }
     }
 
+    // After a failed query the rows are incomplete, and every subscription already has its entry.
+    if (rows.failure === undefined) {
+      items.push(...missingScopes(subscriptions, resourceGroup, scopes));
+    }
     const autoscale = indexAutoscaleSettings(autoscaleRows, RESOURCE_GRAPH_PATH);
     for (const row of deploymentRows) {
       items.push(readDeployment(row, workspaces, autoscale));
@@ -154,6 +172,24 @@ function readDeployment(row: unknown, workspaces: ReadonlyMap<string, ReturnType
 
 function pageStopDetail(stop: PageStop): string {
   return stop === NOT_EVALUATED_REASONS.nextLinkCycle ? "$skipToken returned to a page already read" : `the query result has more than ${MAX_QUERY_PAGES} pages`;
+}
+
+/** Returns a not-evaluated entry for each audited subscription, or resource group, that the query returned no row for. */
+function missingScopes(subscriptions: readonly string[], resourceGroup: string | undefined, found: ReadonlySet<string>): SourceItem[] {
+  const missing: SourceItem[] = [];
+  for (const subscription of subscriptions) {
+    const subscriptionId = `/subscriptions/${subscription}`;
+    if (!found.has(subscriptionId.toLowerCase())) {
+      missing.push(scopeItem(subscription, { reason: NOT_EVALUATED_REASONS.scopeNotInGraph }));
+      continue;
+    }
+    const groupId = resourceGroup === undefined ? undefined : `${subscriptionId}/resourceGroups/${resourceGroup}`;
+    if (groupId !== undefined && !found.has(groupId.toLowerCase())) {
+      const ref: ResourceRef = { id: groupId, name: resourceGroup as string, subscriptionId: subscription, source: "arm", type: "Microsoft.Resources/resourceGroups" };
+      missing.push({ kind: "not-evaluated", ref, reason: NOT_EVALUATED_REASONS.scopeNotInGraph });
+    }
+  }
+  return missing;
 }
 
 function scopeItem(subscription: string, failure: ArmFailure): SourceItem {

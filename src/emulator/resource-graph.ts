@@ -14,9 +14,11 @@ interface QueryRequest {
 
 /**
  * Serves `POST /providers/Microsoft.ResourceGraph/resources` for the queries amlguard sends. It does not run KQL.
- * It reads the `type in~ (...)` list, an optional `resourceGroup =~ '...'` filter and the autoscale-target filter
- * from the query text. It returns the tenant's resources of those types in the requested subscriptions, ordered
- * by id and paged with `$skipToken` like the real service. Any other query gets HTTP 400.
+ * It reads the `type in~ (...)` list, an optional `resourceGroup =~ '...'` filter, the autoscale-target filter and
+ * the `union (resourcecontainers ...)` part from the query text. It returns the tenant's resources of those types
+ * in the requested subscriptions, with the rows of those subscriptions and of the filtered resource group, ordered
+ * by id and paged with `$skipToken` like the real service. A subscription the tenant does not have gets no row,
+ * as Resource Graph gives none for a subscription the caller cannot read. Any other query gets HTTP 400.
  */
 export function queryResourceGraph(tenant: EmulatedTenant, body: unknown): RoutedResponse {
   const request = (typeof body === "object" && body !== null ? body : {}) as QueryRequest;
@@ -77,7 +79,24 @@ function matchingRows(tenant: EmulatedTenant, query: string, types: readonly str
       }
     }
   }
+  if (query.includes("union (resourcecontainers")) {
+    rows.push(...containerRows(tenant, subscriptions, group));
+  }
   rows.sort((a, b) => compareIds(a.id, b.id));
+  return rows;
+}
+
+/** Returns the `resourcecontainers` rows of the requested subscriptions that the tenant has, and of their resource group named `group`. */
+function containerRows(tenant: EmulatedTenant, subscriptions: ReadonlySet<string>, group: string | undefined): { id: string; type: string }[] {
+  const rows: { id: string; type: string }[] = [];
+  for (const subscription of tenant.subscriptions.filter((candidate) => subscriptions.has(candidate.id.toLowerCase()))) {
+    const subscriptionId = `/subscriptions/${subscription.id}`;
+    rows.push({ id: subscriptionId, type: "microsoft.resources/subscriptions", name: subscription.id, subscriptionId: subscription.id } as { id: string; type: string });
+    for (const resourceGroup of subscription.resourceGroups.filter((candidate) => group !== undefined && candidate.name.toLowerCase() === group)) {
+      const id = `${subscriptionId}/resourceGroups/${resourceGroup.name}`;
+      rows.push({ id, type: "microsoft.resources/subscriptions/resourcegroups", name: resourceGroup.name, subscriptionId: subscription.id, resourceGroup: resourceGroup.name } as { id: string; type: string });
+    }
+  }
   return rows;
 }
 

@@ -14,7 +14,10 @@ const ExpiryDateSchema = z
  */
 export const ExemptionEntrySchema = z.strictObject({
   resource: z.string().min(1, { message: "must name an ARM id, Pulumi URN or file path pattern" }),
-  rules: z.union([z.literal("*"), z.array(z.string().min(1)).min(1, { message: "must list at least one rule id, or be \"*\"" })]),
+  rules: z.union([z.literal("*"), z.array(z.string().min(1)).min(1, { message: "must list at least one rule id, or be \"*\"" })], {
+    // zod's own message for a union that matched no branch is only "Invalid input".
+    error: (issue) => (issue.input === undefined ? 'is missing: list the rule ids the entry waives, or "*" for every rule' : 'must be a list of rule ids, or "*"'),
+  }),
   reason: z.string().trim().min(1, { message: "must say why the resource is exempt" }),
   owner: z.string().trim().min(1, { message: "must name who owns the exemption" }),
   expires: ExpiryDateSchema,

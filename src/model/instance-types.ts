@@ -7,6 +7,12 @@
  * - DSv2-series: Standard_DS1_v2 … Standard_DS5_v2 (1, 2, 4, 8, 16 vCPUs). The Azure Machine Learning quota
  *   page confirms Standard_DS3_v2 with its example of 10 instances reserving 48 cores, ceil(1.2 × 10) × 4.
  * - NCasT4_v3-series: Standard_NC4as_T4_v3 … Standard_NC64as_T4_v3 (4, 8, 16, 64 vCPUs).
+ *
+ * From Microsoft's list of VM sizes in Aspire (`src/Aspire.Hosting.Azure.Kubernetes/AksNodeVmSizes.cs`):
+ * - NC A100 v4-series: Standard_NC24ads_A100_v4, Standard_NC48ads_A100_v4, Standard_NC96ads_A100_v4 (24, 48, 96 vCPUs).
+ * - NC A10 v4-series: Standard_NC8ads_A10_v4, Standard_NC16ads_A10_v4, Standard_NC32ads_A10_v4 (8, 16, 32 vCPUs).
+ *
+ * A limits file adds sizes that are missing here (`coresByInstanceType` of the quota rule).
  */
 const CORES_BY_INSTANCE_TYPE: Readonly<Record<string, number>> = {
   Standard_F2s_v2: 2,
@@ -26,6 +32,12 @@ const CORES_BY_INSTANCE_TYPE: Readonly<Record<string, number>> = {
   Standard_NC8as_T4_v3: 8,
   Standard_NC16as_T4_v3: 16,
   Standard_NC64as_T4_v3: 64,
+  Standard_NC24ads_A100_v4: 24,
+  Standard_NC48ads_A100_v4: 48,
+  Standard_NC96ads_A100_v4: 96,
+  Standard_NC8ads_A10_v4: 8,
+  Standard_NC16ads_A10_v4: 16,
+  Standard_NC32ads_A10_v4: 32,
 };
 
 /** Every instance type the table covers, in table order. */
@@ -35,9 +47,14 @@ export const KNOWN_INSTANCE_TYPES: readonly string[] = Object.keys(CORES_BY_INST
  * Returns the vCPU cores of an instance type, or undefined when the table does not list it. Azure treats
  * VM size names case-insensitively, so `standard_ds3_v2` matches.
  */
-export function coresOf(instanceType: string): number | undefined {
-  const key = KNOWN_INSTANCE_TYPES.find((known) => known.toLowerCase() === instanceType.toLowerCase());
-  return key === undefined ? undefined : CORES_BY_INSTANCE_TYPE[key];
+export function coresOf(instanceType: string, added: Readonly<Record<string, number>> = {}): number | undefined {
+  const sameSize = (known: string) => known.toLowerCase() === instanceType.toLowerCase();
+  const key = KNOWN_INSTANCE_TYPES.find(sameSize);
+  if (key !== undefined) {
+    return CORES_BY_INSTANCE_TYPE[key];
+  }
+  const addedKey = Object.keys(added).find(sameSize);
+  return addedKey === undefined ? undefined : added[addedKey];
 }
 
 /**

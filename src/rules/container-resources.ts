@@ -32,6 +32,18 @@ export function renderQuantity(resource: Resource, value: number): string {
   return suffix === undefined ? String(value) : `${value / suffix[1]}${suffix[0]}`;
 }
 
+/**
+ * Renders a quantity as the field at `path` takes it. The legacy `memoryInGB` and `memoryInGBLimit` of
+ * api-version 2021-03-01-preview are numbers of gigabytes, so a cap of 32Gi is written there as 34.359, rounded
+ * down to stay within the cap.
+ */
+function valueFor(path: string, resource: Resource, value: number): string {
+  if (resource === "memoryBytes" && /\.memoryInGB(?:Limit)?$/.test(path)) {
+    return String(Math.floor(value / 1e6) / 1e3);
+  }
+  return renderQuantity(resource, value);
+}
+
 export const containerResources = defineRule({
   id: "container-resources",
   description: "A Kubernetes deployment's container resource requests must not exceed its limits, and neither may exceed the organization's caps.",
@@ -73,7 +85,7 @@ export const containerResources = defineRule({
         actual: renderQuantity(key, request.value),
         actualIsDefault: request.isDefault,
         limit: limitText,
-        message: `${name} request is ${describeValue(request, (value) => renderQuantity(key, value))}, above its limit of ${limitText}; Azure rejects a request above the limit. Set ${request.path} to ${limitText} or less, or raise ${limit.path}.`,
+        message: `${name} request is ${describeValue(request, (value) => renderQuantity(key, value))}, above its limit of ${limitText}; Azure rejects a request above the limit. Set ${request.path} to ${valueFor(request.path, key, limit.value)} or less, or raise ${limit.path}.`,
       });
     }
   },
@@ -90,7 +102,7 @@ function checkCap(label: string, resource: Resource, quantity: EffectiveValue<nu
     actual: renderQuantity(resource, quantity.value),
     actualIsDefault: quantity.isDefault,
     limit: capText,
-    message: `${label} is ${describeValue(quantity, (value) => renderQuantity(resource, value))}, above the maximum of ${capText}. Set ${quantity.path} to ${capText} or less.`,
+    message: `${label} is ${describeValue(quantity, (value) => renderQuantity(resource, value))}, above the maximum of ${capText}. Set ${quantity.path} to ${valueFor(quantity.path, resource, cap)} or less.`,
   });
   return true;
 }

@@ -13,7 +13,8 @@ export const egressPublicNetworkAccess = defineRule({
   azureFact: {
     statement:
       "egressPublicNetworkAccess defaults to Enabled and applies to Managed deployments that use the legacy network " +
-      "isolation method; it cannot be changed after creation, and a workspace managed virtual network supersedes it.",
+      "isolation method; it cannot be changed after creation, and a workspace managed virtual network supersedes it, " +
+      "in isolation mode AllowInternetOutbound as in AllowOnlyApprovedOutbound.",
     source:
       "Azure REST API specs, machinelearningservices 2025-06-01 mfe.json (OnlineDeployment); " +
       "https://learn.microsoft.com/azure/machine-learning/concept-secure-online-endpoint",
@@ -31,12 +32,28 @@ export const egressPublicNetworkAccess = defineRule({
 
   check(deployment, limits, context) {
     const egress = context.read(deployment.egressPublicNetworkAccess);
-    if (egress === undefined || limits.allowPublicEgress || egress.value === "Disabled") {
+    if (egress === undefined || limits.allowPublicEgress) {
       return;
     }
 
-    // Azure ignores the deployment's flag when the workspace has a managed virtual network that allows only approved outbound traffic.
+    // Azure ignores the deployment's flag when its workspace has a managed virtual network, in either mode.
     const isolation = deployment.related?.workspaceIsolationMode;
+    if (egress.value === "Disabled") {
+      const mode = isolation === undefined ? undefined : context.read(isolation);
+      if (mode?.value === "AllowInternetOutbound") {
+        context.report({
+          path: mode.path,
+          actual: mode.value,
+          actualIsDefault: mode.isDefault,
+          limit: "AllowOnlyApprovedOutbound",
+          message:
+            `Public egress is open: the workspace's managed virtual network has isolation mode AllowInternetOutbound, so Azure ignores ` +
+            `${egress.path} (${enumSettingAt(egress.path, "Disabled")} here) and the deployment can reach any internet host. ` +
+            `Set the workspace's isolation mode (${mode.path}) to AllowOnlyApprovedOutbound.`,
+        });
+      }
+      return;
+    }
     if (limits.acceptWorkspaceManagedNetwork && isolation !== undefined && context.read(isolation)?.value === "AllowOnlyApprovedOutbound") {
       return;
     }

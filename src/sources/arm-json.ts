@@ -165,17 +165,26 @@ function bodyKeysIn(value: Record<string, unknown>, names: ReadonlySet<string>):
   return isPlainObject(properties) ? Object.keys(properties).filter((key) => names.has(key.toLowerCase())) : [];
 }
 
-/** Names where a resource sits in the file (`item 3 of value`), or undefined for the top-level resource. */
+/**
+ * Returns where a resource sits in the file as a path (`value[2]`), with 0-based indexes as in the resource's
+ * `#/value/2` name, or undefined for the top-level resource.
+ */
 function subjectOf(prefix: readonly (string | number)[]): string | undefined {
   if (prefix.length === 0) {
     return undefined;
   }
-  const last = prefix[prefix.length - 1];
-  if (typeof last !== "number") {
-    return prefix.join(".");
+  if (prefix.length === 1 && typeof prefix[0] === "number") {
+    return `item [${prefix[0]}] of the top-level array`;
   }
-  const parent = prefix.length === 1 ? "the top-level array" : prefix.slice(0, -1).join(".");
-  return `item ${last + 1} of ${parent}`;
+  let path = "";
+  for (const step of prefix) {
+    if (typeof step === "number") {
+      path += `[${step}]`;
+    } else {
+      path += path === "" ? step : `.${step}`;
+    }
+  }
+  return path;
 }
 
 function armRef(value: unknown, prefix: readonly (string | number)[], file?: string): ResourceRef {

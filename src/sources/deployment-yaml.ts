@@ -50,6 +50,22 @@ const KUBERNETES_DEFAULT_INSTANCE_TYPE = "defaultinstancetype";
 
 const child = createChildLookup(plainAccess, "a mapping");
 
+// Python's int() of a string: spaces around, a sign, ASCII digits with single underscores between them.
+const PYTHON_INT_TEXT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
+
+/**
+ * Looks up a key that azure-ai-ml declares as `fields.Int()`. marshmallow's Integer is not strict there, so it
+ * converts a string with Python's int(): `request_timeout_ms: "30000"` deploys 30000. Such a string is read as
+ * that number; any other string stays a string, which the field reader rejects.
+ */
+function integerChild(parent: Lookup, key: string): Lookup {
+  const lookup = child(parent, key);
+  if (lookup.kind !== "present" || typeof lookup.value !== "string" || !PYTHON_INT_TEXT.test(lookup.value)) {
+    return lookup;
+  }
+  return { kind: "present", value: Number(lookup.value.trim().replaceAll("_", "")) };
+}
+
 const PLACEHOLDER_PATTERN = /\{\{\s*[\w.-]+\s*\}\}/g;
 const LEXER_CONTROL_CHARACTERS = /[\u0000-\u0008\u000e-\u001f]/g;
 
@@ -141,7 +157,7 @@ function readV2Deployment(root: Record<string, unknown>, ref: ResourceRef, locat
     computeType,
     instanceType: stringField(child(top, "instance_type"), "instance_type", defaultInstanceType(known)),
     // NOTE: the CLI requires instance_count; when a file omits it, one instance is judged, as for ARM.
-    instanceCount: integerField(child(top, "instance_count"), "instance_count", 1),
+    instanceCount: integerField(integerChild(top, "instance_count"), "instance_count", 1),
     egressPublicNetworkAccess: enumField(child(top, "egress_public_network_access"), "egress_public_network_access", EGRESS_VALUES, AZURE_DEFAULTS.egressPublicNetworkAccess),
     requestSettings: readRequestSettings(request),
     probes: {
@@ -166,7 +182,7 @@ function readPreviewDeployment(entry: Record<string, unknown>, ref: ResourceRef,
     ref,
     computeType: setField("$schema", computeType),
     instanceType: stringField(child(top, "instance_type"), "instance_type", defaultInstanceType(computeType)),
-    instanceCount: integerField(child(scale, "instance_count"), "scale_settings.instance_count", 1),
+    instanceCount: integerField(integerChild(scale, "instance_count"), "scale_settings.instance_count", 1),
     egressPublicNetworkAccess: unsetField("egress_public_network_access", AZURE_DEFAULTS.egressPublicNetworkAccess),
     requestSettings: readRequestSettings(child(top, "request_settings")),
     probes: {
@@ -196,6 +212,14 @@ function v2ComputeType(root: Record<string, unknown>): Field<ComputeType> {
   if (type.kind === "present") {
     return enumField(type, "type", DEPLOYMENT_TYPES, undefined);
   }
+  // The CLI would deploy such a file as Managed and drop its Kubernetes keys, which the author did not mean.
+  if (typeof root.$schema === "string" && /kubernetesOnlineDeployment/i.test(root.$schema)) {
+    return invalidField(
+      "type",
+      undefined,
+      "is missing, and $schema names the Kubernetes deployment schema: the Azure ML CLI deploys a file without type: kubernetes as Managed, and type: kubernetes or type: managed says which is meant",
+    );
+  }
   return setField("type", "Managed");
 }
 
@@ -217,10 +241,10 @@ function defaultInstanceType(computeType: ComputeType | undefined): string | und
 
 function readRequestSettings(request: Lookup): OnlineDeployment["requestSettings"] {
   return {
-    requestTimeoutMs: numericDurationField(child(request, "request_timeout_ms"), "request_settings.request_timeout_ms", MS, AZURE_DEFAULTS.requestTimeoutMs),
-    maxQueueWaitMs: numericDurationField(child(request, "max_queue_wait_ms"), "request_settings.max_queue_wait_ms", MS, AZURE_DEFAULTS.maxQueueWaitMs),
+    requestTimeoutMs: numericDurationField(integerChild(request, "request_timeout_ms"), "request_settings.request_timeout_ms", MS, AZURE_DEFAULTS.requestTimeoutMs),
+    maxQueueWaitMs: numericDurationField(integerChild(request, "max_queue_wait_ms"), "request_settings.max_queue_wait_ms", MS, AZURE_DEFAULTS.maxQueueWaitMs),
     maxConcurrentRequestsPerInstance: integerField(
-      child(request, "max_concurrent_requests_per_instance"),
+      integerChild(request, "max_concurrent_requests_per_instance"),
       "request_settings.max_concurrent_requests_per_instance",
       AZURE_DEFAULTS.maxConcurrentRequestsPerInstance,
     ),
@@ -239,11 +263,11 @@ function readProbe(kind: ProbeKind, probe: Lookup, path: string): Probe {
   return {
     kind,
     declared,
-    failureThreshold: integerField(child(probe, "failure_threshold"), `${path}.failure_threshold`, defaults?.failureThreshold),
-    successThreshold: integerField(child(probe, "success_threshold"), `${path}.success_threshold`, defaults?.successThreshold),
-    initialDelayMs: numericDurationField(child(probe, "initial_delay"), `${path}.initial_delay`, SECONDS, defaults?.initialDelayMs),
-    periodMs: numericDurationField(child(probe, "period"), `${path}.period`, SECONDS, defaults?.periodMs),
-    timeoutMs: numericDurationField(child(probe, "timeout"), `${path}.timeout`, SECONDS, defaults?.timeoutMs),
+    failureThreshold: integerField(integerChild(probe, "failure_threshold"), `${path}.failure_threshold`, defaults?.failureThreshold),
+    successThreshold: integerField(integerChild(probe, "success_threshold"), `${path}.success_threshold`, defaults?.successThreshold),
+    initialDelayMs: numericDurationField(integerChild(probe, "initial_delay"), `${path}.initial_delay`, SECONDS, defaults?.initialDelayMs),
+    periodMs: numericDurationField(integerChild(probe, "period"), `${path}.period`, SECONDS, defaults?.periodMs),
+    timeoutMs: numericDurationField(integerChild(probe, "timeout"), `${path}.timeout`, SECONDS, defaults?.timeoutMs),
   };
 }
 
@@ -260,14 +284,14 @@ function readScaleSettings(
 
   return {
     scaleType,
-    minInstances: integerField(child(scale, "min_instances"), `${path}.min_instances`, defaults?.minInstances),
-    maxInstances: integerField(child(scale, "max_instances"), `${path}.max_instances`, defaults?.maxInstances),
+    minInstances: integerField(integerChild(scale, "min_instances"), `${path}.min_instances`, defaults?.minInstances),
+    maxInstances: integerField(integerChild(scale, "max_instances"), `${path}.max_instances`, defaults?.maxInstances),
     targetUtilizationPercentage: integerField(
-      child(scale, "target_utilization_percentage"),
+      integerChild(scale, "target_utilization_percentage"),
       `${path}.target_utilization_percentage`,
       defaults?.targetUtilizationPercentage,
     ),
-    pollingIntervalMs: numericDurationField(child(scale, "polling_interval"), `${path}.polling_interval`, SECONDS, defaults?.pollingIntervalMs),
+    pollingIntervalMs: numericDurationField(integerChild(scale, "polling_interval"), `${path}.polling_interval`, SECONDS, defaults?.pollingIntervalMs),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { AutoscaleProfile, OnlineDeployment, RelatedResources } from "../model/deployment";
-import { unknownField } from "../model/field";
+import { invalidField, unknownField } from "../model/field";
 import { parseDeploymentId } from "./arm-id";
 import { createChildLookup } from "./property-access";
 import { type PulumiResource, knownString, pulumiAccess, readPulumiDeployment } from "./pulumi-inputs";
@@ -44,9 +44,9 @@ function withRelated(
 ): OnlineDeployment {
   const related: { -readonly [K in keyof RelatedResources]: RelatedResources[K] } = {};
 
-  const workspace = workspaces.find((candidate) => isDeploymentWorkspace(resource, candidate));
-  if (workspace !== undefined) {
-    related.workspaceIsolationMode = isolationModeField(pulumiAccess, workspace.props, "managedNetwork.isolationMode");
+  const isolationMode = workspaceIsolationMode(resource, workspaces);
+  if (isolationMode !== undefined) {
+    related.workspaceIsolationMode = isolationMode;
   }
 
   const profiles = settings.filter((setting) => targetsDeployment(setting, resource)).flatMap(autoscaleProfiles);
@@ -65,11 +65,31 @@ function dependsOn(resource: PulumiStackResource, property: string, urn: string)
   return (resource.propertyDependencies[property] ?? []).includes(urn);
 }
 
-/** Decides whether the workspace is the deployment's: true when `workspaceName` was taken from it, or when the names match. */
-function isDeploymentWorkspace(deployment: PulumiStackResource, workspace: PulumiStackResource): boolean {
-  if (dependsOn(deployment, "workspaceName", workspace.urn)) {
-    return true;
+const ISOLATION_PATH = "managedNetwork.isolationMode";
+
+/**
+ * Returns the isolation mode of the deployment's workspace, or undefined when the stack has no such workspace. The
+ * workspace is the one `workspaceName` was taken from; without such a dependency, the one whose names match. The
+ * names leave out the subscription, which deployment inputs do not carry, so two workspaces may match: then their
+ * mode counts only when they agree, and is invalid otherwise, as amlguard cannot tell which one Azure uses.
+ */
+function workspaceIsolationMode(deployment: PulumiStackResource, workspaces: readonly PulumiStackResource[]): RelatedResources["workspaceIsolationMode"] {
+  const sources = workspaces.filter((workspace) => dependsOn(deployment, "workspaceName", workspace.urn));
+  const candidates = sources.length > 0 ? sources : workspaces.filter((workspace) => sameWorkspaceNames(deployment, workspace));
+  const modes = candidates.map((workspace) => isolationModeField(pulumiAccess, workspace.props, ISOLATION_PATH));
+  if (modes.length <= 1) {
+    return modes[0];
   }
+  const [first] = modes;
+  if (first.state === "set" && modes.every((mode) => mode.state === "set" && mode.value === first.value)) {
+    return first;
+  }
+  const urns = candidates.map((workspace) => workspace.urn).join(", ");
+  return invalidField(ISOLATION_PATH, undefined, `is ambiguous: ${candidates.length} workspaces of the stack match the deployment (${urns}), and their isolation modes differ`);
+}
+
+/** Reports whether the workspace has the deployment's `workspaceName` and `resourceGroupName`. */
+function sameWorkspaceNames(deployment: PulumiStackResource, workspace: PulumiStackResource): boolean {
   const workspaceName = knownString(workspace.props, "workspaceName") ?? knownString(workspace.props, "name");
   return (
     sameName(knownString(deployment.props, "workspaceName"), workspaceName) &&

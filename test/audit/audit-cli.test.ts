@@ -461,6 +461,8 @@ describe("audit against the ARM emulator", () => {
   });
 
   test("workspace isolation mode reaches the egress rule", async () => {
+    const managed = managedExample("blue");
+    const egressDisabled = { ...managed, properties: { ...(managed.properties as object), egressPublicNetworkAccess: "Disabled" } };
     const approved: EmulatedTenant = {
       subscriptions: [
         {
@@ -471,6 +473,7 @@ describe("audit against the ARM emulator", () => {
               workspaces: [
                 { name: "ws-approved", isolationMode: "AllowOnlyApprovedOutbound", endpoints: [{ name: "ep-1", deployments: [managedExample("blue")] }] },
                 { name: "ws-open", endpoints: [{ name: "ep-1", deployments: [managedExample("blue")] }] },
+                { name: "ws-internet", isolationMode: "AllowInternetOutbound", endpoints: [{ name: "ep-1", deployments: [egressDisabled] }] },
               ],
             },
           ],
@@ -487,6 +490,10 @@ describe("audit against the ARM emulator", () => {
         ?.findings.filter((finding) => finding.ruleId === "egress-public-network-access");
     expect(egressFindings("ws-approved")).toEqual([]);
     expect(egressFindings("ws-open")).toHaveLength(1);
+    // Azure ignores the deployment's Disabled in a workspace whose managed network allows internet outbound.
+    expect(egressFindings("ws-internet")).toEqual([
+      expect.objectContaining({ kind: "violation", path: "workspace.properties.managedNetwork.isolationMode", actual: "AllowInternetOutbound" }),
+    ]);
   });
 
   test("wrong token exits 2", async () => {

@@ -52,7 +52,8 @@ describe("audit --source resource-graph", () => {
   test("sends only paged queries", async () => {
     await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION, "--source", "resource-graph"), ENV);
     const autoscaleSettings = TENANT.subscriptions[0].resourceGroups.reduce((sum, group) => sum + (group.autoscaleSettings?.length ?? 0), 0);
-    const rows = countDeployments(TENANT) + 120 + autoscaleSettings;
+    // One more row, the subscription's, shows that Resource Graph can see the audited scope.
+    const rows = countDeployments(TENANT) + 120 + autoscaleSettings + 1;
 
     expect(emulator.requests.map((request) => request.path)).toEqual(Array(Math.ceil(rows / RESOURCE_GRAPH_PAGE_SIZE)).fill(GRAPH_PATH));
   });
@@ -63,6 +64,28 @@ describe("audit --source resource-graph", () => {
 
     expect(ids.length).toBe(countDeployments(TENANT) / 3);
     expect(ids.every((id) => id.includes("/resourceGroups/rg-ml-0001/"))).toBe(true);
+  });
+
+  test("reports a subscription it cannot see", async () => {
+    const unknown = "99999999-9999-4999-8999-999999999999";
+
+    const run = await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION, "--subscription", unknown, "--source", "resource-graph"), ENV);
+    const report = parseReport(run);
+
+    expect(report.summary.evaluated).toBe(countDeployments(TENANT));
+    expect(report.resources.filter((resource) => resource.status === "not-evaluated").map((resource) => [resource.id, resource.reason])).toEqual([
+      [`/subscriptions/${unknown}`, NOT_EVALUATED_REASONS.scopeNotInGraph],
+    ]);
+  });
+
+  test("reports a resource group it cannot see", async () => {
+    const run = await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION, "--resource-group", "rg-ml-0O01", "--source", "resource-graph"), ENV);
+    const report = parseReport(run);
+
+    expect(run.code).toBe(EXIT_CODES.incomplete);
+    expect(report.resources.map((resource) => [resource.id, resource.reason])).toEqual([
+      [`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-ml-0O01`, NOT_EVALUATED_REASONS.scopeNotInGraph],
+    ]);
   });
 
   test("reports a refused query per subscription", async () => {
@@ -166,5 +189,6 @@ describe("resourceGraphQuery", () => {
     const query = resourceGraphQuery("rg\\' or 1==1 //");
 
     expect(query).toContain("| where resourceGroup =~ 'rg\\\\\\' or 1==1 //' ");
+    expect(query).toContain("and name =~ 'rg\\\\\\' or 1==1 //')");
   });
 });

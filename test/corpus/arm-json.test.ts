@@ -188,7 +188,7 @@ describe("corpus of ARM JSON deployments", () => {
 // Corpus JSON files that contain no online deployment, with the reason each one reports.
 const WITHOUT_DEPLOYMENT: Readonly<Record<string, string>> = {
   // ListSkus returns SKU items with `sku` and `capacity` but no type and no properties.
-  "rest-api-specs/2025-06-01/OnlineDeployment/ManagedOnlineDeployment/listSkus.json": "item 1 of responses.200.body.value contains no Azure Machine Learning online deployment",
+  "rest-api-specs/2025-06-01/OnlineDeployment/ManagedOnlineDeployment/listSkus.json": "responses.200.body.value[0] contains no Azure Machine Learning online deployment",
   // The ARM template JSON schema has `id` and `title`, and the extracts have only definitions.
   "arm-bicep/azure-resource-manager-schemas/2025-06-01/Microsoft.MachineLearningServices.json": "contains no Azure Machine Learning online deployment",
   "arm-bicep/azure-resource-manager-schemas/2025-06-01/workspaces_onlineEndpoints_deployments.extract.json": "contains no Azure Machine Learning online deployment",

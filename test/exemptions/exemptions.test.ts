@@ -65,6 +65,8 @@ describe("exemptions file", () => {
     { name: "empty reason", raw: { exemptions: [entry({ reason: " " })] }, problem: /exemptions\.0\.reason: must say why/ },
     { name: "missing owner", raw: { exemptions: [{ ...entry(), owner: undefined }] }, problem: /exemptions\.0\.owner/ },
     { name: "empty rule list", raw: { exemptions: [entry({ rules: [] })] }, problem: /exemptions\.0\.rules/ },
+    { name: "missing rules", raw: { exemptions: [{ ...entry(), rules: undefined }] }, problem: /exemptions\.0\.rules: is missing: list the rule ids the entry waives, or "\*" for every rule/ },
+    { name: "rules as a word", raw: { exemptions: [entry({ rules: "all" })] }, problem: /exemptions\.0\.rules: must be a list of rule ids, or "\*"/ },
     { name: "misspelled rule id", raw: { exemptions: [entry({ rules: ["request-timout"] })] }, problem: /unknown rule id "request-timout"; did you mean "request-timeout"\?/ },
   ])("$name is rejected", ({ raw, problem }) => {
     const problems = problemsOf(() => parseExemptionsFile(raw, RULE_IDS, "exemptions file test.yaml"));

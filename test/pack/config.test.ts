@@ -19,6 +19,26 @@ async function withPack<T>(config: Record<string, unknown>, run: (pack: PackHarn
 }
 
 describe("pack config", () => {
+  test("coresByInstanceType counts a size the table lacks", async () => {
+    const config = { "quota-core-budget": { maxCores: 20, coresByInstanceType: { Standard_E4s_v3: 4 } } };
+    const resource = { ...deployment("properties", { instanceType: "standard_e4s_v3" }), props: { ...deployment("properties", { instanceType: "standard_e4s_v3" }).props, sku: { capacity: 5 } } };
+
+    const { diagnostics } = await withPack(config, (pack) => pack.analyzeStack([resource]));
+
+    const quota = diagnostics.filter((diagnostic) => diagnostic.policyName === "quota-core-budget");
+    expect(quota).toEqual([expect.objectContaining({ enforcementLevel: "mandatory", message: expect.stringContaining("ceil(1.2 × 5) × 4 = 24") })]);
+  });
+
+  test("coresByInstanceType cannot replace a listed size", async () => {
+    const config = { "quota-core-budget": { coresByInstanceType: { Standard_DS3_v2: 1 } } };
+    const resource = deployment("properties", { instanceType: "Standard_DS3_v2" });
+
+    const { diagnostics } = await withPack(config, (pack) => pack.analyzeStack([resource]));
+
+    const quota = diagnostics.filter((diagnostic) => diagnostic.policyName === "quota-core-budget");
+    expect(quota).toEqual([expect.objectContaining({ message: expect.stringContaining("already lists Standard_DS3_v2 with 4 vCPU cores") })]);
+  });
+
   test("unknownValues mandatory fails closed", async () => {
     const config = { "request-timeout": { unknownValues: "mandatory" } };
     const resource = deployment("properties", { requestSettings: { requestTimeout: PULUMI_UNKNOWN_VALUES.string } });

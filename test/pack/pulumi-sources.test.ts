@@ -156,6 +156,14 @@ describe("instance types", () => {
   test("unlisted type has no cores", () => {
     expect(coresOf("Standard_X9_v9")).toBeUndefined();
   });
+
+  test("added type has its cores, matched without regard to case", () => {
+    expect(coresOf("standard_x9_v9", { Standard_X9_v9: 12 })).toBe(12);
+  });
+
+  test("A100 size is listed", () => {
+    expect(coresOf("Standard_NC24ads_A100_v4")).toBe(24);
+  });
 });
 
 describe("quota-core-budget", () => {

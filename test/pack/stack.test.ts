@@ -73,6 +73,42 @@ describe("stack check in preview", () => {
     expect(egress[0]).toEqual(expect.objectContaining({ enforcementLevel: "mandatory" }));
   });
 
+  test("internet-outbound workspace opens egress that the deployment disables", async () => {
+    const { diagnostics } = await pack.analyzeStack([deployment("blue", { egressPublicNetworkAccess: "Disabled" }), workspace("AllowInternetOutbound")]);
+
+    const egress = policyDiagnostics(diagnostics, "egress-public-network-access");
+    expect(egress).toEqual([expect.objectContaining({ enforcementLevel: "mandatory", message: expect.stringContaining("isolation mode AllowInternetOutbound") })]);
+  });
+
+  test("workspace without a managed network keeps the deployment's Disabled", async () => {
+    const { diagnostics } = await pack.analyzeStack([deployment("blue", { egressPublicNetworkAccess: "Disabled" }), workspace("Disabled")]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([]);
+  });
+
+  test.each([
+    ["approved first", ["AllowOnlyApprovedOutbound", "Disabled"]],
+    ["approved second", ["Disabled", "AllowOnlyApprovedOutbound"]],
+  ])("workspaceName taken from a workspace picks it among namesakes (%s)", async (_order, modes) => {
+    const namesakes = modes.map((mode, index) => ({ ...workspace(mode), name: `ws-${index}` }));
+    const source = namesakes[modes.indexOf("Disabled")];
+    const blue = { ...deployment("blue"), propertyDependencies: { workspaceName: [pack.urnOf(source)] } };
+
+    const { diagnostics } = await pack.analyzeStack([...namesakes, blue]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([expect.objectContaining({ enforcementLevel: "mandatory" })]);
+  });
+
+  test("namesake workspaces that disagree make the mode invalid", async () => {
+    const namesakes = ["AllowOnlyApprovedOutbound", "Disabled"].map((mode, index) => ({ ...workspace(mode), name: `ws-${index}` }));
+
+    const { diagnostics } = await pack.analyzeStack([...namesakes, deployment("blue")]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toContainEqual(
+      expect.objectContaining({ enforcementLevel: "mandatory", message: expect.stringContaining("isolation modes differ") }),
+    );
+  });
+
   test("known violation not repeated", async () => {
     const { diagnostics } = await pack.analyzeStack([deployment("blue", { requestSettings: { requestTimeout: "PT5M" } })]);
 

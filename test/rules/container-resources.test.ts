@@ -40,3 +40,16 @@ describe("container-resources scope", () => {
     expect(containerResources.limits.safeParse({ maxMemory: "32 gigs" }).success).toBe(false);
   });
 });
+
+describe("container-resources on the 2021-03-01-preview fields", () => {
+  const legacy = { containerResourceRequirements: { cpu: 1, memoryInGB: 64, memoryInGBLimit: 64 } };
+
+  test("fix for memoryInGB is a number of gigabytes", () => {
+    const result = evaluateDeployment(deployment({ computeType: K8S, properties: legacy }), [containerResources], defaultConfig([containerResources]));
+
+    expect(result.findings.map((finding) => finding.message)).toEqual([
+      "Memory request is 64G, above the maximum of 32Gi. Set properties.containerResourceRequirements.memoryInGB to 34.359 or less.",
+      "Memory limit is 64G, above the maximum of 32Gi. Set properties.containerResourceRequirements.memoryInGBLimit to 34.359 or less.",
+    ]);
+  });
+});

@@ -20,6 +20,31 @@ describeRuleCases(
       expected: [{ path: PATH, actual: "Enabled", limit: "Disabled", actualIsDefault: true }],
     },
     {
+      name: "Disabled in an internet-outbound workspace",
+      properties: { egressPublicNetworkAccess: "Disabled" },
+      related: { workspaceIsolationMode: setField(ISOLATION, "AllowInternetOutbound") },
+      expected: [{ path: ISOLATION, actual: "AllowInternetOutbound", limit: "AllowOnlyApprovedOutbound" }],
+    },
+    {
+      name: "Disabled in an internet-outbound workspace, allowed by limits",
+      limits: { allowPublicEgress: true },
+      properties: { egressPublicNetworkAccess: "Disabled" },
+      related: { workspaceIsolationMode: setField(ISOLATION, "AllowInternetOutbound") },
+      expected: [],
+    },
+    {
+      name: "Disabled in a workspace without a managed network",
+      properties: { egressPublicNetworkAccess: "Disabled" },
+      related: { workspaceIsolationMode: setField(ISOLATION, "Disabled") },
+      expected: [],
+    },
+    {
+      name: "Disabled in a workspace of unknown mode",
+      properties: { egressPublicNetworkAccess: "Disabled" },
+      related: { workspaceIsolationMode: unknownField(ISOLATION) },
+      expected: [{ kind: "unknown", path: ISOLATION, actual: null, limit: null, enforcementLevel: "advisory" }],
+    },
+    {
       name: "workspace not accepted",
       limits: { acceptWorkspaceManagedNetwork: false },
       related: { workspaceIsolationMode: setField(ISOLATION, "AllowOnlyApprovedOutbound") },

@@ -87,10 +87,38 @@ describe("CLI v2 deployment YAML", () => {
     expect(read(deployment(KUBERNETES))).toEqual(expected);
   });
 
-  test("kubernetes $schema without type is Managed", () => {
+  test("kubernetes $schema without type is invalid", () => {
     const text = "$schema: https://azuremlschemas.azureedge.net/latest/kubernetesOnlineDeployment.schema.json\nname: blue\ninstance_count: 1\n";
 
+    expect(deployment(text).computeType).toMatchObject({ state: "invalid", path: "type", reason: expect.stringContaining("names the Kubernetes deployment schema") });
+  });
+
+  test("managed $schema without type is Managed", () => {
+    const text = "$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json\nname: blue\ninstance_count: 1\n";
+
     expect(deployment(text).computeType).toEqual({ state: "set", value: "Managed", path: "type" });
+  });
+
+  test.each([
+    ['"300000"', 300_000],
+    ['" +1_000 "', 1_000],
+    ["'0030000'", 30_000],
+  ])("quoted whole number %s is read as marshmallow reads it", (text, milliseconds) => {
+    expect(deployment(`name: blue\nrequest_settings:\n  request_timeout_ms: ${text}\n`).requestSettings.requestTimeoutMs).toEqual({
+      state: "set",
+      value: milliseconds,
+      path: "request_settings.request_timeout_ms",
+    });
+  });
+
+  test.each(['"3e5"', '"2.5"', '"1__000"', '"0x10"', '"30s"'])("quoted %s is not a whole number", (text) => {
+    const field = deployment(`name: blue\nrequest_settings:\n  request_timeout_ms: ${text}\n`).requestSettings.requestTimeoutMs;
+
+    expect(field).toMatchObject({ state: "invalid", reason: expect.stringContaining("whole number, not a string") });
+  });
+
+  test("quoted probe threshold is a number", () => {
+    expect(deployment('name: blue\nliveness_probe:\n  failure_threshold: "5"\n').probes.liveness.failureThreshold).toMatchObject({ state: "set", value: 5 });
   });
 
   test("unknown type is invalid", () => {
@@ -106,10 +134,6 @@ describe("CLI v2 deployment YAML", () => {
 
     expect(scaleType.state).toBe("invalid");
     expect(scaleType).toMatchObject({ reason: "is not a value Azure defines; expected one of default, target_utilization" });
-  });
-
-  test("quoted timeout is invalid", () => {
-    expect(deployment('name: blue\nrequest_settings:\n  request_timeout_ms: "3000"\n').requestSettings.requestTimeoutMs.state).toBe("invalid");
   });
 
   test("request settings not a mapping", () => {

@@ -41,19 +41,19 @@ describe("file without a deployment", () => {
   test("empty object in a list names its item", async () => {
     const items = await readInputFile(write("list-with-empty.json", JSON.stringify({ value: [ARM_DEPLOYMENT, {}] })));
 
-    expect(reasons(items)).toEqual(["deployment blue", `item 2 of value ${NO_DEPLOYMENT}`]);
+    expect(reasons(items)).toEqual(["deployment blue", `value[1] ${NO_DEPLOYMENT}`]);
   });
 
   test("number in a list names its item", async () => {
     const items = await readInputFile(write("list-with-number.json", JSON.stringify({ value: [ARM_DEPLOYMENT, ARM_DEPLOYMENT, 42] })));
 
-    expect(reasons(items)[2]).toBe("item 3 of value is not a JSON object, so it is not an ARM resource");
+    expect(reasons(items)[2]).toBe("value[2] is not a JSON object, so it is not an ARM resource");
   });
 
   test("number in a top-level array names its item", async () => {
     const items = await readInputFile(write("array-with-number.json", JSON.stringify([42])));
 
-    expect(reasons(items)).toEqual(["item 1 of the top-level array is not a JSON object, so it is not an ARM resource"]);
+    expect(reasons(items)).toEqual(["item [0] of the top-level array is not a JSON object, so it is not an ARM resource"]);
   });
 });
 

@@ -95,16 +95,19 @@ const badIsoDuration: fc.Arbitrary<string> = fc.oneof(
   junkString,
 );
 
+// A string that is not a whole number: CLI YAML reads "4" or " +1_000 " as a number, as azure-ai-ml's marshmallow does.
+const notWholeNumberText = fc.string({ maxLength: 20 }).filter((text) => !/^\s*[+-]?\d+(?:_\d+)*\s*$/.test(text));
+
 /** Values of a numeric duration (CLI YAML) that are negative, fractional, non-finite, huge or of the wrong type. */
 const badNumberDuration: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer({ min: -1_000_000, max: -1 }),
   fraction,
   nonFiniteOrHuge,
-  fc.string({ maxLength: 20 }),
+  notWholeNumberText,
   wrongTypeValue,
 );
 
-const badCount: fc.Arbitrary<unknown> = fc.oneof(fraction, nonFiniteOrHuge, fc.string({ maxLength: 20 }), wrongTypeValue);
+const badCount: fc.Arbitrary<unknown> = fc.oneof(fraction, nonFiniteOrHuge, notWholeNumberText, wrongTypeValue);
 
 const badEnum: fc.Arbitrary<unknown> = fc.oneof(junkString, fc.constantFrom("", "NONE", "Managed ", "enabled ", "TargetUtilisation"), fc.double(), wrongTypeValue);
 

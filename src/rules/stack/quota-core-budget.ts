@@ -1,3 +1,4 @@
+import * as z from "zod";
 import { integerLimit } from "../../config/schema-types";
 import type { OnlineDeployment } from "../../model/deployment";
 import { KNOWN_INSTANCE_TYPES, coresOf, reservedCores } from "../../model/instance-types";
@@ -21,6 +22,22 @@ export const quotaCoreBudget = defineStackRule({
   computeTypes: ["Managed"],
   limits: {
     maxCores: integerLimit("Most vCPU cores the stack's Managed deployments may reserve together, 20% upgrade reserve included.", 100, 1),
+    coresByInstanceType: z
+      .record(z.string().min(1), z.number().int().min(1).max(1_000))
+      .superRefine((added, context) => {
+        for (const [instanceType, cores] of Object.entries(added)) {
+          const listed = coresOf(instanceType);
+          if (listed !== undefined) {
+            context.addIssue({
+              code: "custom",
+              path: [instanceType],
+              message: `amlguard's table already lists ${instanceType} with ${listed} vCPU cores, which a limits file cannot replace with ${cores}; remove this entry`,
+            });
+          }
+        }
+      })
+      .default({})
+      .describe("vCPU cores of instance types that amlguard's table does not list, by VM size name, such as {\"Standard_E4s_v3\": 4}."),
   },
 
   check(deployments, limits, context) {
@@ -29,7 +46,7 @@ export const quotaCoreBudget = defineStackRule({
     let complete = true;
 
     for (const deployment of deployments) {
-      const share = reservation(deployment, context);
+      const share = reservation(deployment, limits.coresByInstanceType, context);
       if (share === "not-managed") {
         continue;
       }
@@ -66,7 +83,7 @@ interface Reservation {
  * Returns the cores one deployment reserves, "not-managed" for a Kubernetes deployment (its cluster, not Azure
  * ML quota, provides the cores), or undefined when a value it needs is unknown, invalid or not in the table.
  */
-function reservation(deployment: OnlineDeployment, context: StackRuleContext): Reservation | "not-managed" | undefined {
+function reservation(deployment: OnlineDeployment, coresByInstanceType: Readonly<Record<string, number>>, context: StackRuleContext): Reservation | "not-managed" | undefined {
   const computeType = context.read(deployment, deployment.computeType);
   if (computeType === undefined) {
     return undefined;
@@ -82,7 +99,7 @@ function reservation(deployment: OnlineDeployment, context: StackRuleContext): R
     return undefined;
   }
 
-  const cores = coresOf(instanceType.value);
+  const cores = coresOf(instanceType.value, coresByInstanceType);
   if (cores === undefined) {
     context.reportUnjudged(deployment, {
       path: instanceType.path,
@@ -91,7 +108,8 @@ function reservation(deployment: OnlineDeployment, context: StackRuleContext): R
       limit: "an instance type with known cores",
       message:
         `Instance type ${instanceType.value} is not in amlguard's table of vCPU cores, so its quota reservation cannot be counted. ` +
-        `Use a listed type (${KNOWN_INSTANCE_TYPES.join(", ")}) or add the type with its documented core count.`,
+        `Use a listed type (${KNOWN_INSTANCE_TYPES.join(", ")}), or add the type with its documented vCPU count under ` +
+        `coresByInstanceType of quota-core-budget in the limits file.`,
     });
     return undefined;
   }
