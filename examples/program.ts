@@ -14,7 +14,7 @@ export function defineResources(): void {
     resourceGroupName,
     workspaceName: "mlw-fraud",
     location: "westeurope",
-    managedNetwork: { isolationMode: "AllowInternetOutbound" },
+    managedNetwork: { isolationMode: "Disabled" },
   });
 
   const endpoint = new machinelearningservices.OnlineEndpoint("fraud-endpoint", {

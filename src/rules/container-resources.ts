@@ -34,11 +34,11 @@ export function renderQuantity(resource: Resource, value: number): string {
 
 /**
  * Renders a quantity as the field at `path` takes it. The legacy `memoryInGB` and `memoryInGBLimit` of
- * api-version 2021-03-01-preview are numbers of gigabytes, so a cap of 32Gi is written there as 34.359, rounded
- * down to stay within the cap.
+ * api-version 2021-03-01-preview, and `memory_in_gb` and `memory_in_gb_limit` of its CLI YAML, are numbers of
+ * gigabytes, so a cap of 32Gi is written there as 34.359, rounded down to stay within the cap.
  */
 function valueFor(path: string, resource: Resource, value: number): string {
-  if (resource === "memoryBytes" && /\.memoryInGB(?:Limit)?$/.test(path)) {
+  if (resource === "memoryBytes" && /\.(?:memoryInGB(?:Limit)?|memory_in_gb(?:_limit)?)$/.test(path)) {
     return String(Math.floor(value / 1e6) / 1e3);
   }
   return renderQuantity(resource, value);

@@ -1,6 +1,8 @@
 import * as z from "zod";
 import { enumSettingAt } from "../model/spelling";
-import { defineRule, describeValue } from "./rule";
+import type { EgressPublicNetworkAccess, ManagedNetworkIsolationMode } from "../model/deployment";
+import { type EffectiveValue, type Field, unknownField } from "../model/field";
+import { type RuleContext, defineRule, describeValue } from "./rule";
 
 export const egressPublicNetworkAccess = defineRule({
   id: "egress-public-network-access",
@@ -37,24 +39,21 @@ export const egressPublicNetworkAccess = defineRule({
     }
 
     // Azure ignores the deployment's flag when its workspace has a managed virtual network, in either mode.
-    const isolation = deployment.related?.workspaceIsolationMode;
-    if (egress.value === "Disabled") {
-      const mode = isolation === undefined ? undefined : context.read(isolation);
-      if (mode?.value === "AllowInternetOutbound") {
-        context.report({
-          path: mode.path,
-          actual: mode.value,
-          actualIsDefault: mode.isDefault,
-          limit: "AllowOnlyApprovedOutbound",
-          message:
-            `Public egress is open: the workspace's managed virtual network has isolation mode AllowInternetOutbound, so Azure ignores ` +
-            `${egress.path} (${enumSettingAt(egress.path, "Disabled")} here) and the deployment can reach any internet host. ` +
-            `Set the workspace's isolation mode (${mode.path}) to AllowOnlyApprovedOutbound.`,
-        });
-      }
+    const mode = workspaceMode(deployment.related?.workspaceIsolationMode, egress.value, context);
+    if (mode?.value === "AllowInternetOutbound") {
+      context.report({
+        path: mode.path,
+        actual: mode.value,
+        actualIsDefault: mode.isDefault,
+        limit: "AllowOnlyApprovedOutbound",
+        message:
+          `Public egress is open: the workspace's managed virtual network has isolation mode AllowInternetOutbound, so Azure ignores ` +
+          `${egress.path} (${enumSettingAt(egress.path, egress.value)} here) and the deployment can reach any internet host. ` +
+          `Set the workspace's isolation mode (${mode.path}) to AllowOnlyApprovedOutbound.`,
+      });
       return;
     }
-    if (limits.acceptWorkspaceManagedNetwork && isolation !== undefined && context.read(isolation)?.value === "AllowOnlyApprovedOutbound") {
+    if (egress.value === "Disabled" || (limits.acceptWorkspaceManagedNetwork && mode?.value === "AllowOnlyApprovedOutbound")) {
       return;
     }
 
@@ -73,3 +72,22 @@ export const egressPublicNetworkAccess = defineRule({
     return enabled && !limits.allowPublicEgress ? [{ path: egress.path, value: "Disabled" }] : [];
   },
 });
+
+/**
+ * Reads the workspace's isolation mode, which only the audit and the stack check know. For a deployment that
+ * disables egress, a mode that cannot be read (a workspace request that failed, a value Azure does not define)
+ * leaves the verdict unverified instead of failing it: the deployment breaks the rule only in AllowInternetOutbound.
+ */
+function workspaceMode(
+  isolation: Field<ManagedNetworkIsolationMode> | undefined,
+  egress: EgressPublicNetworkAccess,
+  context: RuleContext,
+): EffectiveValue<ManagedNetworkIsolationMode> | undefined {
+  if (isolation === undefined) {
+    return undefined;
+  }
+  if (egress === "Disabled" && isolation.state === "invalid") {
+    return context.read<ManagedNetworkIsolationMode>(unknownField(isolation.path, isolation.reason));
+  }
+  return context.read(isolation);
+}

@@ -50,8 +50,11 @@ const KUBERNETES_DEFAULT_INSTANCE_TYPE = "defaultinstancetype";
 
 const child = createChildLookup(plainAccess, "a mapping");
 
-// Python's int() of a string: spaces around, a sign, ASCII digits with single underscores between them.
-const PYTHON_INT_TEXT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
+// Python's int() of a string: whitespace around (Python's str.isspace, which differs from JavaScript's \s in
+// U+001C-U+001F, U+0085 and U+FEFF), a sign, ASCII digits with single underscores between them. Python also takes
+// digits of other scripts, which stay strings here and so are invalid, never judged at another value.
+const PYTHON_SPACE = "[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const PYTHON_INT_TEXT = new RegExp(`^${PYTHON_SPACE}*([+-]?[0-9]+(?:_[0-9]+)*)${PYTHON_SPACE}*$`);
 
 /**
  * Looks up a key that azure-ai-ml declares as `fields.Int()`. marshmallow's Integer is not strict there, so it
@@ -60,10 +63,8 @@ const PYTHON_INT_TEXT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
  */
 function integerChild(parent: Lookup, key: string): Lookup {
   const lookup = child(parent, key);
-  if (lookup.kind !== "present" || typeof lookup.value !== "string" || !PYTHON_INT_TEXT.test(lookup.value)) {
-    return lookup;
-  }
-  return { kind: "present", value: Number(lookup.value.trim().replaceAll("_", "")) };
+  const digits = lookup.kind === "present" && typeof lookup.value === "string" ? PYTHON_INT_TEXT.exec(lookup.value)?.[1] : undefined;
+  return digits === undefined ? lookup : { kind: "present", value: Number(digits.replaceAll("_", "")) };
 }
 
 const PLACEHOLDER_PATTERN = /\{\{\s*[\w.-]+\s*\}\}/g;

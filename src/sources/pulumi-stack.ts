@@ -1,5 +1,5 @@
 import type { AutoscaleProfile, OnlineDeployment, RelatedResources } from "../model/deployment";
-import { invalidField, unknownField } from "../model/field";
+import { effectiveValue, invalidField, unknownField } from "../model/field";
 import { parseDeploymentId } from "./arm-id";
 import { createChildLookup } from "./property-access";
 import { type PulumiResource, knownString, pulumiAccess, readPulumiDeployment } from "./pulumi-inputs";
@@ -69,23 +69,32 @@ const ISOLATION_PATH = "managedNetwork.isolationMode";
 
 /**
  * Returns the isolation mode of the deployment's workspace, or undefined when the stack has no such workspace. The
- * workspace is the one `workspaceName` was taken from; without such a dependency, the one whose names match. The
- * names leave out the subscription, which deployment inputs do not carry, so two workspaces may match: then their
- * mode counts only when they agree, and is invalid otherwise, as amlguard cannot tell which one Azure uses.
+ * workspace is the one `workspaceName` was taken from, unless both names are known and differ; without such a
+ * dependency, the one whose names match. The names leave out the subscription, which deployment inputs do not
+ * carry, so two workspaces may match. Their mode then counts when they agree, is unknown while one is unknown and
+ * the known ones agree, and is invalid when they differ, as amlguard cannot tell which one Azure uses.
  */
 function workspaceIsolationMode(deployment: PulumiStackResource, workspaces: readonly PulumiStackResource[]): RelatedResources["workspaceIsolationMode"] {
-  const sources = workspaces.filter((workspace) => dependsOn(deployment, "workspaceName", workspace.urn));
+  const sources = workspaces.filter((workspace) => dependsOn(deployment, "workspaceName", workspace.urn) && !namesDiffer(deployment, workspace));
   const candidates = sources.length > 0 ? sources : workspaces.filter((workspace) => sameWorkspaceNames(deployment, workspace));
   const modes = candidates.map((workspace) => isolationModeField(pulumiAccess, workspace.props, ISOLATION_PATH));
   if (modes.length <= 1) {
     return modes[0];
   }
-  const [first] = modes;
-  if (first.state === "set" && modes.every((mode) => mode.state === "set" && mode.value === first.value)) {
-    return first;
+  const known = modes.map((mode) => effectiveValue(mode)?.value);
+  const agreed = known.find((value) => value !== undefined);
+  if (modes.every((mode, index) => mode.state === "unknown" || (known[index] !== undefined && known[index] === agreed))) {
+    return modes.find((mode) => mode.state === "unknown") ?? modes[0];
   }
   const urns = candidates.map((workspace) => workspace.urn).join(", ");
   return invalidField(ISOLATION_PATH, undefined, `is ambiguous: ${candidates.length} workspaces of the stack match the deployment (${urns}), and their isolation modes differ`);
+}
+
+/** Reports whether the deployment's `workspaceName` and the workspace's name are both known and differ. */
+function namesDiffer(deployment: PulumiStackResource, workspace: PulumiStackResource): boolean {
+  const deploymentName = knownString(deployment.props, "workspaceName");
+  const workspaceName = knownString(workspace.props, "workspaceName") ?? knownString(workspace.props, "name");
+  return deploymentName !== undefined && workspaceName !== undefined && !sameName(deploymentName, workspaceName);
 }
 
 /** Reports whether the workspace has the deployment's `workspaceName` and `resourceGroupName`. */

@@ -161,6 +161,14 @@ describe("instance types", () => {
     expect(coresOf("standard_x9_v9", { Standard_X9_v9: 12 })).toBe(12);
   });
 
+  test("sizes that differ only in case are rejected", () => {
+    const parsed = quotaCoreBudget.limits.safeParse({ coresByInstanceType: { standard_e4s_v3: 1, Standard_E4s_v3: 100 } });
+
+    expect(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)).toEqual([
+      'names the same size as "standard_e4s_v3", because sizes match without regard to case; keep one of them',
+    ]);
+  });
+
   test("A100 size is listed", () => {
     expect(coresOf("Standard_NC24ads_A100_v4")).toBe(24);
   });

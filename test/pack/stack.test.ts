@@ -109,6 +109,37 @@ describe("stack check in preview", () => {
     );
   });
 
+  test.each([
+    ["without a managed network", [{}, {}]],
+    ["absent and Disabled", [{}, { managedNetwork: { isolationMode: "Disabled" } }]],
+  ])("namesake workspaces that agree (%s) keep a Disabled deployment passing", async (_case, bodies) => {
+    const namesakes = bodies.map((body, index) => ({ ...workspace("Disabled"), name: `ws-${index}`, props: { resourceGroupName: "rg-scoring", workspaceName: "MLW-FRAUD", ...body } }));
+
+    const { diagnostics } = await pack.analyzeStack([...namesakes, deployment("blue", { egressPublicNetworkAccess: "Disabled" })]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([]);
+  });
+
+  test("namesake workspaces of unknown mode leave a Disabled deployment unverified", async () => {
+    const namesakes = [0, 1].map((index) => ({ ...workspace(PULUMI_UNKNOWN_VALUES.string), name: `ws-${index}` }));
+
+    const { diagnostics } = await pack.analyzeStack([...namesakes, deployment("blue", { egressPublicNetworkAccess: "Disabled" })]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([
+      expect.objectContaining({ enforcementLevel: "advisory", message: expect.stringContaining("cannot be verified until the value is known") }),
+    ]);
+  });
+
+  test("workspaceName taken from a workspace of another name falls back to the name match", async () => {
+    const approved = { ...workspace("AllowOnlyApprovedOutbound"), name: "ws-a", props: { resourceGroupName: "rg-scoring", workspaceName: "mlw-a", managedNetwork: { isolationMode: "AllowOnlyApprovedOutbound" } } };
+    const plain = { ...workspace("Disabled"), name: "ws-b" };
+    const blue = { ...deployment("blue"), propertyDependencies: { workspaceName: [pack.urnOf(approved)] } };
+
+    const { diagnostics } = await pack.analyzeStack([approved, plain, blue]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([expect.objectContaining({ enforcementLevel: "mandatory" })]);
+  });
+
   test("known violation not repeated", async () => {
     const { diagnostics } = await pack.analyzeStack([deployment("blue", { requestSettings: { requestTimeout: "PT5M" } })]);
 

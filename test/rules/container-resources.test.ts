@@ -1,6 +1,8 @@
 import { containerResources } from "../../src/rules/container-resources";
 import { evaluateDeployment } from "../../src/engine/evaluate";
 import { defaultConfig } from "../../src/config/limits";
+import { readDeploymentYaml } from "../../src/sources/deployment-yaml";
+import { parsePositioned } from "../../src/sources/locator";
 import { deployment } from "../support/deployment-builder";
 import { describeRuleCases, invalid } from "./rule-table";
 
@@ -50,6 +52,22 @@ describe("container-resources on the 2021-03-01-preview fields", () => {
     expect(result.findings.map((finding) => finding.message)).toEqual([
       "Memory request is 64G, above the maximum of 32Gi. Set properties.containerResourceRequirements.memoryInGB to 34.359 or less.",
       "Memory limit is 64G, above the maximum of 32Gi. Set properties.containerResourceRequirements.memoryInGBLimit to 34.359 or less.",
+    ]);
+  });
+});
+
+describe("container-resources on the 2021 preview CLI YAML", () => {
+  test("fix for memory_in_gb is a number of gigabytes", () => {
+    const text = "$schema: https://azuremlschemas.azureedge.net/latest/k8sOnlineEndpoint.schema.json\nname: ep\ndeployments:\n  - name: blue\n    resource_requirements:\n      memory_in_gb: 40\n";
+    const [item] = readDeploymentYaml(parsePositioned(text), "endpoint.yml");
+    if (item.kind !== "deployment") {
+      throw new Error(`expected a deployment, got: ${item.reason}`);
+    }
+
+    const result = evaluateDeployment(item.deployment, [containerResources], defaultConfig([containerResources]));
+
+    expect(result.findings.map((finding) => finding.message)).toEqual([
+      "Memory request is 40G, above the maximum of 32Gi. Set resource_requirements.memory_in_gb to 34.359 or less.",
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { setField, unknownField } from "../../src/model/field";
+import { invalidField, setField, unknownField } from "../../src/model/field";
 import { egressPublicNetworkAccess } from "../../src/rules/egress-public-network-access";
 import { deployment } from "../support/deployment-builder";
 import { describeRuleCases, invalid } from "./rule-table";
@@ -17,7 +17,18 @@ describeRuleCases(
     {
       name: "internet-outbound workspace",
       related: { workspaceIsolationMode: setField(ISOLATION, "AllowInternetOutbound") },
-      expected: [{ path: PATH, actual: "Enabled", limit: "Disabled", actualIsDefault: true }],
+      expected: [{ path: ISOLATION, actual: "AllowInternetOutbound", limit: "AllowOnlyApprovedOutbound" }],
+    },
+    {
+      name: "Disabled in a workspace that could not be read",
+      properties: { egressPublicNetworkAccess: "Disabled" },
+      related: { workspaceIsolationMode: invalidField(ISOLATION, undefined, "could not be read because the workspace request failed: access denied (HTTP 403)") },
+      expected: [{ kind: "unknown", path: ISOLATION, actual: null, limit: null, enforcementLevel: "advisory" }],
+    },
+    {
+      name: "Enabled in a workspace that could not be read",
+      related: { workspaceIsolationMode: invalidField(ISOLATION, undefined, "could not be read because the workspace request failed: access denied (HTTP 403)") },
+      expected: [{ kind: "invalid", path: ISOLATION, actual: null, limit: null }, { path: PATH, actual: "Enabled", limit: "Disabled", actualIsDefault: true }],
     },
     {
       name: "Disabled in an internet-outbound workspace",

@@ -25,7 +25,17 @@ export const quotaCoreBudget = defineStackRule({
     coresByInstanceType: z
       .record(z.string().min(1), z.number().int().min(1).max(1_000))
       .superRefine((added, context) => {
+        const seen = new Map<string, string>();
         for (const [instanceType, cores] of Object.entries(added)) {
+          const earlier = seen.get(instanceType.toLowerCase());
+          if (earlier !== undefined) {
+            context.addIssue({
+              code: "custom",
+              path: [instanceType],
+              message: `names the same size as "${earlier}", because sizes match without regard to case; keep one of them`,
+            });
+          }
+          seen.set(instanceType.toLowerCase(), instanceType);
           const listed = coresOf(instanceType);
           if (listed !== undefined) {
             context.addIssue({
