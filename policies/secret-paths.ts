@@ -44,10 +44,12 @@ export function installSecretTracking(): boolean {
     // The SDK's deserializer reads the Struct only through toJavaScript, and the conversion is costly, so the
     // wrapper converts once and hands the SDK the result.
     const wire = struct.toJavaScript();
-    const props = original({ toJavaScript: () => wire }, proxySecrets);
+    const paths: string[] = [];
+    const plain = collectSecretPaths(wire, [], paths);
+    // For plain JSON the SDK's deserializer returns a copy equal to its input. In Analyze that copy is only read,
+    // so the converted Struct serves as it is, and the request touches one tree of objects instead of two.
+    const props = !proxySecrets && plain && isRecord(wire) ? wire : original({ toJavaScript: () => wire }, proxySecrets);
     if (props !== null && typeof props === "object") {
-      const paths: string[] = [];
-      collectSecretPaths(wire, [], paths);
       secretPathsByProps.set(props, paths);
       if (!proxySecrets) {
         sharedPropsByStruct.set(struct, props);
@@ -106,28 +108,41 @@ export function touchesSecret(path: string, secretPaths: readonly string[] | und
 }
 
 // Secrets are rare, so the walk keeps the keys it passes through and spells a path only for a secret it finds.
-function collectSecretPaths(value: unknown, trail: (string | number)[], paths: string[]): void {
+/**
+ * Collects the paths of secrets in a converted Struct. Returns false when the tree holds a value that the SDK's
+ * deserializer changes: one with Pulumi's signature key (a secret, asset, archive or resource reference).
+ */
+function collectSecretPaths(value: unknown, trail: (string | number)[], paths: string[]): boolean {
   if (Array.isArray(value)) {
+    let plain = true;
     for (let index = 0; index < value.length; index++) {
       trail.push(index);
-      collectSecretPaths(value[index], trail, paths);
+      plain = collectSecretPaths(value[index], trail, paths) && plain;
       trail.pop();
     }
-    return;
+    return plain;
   }
   if (value === null || typeof value !== "object") {
-    return;
+    return true;
   }
   const record = value as Record<string, unknown>;
-  if (record[SIG_KEY] === SECRET_SIG) {
+  // Read as the SDK reads it, inherited and truthy, so that both see the same signatures.
+  const signature = record[SIG_KEY];
+  if (signature === SECRET_SIG) {
     paths.push(spellPath(trail));
-    return;
+    return false;
   }
+  let plain = !signature;
   for (const key of Object.keys(record)) {
     trail.push(key);
-    collectSecretPaths(record[key], trail, paths);
+    plain = collectSecretPaths(record[key], trail, paths) && plain;
     trail.pop();
   }
+  return plain;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function spellPath(trail: readonly (string | number)[]): string {
