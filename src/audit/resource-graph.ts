@@ -1,5 +1,6 @@
 import * as z from "zod";
-import type { AutoscaleProfile, ResourceRef } from "../model/deployment";
+import type { AutoscaleProfile, ManagedNetworkIsolationMode, ResourceRef } from "../model/deployment";
+import { type Field, invalidField } from "../model/field";
 import { readArmResource } from "../sources/arm-json";
 import type { SourceItem } from "../sources/source-item";
 import type { ArmClient, ArmFailure } from "./arm-client";
@@ -93,7 +94,9 @@ export class ResourceGraphCollector {
         scopes.add(parsed.data.id.toLowerCase());
       } else if (type === WORKSPACE_TYPE) {
         const workspace = WorkspaceSchema.safeParse(row);
-        workspaces.set(parsed.data.id.toLowerCase(), workspace.success ? isolationModeOf(workspace.data) : unreadableIsolationMode(NOT_EVALUATED_REASONS.malformedBody));
+        const mode = workspace.success ? isolationModeOf(workspace.data) : unreadableIsolationMode(NOT_EVALUATED_REASONS.malformedBody);
+        const key = parsed.data.id.toLowerCase();
+        workspaces.set(key, mergeWorkspaceRows(workspaces.get(key), mode));
         this.progress.workspaceDone();
       } else if (type === AUTOSCALE_TYPE) {
         autoscaleRows.push(row);
@@ -108,7 +111,7 @@ export class ResourceGraphCollector {
     }
     const autoscale = indexAutoscaleSettings(autoscaleRows, RESOURCE_GRAPH_PATH);
     for (const row of deploymentRows) {
-      items.push(readDeployment(row, workspaces, autoscale));
+      items.push(inScope(row, subscriptions, resourceGroup) ? readDeployment(row, workspaces, autoscale) : misplacedRow(row));
     }
     this.progress.deploymentsRead(deploymentRows.length);
     return items;
@@ -190,6 +193,32 @@ function missingScopes(subscriptions: readonly string[], resourceGroup: string |
     }
   }
   return missing;
+}
+
+/**
+ * Returns one isolation mode for a workspace that appears twice in the result. Two rows that disagree make it
+ * invalid, so neither row decides the egress rule's verdict alone.
+ */
+function mergeWorkspaceRows(earlier: Field<ManagedNetworkIsolationMode> | undefined, row: Field<ManagedNetworkIsolationMode>): Field<ManagedNetworkIsolationMode> {
+  if (earlier === undefined || JSON.stringify(earlier) === JSON.stringify(row)) {
+    return row;
+  }
+  return invalidField(row.path, undefined, "is ambiguous: Resource Graph returned the workspace twice, with different isolation modes");
+}
+
+/** Reports whether a row's id lies in an audited subscription and, with `--resource-group`, in that resource group. */
+function inScope(row: unknown, subscriptions: readonly string[], resourceGroup: string | undefined): boolean {
+  const id = RowSchema.parse(row).id.toLowerCase();
+  return subscriptions.some((subscription) => {
+    const prefix = `/subscriptions/${subscription}/`.toLowerCase();
+    return id.startsWith(resourceGroup === undefined ? prefix : `${prefix}resourcegroups/${resourceGroup.toLowerCase()}/`);
+  });
+}
+
+/** Returns a not-evaluated entry for a row outside the audited scope, which would stand for a deployment nobody asked for. */
+function misplacedRow(row: unknown): SourceItem {
+  const { id } = RowSchema.parse(row);
+  return { kind: "not-evaluated", ref: { id, name: id.split("/").pop() ?? id, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.foreignId };
 }
 
 function scopeItem(subscription: string, failure: ArmFailure): SourceItem {

@@ -27,8 +27,14 @@ export function evaluateDeployment(deployment: OnlineDeployment, rules: readonly
     outcomes.push({ ruleId: rule.id, outcome: outcomeOf(ruleFindings) });
   }
 
+  // A deployment that no enabled rule judged has not passed anything, so a report must not show it as passed.
+  if (outcomes.every((outcome) => outcome.outcome === "disabled" || outcome.outcome === "not-applicable")) {
+    return { resource: deployment.ref, computeType, status: "not-evaluated", reason: NO_RULE_JUDGED, findings, rules: outcomes };
+  }
   return { resource: deployment.ref, computeType, status: "evaluated", findings, rules: outcomes };
 }
+
+export const NO_RULE_JUDGED = "no rule judged it: every rule is disabled in the limits file or judges only the other compute type";
 
 /**
  * Runs one rule. A rule needs the compute type to know Azure's caps and defaults, so an unknown or invalid

@@ -192,3 +192,43 @@ describe("resourceGraphQuery", () => {
     expect(query).toContain("and name =~ 'rg\\\\\\' or 1==1 //')");
   });
 });
+
+describe("audit --source resource-graph rows", () => {
+  const OTHER = "99999999-9999-4999-8999-999999999999";
+  const workspacePath = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws`;
+  const row = (id: string, egress: string) => ({
+    id,
+    name: id.split("/").pop(),
+    type: "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments",
+    sku: { name: "Default", capacity: 3 },
+    properties: { endpointComputeType: "Managed", instanceType: "Standard_DS3_v2", egressPublicNetworkAccess: egress },
+  });
+  const workspaceRow = (isolationMode: string) => ({ id: workspacePath, name: "ws", type: "microsoft.machinelearningservices/workspaces", properties: { managedNetwork: { isolationMode } } });
+  const subscriptionRow = { id: `/subscriptions/${SUBSCRIPTION}`, name: SUBSCRIPTION, type: "microsoft.resources/subscriptions" };
+
+  async function auditRows(data: unknown[]): Promise<JsonReportOut> {
+    const server = await startQueryServer(() => ({ data, resultTruncated: "false" }));
+    try {
+      return parseReport(await runCli(auditArgs(server.url, "--subscription", SUBSCRIPTION, "--source", "resource-graph"), ENV));
+    } finally {
+      await server.close();
+    }
+  }
+
+  test("a deployment row outside the audited subscriptions is not judged", async () => {
+    const foreign = `/subscriptions/${OTHER}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/ep/deployments/blue`;
+
+    const report = await auditRows([subscriptionRow, row(foreign, "Enabled")]);
+
+    expect(report.resources.map((resource) => [resource.id, resource.status, resource.reason])).toEqual([[foreign, "not-evaluated", NOT_EVALUATED_REASONS.foreignId]]);
+  });
+
+  test("a workspace returned twice with different modes makes its mode invalid", async () => {
+    const blue = row(`${workspacePath}/onlineEndpoints/ep/deployments/blue`, "Enabled");
+
+    const report = await auditRows([subscriptionRow, workspaceRow("AllowOnlyApprovedOutbound"), workspaceRow("Disabled"), blue]);
+
+    const egress = report.resources[0].findings.filter((finding) => finding.ruleId === "egress-public-network-access");
+    expect(egress).toContainEqual(expect.objectContaining({ kind: "invalid", message: expect.stringContaining("returned the workspace twice, with different isolation modes") }));
+  });
+});

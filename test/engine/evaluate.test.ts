@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { defaultConfig, resolveConfig } from "../../src/config/limits";
-import { evaluateDeployment, evaluateItems, runRule } from "../../src/engine/evaluate";
+import { NO_RULE_JUDGED, evaluateDeployment, evaluateItems, runRule } from "../../src/engine/evaluate";
 import { unknownField } from "../../src/model/field";
 import { RULES } from "../../src/rules/index";
 import { type Rule, defineRule } from "../../src/rules/rule";
@@ -73,6 +73,21 @@ describe("evaluateDeployment outcomes", () => {
   test("every rule listed", () => {
     const result = evaluateDeployment(deployment(), RULES, defaultConfig(RULES));
     expect(result.rules.map((rule) => rule.ruleId)).toEqual(RULES.map((rule) => rule.id));
+  });
+
+  test("every rule disabled is not evaluated, not passed", () => {
+    const result = evaluateDeployment(slow(), RULES, resolveConfig({ all: "disabled" }, RULES));
+    expect([result.status, result.reason]).toEqual(["not-evaluated", NO_RULE_JUDGED]);
+  });
+
+  test("only rules of the other compute type is not evaluated", () => {
+    const result = evaluateDeployment(deployment(), [containerResources] as unknown as Rule[], defaultConfig([containerResources] as unknown as Rule[]));
+    expect(result.status).toBe("not-evaluated");
+  });
+
+  test("one rule that judged is enough", () => {
+    const result = evaluateDeployment(deployment(), RULES, resolveConfig({ all: "disabled", "request-timeout": "mandatory" }, RULES));
+    expect(result.status).toBe("evaluated");
   });
 });
 
