@@ -95,8 +95,21 @@ export function strictJsonProblem(text: string): string | undefined {
   return error === undefined ? undefined : syntaxProblem(text, error);
 }
 
+// jsonc-parser reports an error inside a string at the string's first character; these find the character itself.
+const IN_STRING_ERRORS: ReadonlyMap<string, RegExp> = new Map([
+  ["InvalidCharacter", /[\u0000-\u001f]/],
+  ["InvalidEscapeCharacter", /\\[^"\\/bfnrtu]/],
+  ["InvalidUnicode", /\\u(?![0-9a-fA-F]{4})/],
+]);
+
+function errorOffset(text: string, error: NonNullable<JsonScan["error"]>): number {
+  const pattern = IN_STRING_ERRORS.get(printParseErrorCode(error.code));
+  const found = pattern === undefined ? -1 : text.slice(error.offset).search(pattern);
+  return found === -1 ? error.offset : error.offset + found;
+}
+
 function syntaxProblem(text: string, error: NonNullable<JsonScan["error"]>): string {
-  const before = text.slice(0, error.offset).split(/\r\n|\r|\n/);
+  const before = text.slice(0, errorOffset(text, error)).split(/\r\n|\r|\n/);
   const problem = printParseErrorCode(error.code)
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .toLowerCase();

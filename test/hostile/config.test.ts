@@ -44,6 +44,8 @@ describe("limits file", () => {
     ["not JSON", "{", "not valid JSON"],
     ["trailing comma", '{"request-timeout": "mandatory",\n}', "not valid JSON (property name expected at line 2, column 1). Fix the JSON syntax there."],
     ["comment", '{\n  // longer for the batch model\n  "request-timeout": "mandatory"}', "not valid JSON (invalid comment token at line 2, column 3)"],
+    ["tab in a string", '{"all": "adv\tisory"}', "not valid JSON (invalid character at line 1, column 13)"],
+    ["bad escape", '{"all": "adv\\qisory"}', "not valid JSON (invalid escape character at line 1, column 13)"],
     ["limit twice", '{"request-timeout": {"maxRequestTimeout": "PT1M", "maxRequestTimeout": "PT9M"}}', 'has the key "maxRequestTimeout" twice (first at line 1'],
     ["rule twice", '{"request-timeout": "mandatory",\n "request-timeout": "disabled"}', 'has the key "request-timeout" twice (first at line 1, column 2, again at line 2'],
   ])("%s exits 2 naming it", async (_name, content, message) => {
