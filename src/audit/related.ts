@@ -13,6 +13,8 @@ import { failureOf } from "./reasons";
 export const AUTOSCALE_API_VERSION = "2022-10-01";
 
 const ISOLATION_PATH = "workspace.properties.managedNetwork.isolationMode";
+// No value in the deployment fixes a request that failed.
+const RETRY_FIX = "Run the audit again once the request succeeds";
 
 /**
  * Schema of a resource id the audit builds request paths from: `/subscriptions/…`, with no query, fragment,
@@ -37,7 +39,7 @@ export function isolationModeOf(workspace: WorkspaceBody): Field<ManagedNetworkI
 
 /** Returns the isolation field for a workspace that could not be read: invalid, so no rule passes on it. */
 export function unreadableIsolationMode(reason: string): Field<ManagedNetworkIsolationMode> {
-  return invalidField(ISOLATION_PATH, undefined, `could not be read because the workspace request failed: ${failureOf(reason)}`);
+  return invalidField(ISOLATION_PATH, undefined, `could not be read because the workspace request failed: ${failureOf(reason)}`, RETRY_FIX);
 }
 
 // ARM responses are read untrimmed, so spaces around a capacity count make it invalid. The pack trims them in stack inputs.
@@ -103,8 +105,8 @@ export function unreadableAutoscaleProfile(index: Extract<AutoscaleIndex, { ok: 
   return {
     settingId: index.listingId,
     profileName: "(autoscale settings unreadable)",
-    minimum: invalidField(`${path}.minimum`, undefined, reason),
-    maximum: invalidField(`${path}.maximum`, undefined, reason),
-    default: invalidField(`${path}.default`, undefined, reason),
+    minimum: invalidField(`${path}.minimum`, undefined, reason, RETRY_FIX),
+    maximum: invalidField(`${path}.maximum`, undefined, reason, RETRY_FIX),
+    default: invalidField(`${path}.default`, undefined, reason, RETRY_FIX),
   };
 }

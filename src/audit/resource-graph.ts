@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { AutoscaleProfile, ManagedNetworkIsolationMode, ResourceRef } from "../model/deployment";
-import { type Field, invalidField } from "../model/field";
+import { type Field, effectiveValue, invalidField } from "../model/field";
 import { readArmResource } from "../sources/arm-json";
 import type { SourceItem } from "../sources/source-item";
 import type { ArmClient, ArmFailure } from "./arm-client";
@@ -200,7 +200,8 @@ function missingScopes(subscriptions: readonly string[], resourceGroup: string |
  * invalid, so neither row decides the egress rule's verdict alone.
  */
 function mergeWorkspaceRows(earlier: Field<ManagedNetworkIsolationMode> | undefined, row: Field<ManagedNetworkIsolationMode>): Field<ManagedNetworkIsolationMode> {
-  if (earlier === undefined || JSON.stringify(earlier) === JSON.stringify(row)) {
+  const agreed = effectiveValue(earlier ?? row)?.value;
+  if (earlier === undefined || (agreed !== undefined && effectiveValue(row)?.value === agreed)) {
     return row;
   }
   return invalidField(row.path, undefined, "is ambiguous: Resource Graph returned the workspace twice, with different isolation modes");
@@ -209,13 +210,17 @@ function mergeWorkspaceRows(earlier: Field<ManagedNetworkIsolationMode> | undefi
 /** Reports whether a row's id lies in an audited subscription and, with `--resource-group`, in that resource group. */
 function inScope(row: unknown, subscriptions: readonly string[], resourceGroup: string | undefined): boolean {
   const id = RowSchema.parse(row).id.toLowerCase();
+  // A `..` segment could climb out of the prefix compared below.
+  if (id.split("/").some((segment) => segment === "." || segment === "..")) {
+    return false;
+  }
   return subscriptions.some((subscription) => {
     const prefix = `/subscriptions/${subscription}/`.toLowerCase();
     return id.startsWith(resourceGroup === undefined ? prefix : `${prefix}resourcegroups/${resourceGroup.toLowerCase()}/`);
   });
 }
 
-/** Returns a not-evaluated entry for a row outside the audited scope, which would stand for a deployment nobody asked for. */
+/** Returns a not-evaluated entry for a row outside the audited scope, which would stand for a deployment the audit did not ask for. */
 function misplacedRow(row: unknown): SourceItem {
   const { id } = RowSchema.parse(row);
   return { kind: "not-evaluated", ref: { id, name: id.split("/").pop() ?? id, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.foreignId };

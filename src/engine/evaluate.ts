@@ -153,7 +153,7 @@ export function invalidFieldDraft(field: InvalidField): FindingDraft {
     actual: field.raw,
     actualIsDefault: false,
     limit: null,
-    message: `${sentence} Set a valid value: amlguard does not pass a value it cannot read.`,
+    message: `${sentence} ${field.fix ?? "Set a valid value"}: amlguard does not pass a value it cannot read.`,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Finding, FindingLevel, ResourceResult, RuleResult, Severity } from "../findings/finding";
 import type { ResourceRef } from "../model/deployment";
+import { NO_RULE_JUDGED } from "../engine/evaluate";
 import type { RuleMetadata } from "../rules/rule";
 import type { EngineEvent, PolicyEvent } from "./engine-event";
 import { isOnlineDeploymentType } from "../sources/pulumi-types";
@@ -131,6 +132,7 @@ function resultOf(urn: string, resource: ResourceEntry, policyPackName: string, 
 
   const passed = resource.passed ?? new Set<string>();
   const failed = new Set([...(resource.failed ?? []), ...resource.findings.map((finding) => finding.ruleId)]);
+
   const ruleIds = [...new Set([...rules.map((rule) => rule.id), ...passed, ...failed])];
   const outcomes: RuleResult[] = ruleIds.map((ruleId) => {
     if (failed.has(ruleId)) {
@@ -148,7 +150,15 @@ function resultOf(urn: string, resource: ResourceEntry, policyPackName: string, 
     };
   });
 
-  return { resource: resource.ref, status: "evaluated", findings: resource.findings, rules: urn === STACK_KEY ? outcomes.filter((outcome) => failed.has(outcome.ruleId)) : outcomes };
+  if (urn === STACK_KEY) {
+    return { resource: resource.ref, status: "evaluated", findings: resource.findings, rules: outcomes.filter((outcome) => failed.has(outcome.ruleId)) };
+  }
+  // As in check and audit, a deployment that no rule judged has not passed anything. The pack's own policies, such
+  // as limits-file, pass on every deployment and judge none of its fields.
+  if (failed.size === 0 && !rules.some((rule) => passed.has(rule.id))) {
+    return { resource: resource.ref, status: "not-evaluated", reason: NO_RULE_JUDGED, findings: resource.findings, rules: outcomes };
+  }
+  return { resource: resource.ref, status: "evaluated", findings: resource.findings, rules: outcomes };
 }
 
 // The pack analyzes every resource of the stack. A resource that is not an online deployment and that no policy

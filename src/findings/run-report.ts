@@ -264,7 +264,8 @@ function countChecks(results: readonly ResourceResult[], ruleCount: number): Che
 
   for (const result of results) {
     if (result.status === "not-evaluated") {
-      notEvaluated += ruleCount;
+      // A resource that no rule judged lists its rules, every one disabled or not applicable, which are not counted.
+      notEvaluated += result.rules.length === 0 ? ruleCount : 0;
       continue;
     }
     for (const rule of result.rules) {

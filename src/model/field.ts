@@ -37,6 +37,8 @@ export interface InvalidField {
   readonly raw: string | null;
   readonly reason: string;
   readonly path: string;
+  /** The fix to state in the finding when setting a valid value is not it, such as for a request that failed. */
+  readonly fix?: string;
 }
 
 /** The value a rule judges: what the source set, or Azure's default when it is unset. */
@@ -59,8 +61,9 @@ export function unknownField(path: string, reason?: string): UnknownField {
 }
 
 /** Builds an invalid field. A `raw` of undefined means there is no value: parsed JSON and YAML have no undefined value. */
-export function invalidField(path: string, raw: unknown, reason: string): InvalidField {
-  return { state: "invalid", raw: raw === undefined ? null : renderRaw(raw), reason, path };
+export function invalidField(path: string, raw: unknown, reason: string, fix?: string): InvalidField {
+  const field: InvalidField = { state: "invalid", raw: raw === undefined ? null : renderRaw(raw), reason, path };
+  return fix === undefined ? field : { ...field, fix };
 }
 
 /** Returns the effective value of a set or unset field, or undefined when it is unknown, invalid or has no default. */

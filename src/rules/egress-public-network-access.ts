@@ -1,8 +1,6 @@
 import * as z from "zod";
 import { enumSettingAt } from "../model/spelling";
-import type { EgressPublicNetworkAccess, ManagedNetworkIsolationMode } from "../model/deployment";
-import { type EffectiveValue, type Field, unknownField } from "../model/field";
-import { type RuleContext, defineRule, describeValue } from "./rule";
+import { defineRule, describeValue } from "./rule";
 
 export const egressPublicNetworkAccess = defineRule({
   id: "egress-public-network-access",
@@ -33,26 +31,35 @@ export const egressPublicNetworkAccess = defineRule({
   },
 
   check(deployment, limits, context) {
-    const egress = context.read(deployment.egressPublicNetworkAccess);
-    if (egress === undefined || limits.allowPublicEgress) {
+    if (limits.allowPublicEgress) {
       return;
     }
-
-    // Azure ignores the deployment's flag when its workspace has a managed virtual network, in either mode.
-    const mode = workspaceMode(deployment.related?.workspaceIsolationMode, egress.value, context);
-    if (mode?.value === "AllowInternetOutbound") {
+    // Azure ignores the deployment's flag when its workspace has a managed virtual network, in either mode. With
+    // AllowInternetOutbound the container reaches the internet with either flag, so the mode is read first.
+    const isolation = deployment.related?.workspaceIsolationMode;
+    const flag = deployment.egressPublicNetworkAccess;
+    if (isolation?.state === "set" && isolation.value === "AllowInternetOutbound") {
+      const setting = flag.state === "set" ? ` (${enumSettingAt(flag.path, flag.value)} here)` : "";
       context.report({
-        path: mode.path,
-        actual: mode.value,
-        actualIsDefault: mode.isDefault,
+        path: isolation.path,
+        actual: isolation.value,
+        actualIsDefault: false,
         limit: "AllowOnlyApprovedOutbound",
         message:
           `Public egress is open: the workspace's managed virtual network has isolation mode AllowInternetOutbound, so Azure ignores ` +
-          `${egress.path} (${enumSettingAt(egress.path, egress.value)} here) and the deployment can reach any internet host. ` +
-          `Set the workspace's isolation mode (${mode.path}) to AllowOnlyApprovedOutbound.`,
+          `${flag.path}${setting} and the deployment can reach any internet host. ` +
+          `Set the workspace's isolation mode (${isolation.path}) to AllowOnlyApprovedOutbound.`,
       });
       return;
     }
+
+    const egress = context.read(flag);
+    if (egress === undefined) {
+      return;
+    }
+    // Only the audit and the stack check know the workspace. A mode they cannot read fails either flag, because in
+    // AllowInternetOutbound even a deployment with Disabled reaches the internet.
+    const mode = isolation === undefined ? undefined : context.read(isolation);
     if (egress.value === "Disabled" || (limits.acceptWorkspaceManagedNetwork && mode?.value === "AllowOnlyApprovedOutbound")) {
       return;
     }
@@ -73,21 +80,3 @@ export const egressPublicNetworkAccess = defineRule({
   },
 });
 
-/**
- * Reads the workspace's isolation mode, which only the audit and the stack check know. For a deployment that
- * disables egress, a mode that cannot be read (a workspace request that failed, a value Azure does not define)
- * leaves the verdict unverified instead of failing it: the deployment breaks the rule only in AllowInternetOutbound.
- */
-function workspaceMode(
-  isolation: Field<ManagedNetworkIsolationMode> | undefined,
-  egress: EgressPublicNetworkAccess,
-  context: RuleContext,
-): EffectiveValue<ManagedNetworkIsolationMode> | undefined {
-  if (isolation === undefined) {
-    return undefined;
-  }
-  if (egress === "Disabled" && isolation.state === "invalid") {
-    return context.read<ManagedNetworkIsolationMode>(unknownField(isolation.path, isolation.reason));
-  }
-  return context.read(isolation);
-}

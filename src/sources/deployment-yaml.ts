@@ -50,10 +50,10 @@ const KUBERNETES_DEFAULT_INSTANCE_TYPE = "defaultinstancetype";
 
 const child = createChildLookup(plainAccess, "a mapping");
 
-// Python's int() of a string: whitespace around (Python's str.isspace, which differs from JavaScript's \s in
-// U+001C-U+001F, U+0085 and U+FEFF), a sign, ASCII digits with single underscores between them. Python also takes
-// digits of other scripts, which stay strings here and so are invalid, never judged at another value.
-const PYTHON_SPACE = "[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+// Python's int() of a string: whitespace around (ASCII \t\n\v\f\r and space, and the non-ASCII spaces, which
+// differs from JavaScript's \s in U+0085 and U+FEFF), a sign, ASCII digits with single underscores between them.
+// Python also takes digits of other scripts, which stay strings here and so are invalid, never judged at another value.
+const PYTHON_SPACE = "[\\t\\n\\v\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
 const PYTHON_INT_TEXT = new RegExp(`^${PYTHON_SPACE}*([+-]?[0-9]+(?:_[0-9]+)*)${PYTHON_SPACE}*$`);
 
 /**

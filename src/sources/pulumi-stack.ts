@@ -77,6 +77,10 @@ const ISOLATION_PATH = "managedNetwork.isolationMode";
 function workspaceIsolationMode(deployment: PulumiStackResource, workspaces: readonly PulumiStackResource[]): RelatedResources["workspaceIsolationMode"] {
   const sources = workspaces.filter((workspace) => dependsOn(deployment, "workspaceName", workspace.urn) && !namesDiffer(deployment, workspace));
   const candidates = sources.length > 0 ? sources : workspaces.filter((workspace) => sameWorkspaceNames(deployment, workspace));
+  // In a preview, names taken from a third resource are not known yet, so such a workspace may still be the one.
+  if (candidates.length === 0 && workspaces.some((workspace) => mayBeDeploymentWorkspace(deployment, workspace))) {
+    return unknownField(ISOLATION_PATH, "the deployment's workspace is not known until the workspace names are");
+  }
   const modes = candidates.map((workspace) => isolationModeField(pulumiAccess, workspace.props, ISOLATION_PATH));
   if (modes.length <= 1) {
     return modes[0];
@@ -88,6 +92,16 @@ function workspaceIsolationMode(deployment: PulumiStackResource, workspaces: rea
   }
   const urns = candidates.map((workspace) => workspace.urn).join(", ");
   return invalidField(ISOLATION_PATH, undefined, `is ambiguous: ${candidates.length} workspaces of the stack match the deployment (${urns}), and their isolation modes differ`);
+}
+
+/** Reports whether a name of the deployment or the workspace is not known yet, and their resource groups may match. */
+function mayBeDeploymentWorkspace(deployment: PulumiStackResource, workspace: PulumiStackResource): boolean {
+  const isUnknown = (props: Record<string, unknown>, key: string) => pulumiAccess.get(props, key).kind === "unknown";
+  const namesUnknown = isUnknown(deployment.props, "workspaceName") || isUnknown(workspace.props, "workspaceName") || isUnknown(workspace.props, "name");
+  const deploymentGroup = knownString(deployment.props, "resourceGroupName");
+  const workspaceGroup = knownString(workspace.props, "resourceGroupName");
+  const groupsDiffer = deploymentGroup !== undefined && workspaceGroup !== undefined && !sameName(deploymentGroup, workspaceGroup);
+  return namesUnknown && !groupsDiffer;
 }
 
 /** Reports whether the deployment's `workspaceName` and the workspace's name are both known and differ. */

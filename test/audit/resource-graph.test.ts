@@ -223,6 +223,23 @@ describe("audit --source resource-graph rows", () => {
     expect(report.resources.map((resource) => [resource.id, resource.status, resource.reason])).toEqual([[foreign, "not-evaluated", NOT_EVALUATED_REASONS.foreignId]]);
   });
 
+  test("a row whose id climbs out of the audited subscription is not judged", async () => {
+    const climbing = `/subscriptions/${SUBSCRIPTION}/../${OTHER}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/ep/deployments/blue`;
+
+    const report = await auditRows([subscriptionRow, row(climbing, "Enabled")]);
+
+    expect(report.resources.map((resource) => [resource.status, resource.reason])).toEqual([["not-evaluated", NOT_EVALUATED_REASONS.foreignId]]);
+  });
+
+  test("a workspace returned twice with modes that agree keeps its mode", async () => {
+    const blue = row(`${workspacePath}/onlineEndpoints/ep/deployments/blue`, "Disabled");
+    const withoutNetwork = { id: workspacePath, name: "ws", type: "microsoft.machinelearningservices/workspaces", properties: {} };
+
+    const report = await auditRows([subscriptionRow, withoutNetwork, workspaceRow("Disabled"), blue]);
+
+    expect(report.resources[0].findings.filter((finding) => finding.ruleId === "egress-public-network-access")).toEqual([]);
+  });
+
   test("a workspace returned twice with different modes makes its mode invalid", async () => {
     const blue = row(`${workspacePath}/onlineEndpoints/ep/deployments/blue`, "Enabled");
 

@@ -871,6 +871,14 @@ describe("report --merge", () => {
       },
       message: "is not evaluated but has findings",
     },
+    {
+      name: "a resource that no rule judged shown as evaluated",
+      edit: (resource: EditableResource) => {
+        resource.findings = [];
+        resource.rules = resource.rules.map((rule) => ({ ...rule, outcome: "disabled" }));
+      },
+      message: "is evaluated, but no rule judged it",
+    },
   ])("rejects a shard with $name", async ({ edit, message }) => {
     const report = JSON.parse(await readFile(shardB, "utf8")) as { resources: EditableResource[] };
     const judged = report.resources.find((resource) => resource.findings.length > 0);

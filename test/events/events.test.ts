@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { NO_RULE_JUDGED } from "../../src/engine/evaluate";
 import type { EngineEvent } from "../../src/events/engine-event";
 import { parseEventLog, readEventLog } from "../../src/events/read";
 import { policyEventsToResults } from "../../src/events/to-results";
@@ -87,6 +88,23 @@ describe("policyEventsToResults", () => {
     expect(outcome("request-timeout")).toBe("failed");
     expect(outcome("container-resources")).toBe("not-applicable");
     expect(blue.rules).toHaveLength(RULES.length);
+  });
+
+  test("deployment whose summary names no rule as passed or failed is not evaluated", async () => {
+    const log = await readEventLog(join(FIXTURES, "preview.ndjson"));
+    const urn = "urn:pulumi:dev::fraud-scoring::azure-native:machinelearningservices:OnlineDeployment::idle";
+    const type = "azure-native:machinelearningservices:OnlineDeployment";
+    const step = { sequence: 1000, timestamp: 1764878405, resourcePreEvent: { metadata: { op: "create", urn, type, new: { type, urn } } } };
+    const summary = {
+      sequence: 1001,
+      timestamp: 1764878405,
+      policyAnalyzeSummaryEvent: { resourceUrn: urn, policyPackName: "amlguard", policyPackVersion: "0.1.0", policyPackVersionTag: "0.1.0", passed: ["limits-file"] },
+    };
+
+    const { results } = policyEventsToResults([...log.events, step, summary] as unknown as EngineEvent[], "amlguard", RULES);
+
+    const idle = results.find((result) => result.resource.name === "idle")!;
+    expect([idle.status, idle.reason]).toEqual(["not-evaluated", NO_RULE_JUDGED]);
   });
 
   test("deployment without summary is not evaluated", async () => {

@@ -140,6 +140,18 @@ describe("stack check in preview", () => {
     expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([expect.objectContaining({ enforcementLevel: "mandatory" })]);
   });
 
+  test("names not known yet leave a Disabled deployment unverified, not passed", async () => {
+    const open = { ...workspace("AllowInternetOutbound"), props: { resourceGroupName: "rg-scoring", workspaceName: PULUMI_UNKNOWN_VALUES.string, managedNetwork: { isolationMode: "AllowInternetOutbound" } } };
+    const blue = deployment("blue", { egressPublicNetworkAccess: "Disabled" });
+    const unnamed = { ...blue, props: { ...blue.props, workspaceName: PULUMI_UNKNOWN_VALUES.string } };
+
+    const { diagnostics } = await pack.analyzeStack([open, unnamed]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([
+      expect.objectContaining({ enforcementLevel: "advisory", message: expect.stringContaining("not known until the workspace names are") }),
+    ]);
+  });
+
   test("known violation not repeated", async () => {
     const { diagnostics } = await pack.analyzeStack([deployment("blue", { requestSettings: { requestTimeout: "PT5M" } })]);
 
@@ -164,6 +176,16 @@ describe("stack check after apply", () => {
     const timeout = policyDiagnostics(diagnostics, "request-timeout");
     expect(timeout).toHaveLength(1);
     expect(timeout[0]).toEqual(expect.objectContaining({ enforcementLevel: "mandatory" }));
+  });
+
+  test("namesake workspaces that disagree fail a Disabled deployment after apply too", async () => {
+    const namesakes = ["AllowInternetOutbound", "Disabled"].map((mode, index) => ({ ...workspace(mode), name: `ws-${index}` }));
+
+    const { diagnostics } = await pack.analyzeStack([...namesakes, deployment("blue", { egressPublicNetworkAccess: "Disabled" })]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([
+      expect.objectContaining({ enforcementLevel: "mandatory", message: expect.stringContaining("isolation modes differ") }),
+    ]);
   });
 
   test("unknown outputs are not reported twice", async () => {

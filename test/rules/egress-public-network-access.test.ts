@@ -1,6 +1,7 @@
 import { invalidField, setField, unknownField } from "../../src/model/field";
 import { egressPublicNetworkAccess } from "../../src/rules/egress-public-network-access";
-import { deployment } from "../support/deployment-builder";
+import { runRule } from "../../src/engine/evaluate";
+import { deployment, withField } from "../support/deployment-builder";
 import { describeRuleCases, invalid } from "./rule-table";
 
 const PATH = "properties.egressPublicNetworkAccess";
@@ -23,7 +24,7 @@ describeRuleCases(
       name: "Disabled in a workspace that could not be read",
       properties: { egressPublicNetworkAccess: "Disabled" },
       related: { workspaceIsolationMode: invalidField(ISOLATION, undefined, "could not be read because the workspace request failed: access denied (HTTP 403)") },
-      expected: [{ kind: "unknown", path: ISOLATION, actual: null, limit: null, enforcementLevel: "advisory" }],
+      expected: [{ kind: "invalid", path: ISOLATION, actual: null, limit: null }],
     },
     {
       name: "Enabled in a workspace that could not be read",
@@ -81,5 +82,16 @@ describe("egress-public-network-access remediation", () => {
   test("unknown is left alone", () => {
     const target = { ...deployment(), egressPublicNetworkAccess: unknownField(PATH) };
     expect(egressPublicNetworkAccess.remediate?.(target, limits)).toEqual([]);
+  });
+});
+
+describe("egress-public-network-access with an unknown flag", () => {
+  test("an internet-outbound workspace fails it all the same", () => {
+    const related = { workspaceIsolationMode: setField(ISOLATION, "AllowInternetOutbound" as const) };
+    const target = withField(deployment({}, related), ["egressPublicNetworkAccess"], unknownField(PATH));
+
+    const findings = runRule(egressPublicNetworkAccess, target, egressPublicNetworkAccess.limits.parse({}), "mandatory");
+
+    expect(findings.map((finding) => [finding.kind, finding.path, finding.actual])).toEqual([["violation", ISOLATION, "AllowInternetOutbound"]]);
   });
 });

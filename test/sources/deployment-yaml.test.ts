@@ -115,7 +115,7 @@ describe("CLI v2 deployment YAML", () => {
     expect(deployment('name: blue\nrequest_settings:\n  request_timeout_ms: "\\x85120000"\n').requestSettings.requestTimeoutMs).toMatchObject({ state: "set", value: 120_000 });
   });
 
-  test.each(['"3e5"', '"2.5"', '"1__000"', '"0x10"', '"30s"', '"\\uFEFF120000"', '"１２００００"'])("quoted %s is not a whole number", (text) => {
+  test.each(['"3e5"', '"2.5"', '"1__000"', '"0x10"', '"30s"', '"\\uFEFF120000"', '"\\x1c120000"', '"１２００００"'])("quoted %s is not a whole number", (text) => {
     const field = deployment(`name: blue\nrequest_settings:\n  request_timeout_ms: ${text}\n`).requestSettings.requestTimeoutMs;
 
     expect(field).toMatchObject({ state: "invalid", reason: expect.stringContaining("whole number, not a string") });

@@ -42,6 +42,10 @@ function resultInconsistency(fromEventLog: boolean, result: ResourceResult): str
   if (result.status === "not-evaluated") {
     return result.findings.length === 0 ? undefined : "is not evaluated but has findings";
   }
+  // amlguard reports a deployment that no rule judged as not evaluated; an older report showed it as passed.
+  if (result.findings.length === 0 && result.rules.every((rule) => rule.outcome === "disabled" || rule.outcome === "not-applicable")) {
+    return "is evaluated, but no rule judged it: every rule is disabled or not applicable";
+  }
 
   const outcomes = new Map(result.rules.map((rule) => [rule.ruleId, rule.outcome]));
   const converted = fromEventLog ? convertedInconsistency(result) : undefined;
