@@ -204,7 +204,12 @@ function mergeWorkspaceRows(earlier: Field<ManagedNetworkIsolationMode> | undefi
   if (earlier === undefined || (agreed !== undefined && effectiveValue(row)?.value === agreed)) {
     return row;
   }
-  return invalidField(row.path, undefined, "is ambiguous: Resource Graph returned the workspace twice, with different isolation modes");
+  return invalidField(
+    row.path,
+    undefined,
+    "is ambiguous: Resource Graph returned the workspace twice, with different isolation modes",
+    "Run the audit again once Resource Graph has indexed the workspace's change, or audit with --source arm",
+  );
 }
 
 /** Reports whether a row's id lies in an audited subscription and, with `--resource-group`, in that resource group. */

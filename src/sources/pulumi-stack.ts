@@ -71,18 +71,29 @@ const ISOLATION_PATH = "managedNetwork.isolationMode";
  * Returns the isolation mode of the deployment's workspace, or undefined when the stack has no such workspace. The
  * workspace is the one `workspaceName` was taken from, unless both names are known and differ; without such a
  * dependency, the one whose names match. The names leave out the subscription, which deployment inputs do not
- * carry, so two workspaces may match. Their mode then counts when they agree, is unknown while one is unknown and
- * the known ones agree, and is invalid when they differ, as amlguard cannot tell which one Azure uses.
+ * carry, and in a preview a name may not be known yet, so several workspaces may be the one. Their mode then
+ * counts when they agree, is unknown while one is unknown or may match only by a name not known yet, and is
+ * invalid when the matching ones differ, as amlguard cannot tell which one Azure uses.
  */
 function workspaceIsolationMode(deployment: PulumiStackResource, workspaces: readonly PulumiStackResource[]): RelatedResources["workspaceIsolationMode"] {
   const sources = workspaces.filter((workspace) => dependsOn(deployment, "workspaceName", workspace.urn) && !namesDiffer(deployment, workspace));
-  const candidates = sources.length > 0 ? sources : workspaces.filter((workspace) => sameWorkspaceNames(deployment, workspace));
-  // In a preview, names taken from a third resource are not known yet, so such a workspace may still be the one.
-  if (candidates.length === 0 && workspaces.some((workspace) => mayBeDeploymentWorkspace(deployment, workspace))) {
-    return unknownField(ISOLATION_PATH, "the deployment's workspace is not known until the workspace names are");
+  if (sources.length > 0) {
+    return agreedMode(sources);
   }
+  const matches = workspaces.filter((workspace) => compareNames(deployment, workspace) === "same");
+  const possible = workspaces.filter((workspace) => compareNames(deployment, workspace) === "unknown");
+  if (possible.length === 0) {
+    return matches.length === 0 ? undefined : agreedMode(matches);
+  }
+  // A workspace whose names are not known yet may be the one, or the deployment's workspace may lie outside the stack.
+  const agreed = matches.length === 0 ? undefined : agreedMode([...matches, ...possible]);
+  return agreed?.state === "set" || agreed?.state === "unset" ? agreed : unknownField(ISOLATION_PATH, "the deployment's workspace is not known until the workspace names are");
+}
+
+/** Returns the mode that the given workspaces agree on, an unknown mode while one is unknown, or an invalid one. */
+function agreedMode(candidates: readonly PulumiStackResource[]): NonNullable<RelatedResources["workspaceIsolationMode"]> {
   const modes = candidates.map((workspace) => isolationModeField(pulumiAccess, workspace.props, ISOLATION_PATH));
-  if (modes.length <= 1) {
+  if (modes.length === 1) {
     return modes[0];
   }
   const known = modes.map((mode) => effectiveValue(mode)?.value);
@@ -94,14 +105,26 @@ function workspaceIsolationMode(deployment: PulumiStackResource, workspaces: rea
   return invalidField(ISOLATION_PATH, undefined, `is ambiguous: ${candidates.length} workspaces of the stack match the deployment (${urns}), and their isolation modes differ`);
 }
 
-/** Reports whether a name of the deployment or the workspace is not known yet, and their resource groups may match. */
-function mayBeDeploymentWorkspace(deployment: PulumiStackResource, workspace: PulumiStackResource): boolean {
-  const isUnknown = (props: Record<string, unknown>, key: string) => pulumiAccess.get(props, key).kind === "unknown";
-  const namesUnknown = isUnknown(deployment.props, "workspaceName") || isUnknown(workspace.props, "workspaceName") || isUnknown(workspace.props, "name");
-  const deploymentGroup = knownString(deployment.props, "resourceGroupName");
-  const workspaceGroup = knownString(workspace.props, "resourceGroupName");
-  const groupsDiffer = deploymentGroup !== undefined && workspaceGroup !== undefined && !sameName(deploymentGroup, workspaceGroup);
-  return namesUnknown && !groupsDiffer;
+/**
+ * Compares the deployment's `workspaceName` and `resourceGroupName` with the workspace's: "same" when all are known
+ * and match, "differ" when a known pair differs, "unknown" when a name is not known yet and no known pair differs.
+ */
+function compareNames(deployment: PulumiStackResource, workspace: PulumiStackResource): "same" | "differ" | "unknown" {
+  const workspaceNameKey = pulumiAccess.get(workspace.props, "workspaceName").kind === "absent" ? "name" : "workspaceName";
+  const pairs = [compareName(deployment.props, "workspaceName", workspace.props, workspaceNameKey), compareName(deployment.props, "resourceGroupName", workspace.props, "resourceGroupName")];
+  if (pairs.includes("differ")) {
+    return "differ";
+  }
+  return pairs.includes("unknown") ? "unknown" : "same";
+}
+
+function compareName(left: Record<string, unknown>, leftKey: string, right: Record<string, unknown>, rightKey: string): "same" | "differ" | "unknown" {
+  const leftName = knownString(left, leftKey);
+  const rightName = knownString(right, rightKey);
+  if (leftName === undefined || rightName === undefined) {
+    return "unknown";
+  }
+  return sameName(leftName, rightName) ? "same" : "differ";
 }
 
 /** Reports whether the deployment's `workspaceName` and the workspace's name are both known and differ. */
@@ -109,15 +132,6 @@ function namesDiffer(deployment: PulumiStackResource, workspace: PulumiStackReso
   const deploymentName = knownString(deployment.props, "workspaceName");
   const workspaceName = knownString(workspace.props, "workspaceName") ?? knownString(workspace.props, "name");
   return deploymentName !== undefined && workspaceName !== undefined && !sameName(deploymentName, workspaceName);
-}
-
-/** Reports whether the workspace has the deployment's `workspaceName` and `resourceGroupName`. */
-function sameWorkspaceNames(deployment: PulumiStackResource, workspace: PulumiStackResource): boolean {
-  const workspaceName = knownString(workspace.props, "workspaceName") ?? knownString(workspace.props, "name");
-  return (
-    sameName(knownString(deployment.props, "workspaceName"), workspaceName) &&
-    sameName(knownString(deployment.props, "resourceGroupName"), knownString(workspace.props, "resourceGroupName"))
-  );
 }
 
 /**

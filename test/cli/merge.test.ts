@@ -879,6 +879,14 @@ describe("report --merge", () => {
       },
       message: "is evaluated, but no rule judged it",
     },
+    {
+      name: "a resource that only the pack's limits-file policy passed",
+      edit: (resource: EditableResource) => {
+        resource.findings = [];
+        resource.rules = [...resource.rules.map((rule) => ({ ...rule, outcome: "not-applicable" })), { ruleId: "limits-file", outcome: "passed" }];
+      },
+      message: "is evaluated, but no rule judged it",
+    },
   ])("rejects a shard with $name", async ({ edit, message }) => {
     const report = JSON.parse(await readFile(shardB, "utf8")) as { resources: EditableResource[] };
     const judged = report.resources.find((resource) => resource.findings.length > 0);

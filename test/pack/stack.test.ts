@@ -152,6 +152,28 @@ describe("stack check in preview", () => {
     ]);
   });
 
+  test.each([
+    ["both", [PULUMI_UNKNOWN_VALUES.string, PULUMI_UNKNOWN_VALUES.string]],
+    ["the workspace's", ["rg-scoring", PULUMI_UNKNOWN_VALUES.string]],
+  ])("a resource group not known yet (%s) leaves a Disabled deployment unverified", async (_which, [deploymentGroup, workspaceGroup]) => {
+    const open = { ...workspace("AllowInternetOutbound"), props: { resourceGroupName: workspaceGroup, workspaceName: "mlw-fraud", managedNetwork: { isolationMode: "AllowInternetOutbound" } } };
+    const blue = deployment("blue", { egressPublicNetworkAccess: "Disabled" });
+    const grouped = { ...blue, props: { ...blue.props, resourceGroupName: deploymentGroup } };
+
+    const { diagnostics } = await pack.analyzeStack([open, grouped]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([expect.objectContaining({ enforcementLevel: "advisory" })]);
+  });
+
+  test("a namesake and a workspace whose name is not known yet leave the mode unknown when they differ", async () => {
+    const named = { ...workspace("AllowOnlyApprovedOutbound"), name: "ws-a" };
+    const unnamed = { ...workspace("AllowInternetOutbound"), name: "ws-b", props: { resourceGroupName: "rg-scoring", workspaceName: PULUMI_UNKNOWN_VALUES.string, managedNetwork: { isolationMode: "AllowInternetOutbound" } } };
+
+    const { diagnostics } = await pack.analyzeStack([named, unnamed, deployment("blue", { egressPublicNetworkAccess: "Disabled" })]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([expect.objectContaining({ enforcementLevel: "advisory" })]);
+  });
+
   test("known violation not repeated", async () => {
     const { diagnostics } = await pack.analyzeStack([deployment("blue", { requestSettings: { requestTimeout: "PT5M" } })]);
 

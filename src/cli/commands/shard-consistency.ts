@@ -42,8 +42,10 @@ function resultInconsistency(fromEventLog: boolean, result: ResourceResult): str
   if (result.status === "not-evaluated") {
     return result.findings.length === 0 ? undefined : "is not evaluated but has findings";
   }
-  // amlguard reports a deployment that no rule judged as not evaluated; an older report showed it as passed.
-  if (result.findings.length === 0 && result.rules.every((rule) => rule.outcome === "disabled" || rule.outcome === "not-applicable")) {
+  // amlguard reports a deployment that no rule judged as not evaluated; an older report showed it as passed. The
+  // pack's own policies, such as limits-file, pass on every deployment of an event log and judge none of its fields.
+  const judged = result.rules.some((rule) => CATALOGUE_SEVERITY.has(rule.ruleId) && rule.outcome !== "disabled" && rule.outcome !== "not-applicable");
+  if (result.findings.length === 0 && !judged) {
     return "is evaluated, but no rule judged it: every rule is disabled or not applicable";
   }
 
