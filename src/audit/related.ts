@@ -37,6 +37,16 @@ export function isolationModeOf(workspace: WorkspaceBody): Field<ManagedNetworkI
   return isolationModeField(plainAccess, workspace.properties, ISOLATION_PATH);
 }
 
+/** Returns the isolation field for a deployment whose workspace a Resource Graph result left out: invalid, as an unreadable one. */
+export function missingIsolationMode(): Field<ManagedNetworkIsolationMode> {
+  return invalidField(
+    ISOLATION_PATH,
+    undefined,
+    "could not be read because the Resource Graph result has no row for the workspace",
+    "Run the audit again once Resource Graph has indexed the workspace, or audit with --source arm",
+  );
+}
+
 /** Returns the isolation field for a workspace that could not be read: invalid, so no rule passes on it. */
 export function unreadableIsolationMode(reason: string): Field<ManagedNetworkIsolationMode> {
   return invalidField(ISOLATION_PATH, undefined, `could not be read because the workspace request failed: ${failureOf(reason)}`, RETRY_FIX);

@@ -8,7 +8,7 @@ import { describeRequest } from "./http-policies";
 import { type PageStop, PageGuard } from "./page-guard";
 import type { AuditProgress } from "./progress";
 import { NOT_EVALUATED_REASONS } from "./reasons";
-import { WorkspaceSchema, indexAutoscaleSettings, isolationModeOf, unreadableAutoscaleProfile, unreadableIsolationMode } from "./related";
+import { WorkspaceSchema, indexAutoscaleSettings, isolationModeOf, missingIsolationMode, unreadableAutoscaleProfile, unreadableIsolationMode } from "./related";
 
 /** api-version of the Resource Graph query API (`POST /providers/Microsoft.ResourceGraph/resources`). */
 export const RESOURCE_GRAPH_API_VERSION = "2022-10-01";
@@ -162,7 +162,7 @@ function readDeployment(row: unknown, workspaces: ReadonlyMap<string, ReturnType
   const { deployment } = item;
   const id = deployment.ref.id ?? "";
   const workspaceId = id.replace(/\/onlineEndpoints\/.*$/i, "").toLowerCase();
-  const isolation = workspaces.get(workspaceId) ?? unreadableIsolationMode("the workspace is not in the Resource Graph result");
+  const isolation = workspaces.get(workspaceId) ?? missingIsolationMode();
 
   // Autoscale settings bound only Managed deployments, as in the ARM listings.
   const managed = deployment.computeType.state === "set" && deployment.computeType.value === "Managed";

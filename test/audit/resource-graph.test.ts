@@ -240,6 +240,16 @@ describe("audit --source resource-graph rows", () => {
     expect(report.resources[0].findings.filter((finding) => finding.ruleId === "egress-public-network-access")).toEqual([]);
   });
 
+  test("a deployment whose workspace row is missing names the missing row", async () => {
+    const report = await auditRows([subscriptionRow, row(`${workspacePath}/onlineEndpoints/ep/deployments/blue`, "Disabled")]);
+
+    const egress = report.resources[0].findings.filter((finding) => finding.ruleId === "egress-public-network-access");
+    expect(egress.map((finding) => finding.message)).toEqual([
+      "workspace.properties.managedNetwork.isolationMode could not be read because the Resource Graph result has no row for the workspace. " +
+        "Run the audit again once Resource Graph has indexed the workspace, or audit with --source arm: amlguard does not pass a value it cannot read.",
+    ]);
+  });
+
   test("a workspace returned twice with different modes makes its mode invalid", async () => {
     const blue = row(`${workspacePath}/onlineEndpoints/ep/deployments/blue`, "Enabled");
 
