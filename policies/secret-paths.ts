@@ -1,3 +1,5 @@
+import { isPlainObject } from "../src/sources/property-access";
+
 /**
  * In `Analyze` and `AnalyzeStack`, @pulumi/policy 1.21.0 unwraps secret values to plain values before a policy
  * reads them, so a policy cannot tell that a value was secret and could echo it in a message. This module
@@ -47,8 +49,8 @@ export function installSecretTracking(): boolean {
     const paths: string[] = [];
     const plain = collectSecretPaths(wire, [], paths);
     // For plain JSON the SDK's deserializer returns a copy equal to its input. In Analyze that copy is only read,
-    // so the converted Struct serves as it is, and the request touches one tree of objects instead of two.
-    const props = !proxySecrets && plain && isRecord(wire) ? wire : original({ toJavaScript: () => wire }, proxySecrets);
+    // so the policies get the converted Struct itself, and the request touches one tree of objects instead of two.
+    const props = !proxySecrets && plain && isPlainObject(wire) ? wire : original({ toJavaScript: () => wire }, proxySecrets);
     if (props !== null && typeof props === "object") {
       secretPathsByProps.set(props, paths);
       if (!proxySecrets) {
@@ -107,10 +109,10 @@ export function touchesSecret(path: string, secretPaths: readonly string[] | und
   );
 }
 
-// Secrets are rare, so the walk keeps the keys it passes through and spells a path only for a secret it finds.
 /**
- * Collects the paths of secrets in a converted Struct. Returns false when the tree holds a value that the SDK's
- * deserializer changes: one with Pulumi's signature key (a secret, asset, archive or resource reference).
+ * Collects the paths of secrets in a converted Struct. Returns false when the tree contains a value that the SDK's
+ * deserializer changes: one with Pulumi's signature key (a secret, asset, archive or resource reference). Secrets
+ * are rare, so the walk keeps the keys it passes through and spells a path only for a secret it finds.
  */
 function collectSecretPaths(value: unknown, trail: (string | number)[], paths: string[]): boolean {
   if (Array.isArray(value)) {
@@ -139,10 +141,6 @@ function collectSecretPaths(value: unknown, trail: (string | number)[], paths: s
     trail.pop();
   }
   return plain;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function spellPath(trail: readonly (string | number)[]): string {

@@ -34,9 +34,11 @@ const RESOURCE_GROUP_TYPE = "microsoft.resources/subscriptions/resourcegroups";
  * mode) and the autoscale settings that target an online deployment, with the fields the ARM source reads.
  * Resource Graph stores resource types in lower case.
  *
- * The query also returns the row of each audited subscription and resource group from `resourcecontainers`. Resource
- * Graph returns no rows and no error for a subscription the caller cannot read, or a resource group filter that
- * matches nothing, so without these rows a misspelled scope would pass as a scope without deployments.
+ * The query also returns the row of each audited subscription and resource group from `resourcecontainers`. A
+ * resource group filter that matches nothing returns no rows and no error, so without these rows a misspelled scope
+ * would pass as a scope without deployments.
+ * NOTE: that Resource Graph also leaves out a subscription the caller cannot read, without an error, was not
+ * checked against the service.
  */
 export function resourceGraphQuery(resourceGroup: string | undefined): string {
   // KQL string literals take backslash escapes, so the backslash is escaped before the quote.
@@ -81,7 +83,7 @@ export class ResourceGraphCollector {
 
     const workspaces = new Map<string, ReturnType<typeof isolationModeOf>>();
     const autoscaleRows: unknown[] = [];
-    const deploymentRows: unknown[] = [];
+    const deploymentRows: { readonly row: unknown; readonly id: string }[] = [];
     const scopes = new Set<string>();
     for (const row of rows.data) {
       const parsed = RowSchema.safeParse(row);
@@ -101,7 +103,7 @@ export class ResourceGraphCollector {
       } else if (type === AUTOSCALE_TYPE) {
         autoscaleRows.push(row);
       } else {
-        deploymentRows.push(row);
+        deploymentRows.push({ row, id: parsed.data.id });
       }
     }
 
@@ -110,8 +112,8 @@ export class ResourceGraphCollector {
       items.push(...missingScopes(subscriptions, resourceGroup, scopes));
     }
     const autoscale = indexAutoscaleSettings(autoscaleRows, RESOURCE_GRAPH_PATH);
-    for (const row of deploymentRows) {
-      items.push(inScope(row, subscriptions, resourceGroup) ? readDeployment(row, workspaces, autoscale) : misplacedRow(row));
+    for (const { row, id } of deploymentRows) {
+      items.push(inScope(id, subscriptions, resourceGroup) ? readDeployment(row, workspaces, autoscale) : misplacedRow(id));
     }
     this.progress.deploymentsRead(deploymentRows.length);
     return items;
@@ -197,7 +199,7 @@ function missingScopes(subscriptions: readonly string[], resourceGroup: string |
 
 /**
  * Returns one isolation mode for a workspace that appears twice in the result. Two rows that disagree make it
- * invalid, so neither row decides the egress rule's verdict alone.
+ * invalid, so that neither row decides the egress rule's verdict alone.
  */
 function mergeWorkspaceRows(earlier: Field<ManagedNetworkIsolationMode> | undefined, row: Field<ManagedNetworkIsolationMode>): Field<ManagedNetworkIsolationMode> {
   const agreed = effectiveValue(earlier ?? row)?.value;
@@ -213,21 +215,20 @@ function mergeWorkspaceRows(earlier: Field<ManagedNetworkIsolationMode> | undefi
 }
 
 /** Reports whether a row's id lies in an audited subscription and, with `--resource-group`, in that resource group. */
-function inScope(row: unknown, subscriptions: readonly string[], resourceGroup: string | undefined): boolean {
-  const id = RowSchema.parse(row).id.toLowerCase();
+function inScope(id: string, subscriptions: readonly string[], resourceGroup: string | undefined): boolean {
+  const lowerId = id.toLowerCase();
   // A `..` segment could climb out of the prefix compared below.
-  if (id.split("/").some((segment) => segment === "." || segment === "..")) {
+  if (lowerId.split("/").some((segment) => segment === "." || segment === "..")) {
     return false;
   }
   return subscriptions.some((subscription) => {
     const prefix = `/subscriptions/${subscription}/`.toLowerCase();
-    return id.startsWith(resourceGroup === undefined ? prefix : `${prefix}resourcegroups/${resourceGroup.toLowerCase()}/`);
+    return lowerId.startsWith(resourceGroup === undefined ? prefix : `${prefix}resourcegroups/${resourceGroup.toLowerCase()}/`);
   });
 }
 
-/** Returns a not-evaluated entry for a row outside the audited scope, which would stand for a deployment the audit did not ask for. */
-function misplacedRow(row: unknown): SourceItem {
-  const { id } = RowSchema.parse(row);
+/** Returns a not-evaluated entry for a row outside the audited scope, which would be a deployment the audit did not request. */
+function misplacedRow(id: string): SourceItem {
   return { kind: "not-evaluated", ref: { id, name: id.split("/").pop() ?? id, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.foreignId };
 }
 

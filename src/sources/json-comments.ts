@@ -29,22 +29,33 @@ interface JsonScan {
 
 // Trailing commas are accepted, as YAML accepts them in flow collections, because they change no value.
 const JSONC_OPTIONS = { allowTrailingComma: true, disallowComments: false } as const;
+// Strict JSON: no comments and no trailing commas.
+const STRICT_OPTIONS = { allowTrailingComma: false, disallowComments: true } as const;
 
-function scanJson(text: string): JsonScan {
+/** Scans JSON text for its comments and its first syntax error, or returns why it cannot be scanned. */
+function scanJson(text: string, options: typeof JSONC_OPTIONS | typeof STRICT_OPTIONS): JsonScan | { readonly problem: string } {
   const comments: [number, number][] = [];
   let error: JsonScan["error"];
-  visit(
-    text,
-    {
-      onComment: (offset, length) => {
-        comments.push([offset, length]);
+  try {
+    visit(
+      text,
+      {
+        onComment: (offset, length) => {
+          comments.push([offset, length]);
+        },
+        onError: (code, offset) => {
+          error ??= { code, offset };
+        },
       },
-      onError: (code, offset) => {
-        error ??= { code, offset };
-      },
-    },
-    JSONC_OPTIONS,
-  );
+      options,
+    );
+  } catch (caught) {
+    // jsonc-parser descends recursively, so a hostile file nested thousands of levels deep overflows the stack.
+    if (caught instanceof RangeError) {
+      return { problem: "it is nested too deeply" };
+    }
+    throw caught;
+  }
   return { comments, ...(error === undefined ? {} : { error }) };
 }
 
@@ -55,15 +66,9 @@ function scanJson(text: string): JsonScan {
  * keeps it inside the next key (`"\r  \"requestSettings\""`), which hides that key.
  */
 export function jsonForYaml(text: string): { readonly text: string } | { readonly problem: string } {
-  let scan: JsonScan;
-  try {
-    scan = scanJson(text);
-  } catch (error) {
-    // jsonc-parser descends recursively, so a hostile file nested thousands of levels deep overflows the stack.
-    if (error instanceof RangeError) {
-      return { problem: "it is nested too deeply" };
-    }
-    throw error;
+  const scan = scanJson(text, JSONC_OPTIONS);
+  if ("problem" in scan) {
+    return scan;
   }
   const { comments, error } = scan;
   if (error !== undefined) {
@@ -83,16 +88,11 @@ export function jsonForYaml(text: string): { readonly text: string } | { readonl
  * column, or undefined when it is valid. The Pulumi CLI reads a policy pack config file as strict JSON.
  */
 export function strictJsonProblem(text: string): string | undefined {
-  let error: JsonScan["error"];
-  try {
-    visit(text, { onError: (code, offset) => (error ??= { code, offset }) }, { allowTrailingComma: false, disallowComments: true });
-  } catch (caught) {
-    if (caught instanceof RangeError) {
-      return "it is nested too deeply";
-    }
-    throw caught;
+  const scan = scanJson(text, STRICT_OPTIONS);
+  if ("problem" in scan) {
+    return scan.problem;
   }
-  return error === undefined ? undefined : syntaxProblem(text, error);
+  return scan.error === undefined ? undefined : syntaxProblem(text, scan.error);
 }
 
 // jsonc-parser reports an error inside a string at the string's first character; these find the character itself.

@@ -76,7 +76,9 @@ const ISOLATION_PATH = "managedNetwork.isolationMode";
  * invalid when the matching ones differ, as amlguard cannot tell which one Azure uses.
  */
 function workspaceIsolationMode(deployment: PulumiStackResource, workspaces: readonly PulumiStackResource[]): RelatedResources["workspaceIsolationMode"] {
-  const sources = workspaces.filter((workspace) => dependsOn(deployment, "workspaceName", workspace.urn) && !namesDiffer(deployment, workspace));
+  const sources = workspaces.filter(
+    (workspace) => dependsOn(deployment, "workspaceName", workspace.urn) && compareName(deployment.props, "workspaceName", workspace.props, workspaceNameKey(workspace)) !== "differ",
+  );
   if (sources.length > 0) {
     return agreedMode(sources);
   }
@@ -110,8 +112,10 @@ function agreedMode(candidates: readonly PulumiStackResource[]): NonNullable<Rel
  * and match, "differ" when a known pair differs, "unknown" when a name is not known yet and no known pair differs.
  */
 function compareNames(deployment: PulumiStackResource, workspace: PulumiStackResource): "same" | "differ" | "unknown" {
-  const workspaceNameKey = pulumiAccess.get(workspace.props, "workspaceName").kind === "absent" ? "name" : "workspaceName";
-  const pairs = [compareName(deployment.props, "workspaceName", workspace.props, workspaceNameKey), compareName(deployment.props, "resourceGroupName", workspace.props, "resourceGroupName")];
+  const pairs = [
+    compareName(deployment.props, "workspaceName", workspace.props, workspaceNameKey(workspace)),
+    compareName(deployment.props, "resourceGroupName", workspace.props, "resourceGroupName"),
+  ];
   if (pairs.includes("differ")) {
     return "differ";
   }
@@ -127,11 +131,9 @@ function compareName(left: Record<string, unknown>, leftKey: string, right: Reco
   return sameName(leftName, rightName) ? "same" : "differ";
 }
 
-/** Reports whether the deployment's `workspaceName` and the workspace's name are both known and differ. */
-function namesDiffer(deployment: PulumiStackResource, workspace: PulumiStackResource): boolean {
-  const deploymentName = knownString(deployment.props, "workspaceName");
-  const workspaceName = knownString(workspace.props, "workspaceName") ?? knownString(workspace.props, "name");
-  return deploymentName !== undefined && workspaceName !== undefined && !sameName(deploymentName, workspaceName);
+// A workspace without a `workspaceName` input takes its name from the resource, which the `name` output shows.
+function workspaceNameKey(workspace: PulumiStackResource): "workspaceName" | "name" {
+  return pulumiAccess.get(workspace.props, "workspaceName").kind === "absent" ? "name" : "workspaceName";
 }
 
 /**
