@@ -59,7 +59,8 @@ const PYTHON_INT_TEXT = new RegExp(`^${PYTHON_SPACE}*([+-]?[0-9]+(?:_[0-9]+)*)${
 /**
  * Looks up a key that azure-ai-ml declares as `fields.Int()`. marshmallow's Integer is not strict there, so it
  * converts a string with Python's int(): `request_timeout_ms: "30000"` deploys 30000. Such a string is read as
- * that number; any other string stays a string, which the field reader rejects.
+ * that number, and any other string stays a string, which the field reader rejects.
+ * NOTE: marshmallow's conversion was not run here; the whitespace set was checked against Python 3's int().
  */
 function integerChild(parent: Lookup, key: string): Lookup {
   const lookup = child(parent, key);

@@ -215,7 +215,7 @@ describe("audit --source resource-graph rows", () => {
     }
   }
 
-  test("a deployment row outside the audited subscriptions is not judged", async () => {
+  test("row outside subscriptions: misplaced", async () => {
     const foreign = `/subscriptions/${OTHER}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/ep/deployments/blue`;
 
     const report = await auditRows([subscriptionRow, row(foreign, "Enabled")]);
@@ -223,7 +223,7 @@ describe("audit --source resource-graph rows", () => {
     expect(report.resources.map((resource) => [resource.id, resource.status, resource.reason])).toEqual([[foreign, "not-evaluated", NOT_EVALUATED_REASONS.foreignId]]);
   });
 
-  test("a row whose id climbs out of the audited subscription is not judged", async () => {
+  test("row id with ..: misplaced", async () => {
     const climbing = `/subscriptions/${SUBSCRIPTION}/../${OTHER}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/ep/deployments/blue`;
 
     const report = await auditRows([subscriptionRow, row(climbing, "Enabled")]);
@@ -231,7 +231,7 @@ describe("audit --source resource-graph rows", () => {
     expect(report.resources.map((resource) => [resource.status, resource.reason])).toEqual([["not-evaluated", NOT_EVALUATED_REASONS.foreignId]]);
   });
 
-  test("a workspace returned twice with modes that agree keeps its mode", async () => {
+  test("workspace twice, agreeing: kept", async () => {
     const blue = row(`${workspacePath}/onlineEndpoints/ep/deployments/blue`, "Disabled");
     const withoutNetwork = { id: workspacePath, name: "ws", type: "microsoft.machinelearningservices/workspaces", properties: {} };
 
@@ -240,7 +240,7 @@ describe("audit --source resource-graph rows", () => {
     expect(report.resources[0].findings.filter((finding) => finding.ruleId === "egress-public-network-access")).toEqual([]);
   });
 
-  test("a deployment whose workspace row is missing names the missing row", async () => {
+  test("missing workspace row: named", async () => {
     const report = await auditRows([subscriptionRow, row(`${workspacePath}/onlineEndpoints/ep/deployments/blue`, "Disabled")]);
 
     const egress = report.resources[0].findings.filter((finding) => finding.ruleId === "egress-public-network-access");
@@ -250,7 +250,7 @@ describe("audit --source resource-graph rows", () => {
     ]);
   });
 
-  test("a workspace returned twice with different modes makes its mode invalid", async () => {
+  test("workspace twice, differing: invalid", async () => {
     const blue = row(`${workspacePath}/onlineEndpoints/ep/deployments/blue`, "Enabled");
 
     const report = await auditRows([subscriptionRow, workspaceRow("AllowOnlyApprovedOutbound"), workspaceRow("Disabled"), blue]);

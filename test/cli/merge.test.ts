@@ -872,7 +872,7 @@ describe("report --merge", () => {
       message: "is not evaluated but has findings",
     },
     {
-      name: "a resource that no rule judged shown as evaluated",
+      name: "an unjudged resource as evaluated",
       edit: (resource: EditableResource) => {
         resource.findings = [];
         resource.rules = resource.rules.map((rule) => ({ ...rule, outcome: "disabled" }));
@@ -880,7 +880,7 @@ describe("report --merge", () => {
       message: "is evaluated, but no rule judged it",
     },
     {
-      name: "a resource that only the pack's limits-file policy passed",
+      name: "only limits-file passed",
       edit: (resource: EditableResource) => {
         resource.findings = [];
         resource.rules = [...resource.rules.map((rule) => ({ ...rule, outcome: "not-applicable" })), { ruleId: "limits-file", outcome: "passed" }];

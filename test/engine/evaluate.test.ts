@@ -75,17 +75,17 @@ describe("evaluateDeployment outcomes", () => {
     expect(result.rules.map((rule) => rule.ruleId)).toEqual(RULES.map((rule) => rule.id));
   });
 
-  test("every rule disabled is not evaluated, not passed", () => {
+  test("every rule disabled: not evaluated", () => {
     const result = evaluateDeployment(slow(), RULES, resolveConfig({ all: "disabled" }, RULES));
     expect([result.status, result.reason]).toEqual(["not-evaluated", NO_RULE_JUDGED]);
   });
 
-  test("only rules of the other compute type is not evaluated", () => {
+  test("other compute type only: not evaluated", () => {
     const result = evaluateDeployment(deployment(), [containerResources] as unknown as Rule[], defaultConfig([containerResources] as unknown as Rule[]));
     expect(result.status).toBe("not-evaluated");
   });
 
-  test("one rule that judged is enough", () => {
+  test("one judging rule: evaluated", () => {
     const result = evaluateDeployment(deployment(), RULES, resolveConfig({ all: "disabled", "request-timeout": "mandatory" }, RULES));
     expect(result.status).toBe("evaluated");
   });

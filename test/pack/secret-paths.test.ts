@@ -39,7 +39,7 @@ describe("shared deserialization of Analyze properties", () => {
     tracked = deserializeModule.deserializeProperties;
   });
 
-  test("gives what the SDK gives, for any JSON", () => {
+  test("any JSON equals SDK copy", () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (fields) => {
         expect(shapeOf(tracked(structWith(fields), false))).toEqual(shapeOf(sdkDeserialize(structWith(fields), false)));
@@ -48,7 +48,7 @@ describe("shared deserialization of Analyze properties", () => {
     );
   });
 
-  test("a secret is unwrapped and its path kept", () => {
+  test("secret unwrapped, path kept", () => {
     const fields = { properties: { requestSettings: { requestTimeout: { [SIG_KEY]: SECRET_SIG, value: "PT5M" } } } };
 
     const props = tracked(structWith(fields), false) as Record<string, unknown>;

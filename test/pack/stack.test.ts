@@ -73,14 +73,14 @@ describe("stack check in preview", () => {
     expect(egress[0]).toEqual(expect.objectContaining({ enforcementLevel: "mandatory" }));
   });
 
-  test("internet-outbound workspace opens egress that the deployment disables", async () => {
+  test("internet-outbound workspace fails Disabled", async () => {
     const { diagnostics } = await pack.analyzeStack([deployment("blue", { egressPublicNetworkAccess: "Disabled" }), workspace("AllowInternetOutbound")]);
 
     const egress = policyDiagnostics(diagnostics, "egress-public-network-access");
     expect(egress).toEqual([expect.objectContaining({ enforcementLevel: "mandatory", message: expect.stringContaining("isolation mode AllowInternetOutbound") })]);
   });
 
-  test("workspace without a managed network keeps the deployment's Disabled", async () => {
+  test("workspace without managed network passes Disabled", async () => {
     const { diagnostics } = await pack.analyzeStack([deployment("blue", { egressPublicNetworkAccess: "Disabled" }), workspace("Disabled")]);
 
     expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([]);
@@ -89,7 +89,7 @@ describe("stack check in preview", () => {
   test.each([
     ["approved first", ["AllowOnlyApprovedOutbound", "Disabled"]],
     ["approved second", ["Disabled", "AllowOnlyApprovedOutbound"]],
-  ])("workspaceName taken from a workspace picks it among namesakes (%s)", async (_order, modes) => {
+  ])("dependency picks among namesakes (%s)", async (_order, modes) => {
     const namesakes = modes.map((mode, index) => ({ ...workspace(mode), name: `ws-${index}` }));
     const source = namesakes[modes.indexOf("Disabled")];
     const blue = { ...deployment("blue"), propertyDependencies: { workspaceName: [pack.urnOf(source)] } };
@@ -99,7 +99,7 @@ describe("stack check in preview", () => {
     expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([expect.objectContaining({ enforcementLevel: "mandatory" })]);
   });
 
-  test("namesake workspaces that disagree make the mode invalid", async () => {
+  test("disagreeing namesakes make mode invalid", async () => {
     const namesakes = ["AllowOnlyApprovedOutbound", "Disabled"].map((mode, index) => ({ ...workspace(mode), name: `ws-${index}` }));
 
     const { diagnostics } = await pack.analyzeStack([...namesakes, deployment("blue")]);
@@ -112,7 +112,7 @@ describe("stack check in preview", () => {
   test.each([
     ["without a managed network", [{}, {}]],
     ["absent and Disabled", [{}, { managedNetwork: { isolationMode: "Disabled" } }]],
-  ])("namesake workspaces that agree (%s) keep a Disabled deployment passing", async (_case, bodies) => {
+  ])("agreeing namesakes (%s) pass Disabled", async (_case, bodies) => {
     const namesakes = bodies.map((body, index) => ({ ...workspace("Disabled"), name: `ws-${index}`, props: { resourceGroupName: "rg-scoring", workspaceName: "MLW-FRAUD", ...body } }));
 
     const { diagnostics } = await pack.analyzeStack([...namesakes, deployment("blue", { egressPublicNetworkAccess: "Disabled" })]);
@@ -120,7 +120,7 @@ describe("stack check in preview", () => {
     expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([]);
   });
 
-  test("namesake workspaces of unknown mode leave a Disabled deployment unverified", async () => {
+  test("namesakes of unknown mode: unverified", async () => {
     const namesakes = [0, 1].map((index) => ({ ...workspace(PULUMI_UNKNOWN_VALUES.string), name: `ws-${index}` }));
 
     const { diagnostics } = await pack.analyzeStack([...namesakes, deployment("blue", { egressPublicNetworkAccess: "Disabled" })]);
@@ -130,7 +130,7 @@ describe("stack check in preview", () => {
     ]);
   });
 
-  test("workspaceName taken from a workspace of another name falls back to the name match", async () => {
+  test("dependency with other name: name match", async () => {
     const approved = { ...workspace("AllowOnlyApprovedOutbound"), name: "ws-a", props: { resourceGroupName: "rg-scoring", workspaceName: "mlw-a", managedNetwork: { isolationMode: "AllowOnlyApprovedOutbound" } } };
     const plain = { ...workspace("Disabled"), name: "ws-b" };
     const blue = { ...deployment("blue"), propertyDependencies: { workspaceName: [pack.urnOf(approved)] } };
@@ -140,7 +140,7 @@ describe("stack check in preview", () => {
     expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([expect.objectContaining({ enforcementLevel: "mandatory" })]);
   });
 
-  test("names not known yet leave a Disabled deployment unverified, not passed", async () => {
+  test("unknown names: unverified", async () => {
     const open = { ...workspace("AllowInternetOutbound"), props: { resourceGroupName: "rg-scoring", workspaceName: PULUMI_UNKNOWN_VALUES.string, managedNetwork: { isolationMode: "AllowInternetOutbound" } } };
     const blue = deployment("blue", { egressPublicNetworkAccess: "Disabled" });
     const unnamed = { ...blue, props: { ...blue.props, workspaceName: PULUMI_UNKNOWN_VALUES.string } };
@@ -155,7 +155,7 @@ describe("stack check in preview", () => {
   test.each([
     ["both", [PULUMI_UNKNOWN_VALUES.string, PULUMI_UNKNOWN_VALUES.string]],
     ["the workspace's", ["rg-scoring", PULUMI_UNKNOWN_VALUES.string]],
-  ])("a resource group not known yet (%s) leaves a Disabled deployment unverified", async (_which, [deploymentGroup, workspaceGroup]) => {
+  ])("unknown resource group (%s): unverified", async (_which, [deploymentGroup, workspaceGroup]) => {
     const open = { ...workspace("AllowInternetOutbound"), props: { resourceGroupName: workspaceGroup, workspaceName: "mlw-fraud", managedNetwork: { isolationMode: "AllowInternetOutbound" } } };
     const blue = deployment("blue", { egressPublicNetworkAccess: "Disabled" });
     const grouped = { ...blue, props: { ...blue.props, resourceGroupName: deploymentGroup } };
@@ -165,7 +165,7 @@ describe("stack check in preview", () => {
     expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([expect.objectContaining({ enforcementLevel: "advisory" })]);
   });
 
-  test("a namesake and a workspace whose name is not known yet leave the mode unknown when they differ", async () => {
+  test("namesake and unnamed workspace: unknown", async () => {
     const named = { ...workspace("AllowOnlyApprovedOutbound"), name: "ws-a" };
     const unnamed = { ...workspace("AllowInternetOutbound"), name: "ws-b", props: { resourceGroupName: "rg-scoring", workspaceName: PULUMI_UNKNOWN_VALUES.string, managedNetwork: { isolationMode: "AllowInternetOutbound" } } };
 
@@ -200,7 +200,7 @@ describe("stack check after apply", () => {
     expect(timeout[0]).toEqual(expect.objectContaining({ enforcementLevel: "mandatory" }));
   });
 
-  test("namesake workspaces that disagree fail a Disabled deployment after apply too", async () => {
+  test("disagreeing namesakes fail after apply", async () => {
     const namesakes = ["AllowInternetOutbound", "Disabled"].map((mode, index) => ({ ...workspace(mode), name: `ws-${index}` }));
 
     const { diagnostics } = await pack.analyzeStack([...namesakes, deployment("blue", { egressPublicNetworkAccess: "Disabled" })]);

@@ -46,7 +46,7 @@ describe("container-resources scope", () => {
 describe("container-resources on the 2021-03-01-preview fields", () => {
   const legacy = { containerResourceRequirements: { cpu: 1, memoryInGB: 64, memoryInGBLimit: 64 } };
 
-  test("fix for memoryInGB is a number of gigabytes", () => {
+  test("memoryInGB fix in gigabytes", () => {
     const result = evaluateDeployment(deployment({ computeType: K8S, properties: legacy }), [containerResources], defaultConfig([containerResources]));
 
     expect(result.findings.map((finding) => finding.message)).toEqual([
@@ -57,7 +57,7 @@ describe("container-resources on the 2021-03-01-preview fields", () => {
 });
 
 describe("container-resources on the 2021 preview CLI YAML", () => {
-  test("fix for memory_in_gb is a number of gigabytes", () => {
+  test("memory_in_gb fix in gigabytes", () => {
     const text = "$schema: https://azuremlschemas.azureedge.net/latest/k8sOnlineEndpoint.schema.json\nname: ep\ndeployments:\n  - name: blue\n    resource_requirements:\n      memory_in_gb: 40\n";
     const [item] = readDeploymentYaml(parsePositioned(text), "endpoint.yml");
     if (item.kind !== "deployment") {

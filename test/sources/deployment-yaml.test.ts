@@ -111,7 +111,7 @@ describe("CLI v2 deployment YAML", () => {
     });
   });
 
-  test("whitespace is Python's: U+0085 around the digits is read", () => {
+  test("Python whitespace U+0085 accepted", () => {
     expect(deployment('name: blue\nrequest_settings:\n  request_timeout_ms: "\\x85120000"\n').requestSettings.requestTimeoutMs).toMatchObject({ state: "set", value: 120_000 });
   });
 
