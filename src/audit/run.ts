@@ -8,6 +8,7 @@ import { type AuditScope, DeploymentCollector } from "./collect";
 import type { RetryOptions } from "./http-policies";
 import type { AuditProgress } from "./progress";
 import { ResourceGraphCollector } from "./resource-graph";
+import { ResultPool } from "./result-pool";
 import { type UniqueResults, uniqueResults } from "./scope";
 
 /** Default api-version of Microsoft.MachineLearningServices that the audit reads. */
@@ -64,7 +65,8 @@ export async function runAudit(options: AuditRunOptions): Promise<UniqueResults>
     retry: options.retry,
     log: options.log,
   });
-  const judge = (item: SourceItem): ResourceResult => evaluateItems([item], options.rules, options.config)[0];
+  const pool = new ResultPool();
+  const judge = (item: SourceItem): ResourceResult => pool.compact(evaluateItems([item], options.rules, options.config)[0]);
   const results =
     options.source === "resource-graph"
       ? (await new ResourceGraphCollector(client, options.progress, options.log).collect(options.scope.subscriptions, options.scope.resourceGroup)).map(judge)
