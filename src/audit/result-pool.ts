@@ -2,7 +2,7 @@ import type { Finding, FindingValue, ResourceResult } from "../findings/finding"
 import type { ResourceRef } from "../model/deployment";
 
 /**
- * Keeps one copy of each text that an audit's results repeat. An audit holds every result until its report is
+ * Keeps one copy of each text that an audit's results repeat. An audit keeps every result until its report is
  * written, and the deployments of one tenant share their subscription, resource group, workspace and endpoint
  * names, their property paths and most of their findings' messages. Ids and deployment names are unique, so
  * they are kept as they are: a table entry for them would only add to the memory it is meant to save.
