@@ -3,9 +3,10 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * Declares a workspace with one online endpoint and three deployments: a compliant Managed one with an autoscale
- * setting, a Managed one that breaks several limits, and a Kubernetes one whose request timeout is known only
- * after apply. `npm run demo` and the pack tests preview it through the policy pack.
+ * Declares a workspace with one online endpoint and three deployments. The Managed deployment `blue` has an
+ * autoscale setting that allows 30 instances, above the default bound of 20, which only the stack check reads.
+ * The Managed deployment `green` breaks several limits, and the Kubernetes deployment `k8s-blue` has a request
+ * timeout that is known only after apply. `npm run demo` and the pack tests preview it through the policy pack.
  */
 export function defineResources(): void {
   const resourceGroupName = "rg-fraud-scoring";

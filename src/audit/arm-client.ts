@@ -49,6 +49,9 @@ export type ArmResult = { readonly ok: true; readonly body: unknown } | { readon
 
 export { ArmAuthenticationError };
 
+// Listings are GET requests and Resource Graph queries are POST requests, and the log names the one that failed.
+type HttpMethod = "GET" | "POST";
+
 const ListPageSchema = z.looseObject({
   value: z.array(z.unknown()),
   nextLink: z.string().nullish(),
@@ -107,9 +110,9 @@ export class ArmClient {
     return this.send(url, "POST", JSON.stringify(body));
   }
 
-  private async send(url: string, method: "GET" | "POST", body?: string): Promise<ArmResult> {
+  private async send(url: string, method: HttpMethod, body?: string): Promise<ArmResult> {
     if (!this.isArmUrl(url)) {
-      this.options.log(`${describeRequest(url)} was not sent: ${safeOrigin(url)} is not the ARM endpoint ${this.origin}`);
+      this.options.log(`${describeRequest(url, method)} was not sent: ${safeOrigin(url)} is not the ARM endpoint ${this.origin}`);
       return { ok: false, failure: { reason: NOT_EVALUATED_REASONS.foreignNextLink } };
     }
 
@@ -123,9 +126,9 @@ export class ArmClient {
     try {
       response = await this.pipeline.sendRequest(this.httpClient, request);
     } catch (error) {
-      return { ok: false, failure: this.failureFromError(url, error) };
+      return { ok: false, failure: this.failureFromError(url, method, error) };
     }
-    return this.readResponse(url, response);
+    return this.readResponse(url, method, response);
   }
 
   /**
@@ -169,37 +172,37 @@ export class ArmClient {
     }
   }
 
-  private readResponse(url: string, response: PipelineResponse): ArmResult {
+  private readResponse(url: string, method: HttpMethod, response: PipelineResponse): ArmResult {
     const requestId = response.headers.get("x-ms-request-id");
     const status = response.status;
 
     if (status === 401) {
-      this.options.log(`${describeRequest(url)} failed: HTTP 401 (x-ms-request-id ${requestId ?? "none"})`);
+      this.options.log(`${describeRequest(url, method)} failed: HTTP 401 (x-ms-request-id ${requestId ?? "none"})`);
       throw new ArmAuthenticationError(
         `ARM rejected the access token (HTTP 401, x-ms-request-id ${requestId ?? "none"}). Sign in again (az login) or refresh AMLGUARD_ARM_TOKEN.`,
       );
     }
     if (status < 200 || status > 299) {
       const reason = reasonForStatus(status);
-      this.options.log(`${describeRequest(url)} failed: HTTP ${status}${armErrorCode(response)} (x-ms-request-id ${requestId ?? "none"})`);
+      this.options.log(`${describeRequest(url, method)} failed: HTTP ${status}${armErrorCode(response)} (x-ms-request-id ${requestId ?? "none"})`);
       return { ok: false, failure: { reason, status, requestId } };
     }
 
     try {
       return { ok: true, body: JSON.parse(response.bodyAsText ?? "") };
     } catch {
-      this.options.log(`${describeRequest(url)} returned HTTP ${status} with a body that is not JSON (x-ms-request-id ${requestId ?? "none"})`);
+      this.options.log(`${describeRequest(url, method)} returned HTTP ${status} with a body that is not JSON (x-ms-request-id ${requestId ?? "none"})`);
       return { ok: false, failure: { reason: NOT_EVALUATED_REASONS.malformedBody, status, requestId } };
     }
   }
 
-  private failureFromError(url: string, error: unknown): ArmFailure {
+  private failureFromError(url: string, method: HttpMethod, error: unknown): ArmFailure {
     if (!isRestError(error)) {
       throw error;
     }
     const requestId = error.response?.headers.get("x-ms-request-id");
     const reason = reasonForError(error);
-    this.options.log(`${describeRequest(url)} failed: ${error.message}${requestId === undefined ? "" : ` (x-ms-request-id ${requestId})`}`);
+    this.options.log(`${describeRequest(url, method)} failed: ${error.message}${requestId === undefined ? "" : ` (x-ms-request-id ${requestId})`}`);
     return { reason, status: error.statusCode, requestId };
   }
 }

@@ -97,6 +97,14 @@ describe("audit --source resource-graph", () => {
 
     expect(run.code).toBe(EXIT_CODES.incomplete);
     expect(report.resources.map((resource) => [resource.id, resource.reason])).toEqual([[`/subscriptions/${SUBSCRIPTION}`, NOT_EVALUATED_REASONS.forbidden]]);
+    expect(run.stderr).toMatch(/amlguard: POST \/providers\/Microsoft\.ResourceGraph\/resources failed: HTTP 403/);
+  });
+
+  test("names the POST of a rejected token", async () => {
+    const run = await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION, "--source", "resource-graph"), { AMLGUARD_ARM_TOKEN: "wrong-token" });
+
+    expect(run.code).toBe(EXIT_CODES.usage);
+    expect(run.stderr).toMatch(/amlguard: POST \/providers\/Microsoft\.ResourceGraph\/resources failed: HTTP 401/);
   });
 
   test.each([
