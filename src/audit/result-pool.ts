@@ -4,8 +4,8 @@ import type { ResourceRef } from "../model/deployment";
 /**
  * Keeps one copy of each text that an audit's results repeat. An audit keeps every result until its report is
  * written, and the deployments of one tenant share their subscription, resource group, workspace and endpoint
- * names, their property paths and most of their findings' messages. Ids and deployment names are unique, so
- * they are kept as they are: a table entry for them would only add to the memory it is meant to save.
+ * names, often their own names (blue, green), their property paths and most of their findings' messages. Ids
+ * are unique, so they are kept as they are: a table entry for them would only add to the memory it saves.
  */
 export class ResultPool {
   private readonly texts = new Map<string, string>();
@@ -13,17 +13,19 @@ export class ResultPool {
   /** Returns the result with its repeated texts replaced by the pool's copies; the content is unchanged. */
   compact(result: ResourceResult): ResourceResult {
     const resource = this.ref(result.resource);
+    // Findings name their result's resource, and then share its pooled ref.
+    const refOf = (ref: ResourceRef): ResourceRef => (ref === result.resource ? resource : this.ref(ref));
     return {
       ...result,
       resource,
       ...(result.reason === undefined ? {} : { reason: this.text(result.reason) }),
-      findings: result.findings.map((finding) => this.finding(finding, resource)),
+      findings: result.findings.map((finding) => this.finding(finding, refOf(finding.resource))),
     };
   }
 
   private ref(ref: ResourceRef): ResourceRef {
     const pooled: { -readonly [K in keyof ResourceRef]: ResourceRef[K] } = { ...ref };
-    for (const key of ["endpointName", "workspaceName", "resourceGroupName", "subscriptionId", "type"] as const) {
+    for (const key of ["name", "endpointName", "workspaceName", "resourceGroupName", "subscriptionId", "type"] as const) {
       const value = ref[key];
       if (value !== undefined) {
         pooled[key] = this.text(value);
@@ -35,7 +37,6 @@ export class ResultPool {
   private finding(finding: Finding, resource: ResourceRef): Finding {
     return {
       ...finding,
-      // Every finding of a result names the result's resource, so it shares the pooled ref.
       resource,
       path: this.text(finding.path),
       actual: this.value(finding.actual),

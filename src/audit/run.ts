@@ -66,7 +66,10 @@ export async function runAudit(options: AuditRunOptions): Promise<UniqueResults>
     log: options.log,
   });
   const pool = new ResultPool();
-  const judge = (item: SourceItem): ResourceResult => pool.compact(evaluateItems([item], options.rules, options.config)[0]);
+  const judge = (item: SourceItem): ResourceResult => {
+    const [result] = evaluateItems([item], options.rules, options.config);
+    return pool.compact(result);
+  };
   const results =
     options.source === "resource-graph"
       ? (await new ResourceGraphCollector(client, options.progress, options.log).collect(options.scope.subscriptions, options.scope.resourceGroup)).map(judge)

@@ -30,7 +30,7 @@ describe("ResultPool", () => {
     const pool = new ResultPool();
     const compacted = results.map((result) => pool.compact(result));
 
-    expect(compacted).toEqual(results);
+    expect(compacted).toStrictEqual(results);
     expect(results.some((result) => result.findings.length > 0)).toBe(true);
   });
 

@@ -89,6 +89,15 @@ describe("evaluateDeployment outcomes", () => {
     const result = evaluateDeployment(deployment(), RULES, resolveConfig({ all: "disabled", "request-timeout": "mandatory" }, RULES));
     expect(result.status).toBe("evaluated");
   });
+
+  test("outcomes shared across deployments", () => {
+    const config = defaultConfig(RULES);
+    const queueWait = (target: OnlineDeployment) => evaluateDeployment(target, RULES, config).rules.find((rule) => rule.ruleId === "request-max-queue-wait");
+    const first = queueWait(deployment());
+
+    expect(queueWait(slow())).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
 });
 
 describe("runRule findings", () => {
