@@ -1,5 +1,5 @@
 import { RestError, createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
-import { armRetryStrategy, retryAfterMs } from "../../src/audit/http-policies";
+import { armRetryStrategy, concurrencyLimitPolicy, retryAfterMs } from "../../src/audit/http-policies";
 
 function response(status: number, headers: Record<string, string>) {
   return { status, headers: createHttpHeaders(headers), request: createPipelineRequest({ url: "https://management.azure.com/subscriptions/s?api-version=2025-06-01" }) };
@@ -76,5 +76,28 @@ describe("armRetryStrategy", () => {
     strategy.retry({ retryCount: 0, response: response(429, { "retry-after": "1", "x-ms-request-id": "req-42" }) });
 
     expect(log.at(-1)).toBe("GET /subscriptions/s returned 429 (x-ms-request-id req-42); retry 1 of 4 in 1000 ms (Retry-After)");
+  });
+});
+
+describe("concurrencyLimitPolicy", () => {
+  test("serves the newest waiter first", async () => {
+    const policy = concurrencyLimitPolicy(1);
+    const started: string[] = [];
+    let finishFirst = (): void => undefined;
+    const send = (name: string, hold = false) =>
+      policy.sendRequest(createPipelineRequest({ url: `https://management.azure.com/${name}` }), async (request) => {
+        started.push(name);
+        if (hold) {
+          await new Promise<void>((resolve) => (finishFirst = resolve));
+        }
+        return { status: 200, headers: createHttpHeaders(), request };
+      });
+
+    const all = [send("first", true), send("older"), send("newer")];
+    await new Promise((resolve) => setImmediate(resolve));
+    finishFirst();
+    await Promise.all(all);
+
+    expect(started).toEqual(["first", "newer", "older"]);
   });
 });
