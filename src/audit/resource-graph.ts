@@ -2,6 +2,7 @@ import * as z from "zod";
 import type { AutoscaleProfile, ManagedNetworkIsolationMode, ResourceRef } from "../model/deployment";
 import { type Field, effectiveValue, invalidField } from "../model/field";
 import { readArmResource } from "../sources/arm-json";
+import type { ResourceResult } from "../findings/finding";
 import type { SourceItem } from "../sources/source-item";
 import type { ArmClient, ArmFailure } from "./arm-client";
 import { describeRequest } from "./http-policies";
@@ -70,14 +71,19 @@ const RowSchema = z.looseObject({ id: z.string().startsWith("/"), type: z.string
  * consistent, so a deployment changed in the last minutes may show its previous state.
  */
 export class ResourceGraphCollector {
-  /** `log` writes one line to the log (stderr), as the ARM client's does, when the query stops before its last page. */
+  /**
+   * `log` writes one line to the log (stderr), as the ARM client's does, when the query stops before its last page.
+   * `judge` judges each item as soon as it is read, so the audit keeps the query's rows and one result per
+   * deployment, not every deployment's model as well.
+   */
   constructor(
     private readonly client: ArmClient,
     private readonly progress: AuditProgress,
     private readonly log: (message: string) => void,
+    private readonly judge: (item: SourceItem) => ResourceResult,
   ) {}
 
-  async collect(subscriptions: readonly string[], resourceGroup: string | undefined): Promise<SourceItem[]> {
+  async collect(subscriptions: readonly string[], resourceGroup: string | undefined): Promise<ResourceResult[]> {
     const rows = await this.query(subscriptions, resourceGroup);
     const items: SourceItem[] = rows.failure === undefined ? [] : subscriptions.map((subscription) => scopeItem(subscription, rows.failure as ArmFailure));
 
@@ -112,11 +118,12 @@ export class ResourceGraphCollector {
       items.push(...missingScopes(subscriptions, resourceGroup, scopes));
     }
     const autoscale = indexAutoscaleSettings(autoscaleRows, RESOURCE_GRAPH_PATH);
+    const results = items.map(this.judge);
     for (const { row, id } of deploymentRows) {
-      items.push(inScope(id, subscriptions, resourceGroup) ? readDeployment(row, workspaces, autoscale) : misplacedRow(id));
+      results.push(this.judge(inScope(id, subscriptions, resourceGroup) ? readDeployment(row, workspaces, autoscale) : misplacedRow(id)));
     }
     this.progress.deploymentsRead(deploymentRows.length);
-    return items;
+    return results;
   }
 
   /** Runs the query page by page, following `$skipToken`. Rows read before a failure are kept. */

@@ -72,7 +72,7 @@ export async function runAudit(options: AuditRunOptions): Promise<UniqueResults>
   };
   const results =
     options.source === "resource-graph"
-      ? (await new ResourceGraphCollector(client, options.progress, options.log).collect(options.scope.subscriptions, options.scope.resourceGroup)).map(judge)
+      ? await new ResourceGraphCollector(client, options.progress, options.log, judge).collect(options.scope.subscriptions, options.scope.resourceGroup)
       : await new DeploymentCollector(client, options.apiVersion, options.progress, judge).collect(options.scope);
   options.progress.finish();
   return uniqueResults(results);
