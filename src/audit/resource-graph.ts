@@ -118,7 +118,7 @@ export class ResourceGraphCollector {
       items.push(...missingScopes(subscriptions, resourceGroup, scopes));
     }
     const autoscale = indexAutoscaleSettings(autoscaleRows, RESOURCE_GRAPH_PATH);
-    const results = items.map(this.judge);
+    const results = items.map((item) => this.judge(item));
     for (const { row, id } of deploymentRows) {
       results.push(this.judge(inScope(id, subscriptions, resourceGroup) ? readDeployment(row, workspaces, autoscale) : misplacedRow(id)));
     }
