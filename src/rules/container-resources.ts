@@ -74,9 +74,13 @@ export const containerResources = defineRule({
     for (const { key, name } of RESOURCES) {
       const request = context.read(deployment.containerRequests[key]);
       const limit = context.read(deployment.containerLimits[key]);
-      const cappedRequest = request !== undefined && checkCap(`${name} request`, key, request, caps[key], context);
+      if (request !== undefined) {
+        checkCap(`${name} request`, key, request, caps[key], context);
+      }
       const cappedLimit = limit !== undefined && checkCap(`${name} limit`, key, limit, caps[key], context);
-      if (request === undefined || limit === undefined || cappedRequest || cappedLimit || request.value <= limit.value) {
+      // A request above the cap may still be above a lower limit, and then Azure rejects it too. A limit above the
+      // cap must come down, so "raise the limit" would be the wrong fix.
+      if (request === undefined || limit === undefined || cappedLimit || request.value <= limit.value) {
         continue;
       }
       const limitText = renderQuantity(key, limit.value);

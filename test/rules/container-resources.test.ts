@@ -24,6 +24,17 @@ describeRuleCases(
     { name: "request above limit", computeType: K8S, properties: resources({ memory: "2Gi" }, { memory: "1Gi" }), expected: [{ path: `${REQUESTS}.memory`, actual: "2Gi", limit: "1Gi" }] },
     { name: "quoted quantities", computeType: K8S, properties: resources({ cpu: '"1"', memory: '"1.5Gi"' }, { cpu: '"1"', memory: '"1.5Gi"' }), expected: [] },
     { name: "unset passes", computeType: K8S, expected: [] },
+    {
+      name: "request above cap and limit",
+      computeType: K8S,
+      properties: resources({ cpu: "6" }, { cpu: "3" }),
+      limits: { maxCpu: "4" },
+      expected: [
+        { path: `${REQUESTS}.cpu`, actual: "6", limit: "4" },
+        { path: `${REQUESTS}.cpu`, actual: "6", limit: "3" },
+      ],
+    },
+    { name: "limit above cap", computeType: K8S, properties: resources({ cpu: "9" }, { cpu: "8.5" }), expected: [{ path: `${REQUESTS}.cpu`, actual: "9", limit: "8" }, { path: `${LIMITS}.cpu`, actual: "8.5", limit: "8" }] },
     { name: "lower caps from limits", computeType: K8S, limits: { maxCpu: "500m" }, properties: resources({ cpu: "1" }, {}), expected: [{ path: `${REQUESTS}.cpu`, actual: "1", limit: "0.5" }] },
     { name: "junk quantity", computeType: K8S, properties: resources({ cpu: "lots" }, {}), expected: [invalid(`${REQUESTS}.cpu`, '"lots"')] },
     { name: "negative quantity", computeType: K8S, properties: resources({}, { memory: "-1Gi" }), expected: [invalid(`${LIMITS}.memory`, '"-1Gi"')] },
