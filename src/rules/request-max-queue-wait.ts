@@ -30,8 +30,10 @@ export const requestMaxQueueWait = defineRule({
     if (computeType === undefined || wait === undefined) {
       return;
     }
-    // Azure deprecates the setting for Managed deployments, so the fix there is to stop relying on it.
-    const note = computeType.value === "Managed" ? "Azure deprecates maxQueueWait for Managed deployments: raise requestSettings.requestTimeout instead." : undefined;
+    // Azure deprecates the setting for Managed deployments, so the fix there is to stop relying on it. The paths
+    // are spelled as the source spells them, so a CLI YAML file gets its own keys.
+    const timeoutPath = deployment.requestSettings.requestTimeoutMs.path;
+    const note = computeType.value === "Managed" ? `Azure deprecates ${wait.path} for Managed deployments: raise ${timeoutPath} instead.` : undefined;
     checkRange(context, { label: "Maximum queue wait", value: wait, unit: "duration", maximum: limits.maxQueueWait, note });
   },
 });

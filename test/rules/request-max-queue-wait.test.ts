@@ -1,4 +1,8 @@
 import { requestMaxQueueWait } from "../../src/rules/request-max-queue-wait";
+import { defaultConfig } from "../../src/config/limits";
+import { evaluateDeployment } from "../../src/engine/evaluate";
+import { readDeploymentYaml } from "../../src/sources/deployment-yaml";
+import { parsePositioned } from "../../src/sources/locator";
 import { findingsOf, describeRuleCases, invalid } from "./rule-table";
 
 const PATH = "properties.requestSettings.maxQueueWait";
@@ -24,7 +28,19 @@ describeRuleCases(
 describe("request-max-queue-wait messages", () => {
   test("Managed message names the deprecation", () => {
     const [finding] = findingsOf(requestMaxQueueWait, { properties: wait("PT5S") });
-    expect(finding.message).toContain("Azure deprecates maxQueueWait for Managed deployments");
+    expect(finding.message).toContain(`Azure deprecates ${PATH} for Managed deployments: raise properties.requestSettings.requestTimeout instead.`);
+  });
+
+  test("CLI YAML names its own keys", () => {
+    const text = "name: blue\nendpoint_name: ep\ninstance_type: Standard_DS3_v2\nrequest_settings:\n  max_queue_wait_ms: 5000\n";
+    const [item] = readDeploymentYaml(parsePositioned(text), "blue.yml");
+    if (item.kind !== "deployment") {
+      throw new Error(`expected a deployment, got: ${item.reason}`);
+    }
+
+    const result = evaluateDeployment(item.deployment, [requestMaxQueueWait], defaultConfig([requestMaxQueueWait]));
+
+    expect(result.findings[0]?.message).toContain("Azure deprecates request_settings.max_queue_wait_ms for Managed deployments: raise request_settings.request_timeout_ms instead.");
   });
 
   test("Kubernetes message omits the deprecation", () => {
