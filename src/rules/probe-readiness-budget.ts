@@ -40,7 +40,11 @@ export const probeReadinessBudget = defineRule({
       return;
     }
     const allDefault = delay.isDefault && threshold.isDefault && period.isDefault;
-    const parts = `${describeDurationAt(delay.path, delay.value)} + ${threshold.value} × ${describeDurationAt(period.path, period.value)}`;
+    // With some terms set, each default one is marked, so the sum does not read as values the source spells.
+    const marked = (text: string, isDefault: boolean): string => (isDefault && !allDefault ? `${text} (Azure default, not set)` : text);
+    const parts =
+      `${marked(describeDurationAt(delay.path, delay.value), delay.isDefault)} + ` +
+      `${marked(String(threshold.value), threshold.isDefault)} × ${marked(describeDurationAt(period.path, period.value), period.isDefault)}`;
     const maximum = formatIsoDuration(limits.maxReadinessBudget);
     const maximumText = describeDurationAt(period.path, limits.maxReadinessBudget);
     context.report({

@@ -25,4 +25,9 @@ describe("probe-readiness-budget message", () => {
     const [finding] = findingsOf(probeReadinessBudget, {}, { maxReadinessBudget: "PT5M" });
     expect(finding.message).toContain("PT5M10S = PT10S + 30 × PT10S (Azure defaults, not set)");
   });
+
+  test("marks each default term", () => {
+    const [finding] = findingsOf(probeReadinessBudget, { properties: readiness({ failureThreshold: 30, period: "PT20S" }) });
+    expect(finding.message).toContain("PT10M10S = PT10S (Azure default, not set) + 30 × PT20S, above");
+  });
 });
