@@ -27,6 +27,20 @@ export const AZURE_DEFAULTS = {
   },
 } as const;
 
+// A Kubernetes deployment without an instance type runs on the cluster's default instance type, not on the REST
+// definition's VM size: Azure ML creates it under this name when it attaches the cluster (Azure ML docs, "Create
+// and manage instance types").
+// NOTE: a Kubernetes compute's properties.defaultInstanceType can name another default, which the deployment does not show.
+const KUBERNETES_DEFAULT_INSTANCE_TYPE = "defaultinstancetype";
+
+/** Returns the instance type Azure uses when the deployment names none, or undefined when the compute type is not known. */
+export function defaultInstanceType(computeType: ComputeType | undefined): string | undefined {
+  if (computeType === "Kubernetes") {
+    return KUBERNETES_DEFAULT_INSTANCE_TYPE;
+  }
+  return computeType === "Managed" ? AZURE_DEFAULTS.instanceType : undefined;
+}
+
 /** Scale type Azure uses when `scaleSettings` is absent: TargetUtilization for Kubernetes, Default for Managed. */
 export function defaultScaleType(computeType: ComputeType): ScaleType {
   return computeType === "Kubernetes" ? "TargetUtilization" : "Default";

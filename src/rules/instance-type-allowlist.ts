@@ -11,10 +11,12 @@ export const instanceTypeAllowlist = defineRule({
   remediation: "Set instanceType (instance_type in CLI YAML) to an allowed instance type.",
   azureFact: {
     statement:
-      "instanceType defaults to Standard_F4s_v2 in the REST definition; the Azure ML CLI names Standard_DS3_v2 the " +
-      "minimum recommended SKU.",
+      "instanceType defaults to Standard_F4s_v2 in the REST definition; a Kubernetes deployment without one runs on " +
+      "the cluster's default instance type, defaultinstancetype; the Azure ML CLI names Standard_DS3_v2 the minimum " +
+      "recommended SKU.",
     source:
       "Azure REST API specs, machinelearningservices 2025-06-01 mfe.json (OnlineDeployment); " +
+      "https://learn.microsoft.com/azure/machine-learning/how-to-manage-kubernetes-instance-types; " +
       "https://learn.microsoft.com/cli/azure/ml/online-deployment",
   },
   defaultEnforcementLevel: "mandatory",

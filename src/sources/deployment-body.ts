@@ -1,4 +1,4 @@
-import { AZURE_DEFAULTS, defaultScaleType, probeDefaults } from "../model/defaults";
+import { AZURE_DEFAULTS, defaultInstanceType, defaultScaleType, probeDefaults } from "../model/defaults";
 import type {
   ComputeType,
   ContainerResources,
@@ -78,7 +78,7 @@ export function readDeploymentBody(input: DeploymentBodyInput): OnlineDeployment
   const deployment: OnlineDeployment = {
     ref: input.ref,
     computeType,
-    instanceType: stringField(child(body, "instanceType"), `${bodyPath}.instanceType`, AZURE_DEFAULTS.instanceType),
+    instanceType: stringField(child(body, "instanceType"), `${bodyPath}.instanceType`, defaultInstanceType(knownComputeType)),
     // NOTE: Azure documents no default for sku.capacity. An absent capacity is judged as 1, the instance
     // count we expect Azure to create, but no source confirms it.
     instanceCount: integerField(child(input.sku, "capacity"), `${input.skuPath}.capacity`, 1),

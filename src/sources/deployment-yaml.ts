@@ -1,5 +1,5 @@
 import { CST, Lexer } from "yaml";
-import { AZURE_DEFAULTS, defaultScaleType, probeDefaults } from "../model/defaults";
+import { AZURE_DEFAULTS, defaultInstanceType, defaultScaleType, probeDefaults } from "../model/defaults";
 import type {
   ComputeType,
   ContainerResources,
@@ -42,11 +42,6 @@ const EGRESS_VALUES: Readonly<Record<string, EgressPublicNetworkAccess>> = {
 const SCALE_TYPES: Readonly<Record<string, ScaleType>> = { default: "Default", target_utilization: "TargetUtilization" };
 // The 2021 preview spelled scale types `manual` and `auto`.
 const PREVIEW_SCALE_TYPES: Readonly<Record<string, ScaleType>> = { manual: "Default", auto: "TargetUtilization" };
-
-// A Kubernetes deployment without instance_type runs on the cluster's default instance type, which Azure ML
-// creates under this name when it attaches the cluster (Azure ML docs, "Create and manage instance types").
-// NOTE: a Kubernetes compute's properties.defaultInstanceType can name another default, which the file does not show.
-const KUBERNETES_DEFAULT_INSTANCE_TYPE = "defaultinstancetype";
 
 const child = createChildLookup(plainAccess, "a mapping");
 
@@ -219,7 +214,8 @@ function v2ComputeType(root: Record<string, unknown>): Field<ComputeType> {
     return invalidField(
       "type",
       undefined,
-      "is missing, and $schema names the Kubernetes deployment schema: the Azure ML CLI deploys a file without type: kubernetes as Managed, and type: kubernetes or type: managed says which is meant",
+      "is missing, and $schema names the Kubernetes deployment schema, while the Azure ML CLI deploys a file without type: kubernetes as Managed",
+      "Add type: kubernetes, or type: managed for a Managed deployment",
     );
   }
   return setField("type", "Managed");
@@ -232,13 +228,6 @@ function previewComputeType(root: Record<string, unknown>): ComputeType {
     return "Kubernetes";
   }
   return "Managed";
-}
-
-function defaultInstanceType(computeType: ComputeType | undefined): string | undefined {
-  if (computeType === "Kubernetes") {
-    return KUBERNETES_DEFAULT_INSTANCE_TYPE;
-  }
-  return computeType === "Managed" ? AZURE_DEFAULTS.instanceType : undefined;
 }
 
 function readRequestSettings(request: Lookup): OnlineDeployment["requestSettings"] {

@@ -20,6 +20,13 @@ describeRuleCases(
       properties: { instanceType: "gpuinstance" },
       expected: [{ path: PATH, actual: "gpuinstance", limit: "defaultinstancetype" }],
     },
+    { name: "Kubernetes unset on the list", computeType: "Kubernetes", limits: { allowedKubernetesInstanceTypes: ["defaultinstancetype"] }, expected: [] },
+    {
+      name: "Kubernetes unset off the list",
+      computeType: "Kubernetes",
+      limits: { allowedKubernetesInstanceTypes: ["gpuinstance"] },
+      expected: [{ path: PATH, actual: "defaultinstancetype", limit: "gpuinstance", actualIsDefault: true }],
+    },
     { name: "number instead of string", limits: allow, properties: { instanceType: 4 }, expected: [invalid(PATH, "4")] },
     { name: "empty string", limits: allow, properties: { instanceType: "" }, expected: [invalid(PATH, '""')] },
   ],

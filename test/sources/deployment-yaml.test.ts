@@ -93,6 +93,12 @@ describe("CLI v2 deployment YAML", () => {
     expect(deployment(text).computeType).toMatchObject({ state: "invalid", path: "type", reason: expect.stringContaining("names the Kubernetes deployment schema") });
   });
 
+  test("kubernetes $schema without type: the fix", () => {
+    const text = "$schema: https://azuremlschemas.azureedge.net/latest/kubernetesOnlineDeployment.schema.json\nname: blue\ninstance_count: 1\n";
+
+    expect(deployment(text).computeType).toMatchObject({ fix: "Add type: kubernetes, or type: managed for a Managed deployment" });
+  });
+
   test("managed $schema without type is Managed", () => {
     const text = "$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json\nname: blue\ninstance_count: 1\n";
 
