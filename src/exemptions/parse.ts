@@ -1,7 +1,7 @@
 import picomatch from "picomatch";
 import type * as z from "zod";
-import { ConfigError, closest } from "../config/limits";
-import { type Exemption, ExemptionEntriesSchema, type ExemptionEntry, ExemptionsFileSchema } from "./exemption";
+import { ConfigError, closest, valueAt } from "../config/limits";
+import { type Exemption, ExemptionEntriesSchema, type ExemptionEntry, ExemptionEntrySchema, ExemptionsFileSchema } from "./exemption";
 
 // Resources no real scope contains. A pattern that matches one of them matches deployments of subscriptions or
 // stacks it does not name, so combined with every rule it would switch the gate off. One probe per hex digit, which
@@ -80,23 +80,20 @@ function validate<Schema extends z.ZodType>(
   entriesPath: readonly string[],
 ): Exemption[] {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.length === 0 ? "(top level)" : issue.path.map(String).join(".")}: ${issue.message}`);
-    throw invalid(origin, problems);
-  }
+  const problems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeIssue(issue, raw));
 
-  const entries = entriesOf(parsed.data);
-  const problems: string[] = [];
-  entries.forEach((entry, index) => {
+  // The rule ids and patterns of entries that failed the schema are checked too, so one run lists every problem.
+  const checked: readonly Pick<ExemptionEntry, "rules" | "resource">[] = parsed.success ? entriesOf(parsed.data) : readableParts(valueAt(raw, entriesPath));
+  checked.forEach((entry, index) => {
     const where = [...entriesPath, String(index)].join(".");
-    if (entry.rules !== "*") {
+    if (Array.isArray(entry.rules)) {
       for (const ruleId of entry.rules.filter((id) => !ruleIds.includes(id))) {
         const suggestion = closest(ruleId, ruleIds);
         problems.push(`${where}.rules: unknown rule id "${ruleId}"; ${suggestion === undefined ? `valid ids: ${ruleIds.join(", ")}` : `did you mean "${suggestion}"?`}`);
       }
     }
     // Any rule list counts: an entry with every deployment rule but not the stack rules would switch the gate off too.
-    if (matchesAnyScope(entry.resource)) {
+    if (entry.resource !== "" && matchesAnyScope(entry.resource)) {
       problems.push(
         `${where}: resource "${entry.resource}" matches deployments of subscriptions, stacks or files it does not name; ` +
           "name a subscription, resource group, stack or deployment in the pattern, " +
@@ -104,11 +101,40 @@ function validate<Schema extends z.ZodType>(
       );
     }
   });
-  if (problems.length > 0) {
+  if (problems.length > 0 || !parsed.success) {
     throw invalid(origin, problems);
   }
 
+  const entries = entriesOf(parsed.data);
   return entries.map((entry, index) => ({ ...entry, index }));
+}
+
+/** Describes one schema problem at its path: a missing key as missing, and each unknown key with the nearest valid one. */
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
+  const where = issue.path.length === 0 ? "(top level)" : issue.path.map(String).join(".");
+  if (issue.code === "unrecognized_keys") {
+    const valid = Object.keys(issue.path.length === 0 ? ExemptionsFileSchema.shape : ExemptionEntrySchema.shape);
+    return issue.keys.map((key) => {
+      const suggestion = closest(key, valid);
+      return `${where === "(top level)" ? "" : `${where}.`}${key}: unknown key; ${suggestion === undefined ? `valid keys: ${valid.join(", ")}` : `did you mean "${suggestion}"?`}`;
+    });
+  }
+  if (issue.code === "invalid_type" && issue.path.length > 0 && valueAt(raw, issue.path) === undefined) {
+    return [`${where}: is missing`];
+  }
+  return [`${where}: ${issue.message}`];
+}
+
+/** Returns the rules and resource of each entry that has them in a readable form, for checks after a failed parse. */
+function readableParts(list: unknown): Pick<ExemptionEntry, "rules" | "resource">[] {
+  if (!Array.isArray(list)) {
+    return [];
+  }
+  return list.map((item: unknown) => {
+    const entry = typeof item === "object" && item !== null ? (item as Record<string, unknown>) : {};
+    const rules = Array.isArray(entry.rules) ? entry.rules.filter((id): id is string => typeof id === "string" && id !== "") : [];
+    return { rules, resource: typeof entry.resource === "string" ? entry.resource : "" };
+  });
 }
 
 // NOTE: a pattern that excludes every probe by name still passes; the probes catch broad patterns, not a deliberate bypass.

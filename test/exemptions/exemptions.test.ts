@@ -58,8 +58,10 @@ describe("exemptions file", () => {
   });
 
   test.each([
-    { name: "unknown key", raw: { exemptions: [entry({ team: "x" })] }, problem: /Unrecognized key/ },
-    { name: "unknown top-level key", raw: { exemptions: [], version: 1 }, problem: /Unrecognized key/ },
+    { name: "unknown key", raw: { exemptions: [entry({ team: "x" })] }, problem: /^exemptions\.0\.team: unknown key; valid keys: resource, rules, reason, owner, expires$/ },
+    { name: "misspelled key", raw: { exemptions: [{ ...entry(), expires: undefined, expire: "2027-01-01" }] }, problem: /^exemptions\.0\.expire: unknown key; did you mean "expires"\?$/ },
+    { name: "missing expiry", raw: { exemptions: [{ ...entry(), expires: undefined }] }, problem: /^exemptions\.0\.expires: is missing$/ },
+    { name: "unknown top-level key", raw: { exemptions: [], version: 1 }, problem: /^version: unknown key; valid keys: exemptions$/ },
     { name: "date without day", raw: { exemptions: [entry({ expires: "2026-12" })] }, problem: /exemptions\.0\.expires: must be a date in the form YYYY-MM-DD/ },
     { name: "impossible date", raw: { exemptions: [entry({ expires: "2026-02-30" })] }, problem: /exemptions\.0\.expires: must be a real calendar date, not 2026-02-30/ },
     { name: "empty reason", raw: { exemptions: [entry({ reason: " " })] }, problem: /exemptions\.0\.reason: must say why/ },
@@ -72,6 +74,15 @@ describe("exemptions file", () => {
     const problems = problemsOf(() => parseExemptionsFile(raw, RULE_IDS, "exemptions file test.yaml"));
 
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
+  });
+
+  test("a bad date does not hide an unknown rule id", () => {
+    const problems = problemsOf(() => parseExemptionsFile({ exemptions: [entry({ rules: ["request-timout"], expires: "2027-13-01" })] }, RULE_IDS, "exemptions file test.yaml"));
+
+    expect(problems).toEqual([
+      "exemptions.0.expires: must be a real calendar date, not 2027-13-01",
+      'exemptions.0.rules: unknown rule id "request-timout"; did you mean "request-timeout"?',
+    ]);
   });
 
   test.each([
