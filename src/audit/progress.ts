@@ -1,3 +1,5 @@
+import { countOf } from "../reporters/plain-text";
+
 /** Counts listing progress and, when enabled, redraws one status line on stderr. */
 export class AuditProgress {
   private workspaces = 0;
@@ -49,6 +51,6 @@ export class AuditProgress {
   }
 
   private status(): string {
-    return `amlguard audit: ${this.workspaces} workspaces, ${this.endpoints} endpoints, ${this.deployments} deployments read`;
+    return `amlguard audit: ${countOf(this.workspaces, "workspace")}, ${countOf(this.endpoints, "endpoint")}, ${countOf(this.deployments, "deployment")} read`;
   }
 }

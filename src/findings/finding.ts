@@ -34,7 +34,7 @@ export interface Finding {
   readonly resource: ResourceRef;
   /** The property path as the source spells it. */
   readonly path: string;
-  /** The effective value, or null when it is unknown. Durations are ISO 8601 strings, quantities as spelled. */
+  /** The effective value, or null when it is unknown. Durations are ISO 8601 strings, quantities in Kubernetes notation (2Gi). */
   readonly actual: FindingValue | null;
   /** True when `actual` is Azure's default because the source does not set the field. */
   readonly actualIsDefault: boolean;

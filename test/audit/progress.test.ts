@@ -20,7 +20,7 @@ describe("AuditProgress", () => {
     progress.deploymentsRead(3);
     progress.finish();
 
-    expect(written.at(-1)).toBe("amlguard audit: 1 workspaces, 1 endpoints, 3 deployments read\n");
+    expect(written.at(-1)).toBe("amlguard audit: 1 workspace, 1 endpoint, 3 deployments read\n");
   });
 
   test("tty mode redraws one line", () => {
