@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import {
   type Pipeline,
+  type PipelineRequest,
   type PipelineResponse,
   RestError,
   createDefaultHttpClient,
@@ -52,6 +53,14 @@ export { ArmAuthenticationError };
 // Listings are GET requests and Resource Graph queries are POST requests, and the log names the one that failed.
 type HttpMethod = "GET" | "POST";
 
+export interface RequestOptions {
+  /**
+   * Whether the request goes ahead of the others waiting for a free slot. Set it for a read that deployments already
+   * read wait for, such as a resource group's autoscale listing, so they are judged and released, not kept in memory.
+   */
+  readonly urgent?: boolean;
+}
+
 const ListPageSchema = z.looseObject({
   value: z.array(z.unknown()),
   nextLink: z.string().nullish(),
@@ -71,6 +80,7 @@ export interface ArmListing {
 
 /** Reads Resource Manager with retries, a per-attempt timeout, bounded concurrency and a token bound to one origin. */
 export class ArmClient {
+  private readonly urgent = new WeakSet<PipelineRequest>();
   private readonly pipeline: Pipeline;
   private readonly httpClient = createDefaultHttpClient();
   private readonly origin: string;
@@ -84,7 +94,7 @@ export class ArmClient {
     // limit, the timeout and the token policy again.
     this.pipeline = createEmptyPipeline();
     this.pipeline.addPolicy(retryPolicy([armRetryStrategy(options.retry, options.log)], { maxRetries: options.retry.maxRetries }));
-    this.pipeline.addPolicy(concurrencyLimitPolicy(options.concurrency));
+    this.pipeline.addPolicy(concurrencyLimitPolicy(options.concurrency, (request) => this.urgent.has(request)));
     this.pipeline.addPolicy(attemptTimeoutPolicy(options.timeoutMs));
     this.pipeline.addPolicy(armBearerTokenPolicy(options.credential, `${this.origin}/.default`, this.origin));
   }
@@ -98,8 +108,8 @@ export class ArmClient {
   }
 
   /** Sends GET to a URL on the ARM origin and parses the JSON body. A URL on any other origin is never contacted. */
-  get(url: string): Promise<ArmResult> {
-    return this.send(url, "GET");
+  get(url: string, options: RequestOptions = {}): Promise<ArmResult> {
+    return this.send(url, "GET", undefined, options);
   }
 
   /**
@@ -110,7 +120,7 @@ export class ArmClient {
     return this.send(url, "POST", JSON.stringify(body));
   }
 
-  private async send(url: string, method: HttpMethod, body?: string): Promise<ArmResult> {
+  private async send(url: string, method: HttpMethod, body?: string, options: RequestOptions = {}): Promise<ArmResult> {
     if (!this.isArmUrl(url)) {
       this.options.log(`${describeRequest(url, method)} was not sent: ${safeOrigin(url)} is not the ARM endpoint ${this.origin}`);
       return { ok: false, failure: { reason: NOT_EVALUATED_REASONS.foreignNextLink } };
@@ -120,6 +130,9 @@ export class ArmClient {
     request.headers.set("Accept", "application/json");
     if (body !== undefined) {
       request.headers.set("Content-Type", "application/json");
+    }
+    if (options.urgent === true) {
+      this.urgent.add(request);
     }
 
     let response: PipelineResponse;
@@ -137,7 +150,7 @@ export class ArmClient {
    * check, a faulty or hostile endpoint keeps the audit running forever. `onPage` receives each page's items
    * as it arrives, so the caller can start on them while the next page is read.
    */
-  async list(url: string, onPage?: (items: readonly unknown[]) => void): Promise<ArmListing> {
+  async list(url: string, onPage?: (items: readonly unknown[]) => void, options: RequestOptions = {}): Promise<ArmListing> {
     const items: unknown[] = [];
     const guard = new PageGuard(MAX_LISTING_PAGES);
     let next: string | undefined = url;
@@ -148,7 +161,7 @@ export class ArmClient {
         this.options.log(`${describeRequest(next)} was not sent: ${pageStopDetail(stop)}`);
         return { items, failure: { reason: stop } };
       }
-      const result = await this.get(next);
+      const result = await this.get(next, options);
       if (!result.ok) {
         return { items, failure: result.failure };
       }

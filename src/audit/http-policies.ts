@@ -1,5 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { type PipelinePolicy, type PipelineResponse, RestError, type RetryStrategy } from "@azure/core-rest-pipeline";
+import { type PipelinePolicy, type PipelineRequest, type PipelineResponse, RestError, type RetryStrategy } from "@azure/core-rest-pipeline";
 
 /** Error codes this module sets on a RestError, so the client can name the reason a request failed. */
 export const TIMEOUT_ERROR_CODE = "AMLGUARD_REQUEST_TIMEOUT";
@@ -154,23 +154,28 @@ export function attemptTimeoutPolicy(timeoutMs: number): PipelinePolicy {
 
 /**
  * Caps the number of attempts in flight. Retry waits happen outside the cap, because this policy runs inside the
- * retry policy. A free slot goes to the attempt that started waiting last.
+ * retry policy. Attempts wait first in, first out, which spreads them over subscriptions and spaces the retries
+ * of throttled requests, except that an urgent request goes to the front of the queue.
  */
-export function concurrencyLimitPolicy(limit: number): PipelinePolicy {
+export function concurrencyLimitPolicy(limit: number, isUrgent: (request: PipelineRequest) => boolean = () => false): PipelinePolicy {
   let active = 0;
-  // Last in, first out: the newest request is usually the deepest (a deployment or autoscale listing), so the audit
-  // finishes what it started before it lists more, and keeps fewer bodies alive at once (see bench/method.md).
   const waiting: (() => void)[] = [];
 
-  const acquire = async (): Promise<void> => {
+  const acquire = async (urgent: boolean): Promise<void> => {
     if (active < limit) {
       active++;
       return;
     }
-    await new Promise<void>((resolve) => waiting.push(resolve));
+    await new Promise<void>((resolve) => {
+      if (urgent) {
+        waiting.unshift(resolve);
+      } else {
+        waiting.push(resolve);
+      }
+    });
   };
   const release = (): void => {
-    const nextWaiter = waiting.pop();
+    const nextWaiter = waiting.shift();
     if (nextWaiter === undefined) {
       active--;
     } else {
@@ -181,7 +186,7 @@ export function concurrencyLimitPolicy(limit: number): PipelinePolicy {
   return {
     name: "amlguardConcurrencyLimit",
     async sendRequest(request, next) {
-      await acquire();
+      await acquire(isUrgent(request));
       try {
         return await next(request);
       } finally {

@@ -80,24 +80,32 @@ describe("armRetryStrategy", () => {
 });
 
 describe("concurrencyLimitPolicy", () => {
-  test("serves the newest waiter first", async () => {
-    const policy = concurrencyLimitPolicy(1);
+  // Sends "first", which holds the only slot, then queues the others in order, and returns the order they ran in.
+  async function runOrder(names: readonly string[], urgent: ReadonlySet<string>): Promise<string[]> {
+    const policy = concurrencyLimitPolicy(1, (request) => urgent.has(new URL(request.url).pathname.slice(1)));
     const started: string[] = [];
     let finishFirst = (): void => undefined;
-    const send = (name: string, hold = false) =>
+    const send = (name: string) =>
       policy.sendRequest(createPipelineRequest({ url: `https://management.azure.com/${name}` }), async (request) => {
         started.push(name);
-        if (hold) {
+        if (name === "first") {
           await new Promise<void>((resolve) => (finishFirst = resolve));
         }
         return { status: 200, headers: createHttpHeaders(), request };
       });
 
-    const all = [send("first", true), send("older"), send("newer")];
+    const all = ["first", ...names].map(send);
     await new Promise((resolve) => setImmediate(resolve));
     finishFirst();
     await Promise.all(all);
+    return started;
+  }
 
-    expect(started).toEqual(["first", "newer", "older"]);
+  test("serves waiters in order", async () => {
+    expect(await runOrder(["older", "newer"], new Set())).toEqual(["first", "older", "newer"]);
+  });
+
+  test("serves an urgent waiter first", async () => {
+    expect(await runOrder(["older", "newer", "autoscale"], new Set(["autoscale"]))).toEqual(["first", "autoscale", "older", "newer"]);
   });
 });
