@@ -74,7 +74,7 @@ export class DeploymentCollector {
     let scopeRef: ResourceRef;
     const startWorkspaces = (workspaces: readonly unknown[]): void => {
       for (const workspace of workspaces) {
-        const collected = this.collectWorkspace(workspace, scope, `${scopeRef.id}#workspace[${perWorkspace.length}]`);
+        const collected = this.collectWorkspace(workspace, scope, subscription, `${scopeRef.id}#workspace[${perWorkspace.length}]`);
         // Promise.all below rethrows a failure, such as a rejected token, once the listing ends. Until then the
         // handler keeps Node from ending the process for an unhandled rejection.
         collected.catch(() => undefined);
@@ -103,14 +103,14 @@ export class DeploymentCollector {
     return [...items, ...(await Promise.all(perWorkspace)).flat()];
   }
 
-  private async collectWorkspace(raw: unknown, scope: AuditScope, fallbackName: string): Promise<ResourceResult[]> {
+  private async collectWorkspace(raw: unknown, scope: AuditScope, subscription: string, fallbackName: string): Promise<ResourceResult[]> {
     const parsed = WorkspaceSchema.safeParse(raw);
     if (!parsed.success) {
       this.progress.workspaceDone();
       return [this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: WORKSPACE_TYPE }, reason: NOT_EVALUATED_REASONS.malformedBody })];
     }
     const workspace = parsed.data;
-    if (!workspaceInScope(workspace.id, workspace.name, scope)) {
+    if (!workspaceInScope(workspace.id, workspace.name, scope, subscription)) {
       this.progress.workspaceDone();
       return [this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: WORKSPACE_TYPE }, reason: NOT_EVALUATED_REASONS.foreignId })];
     }
@@ -244,7 +244,8 @@ export class DeploymentCollector {
 
   private async listAutoscaleSettings(groupId: string): Promise<AutoscaleIndex> {
     const listingId = `${groupId}/providers/Microsoft.Insights/autoscalesettings`;
-    const listing = await this.client.list(this.client.url(listingId, AUTOSCALE_API_VERSION));
+    // Deployments of the resource group wait for this listing before they are judged, so it goes first.
+    const listing = await this.client.list(this.client.url(listingId, AUTOSCALE_API_VERSION), undefined, { urgent: true });
     if (listing.failure !== undefined) {
       return { ok: false, reason: listing.failure.reason, listingId };
     }
@@ -255,7 +256,7 @@ export class DeploymentCollector {
     const key = workspaceId.toLowerCase();
     let read = this.workspaceReads.get(key);
     if (read === undefined) {
-      read = this.client.get(this.client.url(workspaceId, this.apiVersion)).then((result) => {
+      read = this.client.get(this.client.url(workspaceId, this.apiVersion), { urgent: true }).then((result) => {
         if (!result.ok) {
           return unreadableIsolationMode(result.failure.reason);
         }
@@ -311,8 +312,12 @@ function sameChildId(id: string, parent: string, name: string): boolean {
   return !name.includes("/") && sameId(id, `${parent}/${name}`);
 }
 
-// A listed workspace's id must lie in the audited subscription, or resource group, and end in its own name.
-function workspaceInScope(id: string, name: string, scope: AuditScope): boolean {
+/**
+ * Reports whether a workspace that the listing of `subscription` returned lies in that subscription and in the
+ * audited resource group and workspace. A workspace of another audited subscription is out of place too: its own
+ * listing reports it, and taking it here would report it twice while the workspace it replaced went missing.
+ */
+function workspaceInScope(id: string, name: string, scope: AuditScope, subscription: string): boolean {
   const parts = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)$/i.exec(id);
   if (parts === null || parts[3].toLowerCase() !== name.toLowerCase()) {
     return false;
@@ -320,6 +325,6 @@ function workspaceInScope(id: string, name: string, scope: AuditScope): boolean 
   if (scope.workspace !== undefined && scope.workspace.toLowerCase() !== name.toLowerCase()) {
     return false;
   }
-  const inSubscription = scope.subscriptions.some((subscription) => subscription.toLowerCase() === parts[1].toLowerCase());
+  const inSubscription = subscription.toLowerCase() === parts[1].toLowerCase();
   return inSubscription && (scope.resourceGroup === undefined || scope.resourceGroup.toLowerCase() === parts[2].toLowerCase());
 }

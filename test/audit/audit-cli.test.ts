@@ -154,6 +154,19 @@ describe("audit against the ARM emulator", () => {
     expect(run.code).not.toBe(0);
   });
 
+  test("another audited subscription's workspace is misplaced", async () => {
+    const other = "99999999-2222-4333-8444-555555555555";
+    const twoSubscriptions: EmulatedTenant = {
+      subscriptions: [...tenant().subscriptions, { id: other, resourceGroups: [{ name: GROUP, workspaces: [{ name: "ws-z", endpoints: [] }] }] }],
+    };
+    const arm = await start({ tenant: twoSubscriptions, faults: [{ path: WORKSPACES, kind: "foreign-id", id: workspaceId(other, GROUP, "ws-z"), name: "ws-z" }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION, "--subscription", other), env);
+
+    expect(parseReport(run).summary.notEvaluatedByReason).toEqual({ [NOT_EVALUATED_REASONS.foreignId]: 1 });
+    expect(arm.countRequests(`${workspaceId(other, GROUP, "ws-z")}/onlineEndpoints`)).toBe(1);
+  });
+
   test("two misplaced endpoints of one workspace stay two", async () => {
     const endpoints = `${wsPath("ws-a")}/onlineEndpoints`;
     const faults: Fault[] = [1, 2].map((page) => ({ path: endpoints, page, kind: "foreign-id", id: endpointPath("ws-b", "ep-9") }));
@@ -235,6 +248,19 @@ describe("audit against the ARM emulator", () => {
     const firstEndpointListing = paths.findIndex((path) => path.endsWith("/onlineendpoints"));
     expect(paths.filter((path) => path === paths[0])).toHaveLength(3);
     expect(firstEndpointListing).toBeLessThan(lastWorkspacePage);
+  });
+
+  test("autoscale listing jumps the queue", async () => {
+    const workspaces = ["ws-0", "ws-1", "ws-2", "ws-3"].map((name) => ({ name, endpoints: [{ name: `${name}-ep`, deployments: [managedExample("blue")] }] }));
+    emulator = await startArmEmulator({ tenant: { subscriptions: [{ id: SUBSCRIPTION, resourceGroups: [{ name: GROUP, workspaces }] }] }, token: TOKEN });
+
+    await runCli(auditArgs(emulator.url, "--subscription", SUBSCRIPTION, "--concurrency", "1"), env);
+
+    // The first deployment read asks for the autoscale listing, which then goes before the listings already queued.
+    const paths = emulator.requests.map((request) => request.path);
+    const autoscaleListing = paths.findIndex((path) => path.endsWith("/providers/microsoft.insights/autoscalesettings"));
+    const lastDeploymentListing = paths.map((path) => path.endsWith("/deployments")).lastIndexOf(true);
+    expect(autoscaleListing).toBeLessThan(lastDeploymentListing);
   });
 
   test("default api-versions", async () => {
