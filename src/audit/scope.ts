@@ -1,6 +1,6 @@
 import { type ResourceResult, type RuleOutcome, findingKey } from "../findings/finding";
 import type { RunScope } from "../findings/run-report";
-import { parseDeploymentId } from "../sources/arm-id";
+import { armIdKey, parseDeploymentId } from "../sources/arm-id";
 import type { AuditScope } from "./collect";
 import { escapePlainText } from "../reporters/plain-text";
 import { NOT_EVALUATED_REASONS } from "./reasons";
@@ -131,7 +131,7 @@ export function uniqueResults(results: readonly ResourceResult[]): UniqueResults
   const unique: ResourceResult[] = [];
   const conflicts: string[] = [];
   for (const result of results) {
-    const key = result.resource.id?.toLowerCase();
+    const key = result.resource.id === undefined ? undefined : armIdKey(result.resource.id);
     if (key === undefined) {
       unique.push(result);
       continue;

@@ -29,3 +29,17 @@ export function formatDeploymentId(parts: DeploymentIdParts): string {
     `/onlineEndpoints/${parts.endpointName}/deployments/${parts.deploymentName}`
   );
 }
+
+/**
+ * Returns the form under which two spellings of one resource id compare equal: Resource Manager compares ids
+ * without regard to case, and an `--id` may spell a segment percent-encoded (`blue%2D0000` for `blue-0000`).
+ */
+export function armIdKey(id: string): string {
+  let decoded = id;
+  try {
+    decoded = decodeURIComponent(id);
+  } catch {
+    // A malformed escape is compared as written.
+  }
+  return decoded.toLowerCase();
+}

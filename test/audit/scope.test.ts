@@ -89,6 +89,12 @@ describe("uniqueResults", () => {
     expect(unique[0].resource.id).toBe(DEPLOYMENT);
   });
 
+  test("percent-encoded id is one result", () => {
+    const { results: unique } = uniqueResults([result(DEPLOYMENT, "evaluated"), result(DEPLOYMENT.replace(/blue$/, "bl%75e"), "not-evaluated")]);
+
+    expect(unique.map((entry) => [entry.resource.id, entry.status])).toEqual([[DEPLOYMENT, "evaluated"]]);
+  });
+
   test("evaluated read replaces a failed one", () => {
     const { results: unique } = uniqueResults([result(DEPLOYMENT, "not-evaluated"), result(DEPLOYMENT, "evaluated")]);
 
