@@ -10,6 +10,7 @@ import {
   isRestError,
   retryPolicy,
 } from "@azure/core-rest-pipeline";
+import { setMaxListeners } from "node:events";
 import * as z from "zod";
 import { isLoopback } from "./arm-endpoint";
 import { ArmAuthenticationError } from "./errors";
@@ -22,6 +23,7 @@ import {
   attemptTimeoutPolicy,
   concurrencyLimitPolicy,
   describeRequest,
+  unauthorizedPolicy,
 } from "./http-policies";
 import { type PageStop, PageGuard } from "./page-guard";
 import { NOT_EVALUATED_REASONS, type NotEvaluatedReason } from "./reasons";
@@ -81,12 +83,18 @@ export interface ArmListing {
 /** Reads Resource Manager with retries, a per-attempt timeout, bounded concurrency and a token bound to one origin. */
 export class ArmClient {
   private readonly urgent = new WeakSet<PipelineRequest>();
+  // Aborted on the first HTTP 401: every later request would be rejected the same way, so the waiting ones are not
+  // sent, and each request fails with the 401's error.
+  private readonly rejected = new AbortController();
+  private authFailure: ArmAuthenticationError | undefined;
   private readonly pipeline: Pipeline;
   private readonly httpClient = createDefaultHttpClient();
   private readonly origin: string;
   private readonly allowInsecure: boolean;
 
   constructor(private readonly options: ArmClientOptions) {
+    // Every request in flight listens to the signal, and Node.js warns above ten listeners by default.
+    setMaxListeners(0, this.rejected.signal);
     this.origin = options.endpoint.origin;
     this.allowInsecure = options.endpoint.protocol === "http:" && isLoopback(options.endpoint.hostname);
 
@@ -95,6 +103,7 @@ export class ArmClient {
     this.pipeline = createEmptyPipeline();
     this.pipeline.addPolicy(retryPolicy([armRetryStrategy(options.retry, options.log)], { maxRetries: options.retry.maxRetries }));
     this.pipeline.addPolicy(concurrencyLimitPolicy(options.concurrency, (request) => this.urgent.has(request)));
+    this.pipeline.addPolicy(unauthorizedPolicy((response) => this.rejectAll(response)));
     this.pipeline.addPolicy(attemptTimeoutPolicy(options.timeoutMs));
     this.pipeline.addPolicy(armBearerTokenPolicy(options.credential, `${this.origin}/.default`, this.origin));
   }
@@ -126,7 +135,13 @@ export class ArmClient {
       return { ok: false, failure: { reason: NOT_EVALUATED_REASONS.foreignNextLink } };
     }
 
-    const request = createPipelineRequest({ url, method, allowInsecureConnection: this.allowInsecure, ...(body === undefined ? {} : { body }) });
+    const request = createPipelineRequest({
+      url,
+      method,
+      allowInsecureConnection: this.allowInsecure,
+      abortSignal: this.rejected.signal,
+      ...(body === undefined ? {} : { body }),
+    });
     request.headers.set("Accept", "application/json");
     if (body !== undefined) {
       request.headers.set("Content-Type", "application/json");
@@ -139,6 +154,9 @@ export class ArmClient {
     try {
       response = await this.pipeline.sendRequest(this.httpClient, request);
     } catch (error) {
+      if (this.authFailure !== undefined) {
+        throw this.authFailure;
+      }
       return { ok: false, failure: this.failureFromError(url, method, error) };
     }
     return this.readResponse(url, method, response);
@@ -190,10 +208,7 @@ export class ArmClient {
     const status = response.status;
 
     if (status === 401) {
-      this.options.log(`${describeRequest(url, method)} failed: HTTP 401 (x-ms-request-id ${requestId ?? "none"})`);
-      throw new ArmAuthenticationError(
-        `ARM rejected the access token (HTTP 401, x-ms-request-id ${requestId ?? "none"}). Sign in again (az login) or refresh AMLGUARD_ARM_TOKEN.`,
-      );
+      throw this.rejectAll(response);
     }
     if (status < 200 || status > 299) {
       const reason = reasonForStatus(status);
@@ -207,6 +222,19 @@ export class ArmClient {
       this.options.log(`${describeRequest(url, method)} returned HTTP ${status} with a body that is not JSON (x-ms-request-id ${requestId ?? "none"})`);
       return { ok: false, failure: { reason: NOT_EVALUATED_REASONS.malformedBody, status, requestId } };
     }
+  }
+
+  /** Records the first 401 as the error of every request, aborts the requests in flight and waiting, and returns the error. */
+  private rejectAll(response: PipelineResponse): ArmAuthenticationError {
+    if (this.authFailure === undefined) {
+      const requestId = response.headers.get("x-ms-request-id") ?? "none";
+      this.options.log(`${describeRequest(response.request.url, response.request.method)} failed: HTTP 401 (x-ms-request-id ${requestId})`);
+      this.authFailure = new ArmAuthenticationError(
+        `ARM rejected the access token (HTTP 401, x-ms-request-id ${requestId}). Sign in again (az login) or refresh AMLGUARD_ARM_TOKEN.`,
+      );
+      this.rejected.abort();
+    }
+    return this.authFailure;
   }
 
   private failureFromError(url: string, method: HttpMethod, error: unknown): ArmFailure {

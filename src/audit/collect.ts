@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { AutoscaleProfile, ManagedNetworkIsolationMode, OnlineDeployment, ResourceRef } from "../model/deployment";
 import type { Field } from "../model/field";
-import { parseDeploymentId } from "../sources/arm-id";
+import { armIdKey, parseDeploymentId } from "../sources/arm-id";
 import { readArmResource } from "../sources/arm-json";
 import type { ResourceResult } from "../findings/finding";
 import type { SourceItem } from "../sources/source-item";
@@ -294,17 +294,8 @@ function workspaceReference(workspace: WorkspaceBody): ResourceRef {
   };
 }
 
-// Resource Manager compares resource ids without regard to case, and an --id may spell a segment percent-encoded.
 function sameId(id: string, expected: string): boolean {
-  return decoded(id).toLowerCase() === decoded(expected).toLowerCase();
-}
-
-function decoded(id: string): string {
-  try {
-    return decodeURIComponent(id);
-  } catch {
-    return id;
-  }
+  return armIdKey(id) === armIdKey(expected);
 }
 
 // A listed child's name is one segment of its id, so a name with a slash would point the id at another resource.

@@ -124,6 +124,10 @@ export function attemptTimeoutPolicy(timeoutMs: number): PipelinePolicy {
       const controller = new AbortController();
       const onOuterAbort = () => controller.abort();
       outer?.addEventListener("abort", onOuterAbort);
+      // A request that waited for a slot while the caller gave up is not sent at all.
+      if (outer?.aborted === true) {
+        controller.abort();
+      }
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
@@ -192,6 +196,23 @@ export function concurrencyLimitPolicy(limit: number, isUrgent: (request: Pipeli
       } finally {
         release();
       }
+    },
+  };
+}
+
+/**
+ * Calls `onUnauthorized` when Resource Manager returns HTTP 401, before the request's slot goes to a waiting request,
+ * so the caller can stop the others: every later request would be rejected the same way.
+ */
+export function unauthorizedPolicy(onUnauthorized: (response: PipelineResponse) => void): PipelinePolicy {
+  return {
+    name: "amlguardUnauthorized",
+    async sendRequest(request, next) {
+      const response = await next(request);
+      if (response.status === 401) {
+        onUnauthorized(response);
+      }
+      return response;
     },
   };
 }

@@ -522,6 +522,17 @@ describe("audit against the ARM emulator", () => {
     ]);
   });
 
+  test("a 401 stops the other requests", async () => {
+    const workspaces = ["ws-0", "ws-1", "ws-2"].map((name) => ({ name, endpoints: [{ name: `${name}-ep`, deployments: [managedExample("blue")] }] }));
+    const rejected = `${wsPath("ws-0")}/onlineEndpoints`;
+    const arm = await start({ tenant: { subscriptions: [{ id: SUBSCRIPTION, resourceGroups: [{ name: GROUP, workspaces }] }] }, faults: [{ path: rejected, kind: "status", status: 401 }] });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION, "--concurrency", "1"), env);
+
+    expect(run.code).toBe(2);
+    expect(arm.requests.at(-1)?.path).toBe(rejected.toLowerCase());
+  });
+
   test("wrong token exits 2", async () => {
     const arm = await start();
 
