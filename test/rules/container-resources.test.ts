@@ -1,10 +1,8 @@
 import { containerResources } from "../../src/rules/container-resources";
 import { evaluateDeployment } from "../../src/engine/evaluate";
 import { defaultConfig } from "../../src/config/limits";
-import { readDeploymentYaml } from "../../src/sources/deployment-yaml";
-import { parsePositioned } from "../../src/sources/locator";
 import { deployment } from "../support/deployment-builder";
-import { describeRuleCases, invalid } from "./rule-table";
+import { describeRuleCases, findingsOfYaml, invalid } from "./rule-table";
 
 const REQUESTS = "properties.containerResourceRequirements.containerResourceRequests";
 const LIMITS = "properties.containerResourceRequirements.containerResourceLimits";
@@ -70,14 +68,10 @@ describe("container-resources on the 2021-03-01-preview fields", () => {
 describe("container-resources on the 2021 preview CLI YAML", () => {
   test("memory_in_gb fix in gigabytes", () => {
     const text = "$schema: https://azuremlschemas.azureedge.net/latest/k8sOnlineEndpoint.schema.json\nname: ep\ndeployments:\n  - name: blue\n    resource_requirements:\n      memory_in_gb: 40\n";
-    const [item] = readDeploymentYaml(parsePositioned(text), "endpoint.yml");
-    if (item.kind !== "deployment") {
-      throw new Error(`expected a deployment, got: ${item.reason}`);
-    }
 
-    const result = evaluateDeployment(item.deployment, [containerResources], defaultConfig([containerResources]));
+    const findings = findingsOfYaml(containerResources, text);
 
-    expect(result.findings.map((finding) => finding.message)).toEqual([
+    expect(findings.map((finding) => finding.message)).toEqual([
       "Memory request is 40G, above the maximum of 32Gi. Set resource_requirements.memory_in_gb to 34.359 or less.",
     ]);
   });

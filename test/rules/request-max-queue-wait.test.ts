@@ -1,9 +1,5 @@
 import { requestMaxQueueWait } from "../../src/rules/request-max-queue-wait";
-import { defaultConfig } from "../../src/config/limits";
-import { evaluateDeployment } from "../../src/engine/evaluate";
-import { readDeploymentYaml } from "../../src/sources/deployment-yaml";
-import { parsePositioned } from "../../src/sources/locator";
-import { findingsOf, describeRuleCases, invalid } from "./rule-table";
+import { findingsOf, findingsOfYaml, describeRuleCases, invalid } from "./rule-table";
 
 const PATH = "properties.requestSettings.maxQueueWait";
 const wait = (value: unknown) => ({ requestSettings: { maxQueueWait: value } });
@@ -33,14 +29,10 @@ describe("request-max-queue-wait messages", () => {
 
   test("CLI YAML names its own keys", () => {
     const text = "name: blue\nendpoint_name: ep\ninstance_type: Standard_DS3_v2\nrequest_settings:\n  max_queue_wait_ms: 5000\n";
-    const [item] = readDeploymentYaml(parsePositioned(text), "blue.yml");
-    if (item.kind !== "deployment") {
-      throw new Error(`expected a deployment, got: ${item.reason}`);
-    }
 
-    const result = evaluateDeployment(item.deployment, [requestMaxQueueWait], defaultConfig([requestMaxQueueWait]));
+    const [finding] = findingsOfYaml(requestMaxQueueWait, text);
 
-    expect(result.findings[0]?.message).toContain("Azure deprecates request_settings.max_queue_wait_ms for Managed deployments: raise request_settings.request_timeout_ms instead.");
+    expect(finding?.message).toContain("Azure deprecates request_settings.max_queue_wait_ms for Managed deployments: raise request_settings.request_timeout_ms instead.");
   });
 
   test("Kubernetes message omits the deprecation", () => {

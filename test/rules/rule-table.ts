@@ -3,6 +3,8 @@ import type { Finding, FindingKind, FindingLevel, FindingValue } from "../../src
 import type { RelatedResources } from "../../src/model/deployment";
 import { unknownField } from "../../src/model/field";
 import type { Rule } from "../../src/rules/rule";
+import { readDeploymentYaml } from "../../src/sources/deployment-yaml";
+import { parsePositioned } from "../../src/sources/locator";
 import { type ArmDeploymentOptions, deployment, withField } from "../support/deployment-builder";
 
 /** One finding a case expects; `kind` defaults to violation and `enforcementLevel` to the rule's default level. */
@@ -53,6 +55,16 @@ function levelOf(rule: Rule): FindingLevel {
 export function findingsOf(rule: Rule, options: ArmDeploymentOptions, limits: Record<string, unknown> = {}, related?: RelatedResources): Finding[] {
   const level = rule.defaultEnforcementLevel === "disabled" ? "advisory" : rule.defaultEnforcementLevel;
   return runRule(rule, deployment(options, related), rule.limits.parse(limits), level);
+}
+
+/** Runs one rule with its default limits on the single deployment of an Azure ML CLI YAML text. */
+export function findingsOfYaml(rule: Rule, text: string): Finding[] {
+  const [item] = readDeploymentYaml(parsePositioned(text), "deployment.yml");
+  if (item.kind !== "deployment") {
+    throw new Error(`expected a deployment, got: ${item.reason}`);
+  }
+  const level = rule.defaultEnforcementLevel === "disabled" ? "advisory" : rule.defaultEnforcementLevel;
+  return runRule(rule, item.deployment, rule.limits.parse({}), level);
 }
 
 /** Declares a jest table for a rule: each case's findings, projected to the fields a reader acts on. */
