@@ -17,8 +17,25 @@ export function parseDeploymentId(id: string): DeploymentIdParts | undefined {
   if (match === null) {
     return undefined;
   }
-  const [, subscriptionId, resourceGroupName, workspaceName, endpointName, deploymentName] = match.map((part) => decodeURIComponent(part));
+  const names = match.slice(1).map(decodeSegment);
+  if (names.some((name) => name === undefined)) {
+    return undefined;
+  }
+  const [subscriptionId, resourceGroupName, workspaceName, endpointName, deploymentName] = names as string[];
   return { subscriptionId, resourceGroupName, workspaceName, endpointName, deploymentName };
+}
+
+/**
+ * Decodes the percent-escapes of one id segment, or returns undefined when an escape is malformed or the segment
+ * would decode to a slash, which would make it two segments and point the id at another resource.
+ */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    const decoded = decodeURIComponent(segment);
+    return decoded.includes("/") ? undefined : decoded;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Builds the ARM id of an online deployment from its names. */
@@ -32,14 +49,13 @@ export function formatDeploymentId(parts: DeploymentIdParts): string {
 
 /**
  * Returns the form under which two spellings of one resource id compare equal: Resource Manager compares ids
- * without regard to case, and an `--id` may spell a segment percent-encoded (`blue%2D0000` for `blue-0000`).
+ * without regard to case, and an `--id` may spell a segment percent-encoded (`blue%2D0000` for `blue-0000`). A
+ * segment that cannot be decoded into one segment is compared as written.
  */
 export function armIdKey(id: string): string {
-  let decoded = id;
-  try {
-    decoded = decodeURIComponent(id);
-  } catch {
-    // A malformed escape is compared as written.
-  }
-  return decoded.toLowerCase();
+  return id
+    .split("/")
+    .map((segment) => decodeSegment(segment) ?? segment)
+    .join("/")
+    .toLowerCase();
 }
