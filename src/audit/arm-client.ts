@@ -1,7 +1,6 @@
 import type { TokenCredential } from "@azure/core-auth";
 import {
   type Pipeline,
-  type PipelineRequest,
   type PipelineResponse,
   RestError,
   createDefaultHttpClient,
@@ -55,14 +54,6 @@ export { ArmAuthenticationError };
 // Listings are GET requests and Resource Graph queries are POST requests, and the log names the one that failed.
 type HttpMethod = "GET" | "POST";
 
-export interface RequestOptions {
-  /**
-   * Whether the request goes ahead of the others waiting for a free slot. Set it for a read that deployments already
-   * read wait for, such as a resource group's autoscale listing, so they are judged and released, not kept in memory.
-   */
-  readonly urgent?: boolean;
-}
-
 const ListPageSchema = z.looseObject({
   value: z.array(z.unknown()),
   nextLink: z.string().nullish(),
@@ -82,10 +73,9 @@ export interface ArmListing {
 
 /** Reads Resource Manager with retries, a per-attempt timeout, bounded concurrency and a token bound to one origin. */
 export class ArmClient {
-  private readonly urgent = new WeakSet<PipelineRequest>();
   // Aborted on the first HTTP 401: every later request would be rejected the same way, so the waiting ones are not
   // sent, and each request fails with the 401's error.
-  private readonly rejected = new AbortController();
+  private readonly tokenRejected = new AbortController();
   private authFailure: ArmAuthenticationError | undefined;
   private readonly pipeline: Pipeline;
   private readonly httpClient = createDefaultHttpClient();
@@ -94,7 +84,7 @@ export class ArmClient {
 
   constructor(private readonly options: ArmClientOptions) {
     // Every request in flight listens to the signal, and Node.js warns above ten listeners by default.
-    setMaxListeners(0, this.rejected.signal);
+    setMaxListeners(0, this.tokenRejected.signal);
     this.origin = options.endpoint.origin;
     this.allowInsecure = options.endpoint.protocol === "http:" && isLoopback(options.endpoint.hostname);
 
@@ -102,7 +92,7 @@ export class ArmClient {
     // limit, the timeout and the token policy again.
     this.pipeline = createEmptyPipeline();
     this.pipeline.addPolicy(retryPolicy([armRetryStrategy(options.retry, options.log)], { maxRetries: options.retry.maxRetries }));
-    this.pipeline.addPolicy(concurrencyLimitPolicy(options.concurrency, (request) => this.urgent.has(request)));
+    this.pipeline.addPolicy(concurrencyLimitPolicy(options.concurrency));
     this.pipeline.addPolicy(unauthorizedPolicy((response) => this.rejectAll(response)));
     this.pipeline.addPolicy(attemptTimeoutPolicy(options.timeoutMs));
     this.pipeline.addPolicy(armBearerTokenPolicy(options.credential, `${this.origin}/.default`, this.origin));
@@ -117,8 +107,8 @@ export class ArmClient {
   }
 
   /** Sends GET to a URL on the ARM origin and parses the JSON body. A URL on any other origin is never contacted. */
-  get(url: string, options: RequestOptions = {}): Promise<ArmResult> {
-    return this.send(url, "GET", undefined, options);
+  get(url: string): Promise<ArmResult> {
+    return this.send(url, "GET");
   }
 
   /**
@@ -129,7 +119,7 @@ export class ArmClient {
     return this.send(url, "POST", JSON.stringify(body));
   }
 
-  private async send(url: string, method: HttpMethod, body?: string, options: RequestOptions = {}): Promise<ArmResult> {
+  private async send(url: string, method: HttpMethod, body?: string): Promise<ArmResult> {
     if (!this.isArmUrl(url)) {
       this.options.log(`${describeRequest(url, method)} was not sent: ${safeOrigin(url)} is not the ARM endpoint ${this.origin}`);
       return { ok: false, failure: { reason: NOT_EVALUATED_REASONS.foreignNextLink } };
@@ -139,21 +129,19 @@ export class ArmClient {
       url,
       method,
       allowInsecureConnection: this.allowInsecure,
-      abortSignal: this.rejected.signal,
+      abortSignal: this.tokenRejected.signal,
       ...(body === undefined ? {} : { body }),
     });
     request.headers.set("Accept", "application/json");
     if (body !== undefined) {
       request.headers.set("Content-Type", "application/json");
     }
-    if (options.urgent === true) {
-      this.urgent.add(request);
-    }
 
     let response: PipelineResponse;
     try {
       response = await this.pipeline.sendRequest(this.httpClient, request);
     } catch (error) {
+      // After a 401 the retry policy raises an abort error for every request, the 401's own included.
       if (this.authFailure !== undefined) {
         throw this.authFailure;
       }
@@ -168,7 +156,7 @@ export class ArmClient {
    * check, a faulty or hostile endpoint keeps the audit running forever. `onPage` receives each page's items
    * as it arrives, so the caller can start on them while the next page is read.
    */
-  async list(url: string, onPage?: (items: readonly unknown[]) => void, options: RequestOptions = {}): Promise<ArmListing> {
+  async list(url: string, onPage?: (items: readonly unknown[]) => void): Promise<ArmListing> {
     const items: unknown[] = [];
     const guard = new PageGuard(MAX_LISTING_PAGES);
     let next: string | undefined = url;
@@ -179,7 +167,7 @@ export class ArmClient {
         this.options.log(`${describeRequest(next)} was not sent: ${pageStopDetail(stop)}`);
         return { items, failure: { reason: stop } };
       }
-      const result = await this.get(next, options);
+      const result = await this.get(next);
       if (!result.ok) {
         return { items, failure: result.failure };
       }
@@ -207,9 +195,6 @@ export class ArmClient {
     const requestId = response.headers.get("x-ms-request-id");
     const status = response.status;
 
-    if (status === 401) {
-      throw this.rejectAll(response);
-    }
     if (status < 200 || status > 299) {
       const reason = reasonForStatus(status);
       this.options.log(`${describeRequest(url, method)} failed: HTTP ${status}${armErrorCode(response)} (x-ms-request-id ${requestId ?? "none"})`);
@@ -224,17 +209,17 @@ export class ArmClient {
     }
   }
 
-  /** Records the first 401 as the error of every request, aborts the requests in flight and waiting, and returns the error. */
-  private rejectAll(response: PipelineResponse): ArmAuthenticationError {
-    if (this.authFailure === undefined) {
-      const requestId = response.headers.get("x-ms-request-id") ?? "none";
-      this.options.log(`${describeRequest(response.request.url, response.request.method)} failed: HTTP 401 (x-ms-request-id ${requestId})`);
-      this.authFailure = new ArmAuthenticationError(
-        `ARM rejected the access token (HTTP 401, x-ms-request-id ${requestId}). Sign in again (az login) or refresh AMLGUARD_ARM_TOKEN.`,
-      );
-      this.rejected.abort();
+  /** Records the first 401 as the error of every request, and aborts the requests in flight and waiting. */
+  private rejectAll(response: PipelineResponse): void {
+    if (this.authFailure !== undefined) {
+      return;
     }
-    return this.authFailure;
+    const requestId = response.headers.get("x-ms-request-id") ?? "none";
+    this.options.log(`${describeRequest(response.request.url, response.request.method)} failed: HTTP 401 (x-ms-request-id ${requestId})`);
+    this.authFailure = new ArmAuthenticationError(
+      `ARM rejected the access token (HTTP 401, x-ms-request-id ${requestId}). Sign in again (az login) or refresh AMLGUARD_ARM_TOKEN.`,
+    );
+    this.tokenRejected.abort();
   }
 
   private failureFromError(url: string, method: HttpMethod, error: unknown): ArmFailure {

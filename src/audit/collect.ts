@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { AutoscaleProfile, ManagedNetworkIsolationMode, OnlineDeployment, ResourceRef } from "../model/deployment";
+import type { AutoscaleProfile, ManagedNetworkIsolationMode, ResourceRef } from "../model/deployment";
 import type { Field } from "../model/field";
 import { armIdKey, parseDeploymentId } from "../sources/arm-id";
 import { readArmResource } from "../sources/arm-json";
@@ -209,23 +209,28 @@ export class DeploymentCollector {
     if (within.endsWith("/") ? !sameChildId(named.data.id, within.slice(0, -1), named.data.name) : !sameId(named.data.id, within)) {
       return this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.foreignId });
     }
+    // A Managed deployment waits for its resource group's autoscale listing, which may take seconds behind other
+    // requests. The body is read again after the wait instead of keeping its model, about seven times its size, for
+    // every deployment that waits.
+    const autoscaleProfiles = await this.autoscaleFor(readArmResource(raw, undefined, []));
     const item = readArmResource(raw, undefined, []);
     if (item.kind !== "deployment") {
       return this.judge(item);
     }
-
-    const deployment = item.deployment;
-    const autoscaleProfiles = await this.autoscaleFor(deployment);
     const related = { workspaceIsolationMode: isolation, ...(autoscaleProfiles === undefined ? {} : { autoscaleProfiles }) };
-    return this.judge({ kind: "deployment", deployment: { ...deployment, related } });
+    return this.judge({ kind: "deployment", deployment: { ...item.deployment, related } });
   }
 
-  /** Autoscale settings only bound Managed deployments; Kubernetes deployments scale through scaleSettings. */
-  private async autoscaleFor(deployment: OnlineDeployment): Promise<readonly AutoscaleProfile[] | undefined> {
-    const id = deployment.ref.id;
+  /**
+   * Returns the autoscale profiles that target a deployment. Autoscale settings only bound Managed deployments;
+   * Kubernetes deployments scale through scaleSettings.
+   */
+  private autoscaleFor(item: SourceItem): Promise<readonly AutoscaleProfile[] | undefined> {
+    const deployment = item.kind === "deployment" ? item.deployment : undefined;
+    const id = deployment?.ref.id;
     const parts = id === undefined ? undefined : parseDeploymentId(id);
-    if (deployment.computeType.state !== "set" || deployment.computeType.value !== "Managed" || id === undefined || parts === undefined) {
-      return undefined;
+    if (deployment?.computeType.state !== "set" || deployment.computeType.value !== "Managed" || id === undefined || parts === undefined) {
+      return Promise.resolve(undefined);
     }
 
     const groupId = `/subscriptions/${parts.subscriptionId}/resourceGroups/${parts.resourceGroupName}`;
@@ -235,17 +240,12 @@ export class DeploymentCollector {
       index = this.listAutoscaleSettings(groupId);
       this.autoscaleIndexes.set(key, index);
     }
-    const resolved = await index;
-    if (!resolved.ok) {
-      return [unreadableAutoscaleProfile(resolved)];
-    }
-    return resolved.byTarget.get(id.toLowerCase()) ?? [];
+    return profilesOf(index, id);
   }
 
   private async listAutoscaleSettings(groupId: string): Promise<AutoscaleIndex> {
     const listingId = `${groupId}/providers/Microsoft.Insights/autoscalesettings`;
-    // Deployments of the resource group wait for this listing before they are judged, so it goes first.
-    const listing = await this.client.list(this.client.url(listingId, AUTOSCALE_API_VERSION), undefined, { urgent: true });
+    const listing = await this.client.list(this.client.url(listingId, AUTOSCALE_API_VERSION));
     if (listing.failure !== undefined) {
       return { ok: false, reason: listing.failure.reason, listingId };
     }
@@ -256,7 +256,7 @@ export class DeploymentCollector {
     const key = workspaceId.toLowerCase();
     let read = this.workspaceReads.get(key);
     if (read === undefined) {
-      read = this.client.get(this.client.url(workspaceId, this.apiVersion), { urgent: true }).then((result) => {
+      read = this.client.get(this.client.url(workspaceId, this.apiVersion)).then((result) => {
         if (!result.ok) {
           return unreadableIsolationMode(result.failure.reason);
         }
@@ -292,6 +292,15 @@ function workspaceReference(workspace: WorkspaceBody): ResourceRef {
     source: "arm",
     type: WORKSPACE_TYPE,
   };
+}
+
+// Takes only the index and the id, so the model that named them is not kept alive while the listing is awaited.
+async function profilesOf(index: Promise<AutoscaleIndex>, id: string): Promise<readonly AutoscaleProfile[]> {
+  const resolved = await index;
+  if (!resolved.ok) {
+    return [unreadableAutoscaleProfile(resolved)];
+  }
+  return resolved.byTarget.get(id.toLowerCase()) ?? [];
 }
 
 function sameId(id: string, expected: string): boolean {

@@ -1,5 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { type PipelinePolicy, type PipelineRequest, type PipelineResponse, RestError, type RetryStrategy } from "@azure/core-rest-pipeline";
+import { type PipelinePolicy, type PipelineResponse, RestError, type RetryStrategy } from "@azure/core-rest-pipeline";
 
 /** Error codes this module sets on a RestError, so the client can name the reason a request failed. */
 export const TIMEOUT_ERROR_CODE = "AMLGUARD_REQUEST_TIMEOUT";
@@ -158,25 +158,20 @@ export function attemptTimeoutPolicy(timeoutMs: number): PipelinePolicy {
 
 /**
  * Caps the number of attempts in flight. Retry waits happen outside the cap, because this policy runs inside the
- * retry policy. Attempts wait first in, first out, which spreads them over subscriptions and spaces the retries
- * of throttled requests, except that an urgent request goes to the front of the queue.
+ * retry policy.
  */
-export function concurrencyLimitPolicy(limit: number, isUrgent: (request: PipelineRequest) => boolean = () => false): PipelinePolicy {
+export function concurrencyLimitPolicy(limit: number): PipelinePolicy {
   let active = 0;
+  // First in, first out, which spreads requests over the audited subscriptions and leaves room between the retries
+  // of a throttled request. Serving the newest first sent more throttled requests (bench/method.md).
   const waiting: (() => void)[] = [];
 
-  const acquire = async (urgent: boolean): Promise<void> => {
+  const acquire = async (): Promise<void> => {
     if (active < limit) {
       active++;
       return;
     }
-    await new Promise<void>((resolve) => {
-      if (urgent) {
-        waiting.unshift(resolve);
-      } else {
-        waiting.push(resolve);
-      }
-    });
+    await new Promise<void>((resolve) => waiting.push(resolve));
   };
   const release = (): void => {
     const nextWaiter = waiting.shift();
@@ -190,7 +185,7 @@ export function concurrencyLimitPolicy(limit: number, isUrgent: (request: Pipeli
   return {
     name: "amlguardConcurrencyLimit",
     async sendRequest(request, next) {
-      await acquire(isUrgent(request));
+      await acquire();
       try {
         return await next(request);
       } finally {
