@@ -36,6 +36,9 @@ const DEPLOYMENT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndp
 
 const NamedResourceSchema = z.looseObject({ id: armIdSchema(), name: z.string().min(1) });
 
+// The resource group part of a deployment id that a listing or `--id` check already accepted.
+const RESOURCE_GROUP_PREFIX = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i;
+
 /**
  * Lists workspaces, online endpoints and deployments through ARM and reads each deployment with the same
  * reader as `amlguard check`, then judges it. Every deployment a listing returned, and every scope that could
@@ -222,19 +225,19 @@ export class DeploymentCollector {
   }
 
   /**
-   * Returns the autoscale profiles that target a deployment. Autoscale settings only bound Managed deployments;
-   * Kubernetes deployments scale through scaleSettings.
+   * Returns the autoscale profiles that target a Managed deployment, or undefined for a deployment that autoscale
+   * settings do not bound: Kubernetes deployments scale through scaleSettings. The resource group is taken from the
+   * id as written, escapes included, so a name that does not decode still gets its listing.
    */
   private autoscaleFor(item: SourceItem): Promise<readonly AutoscaleProfile[] | undefined> {
     const deployment = item.kind === "deployment" ? item.deployment : undefined;
     const id = deployment?.ref.id;
-    const parts = id === undefined ? undefined : parseDeploymentId(id);
-    if (deployment?.computeType.state !== "set" || deployment.computeType.value !== "Managed" || id === undefined || parts === undefined) {
+    const groupId = id === undefined ? undefined : RESOURCE_GROUP_PREFIX.exec(id)?.[0];
+    if (deployment?.computeType.state !== "set" || deployment.computeType.value !== "Managed" || id === undefined || groupId === undefined) {
       return Promise.resolve(undefined);
     }
 
-    const groupId = `/subscriptions/${parts.subscriptionId}/resourceGroups/${parts.resourceGroupName}`;
-    const key = groupId.toLowerCase();
+    const key = armIdKey(groupId);
     let index = this.autoscaleIndexes.get(key);
     if (index === undefined) {
       index = this.listAutoscaleSettings(groupId);

@@ -66,9 +66,11 @@ function valueError(options: AuditScopeOptions): string | undefined {
 
   const invalidId = options.id.find((id) => !SUBSCRIPTION_ID.test(parseDeploymentId(id)?.subscriptionId ?? ""));
   if (invalidId !== undefined) {
+    // A name with a malformed escape or an escaped slash fits the pattern but cannot be read as one name.
+    const escapes = invalidId.includes("%") ? " Each % must start an escape of two hex digits, and no escape may spell a slash (%2F)." : "";
     return (
       `--id ${JSON.stringify(invalidId)} is not an online deployment id; expected ` +
-      "/subscriptions/{subscription GUID}/resourceGroups/…/providers/Microsoft.MachineLearningServices/workspaces/…/onlineEndpoints/…/deployments/…."
+      `/subscriptions/{subscription GUID}/resourceGroups/…/providers/Microsoft.MachineLearningServices/workspaces/…/onlineEndpoints/…/deployments/….${escapes}`
     );
   }
 

@@ -49,13 +49,20 @@ export function formatDeploymentId(parts: DeploymentIdParts): string {
 
 /**
  * Returns the form under which two spellings of one resource id compare equal: Resource Manager compares ids
- * without regard to case, and an `--id` may spell a segment percent-encoded (`blue%2D0000` for `blue-0000`). A
- * segment that cannot be decoded into one segment is compared as written.
+ * without regard to case, and an `--id` may spell a segment percent-encoded (`blue%2D0000` for `blue-0000`).
  */
 export function armIdKey(id: string): string {
-  return id
-    .split("/")
-    .map((segment) => decodeSegment(segment) ?? segment)
-    .join("/")
-    .toLowerCase();
+  return id.split("/").map(canonicalSegment).join("/").toLowerCase();
+}
+
+/**
+ * Spells a segment's escapes the one way encodeURIComponent does, so the spellings of one name give one text and
+ * different names never do. A segment with a malformed escape is kept as written, which no canonical text contains.
+ */
+function canonicalSegment(segment: string): string {
+  try {
+    return encodeURIComponent(decodeURIComponent(segment));
+  } catch {
+    return segment;
+  }
 }

@@ -447,6 +447,18 @@ describe("audit against the ARM emulator", () => {
     expect(arm.countRequests(`/subscriptions/${SUBSCRIPTION}/resourceGroups/${GROUP}/providers/Microsoft.Insights/autoscalesettings`)).toBe(1);
   });
 
+  test("autoscale settings of a name with an escaped slash", async () => {
+    const name = "a%2Fb";
+    const workspaces = [{ name: "ws-a", endpoints: [{ name: "ep-1", deployments: [managedExample(name)] }] }];
+    const autoscaleSettings = [{ name: "odd-scale", target: { workspace: "ws-a", endpoint: "ep-1", deployment: name }, profiles: [{ name: "default", capacity: { minimum: "2", maximum: "40", default: "2" } }] }];
+    const arm = await start({ tenant: { subscriptions: [{ id: SUBSCRIPTION, resourceGroups: [{ name: GROUP, workspaces, autoscaleSettings }] }] } });
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION), env);
+
+    expect(run.code).toBe(1);
+    expect(parseReport(run).resources[0]?.findings).toContainEqual(expect.objectContaining({ ruleId: "scale-instance-bounds", actual: 40 }));
+  });
+
   test("unreadable autoscale settings never pass", async () => {
     const autoscalePath = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${GROUP}/providers/Microsoft.Insights/autoscalesettings`;
     const arm = await start({ faults: [{ path: autoscalePath, kind: "status", status: 403 }] });

@@ -18,6 +18,7 @@ describe("scopeUsageError", () => {
     { name: "subscription GUID without dashes", given: { subscription: [SUBSCRIPTION.replace(/-/g, "")] }, message: "is not a subscription id" },
     { name: "id with a subscription not a GUID", given: { id: [DEPLOYMENT.replace(SUBSCRIPTION, "prod")] }, message: "is not an online deployment id; expected /subscriptions/{subscription GUID}" },
     { name: "id of a workspace", given: { id: [DEPLOYMENT.replace(/\/onlineEndpoints\/.*$/, "")] }, message: "is not an online deployment id" },
+    { name: "id with a malformed escape", given: { id: [`${DEPLOYMENT}%zz`] }, message: "Each % must start an escape of two hex digits, and no escape may spell a slash (%2F)." },
     { name: "empty api-version", given: { subscription: [SUBSCRIPTION], apiVersion: "" }, message: '--api-version "" is not an api-version; expected a date such as 2025-06-01' },
     { name: "api-version not a date", given: { subscription: [SUBSCRIPTION], apiVersion: "latest" }, message: '--api-version "latest" is not an api-version' },
     { name: "api-version month 13", given: { subscription: [SUBSCRIPTION], apiVersion: "2025-13-01" }, message: '--api-version "2025-13-01" is not an api-version' },

@@ -25,6 +25,10 @@ describe("armIdKey", () => {
     expect(armIdKey(`${ENDPOINT}%2Fdeployments%2Fmain`)).not.toBe(armIdKey(`${ENDPOINT}/deployments/main`));
   });
 
+  test("double-encoded slash is another name", () => {
+    expect(armIdKey(`${ENDPOINT}/deployments/%252F`)).not.toBe(armIdKey(`${ENDPOINT}/deployments/%2F`));
+  });
+
   test("malformed escape compares as written", () => {
     expect(armIdKey(`${ENDPOINT}/deployments/blue%zz`)).toBe(`${ENDPOINT}/deployments/blue%zz`.toLowerCase());
   });
