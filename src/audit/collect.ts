@@ -212,11 +212,22 @@ export class DeploymentCollector {
     if (within.endsWith("/") ? !sameChildId(named.data.id, within.slice(0, -1), named.data.name) : !sameId(named.data.id, within)) {
       return this.judge({ kind: "not-evaluated", ref: { name: fallbackName, source: "arm", type: DEPLOYMENT_TYPE }, reason: NOT_EVALUATED_REASONS.foreignId });
     }
-    // A Managed deployment waits for its resource group's autoscale listing, which may take seconds behind other
-    // requests. The body is read again after the wait instead of keeping its model, about seven times its size, for
-    // every deployment that waits.
-    const autoscaleProfiles = await this.autoscaleFor(readArmResource(raw, undefined, []));
     const item = readArmResource(raw, undefined, []);
+    const profiles = this.autoscaleFor(item);
+    if (profiles === undefined) {
+      return this.judgeRead(item, isolation, undefined);
+    }
+    // The autoscale listing may take seconds behind other requests. This frame ends here, so the model is not kept
+    // while the listing is awaited: it is about seven times the size of the body, which is read again afterwards.
+    return this.judgeAfter(profiles, raw, isolation);
+  }
+
+  private async judgeAfter(profiles: Promise<readonly AutoscaleProfile[]>, raw: unknown, isolation: Field<ManagedNetworkIsolationMode>): Promise<ResourceResult> {
+    const autoscaleProfiles = await profiles;
+    return this.judgeRead(readArmResource(raw, undefined, []), isolation, autoscaleProfiles);
+  }
+
+  private judgeRead(item: SourceItem, isolation: Field<ManagedNetworkIsolationMode>, autoscaleProfiles: readonly AutoscaleProfile[] | undefined): ResourceResult {
     if (item.kind !== "deployment") {
       return this.judge(item);
     }
@@ -229,12 +240,12 @@ export class DeploymentCollector {
    * settings do not bound: Kubernetes deployments scale through scaleSettings. The resource group is taken from the
    * id as written, escapes included, so a name that does not decode still gets its listing.
    */
-  private autoscaleFor(item: SourceItem): Promise<readonly AutoscaleProfile[] | undefined> {
+  private autoscaleFor(item: SourceItem): Promise<readonly AutoscaleProfile[]> | undefined {
     const deployment = item.kind === "deployment" ? item.deployment : undefined;
     const id = deployment?.ref.id;
     const groupId = id === undefined ? undefined : RESOURCE_GROUP_PREFIX.exec(id)?.[0];
     if (deployment?.computeType.state !== "set" || deployment.computeType.value !== "Managed" || id === undefined || groupId === undefined) {
-      return Promise.resolve(undefined);
+      return undefined;
     }
 
     const key = armIdKey(groupId);
