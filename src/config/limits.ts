@@ -136,12 +136,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, rules: readonly Co
   const where = issue.path.length === 0 ? "(top level)" : issue.path.map(String).join(".");
 
   if (issue.code === "unrecognized_keys") {
-    const valid = validKeysAt(issue.path, rules);
-    return issue.keys.map((key) => {
-      const suggestion = closest(key, valid);
-      const hint = suggestion === undefined ? `valid keys: ${valid.join(", ")}` : `did you mean "${suggestion}"?`;
-      return `${where === "(top level)" ? "" : `${where}.`}${key}: unknown key; ${hint}`;
-    });
+    return unknownKeyProblems(issue.path, issue.keys, validKeysAt(issue.path, rules));
   }
 
   if (issue.code === "invalid_union") {
@@ -162,6 +157,16 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, rules: readonly Co
   const value = valueAt(raw, issue.path);
   const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)?.slice(0, 60)})`;
   return [`${where}: ${issue.message}${shown}`];
+}
+
+/** Describes each unknown key at `path` with the valid key nearest to it, or with the list of valid keys. */
+export function unknownKeyProblems(path: readonly PropertyKey[], keys: readonly string[], valid: readonly string[]): string[] {
+  const prefix = path.length === 0 ? "" : `${path.map(String).join(".")}.`;
+  return keys.map((key) => {
+    const suggestion = closest(key, valid);
+    const hint = suggestion === undefined ? `valid keys: ${valid.join(", ")}` : `did you mean "${suggestion}"?`;
+    return `${prefix}${key}: unknown key; ${hint}`;
+  });
 }
 
 function validKeysAt(path: readonly PropertyKey[], rules: readonly ConfigurableRule[]): string[] {

@@ -1,6 +1,6 @@
 import picomatch from "picomatch";
 import type * as z from "zod";
-import { ConfigError, closest, valueAt } from "../config/limits";
+import { ConfigError, closest, unknownKeyProblems, valueAt } from "../config/limits";
 import { type Exemption, ExemptionEntriesSchema, type ExemptionEntry, ExemptionEntrySchema, ExemptionsFileSchema } from "./exemption";
 
 // Resources no real scope contains. A pattern that matches one of them matches deployments of subscriptions or
@@ -113,11 +113,8 @@ function validate<Schema extends z.ZodType>(
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
   const where = issue.path.length === 0 ? "(top level)" : issue.path.map(String).join(".");
   if (issue.code === "unrecognized_keys") {
-    const valid = Object.keys(issue.path.length === 0 ? ExemptionsFileSchema.shape : ExemptionEntrySchema.shape);
-    return issue.keys.map((key) => {
-      const suggestion = closest(key, valid);
-      return `${where === "(top level)" ? "" : `${where}.`}${key}: unknown key; ${suggestion === undefined ? `valid keys: ${valid.join(", ")}` : `did you mean "${suggestion}"?`}`;
-    });
+    const schema = issue.path.length === 0 ? ExemptionsFileSchema : ExemptionEntrySchema;
+    return unknownKeyProblems(issue.path, issue.keys, Object.keys(schema.shape));
   }
   if (issue.code === "invalid_type" && issue.path.length > 0 && valueAt(raw, issue.path) === undefined) {
     return [`${where}: is missing`];
