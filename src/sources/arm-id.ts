@@ -30,9 +30,14 @@ export function parseDeploymentId(id: string): DeploymentIdParts | undefined {
  * would decode to a slash, which would make it two segments and point the id at another resource.
  */
 function decodeSegment(segment: string): string | undefined {
+  const decoded = decodeEscapes(segment);
+  return decoded?.includes("/") === true ? undefined : decoded;
+}
+
+/** Decodes percent-escapes, or returns undefined when one is malformed. */
+function decodeEscapes(text: string): string | undefined {
   try {
-    const decoded = decodeURIComponent(segment);
-    return decoded.includes("/") ? undefined : decoded;
+    return decodeURIComponent(text);
   } catch {
     return undefined;
   }
@@ -60,9 +65,6 @@ export function armIdKey(id: string): string {
  * different names never do. A segment with a malformed escape is kept as written, which no canonical text contains.
  */
 function canonicalSegment(segment: string): string {
-  try {
-    return encodeURIComponent(decodeURIComponent(segment));
-  } catch {
-    return segment;
-  }
+  const decoded = decodeEscapes(segment);
+  return decoded === undefined ? segment : encodeURIComponent(decoded);
 }
