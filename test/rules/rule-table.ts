@@ -1,6 +1,6 @@
 import { runRule } from "../../src/engine/evaluate";
 import type { Finding, FindingKind, FindingLevel, FindingValue } from "../../src/findings/finding";
-import type { RelatedResources } from "../../src/model/deployment";
+import type { OnlineDeployment, RelatedResources } from "../../src/model/deployment";
 import { unknownField } from "../../src/model/field";
 import type { Rule } from "../../src/rules/rule";
 import { readDeploymentYaml } from "../../src/sources/deployment-yaml";
@@ -53,8 +53,12 @@ function levelOf(rule: Rule): FindingLevel {
 
 /** Runs one rule on one deployment at its default level, as the engine does. */
 export function findingsOf(rule: Rule, options: ArmDeploymentOptions, limits: Record<string, unknown> = {}, related?: RelatedResources): Finding[] {
+  return runAtDefaultLevel(rule, deployment(options, related), limits);
+}
+
+function runAtDefaultLevel(rule: Rule, target: OnlineDeployment, limits: Record<string, unknown>): Finding[] {
   const level = rule.defaultEnforcementLevel === "disabled" ? "advisory" : rule.defaultEnforcementLevel;
-  return runRule(rule, deployment(options, related), rule.limits.parse(limits), level);
+  return runRule(rule, target, rule.limits.parse(limits), level);
 }
 
 /** Runs one rule with its default limits on the single deployment of an Azure ML CLI YAML text. */
@@ -63,8 +67,7 @@ export function findingsOfYaml(rule: Rule, text: string): Finding[] {
   if (item.kind !== "deployment") {
     throw new Error(`expected a deployment, got: ${item.reason}`);
   }
-  const level = rule.defaultEnforcementLevel === "disabled" ? "advisory" : rule.defaultEnforcementLevel;
-  return runRule(rule, item.deployment, rule.limits.parse({}), level);
+  return runAtDefaultLevel(rule, item.deployment, {});
 }
 
 /** Declares a jest table for a rule: each case's findings, projected to the fields a reader acts on. */
