@@ -73,8 +73,8 @@ export interface ArmListing {
 
 /** Reads Resource Manager with retries, a per-attempt timeout, bounded concurrency and a token bound to one origin. */
 export class ArmClient {
-  // Aborted on the first HTTP 401: every later request would be rejected the same way, so the waiting ones are not
-  // sent, and each request fails with the 401's error.
+  // Aborted on the first HTTP 401, because every later request would be rejected the same way. Requests still
+  // waiting are then not sent, and each request fails with the 401's error.
   private readonly tokenRejected = new AbortController();
   private authFailure: ArmAuthenticationError | undefined;
   private readonly pipeline: Pipeline;
@@ -93,7 +93,7 @@ export class ArmClient {
     this.pipeline = createEmptyPipeline();
     this.pipeline.addPolicy(retryPolicy([armRetryStrategy(options.retry, options.log)], { maxRetries: options.retry.maxRetries }));
     this.pipeline.addPolicy(concurrencyLimitPolicy(options.concurrency));
-    this.pipeline.addPolicy(unauthorizedPolicy((response) => this.rejectAll(response)));
+    this.pipeline.addPolicy(unauthorizedPolicy((response) => this.stopAfterUnauthorized(response)));
     this.pipeline.addPolicy(attemptTimeoutPolicy(options.timeoutMs));
     this.pipeline.addPolicy(armBearerTokenPolicy(options.credential, `${this.origin}/.default`, this.origin));
   }
@@ -210,7 +210,7 @@ export class ArmClient {
   }
 
   /** Records the first 401 as the error of every request, and aborts the requests in flight and waiting. */
-  private rejectAll(response: PipelineResponse): void {
+  private stopAfterUnauthorized(response: PipelineResponse): void {
     if (this.authFailure !== undefined) {
       return;
     }

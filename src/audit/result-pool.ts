@@ -2,9 +2,8 @@ import type { Finding, FindingValue, ResourceResult } from "../findings/finding"
 import type { ResourceRef } from "../model/deployment";
 
 /**
- * Keeps one copy of each text that an audit's results repeat. An audit keeps every result until its report is
- * written, and the deployments of one tenant share their subscription, resource group, workspace and endpoint
- * names, often their own names (blue, green), their property paths and most of their findings' messages. Ids
+ * A table of the texts that an audit's results repeat, with one copy of each. An audit keeps every result until
+ * its report is written, and one tenant's deployments share names, property paths and most finding messages. Ids
  * are unique, so they are kept as they are: a table entry for them would only add to the memory it saves.
  */
 export class ResultPool {

@@ -31,8 +31,8 @@ export function evaluateDeployment(deployment: OnlineDeployment, rules: readonly
   return { resource: deployment.ref, computeType, status: "evaluated", findings, rules: outcomes };
 }
 
-// An audit keeps every result until its report is written, and a rule's outcome without a waiver is the same
-// object for every deployment: at 10,000 deployments one object per rule and outcome saves 180,000 of them.
+// An audit keeps every result until its report is written. A rule's outcome without a waiver is one object that
+// every deployment shares, which saves 18 objects per deployment, 180,000 at 10,000 deployments.
 const ruleResults = new WeakMap<Rule, Map<RuleOutcome, RuleResult>>();
 
 function sharedRuleResult(rule: Rule, outcome: RuleOutcome): RuleResult {

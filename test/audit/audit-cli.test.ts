@@ -447,7 +447,7 @@ describe("audit against the ARM emulator", () => {
     expect(arm.countRequests(`/subscriptions/${SUBSCRIPTION}/resourceGroups/${GROUP}/providers/Microsoft.Insights/autoscalesettings`)).toBe(1);
   });
 
-  test("autoscale settings of a name with an escaped slash", async () => {
+  test("autoscale of an escaped-slash name", async () => {
     const name = "a%2Fb";
     const workspaces = [{ name: "ws-a", endpoints: [{ name: "ep-1", deployments: [managedExample(name)] }] }];
     const autoscaleSettings = [{ name: "odd-scale", target: { workspace: "ws-a", endpoint: "ep-1", deployment: name }, profiles: [{ name: "default", capacity: { minimum: "2", maximum: "40", default: "2" } }] }];

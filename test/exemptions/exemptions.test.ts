@@ -76,7 +76,7 @@ describe("exemptions file", () => {
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
   });
 
-  test("a bad date does not hide an unknown rule id", () => {
+  test("bad date and rule id together", () => {
     const problems = problemsOf(() => parseExemptionsFile({ exemptions: [entry({ rules: ["request-timout"], expires: "2027-13-01" })] }, RULE_IDS, "exemptions file test.yaml"));
 
     expect(problems).toEqual([
