@@ -6,6 +6,8 @@ export class AuditProgress {
   private endpoints = 0;
   private deployments = 0;
   private lastDraw = 0;
+  // Whether the terminal's current line holds a status that a log line would be printed over.
+  private shown = false;
 
   /**
    * @param mode `tty` redraws one line in place, `lines` writes a line per update (for --verbose in CI logs),
@@ -31,8 +33,21 @@ export class AuditProgress {
     this.draw();
   }
 
+  /**
+   * Erases the status line before another line goes to the same terminal, which would otherwise be printed over
+   * the status and keep its tail. The next update draws the status again below that line.
+   */
+  clearLine(): void {
+    if (this.mode === "tty" && this.shown) {
+      this.write("\r\x1b[K");
+      this.shown = false;
+      this.lastDraw = 0;
+    }
+  }
+
   /** Ends the status line, so later output starts on a new line. */
   finish(): void {
+    this.shown = false;
     if (this.mode === "tty") {
       this.write(`\r${this.status()}\n`);
     } else if (this.mode === "lines") {
@@ -47,6 +62,7 @@ export class AuditProgress {
       return;
     }
     this.lastDraw = now;
+    this.shown = this.mode === "tty";
     this.write(this.mode === "tty" ? `\r${this.status()}` : `${this.status()}\n`);
   }
 

@@ -32,4 +32,33 @@ describe("AuditProgress", () => {
 
     expect(written.every((text) => text.startsWith("\r"))).toBe(true);
   });
+
+  test("a log line in a terminal replaces the status line, which the next update draws again", () => {
+    const written: string[] = [];
+    const progress = new AuditProgress("tty", (text) => written.push(text));
+
+    progress.workspaceDone();
+    progress.clearLine();
+    written.push("amlguard: a log line\n");
+    progress.endpointDone();
+
+    expect(written).toEqual([
+      "\ramlguard audit: 1 workspace, 0 endpoints, 0 deployments read",
+      "\r\x1b[K",
+      "amlguard: a log line\n",
+      "\ramlguard audit: 1 workspace, 1 endpoint, 0 deployments read",
+    ]);
+  });
+
+  test("clearLine writes nothing without a status on the line", () => {
+    const written: string[] = [];
+    const tty = new AuditProgress("tty", (text) => written.push(text));
+    const lines = new AuditProgress("lines", (text) => written.push(text));
+
+    tty.clearLine();
+    lines.workspaceDone();
+    lines.clearLine();
+
+    expect(written).toEqual(["amlguard audit: 1 workspace, 0 endpoints, 0 deployments read\n"]);
+  });
 });

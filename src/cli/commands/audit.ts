@@ -95,10 +95,12 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
   const scope = auditScopeOf(options);
   const startedAt = new Date();
   const loaded = await loadConfig(options.policyPackConfig);
+  const progressMode = process.stderr.isTTY ? "tty" : options.verbose === true ? "lines" : "off";
+  const progress = new AuditProgress(progressMode, (text) => process.stderr.write(text));
   const log = (message: string): void => {
+    progress.clearLine();
     writeError(message);
   };
-  const progressMode = process.stderr.isTTY ? "tty" : options.verbose === true ? "lines" : "off";
 
   let audited: UniqueResults;
   try {
@@ -119,7 +121,7 @@ async function runAuditCommand(options: AuditOptions): Promise<number> {
       rules: RULES,
       log,
       source: options.source,
-      progress: new AuditProgress(progressMode, (text) => process.stderr.write(text)),
+      progress,
     });
   } catch (error) {
     if (error instanceof ArmAuthenticationError) {
