@@ -33,7 +33,7 @@ describe("AuditProgress", () => {
     expect(written.every((text) => text.startsWith("\r"))).toBe(true);
   });
 
-  test("a log line in a terminal replaces the status line, which the next update draws again", () => {
+  test("log line erases terminal status", () => {
     const written: string[] = [];
     const progress = new AuditProgress("tty", (text) => written.push(text));
 
@@ -50,7 +50,7 @@ describe("AuditProgress", () => {
     ]);
   });
 
-  test("clearLine writes nothing without a status on the line", () => {
+  test("clearLine without a status", () => {
     const written: string[] = [];
     const tty = new AuditProgress("tty", (text) => written.push(text));
     const lines = new AuditProgress("lines", (text) => written.push(text));
