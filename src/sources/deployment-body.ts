@@ -15,7 +15,7 @@ import { type Field, invalidField, setField, unknownField, unsetField } from "..
 import { applyKeyProblems } from "./apply-key-problems";
 import { ARM_MATCHING, armResourceKeys } from "./arm-key-schema";
 import { durationField, enumField, integerField, quantityField, stringField } from "./field-readers";
-import { findKeyProblems } from "./key-check";
+import { findKeyProblems, listWords } from "./key-check";
 import { type ChildLookup, type Lookup, type PropertyAccess, createChildLookup, isPlainObject } from "./property-access";
 
 /**
@@ -162,6 +162,9 @@ function readScaleSettings(child: ChildLookup, scale: Lookup, path: string, comp
   };
 }
 
+const LEGACY_RESOURCE_KEYS = ["cpu", "cpuLimit", "memoryInGB", "memoryInGBLimit"] as const;
+const CURRENT_RESOURCE_KEYS = ["containerResourceRequests", "containerResourceLimits"] as const;
+
 function readContainerResources(
   child: ChildLookup,
   resources: Lookup,
@@ -173,8 +176,26 @@ function readContainerResources(
   const limitsPath = `${path}.containerResourceLimits`;
 
   // api-version 2021-03-01-preview used flat numbers: cpu, cpuLimit, memoryInGB, memoryInGBLimit.
-  const legacy = ["cpu", "cpuLimit", "memoryInGB", "memoryInGBLimit"].some((key) => child(resources, key).kind !== "absent");
-  if (legacy) {
+  const legacyKeys = LEGACY_RESOURCE_KEYS.filter((key) => child(resources, key).kind !== "absent");
+  const currentKeys = CURRENT_RESOURCE_KEYS.filter((key) => child(resources, key).kind !== "absent");
+  // Azure reads only the layout of the request's api-version, which a body alone does not show, so judging either
+  // layout could pass the one Azure applies.
+  if (legacyKeys.length > 0 && currentKeys.length > 0) {
+    const mixed = (field: string): Field<number> =>
+      invalidField(
+        field,
+        undefined,
+        `cannot be read because ${path} mixes ${listWords(legacyKeys, "and")} of api-version 2021-03-01-preview with ` +
+          `${listWords(currentKeys, "and")} of later api-versions, and Azure applies only one of them`,
+        `Keep one layout in ${path}: containerResourceRequests and containerResourceLimits for api-version 2022-02-01-preview ` +
+          "and later, or cpu, cpuLimit, memoryInGB and memoryInGBLimit for 2021-03-01-preview",
+      );
+    return {
+      containerRequests: { cpuCores: mixed(`${requestsPath}.cpu`), memoryBytes: mixed(`${requestsPath}.memory`), gpuCount: mixed(`${requestsPath}.gpu`) },
+      containerLimits: { cpuCores: mixed(`${limitsPath}.cpu`), memoryBytes: mixed(`${limitsPath}.memory`), gpuCount: mixed(`${limitsPath}.gpu`) },
+    };
+  }
+  if (legacyKeys.length > 0) {
     return {
       containerRequests: {
         cpuCores: quantityField(child(resources, "cpu"), `${path}.cpu`),

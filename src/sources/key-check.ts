@@ -225,7 +225,8 @@ function displayKey(key: string): string {
   return key.length > MAX_KEY_LENGTH ? `${key.slice(0, MAX_KEY_LENGTH - 1)}…` : key;
 }
 
-function listWords(words: readonly string[], conjunction: "and" | "or"): string {
+/** Joins words for a message: `a, b and c`. */
+export function listWords(words: readonly string[], conjunction: "and" | "or"): string {
   if (words.length <= 1) {
     return words.join("");
   }

@@ -37,6 +37,12 @@ describeRuleCases(
     { name: "junk quantity", computeType: K8S, properties: resources({ cpu: "lots" }, {}), expected: [invalid(`${REQUESTS}.cpu`, '"lots"')] },
     { name: "negative quantity", computeType: K8S, properties: resources({}, { memory: "-1Gi" }), expected: [invalid(`${LIMITS}.memory`, '"-1Gi"')] },
     { name: "object quantity", computeType: K8S, properties: resources({ gpu: { count: 1 } }, {}), expected: [invalid(`${REQUESTS}.gpu`, "an object")] },
+    {
+      name: "legacy key beside current layout",
+      computeType: K8S,
+      properties: { containerResourceRequirements: { cpu: "1", containerResourceRequests: { cpu: "100", memory: "1000Gi" }, containerResourceLimits: { cpu: "200", memory: "2000Gi" } } },
+      expected: ["cpu", "memory", "gpu"].flatMap((key) => [REQUESTS, LIMITS].map((parent) => ({ path: `${parent}.${key}`, actual: null, limit: null, kind: "invalid" as const }))),
+    },
   ],
   [{ name: "cpu limit", computeType: K8S, field: ["containerLimits", "cpuCores"], path: `${LIMITS}.cpu` }],
 );

@@ -218,6 +218,22 @@ describe("readArmResource fields", () => {
     expect(target.containerRequests.memoryBytes).toMatchObject({ state: "set", value: 4e9 });
   });
 
+  test("both container layouts are invalid", () => {
+    const target = deployment({
+      computeType: "Kubernetes",
+      properties: {
+        containerResourceRequirements: { cpu: "1", containerResourceRequests: { cpu: "100", memory: "1000Gi" }, containerResourceLimits: { cpu: "200" } },
+      },
+    });
+
+    const fields = [target.containerRequests, target.containerLimits].flatMap((resources) => [resources.cpuCores, resources.memoryBytes, resources.gpuCount]);
+    expect(fields.map((field) => field.state)).toEqual(Array(6).fill("invalid"));
+    expect(target.containerRequests.cpuCores).toMatchObject({
+      path: "properties.containerResourceRequirements.containerResourceRequests.cpu",
+      reason: expect.stringContaining("mixes cpu of api-version 2021-03-01-preview with containerResourceRequests and containerResourceLimits"),
+    });
+  });
+
   test("probe that is not an object", () => {
     expect(deployment({ properties: { livenessProbe: [] } }).probes.liveness.declared).toMatchObject({ state: "invalid" });
   });
