@@ -121,7 +121,7 @@ function readProbe(child: ChildLookup, kind: ProbeKind, probe: Lookup, path: str
   } else if (probe.kind === "unknown") {
     declared = unknownField(path);
   } else if (probe.kind === "unreadable") {
-    declared = invalidField(path, undefined, probe.reason);
+    declared = invalidField(path, undefined, probe.reason, probe.fix);
   } else {
     declared = isPlainObject(probe.value) ? setField(path, true) : invalidField(path, probe.value, "must be an object of probe settings");
   }

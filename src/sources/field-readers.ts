@@ -13,7 +13,7 @@ function fieldWithoutValue<T>(lookup: EmptyLookup, path: string, defaultValue: T
     case "unknown":
       return unknownField(path, lookup.reason);
     case "unreadable":
-      return invalidField(path, undefined, lookup.reason);
+      return invalidField(path, undefined, lookup.reason, lookup.fix);
   }
 }
 

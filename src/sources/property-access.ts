@@ -3,7 +3,7 @@ export type Lookup =
   | { readonly kind: "present"; readonly value: unknown }
   | { readonly kind: "absent" }
   | { readonly kind: "unknown"; readonly reason?: string }
-  | { readonly kind: "unreadable"; readonly reason: string };
+  | { readonly kind: "unreadable"; readonly reason: string; readonly fix?: string };
 
 /** The lookup of a key that is not there. Lookups are never changed, so every absent key shares this one. */
 export const ABSENT: Lookup = Object.freeze({ kind: "absent" });

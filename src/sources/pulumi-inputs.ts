@@ -99,21 +99,34 @@ function pulumiRef(resource: PulumiResource): ResourceRef {
 
 /**
  * Returns the property that contains the deployment body: `properties` in azure-native v3,
- * `onlineDeploymentProperties` in v2 and older. A resource with neither is read as v3, so the missing body is reported under `properties`.
+ * `onlineDeploymentProperties` in v2 and older. A resource with neither is read as v3, so the missing body is
+ * reported under `properties`. A resource with both gets an unreadable body, because the type token does not
+ * tell which major version of the provider deploys it, and so which body Azure receives.
  */
-export function deploymentBodyKey(props: Record<string, unknown>): "properties" | "onlineDeploymentProperties" {
+function deploymentBody(props: Record<string, unknown>): { readonly path: "properties" | "onlineDeploymentProperties"; readonly body: Lookup } {
   const v3 = pulumiAccess.get(props, "properties");
-  if (v3.kind === "absent" && pulumiAccess.get(props, "onlineDeploymentProperties").kind !== "absent") {
-    return "onlineDeploymentProperties";
+  const v2 = pulumiAccess.get(props, "onlineDeploymentProperties");
+  if (v3.kind === "absent" && v2.kind !== "absent") {
+    return { path: "onlineDeploymentProperties", body: v2 };
   }
-  return "properties";
+  if (v3.kind !== "absent" && v2.kind !== "absent") {
+    return { path: "properties", body: BOTH_BODIES };
+  }
+  return { path: "properties", body: v3 };
 }
+
+const BOTH_BODIES: Lookup = {
+  kind: "unreadable",
+  reason:
+    "cannot be read because the resource sets both properties, the body that azure-native v3 deploys, and " +
+    "onlineDeploymentProperties, the body of v2 and older",
+  fix: "Remove the body that your azure-native version does not deploy",
+};
 
 /** Reads an OnlineDeployment's Pulumi properties into the normalized model. */
 export function readPulumiDeployment(resource: PulumiResource): SourceItem {
   const ref = pulumiRef(resource);
-  const bodyKey = deploymentBodyKey(resource.props);
-  const body: Lookup = pulumiAccess.get(resource.props, bodyKey);
+  const { path: bodyKey, body } = deploymentBody(resource.props);
 
   try {
     const deployment = readDeploymentBody({

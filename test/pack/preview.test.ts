@@ -84,6 +84,21 @@ describe("pack in preview", () => {
     expect(timeout?.message).toContain("onlineDeploymentProperties.requestSettings.requestTimeout");
   });
 
+  test("both bodies fail every rule", async () => {
+    const { properties, ...rest } = managedProps("PT30S");
+    const violating = { ...(managedProps("PT5M").properties as Record<string, unknown>), egressPublicNetworkAccess: "Enabled" };
+
+    const { diagnostics } = await pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props: { ...rest, properties, onlineDeploymentProperties: violating } });
+
+    const policies = diagnostics.map((diagnostic) => diagnostic.policyName);
+    expect(policies).toContain("request-timeout");
+    expect(policies).toContain("egress-public-network-access");
+    const timeout = diagnostics.find((diagnostic) => diagnostic.policyName === "request-timeout");
+    expect(timeout?.enforcementLevel).toBe("mandatory");
+    expect(timeout?.message).toContain("sets both properties, the body that azure-native v3 deploys, and onlineDeploymentProperties");
+    expect(timeout?.message).toContain("Remove the body that your azure-native version does not deploy");
+  });
+
   test("other types are not applicable", async () => {
     const result = await pack.analyze({ type: "azure-native:machinelearningservices:Workspace", name: "ws", props: { workspaceName: "ws" } });
 
