@@ -82,9 +82,10 @@ function validateDeployment(rule: Rule, args: ResourceValidationArgs, reportViol
   }
   const deferred = findingsExcusedByWorkspace(rule, deployment, limits.limits, findings);
   const secretPaths = secretPathsOf(args.props);
+  const readPaths = fieldsReadWithSecrets(rule, deployment, limits.limits, secretPaths);
   for (const finding of findings) {
     const options = deferred.has(finding) ? { enforcementLevel: "advisory" as const, note: DEFERRED_NOTE } : {};
-    reportFinding(reportViolation, finding, { urn: args.urn, secretPaths, ...options });
+    reportFinding(reportViolation, finding, { urn: args.urn, secretPaths, readPaths, ...options });
   }
 }
 
@@ -113,10 +114,25 @@ function validateStack(rule: Rule, args: StackValidationArgs, reportViolation: R
   for (const { deployment, urn, secretPaths } of deployments) {
     const withStack = runRule(rule, deployment, limits.limits, "mandatory");
     const reported = isPreview ? stackOnlyFindings(rule, deployment, limits.limits, withStack) : withStack.filter((finding) => finding.kind !== "unknown");
+    const readPaths = reported.length === 0 ? undefined : fieldsReadWithSecrets(rule, deployment, limits.limits, secretPaths);
     for (const finding of reported) {
-      reportFinding(reportViolation, finding, { urn, secretPaths });
+      reportFinding(reportViolation, finding, { urn, secretPaths, readPaths });
     }
   }
+}
+
+/**
+ * Returns the paths of the fields the rule reads on the deployment when some value of the resources behind it is
+ * secret, so that reportFinding can hide values a message shows beside its own field's. Secrets are rare, so the
+ * rule runs a second time only then.
+ */
+function fieldsReadWithSecrets(rule: Rule, deployment: OnlineDeployment, limits: unknown, secretPaths: readonly string[] | undefined): string[] | undefined {
+  if (secretPaths === undefined || secretPaths.length === 0) {
+    return undefined;
+  }
+  const readPaths: string[] = [];
+  runRule(rule, deployment, limits, "mandatory", readPaths);
+  return readPaths;
 }
 
 /**

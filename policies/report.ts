@@ -19,6 +19,11 @@ export interface ReportOptions {
   readonly urn?: string;
   /** Paths of secret values in the resources behind the finding; undefined when they are not known. */
   readonly secretPaths: readonly string[] | undefined;
+  /**
+   * Paths of the fields the finding's rule read, whose values its message may show beside the finding's own, such
+   * as a probe's period in a timeout finding. Needed only when some value is secret.
+   */
+  readonly readPaths?: readonly string[];
   /** Level to report instead of the policy's own; unknown findings always carry their own level. */
   readonly enforcementLevel?: EnforcementLevel;
   /** Sentence appended to the message. */
@@ -36,7 +41,7 @@ export function reportFinding(reportViolation: ReportViolation, finding: Finding
   if (waiver !== undefined) {
     level = "advisory";
   }
-  const message = finding.kind === "unknown" || !touchesSecret(finding.path, options.secretPaths) ? finding.message : redactedMessage(finding);
+  const message = finding.kind === "unknown" ? finding.message : messageWithoutSecrets(finding, options);
   const notes = [options.note, waiver === undefined ? undefined : `Waived until ${waiver.expires} by an exemption owned by ${waiver.owner}: ${waiver.reason}`];
   const note = notes.filter((text) => text !== undefined).join(" ");
 
@@ -55,13 +60,26 @@ export function reportMandatory(reportViolation: ReportViolation, message: strin
 }
 
 /**
- * Builds a message without the value, for a finding whose field is or may be secret. Rule messages render the
- * value in several forms (`PT5M` for `PT300S`), so the message is rebuilt from the field and the limit.
+ * Returns the finding's message, or one rebuilt without values when a value it may show is or may be secret.
+ * Rule messages render values in several forms (`PT5M` for `PT300S`), so a message cannot be redacted by
+ * searching it for the secret. The limit stays in the rebuilt message only when no other field the rule read is
+ * secret, because a limit may be another field's value, such as a container's CPU limit.
  */
-function redactedMessage(finding: Finding): string {
-  const limit = finding.limit === null ? "" : ` The limit is ${String(finding.limit)}.`;
-  return (
-    `${finding.path} breaks rule ${finding.ruleId}; its value is not shown because it is, or may be, a secret.${limit} ` +
-    `Change ${finding.path} to comply.`
-  );
+function messageWithoutSecrets(finding: Finding, options: ReportOptions): string {
+  const { secretPaths, readPaths = [] } = options;
+  const own = "its value is not shown because it is, or may be, a secret";
+  // Without the secret paths every value may be secret, the limit included.
+  if (secretPaths === undefined) {
+    return redactedMessage(finding, own, false);
+  }
+  const otherSecret = readPaths.find((path) => path !== finding.path && touchesSecret(path, secretPaths));
+  if (touchesSecret(finding.path, secretPaths)) {
+    return redactedMessage(finding, own, otherSecret === undefined);
+  }
+  return otherSecret === undefined ? finding.message : redactedMessage(finding, `values are not shown because the rule also reads the secret ${otherSecret}`, false);
+}
+
+function redactedMessage(finding: Finding, why: string, showLimit: boolean): string {
+  const limit = finding.limit === null || !showLimit ? "" : ` The limit is ${String(finding.limit)}.`;
+  return `${finding.path} breaks rule ${finding.ruleId}; ${why}.${limit} Change ${finding.path} to comply.`;
 }

@@ -57,11 +57,18 @@ export const NO_RULE_JUDGED = "no rule judged it: every rule is disabled in the 
 
 /**
  * Runs one rule. A rule needs the compute type to know Azure's caps and defaults, so an unknown or invalid
- * compute type is read first and reported like any other field the rule needs.
+ * compute type is read first and reported like any other field the rule needs. `readPaths`, when given, receives
+ * the path of every field the rule reads, whose values its messages may show.
  */
-export function runRule(rule: Rule, deployment: OnlineDeployment, limits: unknown, level: "advisory" | "mandatory" | "remediate"): Finding[] {
+export function runRule(
+  rule: Rule,
+  deployment: OnlineDeployment,
+  limits: unknown,
+  level: "advisory" | "mandatory" | "remediate",
+  readPaths?: string[],
+): Finding[] {
   const findingLevel: FindingLevel = level === "advisory" ? "advisory" : "mandatory";
-  const collector = new FindingCollector(rule, deployment, findingLevel);
+  const collector = new FindingCollector(rule, deployment, findingLevel, readPaths);
 
   if (collector.read(deployment.computeType) !== undefined) {
     try {
@@ -97,9 +104,11 @@ class FindingCollector implements RuleContext {
     private readonly rule: Rule,
     private readonly deployment: OnlineDeployment,
     private readonly level: FindingLevel,
+    private readonly readPaths: string[] | undefined,
   ) {}
 
   read<T>(field: Field<T>): EffectiveValue<T> | undefined {
+    this.readPaths?.push(field.path);
     if (field.state === "unknown") {
       this.unknownFields ??= [];
       if (!this.unknownFields.some((known) => known.path === field.path)) {

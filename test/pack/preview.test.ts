@@ -150,6 +150,25 @@ describe("pack in preview", () => {
     }
   });
 
+  test.each([
+    ["probe period", managedProps("PT30S", { livenessProbe: { period: secret("PT7S"), timeout: "PT8S" } }), "probe-timeout", /PT7S|7 s/],
+    [
+      "container limit",
+      { ...managedProps("PT30S"), properties: { endpointComputeType: "Kubernetes", containerResourceRequirements: { containerResourceRequests: { cpu: "7" }, containerResourceLimits: { cpu: secret("3.777") } } } },
+      "container-resources",
+      /3\.777/,
+    ],
+    ["maximum instances", managedProps("PT30S", { scaleSettings: { scaleType: "TargetUtilization", minInstances: 9, maxInstances: secret(7) } }), "scale-instance-bounds", /count of 7|\b7\b/],
+  ])("secret %s stays out of other findings", async (_name, props, policyName, secretValue) => {
+    const { diagnostics } = await pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props });
+
+    const judged = diagnostics.filter((diagnostic) => diagnostic.policyName === policyName);
+    expect(judged.length).toBeGreaterThan(0);
+    for (const diagnostic of judged) {
+      expect(diagnostic.message).not.toMatch(secretValue);
+    }
+  });
+
   test("stack check reports autoscale bounds", async () => {
     const deployment = { type: DEPLOYMENT_TYPE, name: "blue", props: managedProps("PT30S") };
     const deploymentUrn = pack.urnOf(deployment);
