@@ -1,15 +1,18 @@
 /**
  * ISO 8601 durations as Azure Resource Manager spells them (`PT5S`, `PT0.5S`, `PT1M30S`, `P1DT2H`), converted
- * to milliseconds. Azure models these fields as .NET TimeSpan values, which have no calendar units, so years
- * and months are rejected: `P1M` is one month, not one minute, and has no fixed length.
+ * to milliseconds. Azure models these fields as .NET TimeSpan values, which .NET reads from text with
+ * `XmlConvert.ToTimeSpan`, in the W3C XML Schema form of a duration: no weeks, a fraction on seconds only, and a
+ * decimal point, not a comma. Other ISO 8601 spellings are invalid here, because a value Azure may not read must
+ * not pass. Years and months are rejected as well: `P1M` is one month, not one minute, and has no fixed length.
+ * NOTE: that Azure ML's service reads these fields with XmlConvert is inferred from the TimeSpan type, not confirmed.
  */
 
 export type DurationParse = { readonly ok: true; readonly milliseconds: number } | { readonly ok: false; readonly reason: string };
 
-// Days, then after T hours, minutes and seconds. Each number may carry a fraction, but only the last one given.
-const DURATION_PATTERN = /^P(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
+// Days, then after T hours, minutes and seconds; only seconds may carry a fraction.
+const DURATION_PATTERN = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
-const MILLISECONDS_PER_UNIT = [7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1_000];
+const MILLISECONDS_PER_UNIT = [86_400_000, 3_600_000, 60_000, 1_000];
 
 const MAX_DURATION_TEXT = 64;
 
@@ -40,30 +43,37 @@ function parseUncached(text: string): DurationParse {
 
   const match = DURATION_PATTERN.exec(text);
   if (match === null || text === "P" || text.endsWith("T")) {
-    if (/^P(\d+Y|\d+M)/.test(text) || /^P[^T]*\d+M/.test(text)) {
-      return { ok: false, reason: "uses years or months, which have no fixed length; use days, hours, minutes or seconds (PT30S)" };
-    }
-    return { ok: false, reason: "is not an ISO 8601 duration such as PT30S or PT1M30S" };
+    return { ok: false, reason: whyNotDuration(text) };
   }
 
-  const parts = match.slice(1);
-  const lastGiven = parts.reduce((last, part, index) => (part === undefined ? last : index), -1);
   let milliseconds = 0;
-  for (const [index, part] of parts.entries()) {
-    if (part === undefined) {
-      continue;
+  for (const [index, part] of match.slice(1).entries()) {
+    if (part !== undefined) {
+      milliseconds += Number(part) * MILLISECONDS_PER_UNIT[index];
     }
-    const hasFraction = /[.,]/.test(part);
-    if (hasFraction && index !== lastGiven) {
-      return { ok: false, reason: "has a fraction before its last part; only the last part may have one (PT1M30.5S)" };
-    }
-    milliseconds += Number(part.replace(",", ".")) * MILLISECONDS_PER_UNIT[index];
   }
 
   if (!Number.isSafeInteger(Math.round(milliseconds))) {
     return { ok: false, reason: "is too large to be a duration Azure accepts" };
   }
   return { ok: true, milliseconds };
+}
+
+/** Returns why the text is not a duration in the W3C XML Schema form, naming the ISO 8601 spelling it uses. */
+function whyNotDuration(text: string): string {
+  if (/^P(\d+Y|\d+M)/.test(text) || /^P[^T]*\d+M/.test(text)) {
+    return "uses years or months, which have no fixed length; use days, hours, minutes or seconds (PT30S)";
+  }
+  if (/^P[\d.,]+W$/.test(text)) {
+    return "uses weeks, which the duration form Azure reads does not have; use days (P7D for one week)";
+  }
+  if (/^P[\dDTHMS.]*\d,\d/.test(text)) {
+    return "has a decimal comma; write a decimal point (PT1.5S)";
+  }
+  if (/^P[\dDTHMS.]*\d\.\d+[DHM]/.test(text)) {
+    return "has a fraction of days, hours or minutes; only seconds may have one (PT90S for a minute and a half)";
+  }
+  return "is not an ISO 8601 duration such as PT30S or PT1M30S";
 }
 
 /** Formats milliseconds as the shortest ISO 8601 duration that reads naturally: 90000 gives PT1M30S. */
