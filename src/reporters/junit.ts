@@ -8,6 +8,8 @@ type XmlNode = Record<string, unknown>;
 
 interface CaseOutcome {
   readonly failure?: { readonly message: string; readonly type: string; readonly text: string };
+  /** A check that did not run on a resource that was not evaluated, which makes the run exit 3. */
+  readonly error?: string;
   readonly skipped?: string;
 }
 
@@ -16,18 +18,20 @@ interface CaseOutcome {
  * A test case fails when one of its findings reaches `failOn`, by default the run's own threshold. That threshold
  * sets the exit code and the summary's failed count, so a CI system that fails on failed tests agrees with both.
  * A test case is skipped when its findings stay below that threshold or are waived, or when the rule is disabled
- * or not applicable. A resource that was not evaluated gets one skipped case per catalogue rule, so the counts
- * cover every check.
+ * or not applicable. A resource that was not evaluated gets one error case per catalogue rule, so the counts
+ * cover every check, and a test view shows the run that exited 3 as not passed.
  */
 export function renderJunit(run: RunReport, failOn: FailOn = run.summary.failOn): string {
   let tests = 0;
   let failures = 0;
+  let errors = 0;
   let skipped = 0;
 
   const suites = run.results.map((result) => {
     const cases = testCases(run, result, failOn);
     tests += cases.length;
     failures += cases.filter(({ outcome }) => outcome.failure !== undefined).length;
+    errors += cases.filter(({ outcome }) => outcome.error !== undefined).length;
     skipped += cases.filter(({ outcome }) => outcome.skipped !== undefined).length;
     return suiteNode(run, result, cases);
   });
@@ -36,6 +40,7 @@ export function renderJunit(run: RunReport, failOn: FailOn = run.summary.failOn)
   const incomplete = run.evidence.incomplete ?? [];
   if (incomplete.length > 0) {
     tests += incomplete.length;
+    errors += incomplete.length;
     suites.push(incompleteSuite(run, incomplete));
   }
 
@@ -45,7 +50,7 @@ export function renderJunit(run: RunReport, failOn: FailOn = run.summary.failOn)
       "@_name": run.evidence.tool.name,
       "@_tests": tests,
       "@_failures": failures,
-      "@_errors": incomplete.length,
+      "@_errors": errors,
       "@_skipped": skipped,
       "@_time": durationSeconds(run),
       "@_timestamp": run.evidence.startedAt,
@@ -59,8 +64,8 @@ export function renderJunit(run: RunReport, failOn: FailOn = run.summary.failOn)
 
 function testCases(run: RunReport, result: ResourceResult, failOn: FailOn): { ruleId: string; outcome: CaseOutcome }[] {
   if (result.status === "not-evaluated") {
-    const skippedText = `Not evaluated: ${result.reason ?? "no reason given"}`;
-    return run.rules.map((rule) => ({ ruleId: rule.id, outcome: { skipped: skippedText } }));
+    const errorText = `Not evaluated: ${result.reason ?? "no reason given"}`;
+    return run.rules.map((rule) => ({ ruleId: rule.id, outcome: { error: errorText } }));
   }
   return [...result.rules]
     .sort((a, b) => compareText(a.ruleId, b.ruleId))
@@ -122,7 +127,7 @@ function suiteNode(run: RunReport, result: ResourceResult, cases: readonly { rul
     "@_name": xmlAttribute(key),
     "@_tests": cases.length,
     "@_failures": cases.filter(({ outcome }) => outcome.failure !== undefined).length,
-    "@_errors": 0,
+    "@_errors": cases.filter(({ outcome }) => outcome.error !== undefined).length,
     "@_skipped": cases.filter(({ outcome }) => outcome.skipped !== undefined).length,
     "@_time": 0,
     properties: {
@@ -137,6 +142,7 @@ function suiteNode(run: RunReport, result: ResourceResult, cases: readonly { rul
       ...(outcome.failure === undefined
         ? {}
         : { failure: { "@_message": xmlAttribute(outcome.failure.message), "@_type": xmlAttribute(outcome.failure.type), "#text": xmlText(outcome.failure.text) } }),
+      ...(outcome.error === undefined ? {} : { error: { "@_message": xmlAttribute(outcome.error), "@_type": "not-evaluated" } }),
       ...(outcome.skipped === undefined ? {} : { skipped: { "@_message": xmlAttribute(outcome.skipped) } }),
     })),
   };

@@ -100,7 +100,7 @@ describe("JUnit report", () => {
     const { testsuites } = parse(renderJunit(runOf(await eventResults(), undefined, evidence)));
 
     const suite = testsuites.testsuite.find((candidate) => candidate["@_name"] === "run completeness");
-    expect(testsuites["@_errors"]).toBe(1);
+    expect(testsuites["@_errors"]).toBe(complete["@_errors"] + 1);
     expect(testsuites["@_tests"]).toBe(complete["@_tests"] + 1);
     expect(suite?.testcase[0].error).toEqual({ "@_message": "The run may have missed resources: preview.ndjson has no summary event.", "@_type": "incomplete" });
   });
@@ -117,12 +117,17 @@ describe("JUnit report", () => {
     expect(properties(fromFile)["limits.sha256"]).toBe("a".repeat(64));
   });
 
-  test("not-evaluated resource skips every rule", async () => {
+  test("not-evaluated resource errs every rule", async () => {
     const { testsuites } = parse(renderJunit(runOf(await fileResults())));
 
     const broken = testsuites.testsuite.find((suite) => suite["@_name"].startsWith("broken.json"))!;
     expect(broken.testcase).toHaveLength(RULES.length);
-    expect(broken.testcase.every((testCase) => testCase.skipped?.["@_message"] === "Not evaluated: broken.json is not valid JSON")).toBe(true);
+    for (const testCase of broken.testcase) {
+      expect(testCase.error).toEqual({ "@_message": "Not evaluated: broken.json is not valid JSON", "@_type": "not-evaluated" });
+      expect(testCase.skipped).toBeUndefined();
+    }
+    expect(broken["@_errors"]).toBe(RULES.length);
+    expect(testsuites["@_errors"]).toBe(RULES.length);
   });
 
   test("not-applicable rule is skipped", async () => {
