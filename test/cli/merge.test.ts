@@ -916,9 +916,20 @@ describe("report --merge", () => {
     expect(stderr).toContain(`summary disagrees with its resources: failed ${report.summary.failed} where its resources give ${report.summary.failed - 1}`);
   });
 
-  /** Writes a shard as amlguard writes one for a scope without deployments: no resources, every count 0. */
+  /** Writes a shard as amlguard writes one for a subscription without deployments: no resources, every count 0. */
   async function emptyShard(name: string): Promise<string> {
-    const report = JSON.parse(await readFile(shardA, "utf8")) as { resources: unknown[]; summary: Record<string, unknown> };
+    const report = JSON.parse(await readFile(shardA, "utf8")) as { resources: unknown[]; summary: Record<string, unknown>; evidence: { scope: Record<string, unknown> } };
+    report.evidence.scope = { ...report.evidence.scope, subscriptions: ["99999999-9999-4999-8999-999999999999"] };
+    report.resources = [];
+    report.summary = { ...report.summary, resources: 0, evaluated: 0, notEvaluated: 0, passed: 0, warned: 0, failed: 0, waived: 0 };
+    const file = join(directory, name);
+    await writeFile(file, JSON.stringify(report));
+    return file;
+  }
+
+  /** Writes a copy of a shard without resources, as for a scope without deployments, keeping its scope. */
+  async function emptyShardOf(source: string, name: string): Promise<string> {
+    const report = JSON.parse(await readFile(source, "utf8")) as { resources: unknown[]; summary: Record<string, unknown> };
     report.resources = [];
     report.summary = { ...report.summary, resources: 0, evaluated: 0, notEvaluated: 0, passed: 0, warned: 0, failed: 0, waived: 0 };
     const file = join(directory, name);
@@ -935,6 +946,29 @@ describe("report --merge", () => {
     await runCli(["report", "--merge", ...shards, "--output", `json=${file}`, "--format", "json"]);
     return { file, report: JSON.parse(await readFile(file, "utf8")) };
   }
+
+  test("rejects a resource group inside an audited subscription", async () => {
+    const report = JSON.parse(await readFile(await emptyShardOf(shardA, "shard-empty-group.json"), "utf8")) as { evidence: { scope: Record<string, unknown> } };
+    report.evidence.scope = { ...report.evidence.scope, resourceGroup: "rg-without-deployments" };
+    const narrowed = join(directory, "shard-empty-group.json");
+    await writeFile(narrowed, JSON.stringify(report));
+
+    const { code, stderr } = await merge(shardA, narrowed);
+
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(stderr).toContain(`${shardA} audited subscription ${FIRST} and ${narrowed} audited resource group ${FIRST}/rg-without-deployments, which overlap`);
+  });
+
+  test("accepts one subscription on two endpoints", async () => {
+    const otherCloud = JSON.parse(await readFile(shardA, "utf8")) as { evidence: { scope: Record<string, unknown> } };
+    otherCloud.evidence.scope = { ...otherCloud.evidence.scope, armEndpoint: "https://management.usgovcloudapi.net/" };
+    const file = join(directory, "shard-other-cloud.json");
+    await writeFile(file, JSON.stringify(otherCloud));
+
+    const { stderr } = await merge(await emptyShardOf(file, "shard-other-cloud-empty.json"), shardA);
+
+    expect(stderr).not.toContain("which overlap");
+  });
 
   test("rejects an empty shard given twice", async () => {
     const empty = await emptyShard("empty-twice.json");

@@ -14,7 +14,7 @@ import { writeError } from "../stderr";
 import { shardInconsistency } from "./shard-consistency";
 import { exemptionsInconsistency, listedUses, waiverChoiceInconsistency, waiversInconsistency } from "./shard-exemptions";
 import { levelInconsistency } from "./shard-levels";
-import { findOverlap } from "./shard-overlap";
+import { findOverlap, findScopeOverlap } from "./shard-overlap";
 
 /** Raised when shards cannot be merged into one honest report; the CLI names the files and exits 2. */
 export class MergeError extends Error {}
@@ -358,6 +358,16 @@ function checkCompatible(shards: readonly LoadedShard[]): void {
       }
       mergedIn.set(sha256, index);
     }
+  }
+
+  const scopeOverlap = findScopeOverlap(
+    shards.map((shard) => {
+      const nested = everyShard(shard.report.evidence.shards).filter((nestedShard) => nestedShard.shards === undefined);
+      return { file: shard.file, scopes: nested.length === 0 ? [shard.report.evidence.scope] : nested.map((nestedShard) => nestedShard.scope) };
+    }),
+  );
+  if (scopeOverlap !== undefined) {
+    throw new MergeError(scopeOverlap);
   }
 }
 

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { ResourceResult } from "../../findings/finding";
-import { type ShardInputEvidence, resourceKey, resourceLabel } from "../../findings/run-report";
+import { type RunScope, type ShardInputEvidence, resourceKey, resourceLabel } from "../../findings/run-report";
+import { parseDeploymentId } from "../../sources/arm-id";
 import { escapePlainText } from "../../reporters/plain-text";
 
 /** The parts of a shard that the overlap check reads: its resources, and the files it and its own shards read. */
@@ -215,4 +216,70 @@ function checkedRealPaths(inputs: readonly ShardInputEvidence[]): CheckedFiles {
     }
   }
   return { realPaths, withoutRealPath };
+}
+
+/** A shard's file and the scopes of the audits it holds: its own, or those of its shards when it is a merged report. */
+export interface ShardScopes {
+  readonly file: string;
+  readonly scopes: readonly RunScope[];
+}
+
+/** A scope one audit listed or a deployment it read, named from the subscription down in lower case, as Resource Manager compares names. */
+interface AuditedPart {
+  readonly shard: number;
+  readonly armEndpoint: string;
+  readonly names: readonly string[];
+  readonly label: string;
+}
+
+/**
+ * Returns why two shards audited overlapping scopes, or undefined when they did not. Two audits overlap when they
+ * read one Resource Manager endpoint and one's scope contains the other's. Examples are a subscription and one of
+ * its resource groups, a resource group and a workspace in it, or a listing and a `--id` deployment in it. findOverlap
+ * rejects a deployment that both list; this check also rejects an overlap that happened to hold none, because the
+ * next run of the same split may count one twice.
+ */
+export function findScopeOverlap(shards: readonly ShardScopes[]): string | undefined {
+  const parts = shards.flatMap((shard, index) => shard.scopes.flatMap((scope) => auditedParts(scope, index)));
+  for (const [position, part] of parts.entries()) {
+    for (const other of parts.slice(position + 1)) {
+      if (part.shard === other.shard || part.armEndpoint !== other.armEndpoint) {
+        continue;
+      }
+      if (isPrefix(part.names, other.names) || isPrefix(other.names, part.names)) {
+        return (
+          `${escapePlainText(shards[part.shard].file)} audited ${part.label} and ${escapePlainText(shards[other.shard].file)} audited ${other.label}, which overlap; ` +
+          "shards must cover disjoint scopes, or a deployment in both would be counted twice."
+        );
+      }
+    }
+  }
+  return undefined;
+}
+
+function auditedParts(scope: RunScope, shard: number): AuditedPart[] {
+  const armEndpoint = (scope.armEndpoint ?? "").toLowerCase();
+  const narrowing = [scope.resourceGroup, scope.workspace, scope.endpoint].filter((name): name is string => name !== undefined);
+  const listed = (scope.subscriptions ?? []).map((subscription) => {
+    const names = [subscription, ...narrowing];
+    return { shard, armEndpoint, names: names.map((name) => name.toLowerCase()), label: listingLabel(names) };
+  });
+  const read = (scope.deploymentIds ?? []).flatMap((id) => {
+    const parts = parseDeploymentId(id);
+    if (parts === undefined) {
+      return [];
+    }
+    const names = [parts.subscriptionId, parts.resourceGroupName, parts.workspaceName, parts.endpointName, parts.deploymentName];
+    return [{ shard, armEndpoint, names: names.map((name) => name.toLowerCase()), label: `deployment ${escapePlainText(id)}` }];
+  });
+  return [...listed, ...read];
+}
+
+function listingLabel(names: readonly string[]): string {
+  const kinds = ["subscription", "resource group", "workspace", "endpoint"];
+  return `${kinds[names.length - 1]} ${escapePlainText(names.join("/"))}`;
+}
+
+function isPrefix(prefix: readonly string[], names: readonly string[]): boolean {
+  return prefix.length <= names.length && prefix.every((name, index) => name === names[index]);
 }
