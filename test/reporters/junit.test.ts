@@ -18,6 +18,7 @@ interface TestSuite {
   properties?: { property: { "@_name": string; "@_value": string }[] };
   "@_tests": number;
   "@_failures": number;
+  "@_errors": number;
   "@_skipped": number;
   testcase: TestCase[];
 }
