@@ -41,13 +41,19 @@ export class TemplateEvaluator {
     };
   }
 
-  /** Evaluates a JSON value: a string in brackets is an expression, `[[` escapes a literal bracket. */
+  /** Evaluates a JSON value: a string in brackets is an expression, and a leading `[[` escapes a literal bracket. */
   resolve(value: unknown, depth = 0): Evaluation {
-    if (typeof value !== "string" || !value.startsWith("[") || !value.endsWith("]")) {
+    if (typeof value !== "string" || !value.startsWith("[")) {
       return { ok: true, value };
     }
+    // NOTE: Microsoft documents `[[` only for a literal that also ends in `]` ("[[a]" is "[a]"). A string that
+    // starts with `[[` and does not end in `]` is read the same way, so "[[PT5M" is "[PT5M", which no rule
+    // accepts as a duration either way.
     if (value.startsWith("[[")) {
       return { ok: true, value: value.slice(1) };
+    }
+    if (!value.endsWith("]")) {
+      return { ok: true, value };
     }
     if (depth > MAX_REFERENCE_DEPTH) {
       return { ok: false, reason: `template expression ${value} refers to parameters or variables in a cycle` };

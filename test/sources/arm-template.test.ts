@@ -138,6 +138,12 @@ describe("ARM template", () => {
     expect(only(read(value)).instanceType).toEqual({ state: "set", value: "[Standard_DS3_v2]", path: "properties.instanceType" });
   });
 
+  test("escaped bracket without a closing bracket", () => {
+    const value = template([{ ...literalDeployment, properties: { endpointComputeType: "Managed", requestSettings: { requestTimeout: "[[PT5M" } } }]);
+
+    expect(only(read(value)).requestSettings.requestTimeoutMs).toMatchObject({ state: "invalid", raw: '"[PT5M"' });
+  });
+
   test("variable cycle is unknown", () => {
     const value = template([{ ...literalDeployment, properties: { endpointComputeType: "[variables('a')]" } }], { variables: { a: "[variables('b')]", b: "[variables('a')]" } });
 
