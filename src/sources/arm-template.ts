@@ -1,8 +1,11 @@
 import type { ResourceRef } from "../model/deployment";
+import { applyKeyProblems } from "./apply-key-problems";
+import { armResourceKeys } from "./arm-key-schema";
 import { UnsupportedDeploymentError, readDeploymentBody } from "./deployment-body";
 import type { PositionedDocument } from "./locator";
 import { isPlainObject } from "./property-access";
 import type { SourceItem } from "./source-item";
+import { findPropertyCopyLoops, readCopyLoop } from "./template-copy-loops";
 import { type Evaluation, TemplateEvaluator } from "./template-expressions";
 
 /**
@@ -10,8 +13,9 @@ import { type Evaluation, TemplateEvaluator } from "./template-expressions";
  * `Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments`, at the top level or as child
  * resources whose type is relative to the parent (`deployments` under an online endpoint), and the same inside
  * the inline templates of nested `Microsoft.Resources/deployments`. A value that is wholly a template expression
- * is evaluated when it uses only parameters(), variables(), concat() and format(). Any other expression is
- * unknown, and so is a parameter with neither a value nor a defaultValue.
+ * is evaluated when it uses only parameters(), variables(), concat(), format() and, in a copy loop, copyIndex().
+ * Any other expression is unknown, and so is a parameter with neither a value nor a defaultValue. A resource copy
+ * loop whose count is evaluated yields one result per copy.
  */
 
 const DEPLOYMENT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments";
@@ -81,9 +85,16 @@ interface TemplateScope {
   readonly items: SourceItem[];
 }
 
+/** The resource that contains a child resource: its full type, its name segments and whether it has a copy loop. */
+interface ParentResource {
+  readonly type: string;
+  readonly names: readonly string[];
+  readonly copied: boolean;
+}
+
 /** Reads the resources of one template, or of a nested template at `depth`, into `scope.items`. */
 function readTemplateResources(scope: TemplateScope, resources: unknown, resourcesPath: (string | number)[], depth: number): void {
-  const visit = (resources: unknown, prefix: (string | number)[], parentType: string | undefined, parentNames: readonly string[]): void => {
+  const visit = (resources: unknown, prefix: (string | number)[], parent: ParentResource | undefined): void => {
     const entries: [string | number, unknown][] = Array.isArray(resources) ? resources.map((resource, index) => [index, resource]) : isPlainObject(resources) ? Object.entries(resources) : [];
     for (const [key, resource] of entries) {
       if (!isPlainObject(resource)) {
@@ -97,20 +108,103 @@ function readTemplateResources(scope: TemplateScope, resources: unknown, resourc
         scope.items.push({ kind: "not-evaluated", ref: templateResourceRef(scope.file, path), reason: unread });
         continue;
       }
-      const resourceType = resource.type as string;
-      const type = fullType(parentType, resourceType);
-      const names = [...parentNames, ...resourceNames(scope.evaluator, resource.name)];
+      const type = fullType(parent?.type, resource.type as string);
+      const names = [...(parent?.names ?? []), ...resourceNames(scope.evaluator, resource.name)];
+      const kind = type.toLowerCase();
 
-      if (type.toLowerCase() === DEPLOYMENT_TYPE) {
-        scope.items.push(readDeploymentResource(resource, type, names, scope.evaluator, scope.document, path, scope.file));
-      } else if (type.toLowerCase() === NESTED_DEPLOYMENT_TYPE) {
-        readNestedDeployment(scope, resource, names, path, depth);
+      if (kind === DEPLOYMENT_TYPE || kind === NESTED_DEPLOYMENT_TYPE) {
+        const instances = readResourceInstances(scope, resource, type, parent, path);
+        for (const instance of instances) {
+          if (kind === DEPLOYMENT_TYPE) {
+            scope.items.push(readDeploymentResource(resource, type, instance, scope.document, path, scope.file));
+          } else {
+            readNestedDeployment(scope, resource, instance, path, depth);
+          }
+        }
       }
-      visit(resource.resources, [...path, "resources"], type, names);
+      const copied = parent?.copied === true || Object.keys(resource).some((property) => property.toLowerCase() === "copy");
+      visit(resource.resources, [...path, "resources"], { type, names, copied });
     }
   };
 
-  visit(resources, resourcesPath, undefined, []);
+  visit(resources, resourcesPath, undefined);
+}
+
+/** One instance of a template resource: its name segments, the evaluator of its expressions, and its copy loop. */
+interface ResourceInstance {
+  readonly names: readonly string[];
+  readonly evaluator: TemplateEvaluator;
+  /** State that the copies of one loop share, or undefined for a resource without a loop. */
+  readonly loop?: { outerTemplateRead: boolean };
+}
+
+/**
+ * Returns the instances that Resource Manager deploys of an online deployment or nested deployment resource: one
+ * per copy of its copy loop, or one without a loop. A loop amlguard cannot expand adds a not-evaluated item to
+ * `scope.items` and returns no instance.
+ */
+function readResourceInstances(
+  scope: TemplateScope,
+  resource: Record<string, unknown>,
+  type: string,
+  parent: ParentResource | undefined,
+  path: (string | number)[],
+): ResourceInstance[] {
+  const parentNames = parent?.names ?? [];
+  const notEvaluated = (reason: string): ResourceInstance[] => {
+    const names = [...parentNames, ...resourceNames(scope.evaluator, resource.name)];
+    scope.items.push({ kind: "not-evaluated", ref: instanceRef(type, names, scope.file, path), reason });
+    return [];
+  };
+
+  // Resource Manager accepts a copy loop only on a top-level resource, so amlguard does not guess how a child
+  // resource of a copied parent, or a child with its own loop, would be deployed.
+  if (parent?.copied === true) {
+    return notEvaluated(
+      "is a child resource of a resource with a copy loop, and amlguard reads copy loops only on top-level resources; declare it as a top-level resource with its own copy loop",
+    );
+  }
+  const loop = readCopyLoop(scope.evaluator, resource);
+  if (loop.kind === "none") {
+    return [{ names: [...parentNames, ...resourceNames(scope.evaluator, resource.name)], evaluator: scope.evaluator }];
+  }
+  if (loop.kind === "not-read") {
+    return notEvaluated(loop.reason);
+  }
+  if (parent !== undefined) {
+    return notEvaluated("has a copy loop, which Resource Manager accepts only on a top-level resource; declare it as a top-level resource");
+  }
+  if (loop.count === 0) {
+    return notEvaluated("has a copy loop whose count is 0, so the template deploys no instance of it");
+  }
+
+  const shared = { outerTemplateRead: false };
+  return Array.from({ length: loop.count }, (_, index) => {
+    const evaluator = scope.evaluator.withCopyIteration({ loopName: loop.loopName, index });
+    const names = resourceNames(evaluator, resource.name);
+    // A name amlguard cannot evaluate is the same expression in every copy, so it gets the copy index appended.
+    const evaluated = evaluator.resolve(resource.name).ok;
+    return { names: evaluated ? names : names.map((name) => `${name} (copy ${index})`), evaluator, loop: shared };
+  });
+}
+
+/** Builds the ref of an online deployment or nested deployment from its name segments. */
+function instanceRef(type: string, names: readonly string[], file: string | undefined, path: readonly (string | number)[]): ResourceRef {
+  const fallback = `${file ?? "template"}#/${path.join("/")}`;
+  const fileField = file === undefined ? {} : { file };
+  if (type.toLowerCase() !== DEPLOYMENT_TYPE) {
+    return { name: names.at(-1) ?? fallback, source: "arm-template", type: "Microsoft.Resources/deployments", ...fileField };
+  }
+  // The name segments are workspace, endpoint and deployment, whether one resource or its parents spell them.
+  const [workspaceName, endpointName, name] = names.length >= 3 ? names.slice(-3) : [undefined, names.at(-2), names.at(-1)];
+  return {
+    name: name ?? fallback,
+    ...(endpointName === undefined ? {} : { endpointName }),
+    ...(workspaceName === undefined ? {} : { workspaceName }),
+    source: "arm-template",
+    type,
+    ...fileField,
+  };
 }
 
 /** Returns why amlguard cannot read a template resource's type or child resources, or undefined when it can. */
@@ -135,19 +229,18 @@ function templateResourceRef(file: string | undefined, path: readonly (string | 
  * `properties.parameters` (evaluated in the outer scope) and then its own defaultValue. With the default scope
  * `outer`, its expressions use the parent's parameters and variables. A linked template is not in the file.
  */
-function readNestedDeployment(scope: TemplateScope, resource: Record<string, unknown>, names: readonly string[], path: (string | number)[], depth: number): void {
-  const name = names.at(-1) ?? `${scope.file ?? "template"}#/${path.join("/")}`;
-  const ref: ResourceRef = { name, source: "arm-template", type: "Microsoft.Resources/deployments", ...(scope.file === undefined ? {} : { file: scope.file }) };
+function readNestedDeployment(scope: TemplateScope, resource: Record<string, unknown>, instance: ResourceInstance, path: (string | number)[], depth: number): void {
+  const ref = instanceRef(NESTED_DEPLOYMENT_TYPE, instance.names, scope.file, path);
   const properties = isPlainObject(resource.properties) ? resource.properties : {};
 
-  const notDeployed = notDeployedReason(scope.evaluator, resource);
+  const notDeployed = notDeployedReason(instance.evaluator, resource);
   if (notDeployed !== undefined) {
     scope.items.push({ kind: "not-evaluated", ref, reason: `${notDeployed} or its nested template` });
     return;
   }
   if (isPlainObject(properties.templateLink)) {
     const link = properties.templateLink.uri ?? properties.templateLink.id ?? properties.templateLink.relativePath;
-    const resolved = scope.evaluator.resolve(link);
+    const resolved = instance.evaluator.resolve(link);
     const linkText = resolved.ok && typeof resolved.value === "string" ? resolved.value : String(link);
     scope.items.push({
       kind: "not-evaluated",
@@ -174,7 +267,17 @@ function readNestedDeployment(scope: TemplateScope, resource: Record<string, unk
 
   const template = properties.template;
   const inner = typeof options.scope === "string" && options.scope.toLowerCase() === "inner";
-  const evaluator = inner ? new TemplateEvaluator(template, innerParameterValues(properties.parameters, scope.evaluator)) : scope.evaluator;
+  if (!inner && instance.loop !== undefined) {
+    // In outer scope the inner template reads the parent's parameters and variables, the same in every copy, so
+    // the copies deploy the same resources and the first copy that is deployed reports them.
+    // NOTE: copyIndex() inside such an inner template is left unknown, because Microsoft does not document which
+    // loop it would read there.
+    if (instance.loop.outerTemplateRead) {
+      return;
+    }
+    instance.loop.outerTemplateRead = true;
+  }
+  const evaluator = inner ? new TemplateEvaluator(template, innerParameterValues(properties.parameters, instance.evaluator)) : scope.evaluator;
   readTemplateResources({ ...scope, evaluator }, template.resources, [...path, "properties", "template", "resources"], depth + 1);
 }
 
@@ -222,22 +325,13 @@ function innerParameterValues(parameters: unknown, outer: TemplateEvaluator): Ma
 function readDeploymentResource(
   resource: Record<string, unknown>,
   type: string,
-  names: readonly string[],
-  evaluator: TemplateEvaluator,
+  instance: ResourceInstance,
   document: PositionedDocument,
   path: (string | number)[],
   file: string | undefined,
 ): SourceItem {
-  // The name segments are workspace, endpoint and deployment, whether one resource or its parents spell them.
-  const [workspaceName, endpointName, name] = names.length >= 3 ? names.slice(-3) : [undefined, names.at(-2), names.at(-1)];
-  const ref: ResourceRef = {
-    name: name ?? `${file ?? "template"}#/${path.join("/")}`,
-    ...(endpointName === undefined ? {} : { endpointName }),
-    ...(workspaceName === undefined ? {} : { workspaceName }),
-    source: "arm-template",
-    type,
-    ...(file === undefined ? {} : { file }),
-  };
+  const ref = instanceRef(type, instance.names, file, path);
+  const evaluator = instance.evaluator;
 
   const notDeployed = notDeployedReason(evaluator, resource);
   if (notDeployed !== undefined) {
@@ -256,7 +350,7 @@ function readDeploymentResource(
       locate: document.locatorAt(path),
       resource: { kind: "present", value: resource },
     });
-    return { kind: "deployment", deployment };
+    return { kind: "deployment", deployment: applyKeyProblems(deployment, findPropertyCopyLoops(resource, armResourceKeys("properties"), "", evaluator)) };
   } catch (error) {
     if (error instanceof UnsupportedDeploymentError) {
       return { kind: "not-evaluated", ref, reason: error.message };
@@ -266,17 +360,13 @@ function readDeploymentResource(
 }
 
 /**
- * Returns why the template deploys no instance of a resource: a condition that is false, or a copy loop whose
- * count is 0. A condition or count that is unknown is judged as if the resource were deployed.
+ * Returns why the template does not deploy a resource, or one copy of it: a condition that is false. A condition
+ * that is unknown is judged as if the resource were deployed.
  */
 function notDeployedReason(evaluator: TemplateEvaluator, resource: Record<string, unknown>): string | undefined {
   const condition = evaluator.resolve(resource.condition);
   if ("condition" in resource && condition.ok && condition.value === false) {
     return "has a condition that is false, so the template does not deploy it";
-  }
-  const count = isPlainObject(resource.copy) ? evaluator.resolve(resource.copy.count) : undefined;
-  if (count?.ok === true && count.value === 0) {
-    return "has a copy loop whose count is 0, so the template deploys no instance of it";
   }
   return undefined;
 }

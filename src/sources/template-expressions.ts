@@ -3,10 +3,17 @@ import { type Lookup, type PropertyAccess, isPlainObject, plainAccess } from "./
 /**
  * The ARM template expressions amlguard evaluates: parameters(), variables(), concat() and format(), with the
  * string and integer literals they take, and property and index access on their results (`.timeout`,
- * `['timeout']`, `[0]`). Anything else is unknown, and the reason names the expression.
+ * `['timeout']`, `[0]`), and copyIndex() inside a resource's copy loop. Anything else is unknown, and the reason
+ * names the expression.
  */
 
 export type Evaluation = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+
+/** One copy of a resource copy loop: the loop's `copy.name` and the copy's zero-based index. */
+export interface CopyIteration {
+  readonly loopName: string | undefined;
+  readonly index: number;
+}
 
 // Parameters and variables may refer to each other; a deeper chain is treated as a cycle.
 const MAX_REFERENCE_DEPTH = 16;
@@ -16,12 +23,19 @@ export class TemplateEvaluator {
   private readonly parameters: Record<string, unknown>;
   private readonly variables: Record<string, unknown>;
 
+  /** `copy` binds copyIndex() in the expressions this evaluator reads, as for one copy of a resource. */
   constructor(
-    template: Record<string, unknown>,
+    private readonly template: Record<string, unknown>,
     private readonly parameterValues: ReadonlyMap<string, Evaluation>,
+    private readonly copy?: CopyIteration,
   ) {
     this.parameters = isPlainObject(template.parameters) ? template.parameters : {};
     this.variables = isPlainObject(template.variables) ? template.variables : {};
+  }
+
+  /** Returns an evaluator of the same template that reads copyIndex() as the index of `copy`. */
+  withCopyIteration(copy: CopyIteration): TemplateEvaluator {
+    return new TemplateEvaluator(this.template, this.parameterValues, copy);
   }
 
   /** Property access that evaluates each value it returns. */
@@ -42,7 +56,15 @@ export class TemplateEvaluator {
   }
 
   /** Evaluates a JSON value: a string in brackets is an expression, and a leading `[[` escapes a literal bracket. */
-  resolve(value: unknown, depth = 0): Evaluation {
+  resolve(value: unknown): Evaluation {
+    return this.resolveIn(value, 0, this.copy);
+  }
+
+  /**
+   * Evaluates a value at a reference depth. `copy` is undefined for the values of parameters and variables,
+   * because Resource Manager evaluates those outside any resource, where copyIndex() has no loop.
+   */
+  private resolveIn(value: unknown, depth: number, copy: CopyIteration | undefined): Evaluation {
     if (typeof value !== "string" || !value.startsWith("[")) {
       return { ok: true, value };
     }
@@ -63,21 +85,21 @@ export class TemplateEvaluator {
     if (parsed === undefined) {
       return { ok: false, reason: `template expression ${value} cannot be parsed` };
     }
-    const result = this.evaluate(parsed, depth);
+    const result = this.evaluate(parsed, depth, copy);
     return result.ok ? result : { ok: false, reason: `template expression ${value}: ${result.reason}` };
   }
 
-  private evaluate(node: ExpressionNode, depth: number): Evaluation {
+  private evaluate(node: ExpressionNode, depth: number, copy: CopyIteration | undefined): Evaluation {
     if (node.kind === "literal") {
       return { ok: true, value: node.value };
     }
     if (node.kind === "member") {
-      return this.member(node, depth);
+      return this.member(node, depth, copy);
     }
 
     const args: unknown[] = [];
     for (const argument of node.args) {
-      const evaluated = this.evaluate(argument, depth);
+      const evaluated = this.evaluate(argument, depth, copy);
       if (!evaluated.ok) {
         return evaluated;
       }
@@ -97,6 +119,8 @@ export class TemplateEvaluator {
         return typeof args[0] === "string"
           ? { ok: true, value: args[0].replace(/\{(\d+)\}/g, (_, index: string) => String(args[Number(index) + 1] ?? "")) }
           : { ok: false, reason: "format() needs a string as its first argument" };
+      case "copyindex":
+        return copyIndex(args, copy);
       default:
         return { ok: false, reason: `amlguard does not evaluate ${node.name}(), so the value is not known until deployment` };
     }
@@ -106,12 +130,12 @@ export class TemplateEvaluator {
    * Evaluates `target.name`, `target['name']` or `target[0]`. A member that is itself an expression, such as a
    * variable object's property, is evaluated in turn.
    */
-  private member(node: MemberNode, depth: number): Evaluation {
-    const target = this.evaluate(node.target, depth);
+  private member(node: MemberNode, depth: number, copy: CopyIteration | undefined): Evaluation {
+    const target = this.evaluate(node.target, depth, copy);
     if (!target.ok) {
       return target;
     }
-    const key = this.evaluate(node.key, depth);
+    const key = this.evaluate(node.key, depth, copy);
     if (!key.ok) {
       return key;
     }
@@ -120,7 +144,7 @@ export class TemplateEvaluator {
       if (!Number.isInteger(key.value) || key.value < 0 || key.value >= target.value.length) {
         return { ok: false, reason: `index ${key.value} is outside an array of ${target.value.length} items` };
       }
-      return this.resolve(target.value[key.value], depth + 1);
+      return this.resolveIn(target.value[key.value], depth + 1, undefined);
     }
     if (isPlainObject(target.value) && typeof key.value === "string") {
       return this.property(target.value, key.value, depth);
@@ -139,7 +163,7 @@ export class TemplateEvaluator {
     if (matches.length > 1) {
       return { ok: false, reason: `the object has several properties named '${name}' in different cases (${matches.join(", ")})` };
     }
-    return this.resolve(object[matches[0]], depth + 1);
+    return this.resolveIn(object[matches[0]], depth + 1, undefined);
   }
 
   private parameter(name: unknown, depth: number): Evaluation {
@@ -161,7 +185,7 @@ export class TemplateEvaluator {
     if (!("defaultValue" in declaration)) {
       return { ok: false, reason: `parameter '${name}' has no defaultValue, and no parameters file gives it a value` };
     }
-    return this.resolve(declaration.defaultValue, depth + 1);
+    return this.resolveIn(declaration.defaultValue, depth + 1, undefined);
   }
 
   private variable(name: unknown, depth: number): Evaluation {
@@ -172,8 +196,32 @@ export class TemplateEvaluator {
     if (entry === undefined) {
       return { ok: false, reason: `variable '${name}' is not declared in the template` };
     }
-    return this.resolve(entry[1], depth + 1);
+    return this.resolveIn(entry[1], depth + 1, undefined);
   }
+}
+
+/**
+ * Evaluates `copyIndex()`, `copyIndex(offset)`, `copyIndex('loopName')` or `copyIndex('loopName', offset)` for
+ * one copy of a resource loop. A loop name matches in any case, as template function arguments do.
+ */
+function copyIndex(args: readonly unknown[], copy: CopyIteration | undefined): Evaluation {
+  const loopName = typeof args[0] === "string" ? args[0] : undefined;
+  const offsets = loopName === undefined ? args : args.slice(1);
+  if (offsets.length > 1) {
+    return { ok: false, reason: "copyIndex() takes at most a loop name and an offset" };
+  }
+  const offset = offsets[0] ?? 0;
+  if (typeof offset !== "number" || !Number.isInteger(offset)) {
+    return { ok: false, reason: "copyIndex() needs an integer offset" };
+  }
+  if (copy === undefined) {
+    return { ok: false, reason: "copyIndex() is used outside a resource copy loop, where it has no index" };
+  }
+  if (loopName !== undefined && loopName.toLowerCase() !== copy.loopName?.toLowerCase()) {
+    const own = copy.loopName === undefined ? "a loop without a name" : `'${copy.loopName}'`;
+    return { ok: false, reason: `copyIndex('${loopName}') names a loop other than the resource's copy loop, ${own}` };
+  }
+  return { ok: true, value: copy.index + offset };
 }
 
 interface MemberNode {

@@ -198,3 +198,62 @@ describe("check JSON report", () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
   });
 });
+
+describe("check template copy loop", () => {
+  // Three copies, and only the third has a timeout above the default maximum of 90 s.
+  function copyTemplate(count: unknown): Record<string, unknown> {
+    return {
+      $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+      contentVersion: "1.0.0.0",
+      parameters: { regions: { type: "array" } },
+      variables: { timeouts: ["PT30S", "PT30S", "PT3M"] },
+      resources: [
+        {
+          type: "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
+          apiVersion: "2025-06-01",
+          name: "[format('ws1/ep1/d{0}', copyIndex())]",
+          copy: { name: "d", count },
+          sku: { name: "Default", capacity: 3 },
+          properties: { endpointComputeType: "Managed", requestSettings: { requestTimeout: "[variables('timeouts')[copyIndex()]]" } },
+        },
+      ],
+    };
+  }
+
+  test("each copy is judged", () => {
+    const run = check(fixture("copies.json", copyTemplate(3)));
+
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout);
+    const outcomes = report.resources.map((resource: { name: string; rules: { ruleId: string; outcome: string }[] }) => [
+      resource.name,
+      resource.rules.find((rule) => rule.ruleId === "request-timeout")?.outcome,
+    ]);
+    expect(outcomes).toEqual([
+      ["d0", "passed"],
+      ["d1", "passed"],
+      ["d2", "failed"],
+    ]);
+  });
+
+  test("failing copy is located in the template", () => {
+    const file = fixture("copies.json", copyTemplate(3));
+    const timeoutLine = JSON.stringify(copyTemplate(3), null, 2).split("\n").findIndex((line) => line.includes('"requestTimeout"')) + 1;
+
+    const report = JSON.parse(check(file).stdout);
+
+    const finding = report.resources[2].findings.find((candidate: { ruleId: string }) => candidate.ruleId === "request-timeout");
+    expect(finding).toMatchObject({ enforcementLevel: "mandatory", kind: "violation", actual: "PT3M", line: timeoutLine });
+    expect(report.resources[2]).toMatchObject({ name: "d2", endpointName: "ep1", workspaceName: "ws1", file });
+  });
+
+  test.each([
+    { name: "an unknown count", count: "[length(parameters('regions'))]", reason: "has a copy loop whose count cannot be evaluated" },
+    { name: "a count above 800", count: 801, reason: "above the maximum of 800" },
+  ])("$name exits 3", ({ count, reason }) => {
+    const run = check(fixture("copies.json", copyTemplate(count)));
+
+    expect(run.status).toBe(3);
+    expect(JSON.parse(run.stdout).resources).toEqual([expect.objectContaining({ status: "not-evaluated", reason: expect.stringContaining(reason) })]);
+  });
+});

@@ -193,23 +193,6 @@ describe("ARM template", () => {
     expect(read(value).map((item) => item.kind)).toEqual([expected]);
   });
 
-  const NO_INSTANCE = "has a copy loop whose count is 0, so the template deploys no instance of it";
-
-  test.each([
-    { name: "0", count: 0, expected: NO_INSTANCE },
-    { name: "a parameter of 0", count: "[parameters('replicas')]", expected: NO_INSTANCE },
-    { name: "2", count: 2, expected: "judged" },
-    { name: "an unknown expression", count: "[length(parameters('regions'))]", expected: "judged" },
-  ])("copy count $name", ({ count, expected }) => {
-    const value = template([{ ...literalDeployment, copy: { name: "replicas", count } }], {
-      parameters: { replicas: { type: "int", defaultValue: 0 }, regions: { type: "array" } },
-    });
-
-    const outcomes = read(value).map((item) => (item.kind === "not-evaluated" ? item.reason : "judged"));
-
-    expect(outcomes).toEqual([expected]);
-  });
-
   test("other resource types are skipped", () => {
     const value = template([{ type: "Microsoft.Storage/storageAccounts", name: "sa" }, literalDeployment]);
 
