@@ -1,7 +1,11 @@
 import * as z from "zod";
 import { ExemptionEntriesSchema, type ExemptionEntry, ExemptionEntrySchema } from "../exemptions/exemption";
 import type { Rule } from "../rules/rule";
-import { type EnforcementLevel, EnforcementLevelSchema } from "./schema-types";
+import { type EnforcementLevel, EnforcementLevelSchema, limitFormatOf } from "./schema-types";
+import { closest } from "./suggestions";
+// The pack, the exemptions parser and the key check import these from here.
+export { closest, editDistance } from "./suggestions";
+import { describeJsonValue, describeValueProblem, enumValueProblem } from "./value-problems";
 
 /**
  * The limits file is the JSON that `pulumi preview --policy-pack-config FILE` takes. Each key is a rule id,
@@ -139,10 +143,10 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, rules: readonly Co
     return unknownKeyProblems(issue.path, issue.keys, validKeysAt(issue.path, rules));
   }
 
+  const value = valueAt(raw, issue.path);
   if (issue.code === "invalid_union") {
     // A rule entry is a level or an object: report the object's own problems, which are more precise than "invalid input".
-    const value = valueAt(raw, issue.path);
-    if (typeof value === "object" && value !== null) {
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
       // The level branch fails at the entry itself (invalid_value for a string, invalid_type for an object); the object branch fails inside it.
       const objectBranch = issue.errors.find(
         (branch) => !branch.some((inner) => inner.path.length === 0 && (inner.code === "invalid_type" || inner.code === "invalid_value")),
@@ -151,12 +155,20 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, rules: readonly Co
         return objectBranch.flatMap((inner) => describeIssue({ ...inner, path: [...issue.path, ...inner.path] }, raw, rules));
       }
     }
-    return [`${where}: must be one of ${EnforcementLevelSchema.options.join(", ")}, or an object with enforcementLevel and the rule's limits`];
+    const levels = EnforcementLevelSchema.options;
+    if (typeof value === "string") {
+      return [`${where}: ${enumValueProblem(value, levels)}, or an object with enforcementLevel and the rule's limits`];
+    }
+    return [`${where}: must be one of ${levels.join(", ")}, or an object with enforcementLevel and the rule's limits, not ${describeJsonValue(value)}`];
   }
 
-  const value = valueAt(raw, issue.path);
-  const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)?.slice(0, 60)})`;
-  return [`${where}: ${issue.message}${shown}`];
+  return [`${where}: ${describeValueProblem(issue, value, limitFormatOf(limitSchemaAt(issue.path, rules)))}`];
+}
+
+/** Returns the schema of the rule limit at `path` (rule id, then limit name), or undefined for any other path. */
+function limitSchemaAt(path: readonly PropertyKey[], rules: readonly ConfigurableRule[]): unknown {
+  const rule = path.length === 2 ? rules.find((candidate) => candidate.id === path[0]) : undefined;
+  return rule === undefined ? undefined : (rule.limits as unknown as z.ZodObject).shape[String(path[1])];
 }
 
 /** Describes each unknown key at `path` with the valid key nearest to it, or with the list of valid keys. */
@@ -193,31 +205,4 @@ export function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
     current = (current as Record<PropertyKey, unknown>)[key];
   }
   return current;
-}
-
-/** Returns the candidate closest to `word` by edit distance, when it is close enough to be a likely typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-/** Returns the Levenshtein distance between two strings: the fewest insertions, deletions and substitutions. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -11,12 +11,28 @@ export const EnforcementLevelSchema = z.enum(ENFORCEMENT_LEVELS);
 export const UNKNOWN_VALUE_LEVELS = ["advisory", "mandatory"] as const;
 export type UnknownValueLevel = (typeof UNKNOWN_VALUE_LEVELS)[number];
 
+/** The written form of a limit that is a string to zod but means more: an ISO 8601 duration or a Kubernetes quantity. */
+export type LimitFormat = "duration" | "quantity";
+
+// Keyed by the schema object that a rule's limits shape holds, so an error message can name the form to write.
+const LIMIT_FORMATS = new WeakMap<object, LimitFormat>();
+
+/** Returns the format of a limit built by durationLimit or quantityLimit, or undefined for any other schema. */
+export function limitFormatOf(schema: unknown): LimitFormat | undefined {
+  return typeof schema === "object" && schema !== null ? LIMIT_FORMATS.get(schema) : undefined;
+}
+
+function withFormat<Schema extends object>(schema: Schema, format: LimitFormat): Schema {
+  LIMIT_FORMATS.set(schema, format);
+  return schema;
+}
+
 /**
  * Builds an ISO 8601 duration limit (`PT60S`), parsed to milliseconds. The pattern reaches the JSON Schema, so the
  * Pulumi engine rejects a malformed duration before the pack starts; the refinement gives the exact reason.
  */
 export function durationLimit(description: string, defaultValue: string) {
-  return z
+  const schema = z
     .string()
     .regex(/^P(?!$)(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/, {
       message: "must be an ISO 8601 duration such as PT30S or PT1M30S, without years or months",
@@ -31,6 +47,7 @@ export function durationLimit(description: string, defaultValue: string) {
     })
     .prefault(defaultValue)
     .describe(description);
+  return withFormat(schema, "duration");
 }
 
 /** Builds a whole-number limit with inclusive bounds. */
@@ -43,7 +60,7 @@ export function integerLimit(description: string, defaultValue: number, minimum 
  * It is written as a string, as in a Kubernetes manifest, so `500m` and `0.5` mean the same thing.
  */
 export function quantityLimit(description: string, defaultValue: string) {
-  return z
+  const schema = z
     .string()
     .transform((text, context) => {
       const parsed = parseQuantity(text);
@@ -55,4 +72,5 @@ export function quantityLimit(description: string, defaultValue: string) {
     })
     .prefault(defaultValue)
     .describe(description);
+  return withFormat(schema, "quantity");
 }

@@ -29,8 +29,52 @@ describe("limits file errors", () => {
 
   test("wrong type names the field", () => {
     expect(problemsOf({ "request-concurrency": { maxConcurrentRequestsPerInstance: "16" } })).toEqual([
-      'request-concurrency.maxConcurrentRequestsPerInstance: Invalid input: expected number, received string (got "16")',
+      'request-concurrency.maxConcurrentRequestsPerInstance: must be a whole number, not the string "16"; write 16 without quotes',
     ]);
+  });
+
+  test.each([
+    [
+      "duration as seconds",
+      { "request-timeout": { maxRequestTimeout: 60 } },
+      'request-timeout.maxRequestTimeout: must be an ISO 8601 duration string such as "PT30S", not the number 60; write "PT60S" if 60 means seconds',
+    ],
+    [
+      "duration as milliseconds",
+      { "request-timeout": { maxRequestTimeout: 90000 } },
+      'request-timeout.maxRequestTimeout: must be an ISO 8601 duration string such as "PT30S", not the number 90000; ' +
+        'write "PT90000S" if 90000 means seconds, or "PT90S" if it means milliseconds',
+    ],
+    [
+      "quantity as a number",
+      { "container-resources": { maxCpu: 8 } },
+      'container-resources.maxCpu: must be a Kubernetes quantity string such as "500m" or "32Gi", not the number 8; write "8"',
+    ],
+    ["fractional integer", { "instance-count": { minInstanceCount: 2.5 } }, "instance-count.minInstanceCount: must be a whole number, not the number 2.5"],
+    ["integer below its minimum", { "instance-count": { minInstanceCount: 0 } }, "instance-count.minInstanceCount: must be at least 1, not the number 0"],
+    [
+      "boolean as a string",
+      { "egress-public-network-access": { allowPublicEgress: "false" } },
+      'egress-public-network-access.allowPublicEgress: must be true or false, not the string "false"; write false without quotes',
+    ],
+    ["list as a string", { "scale-type": { managedScaleTypes: "Default" } }, 'scale-type.managedScaleTypes: must be a list, not the string "Default"; write ["Default"]'],
+    [
+      "empty string in a list",
+      { "instance-type-allowlist": { allowedManagedInstanceTypes: [""] } },
+      "instance-type-allowlist.allowedManagedInstanceTypes.0: must not be an empty string",
+    ],
+    [
+      "enum typo in a list",
+      { "probe-required": { requiredProbes: ["livness"] } },
+      'probe-required.requiredProbes.0: "livness" is not a valid value; did you mean "liveness"? Valid values: liveness, readiness, startup',
+    ],
+    [
+      "level typo in an entry",
+      { "request-timeout": { enforcementLevel: "mandtory" } },
+      'request-timeout.enforcementLevel: "mandtory" is not a valid value; did you mean "mandatory"? Valid values: advisory, mandatory, remediate, disabled',
+    ],
+  ])("%s gives the form to write", (_name, raw, problem) => {
+    expect(problemsOf(raw)).toEqual([problem]);
   });
 
   test("bad duration names the field", () => {
@@ -47,7 +91,20 @@ describe("limits file errors", () => {
 
   test("bad level string", () => {
     expect(problemsOf({ "request-timeout": "warn" })).toEqual([
-      "request-timeout: must be one of advisory, mandatory, remediate, disabled, or an object with enforcementLevel and the rule's limits",
+      'request-timeout: "warn" is not a valid value; valid values: advisory, mandatory, remediate, disabled, or an object with enforcementLevel and the rule\'s limits',
+    ]);
+  });
+
+  test("level typo names the nearest level", () => {
+    expect(problemsOf({ all: "mandtory" })).toEqual([
+      'all: "mandtory" is not a valid value; did you mean "mandatory"? Valid values: advisory, mandatory, remediate, disabled, ' +
+        "or an object with enforcementLevel and the rule's limits",
+    ]);
+  });
+
+  test("level of another type names it", () => {
+    expect(problemsOf({ "probe-period": 5 })).toEqual([
+      "probe-period: must be one of advisory, mandatory, remediate, disabled, or an object with enforcementLevel and the rule's limits, not the number 5",
     ]);
   });
 
