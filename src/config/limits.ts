@@ -144,7 +144,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, rules: readonly Co
   }
 
   const value = valueAt(raw, issue.path);
-  if (issue.code === "invalid_union") {
+  // Only `all` and the rule entries are unions of a level and an object. The union of an exemption's `rules` has its own message.
+  if (issue.code === "invalid_union" && issue.path.length === 1) {
     // A rule entry is a level or an object: report the object's own problems, which are more precise than "invalid input".
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
       // The level branch fails at the entry itself (invalid_value for a string, invalid_type for an object); the object branch fails inside it.

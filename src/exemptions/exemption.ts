@@ -1,12 +1,47 @@
 import * as z from "zod";
 
 /** An exemption date is a calendar day in UTC, and the entry stays valid through the end of that day. */
-const ExpiryDateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date in the form YYYY-MM-DD" })
-  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), {
-    error: (issue) => `must be a real calendar date, not ${String(issue.input)}`,
-  });
+const ExpiryDateSchema = z.string({ error: "must be a date in the form YYYY-MM-DD, written as a string" }).check((context) => {
+  const problem = expiryDateProblem(context.value);
+  if (problem !== undefined) {
+    context.issues.push({ code: "custom", message: problem, input: context.value });
+  }
+});
+
+/** Returns why `text` is not a YYYY-MM-DD calendar date, with the date to write when one is evident, or undefined. */
+function expiryDateProblem(text: string): string | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    return isCalendarDate(text) ? undefined : "must be a real calendar date";
+  }
+  const unpadded = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  const padded = unpadded === null ? undefined : `${unpadded[1]}-${unpadded[2].padStart(2, "0")}-${unpadded[3].padStart(2, "0")}`;
+  if (padded !== undefined && isCalendarDate(padded)) {
+    return `must be a date in the form YYYY-MM-DD, with two-digit month and day; write ${padded}`;
+  }
+  const datePart = /^(\d{4}-\d{2}-\d{2})[T ]/.exec(text)?.[1];
+  if (datePart !== undefined && isCalendarDate(datePart)) {
+    return `must be a date in the form YYYY-MM-DD, without a time; write ${datePart}, and the entry stays valid through the end of that day in UTC`;
+  }
+  return "must be a date in the form YYYY-MM-DD";
+}
+
+function isCalendarDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
+
+/** Describes a `rules` value that is neither "*" nor a list, with the list to write when the value is a string. */
+function rulesProblem(input: unknown): string {
+  if (input === undefined) {
+    return 'is missing: list the rule ids the entry waives, or "*" for every rule';
+  }
+  if (typeof input !== "string") {
+    return 'must be a list of rule ids, or "*" for every rule';
+  }
+  const ids = input.split(/[\s,]+/).filter((id) => id !== "");
+  const list = `[${ids.map((id) => JSON.stringify(id)).join(", ")}]`;
+  return `must be a list of rule ids, or "*" for every rule; write rules: ${list}`;
+}
 
 /**
  * One entry of an exemptions file. `resource` is a picomatch glob over the ARM resource id (matched without
@@ -16,7 +51,7 @@ export const ExemptionEntrySchema = z.strictObject({
   resource: z.string().min(1, { message: "must name an ARM id, Pulumi URN or file path pattern" }),
   rules: z.union([z.literal("*"), z.array(z.string().min(1)).min(1, { message: "must list at least one rule id, or be \"*\"" })], {
     // zod's own message for a union that matched no branch is only "Invalid input".
-    error: (issue) => (issue.input === undefined ? 'is missing: list the rule ids the entry waives, or "*" for every rule' : 'must be a list of rule ids, or "*"'),
+    error: (issue) => rulesProblem(issue.input),
   }),
   reason: z.string().trim().min(1, { message: "must say why the resource is exempt" }),
   owner: z.string().trim().min(1, { message: "must name who owns the exemption" }),

@@ -1,6 +1,7 @@
 import picomatch from "picomatch";
 import type * as z from "zod";
 import { ConfigError, closest, unknownKeyProblems, valueAt } from "../config/limits";
+import { describeValueProblem } from "../config/value-problems";
 import { type Exemption, ExemptionEntriesSchema, type ExemptionEntry, ExemptionEntrySchema, ExemptionsFileSchema } from "./exemption";
 
 // Resources no real scope contains. A pattern that matches one of them matches deployments of subscriptions or
@@ -88,6 +89,10 @@ function validate<Schema extends z.ZodType>(
     const where = [...entriesPath, String(index)].join(".");
     if (Array.isArray(entry.rules)) {
       for (const ruleId of entry.rules.filter((id) => !ruleIds.includes(id))) {
+        if (ruleId === "*") {
+          problems.push(`${where}.rules: "*" in a list is not a rule id; write rules: "*", not in a list, to waive every rule`);
+          continue;
+        }
         const suggestion = closest(ruleId, ruleIds);
         problems.push(`${where}.rules: unknown rule id "${ruleId}"; ${suggestion === undefined ? `valid ids: ${ruleIds.join(", ")}` : `did you mean "${suggestion}"?`}`);
       }
@@ -119,7 +124,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
   if (issue.code === "invalid_type" && issue.path.length > 0 && valueAt(raw, issue.path) === undefined) {
     return [`${where}: is missing`];
   }
-  return [`${where}: ${issue.message}`];
+  return [`${where}: ${describeValueProblem(issue, valueAt(raw, issue.path), undefined)}`];
 }
 
 /** Returns the rules and resource of each entry that has them in a readable form, for checks after a failed parse. */

@@ -102,6 +102,14 @@ describe("limits file errors", () => {
     ]);
   });
 
+  test("exemption rules as a string give the list to write", () => {
+    const exemption = { resource: "/subscriptions/x/**", rules: "instance-count", reason: "tuning", owner: "team-a", expires: "2099-01-01" };
+
+    expect(problemsOf({ exemptions: { entries: [exemption] } })).toEqual([
+      'exemptions.entries.0.rules: must be a list of rule ids, or "*" for every rule; write rules: ["instance-count"] (got "instance-count")',
+    ]);
+  });
+
   test("level of another type names it", () => {
     expect(problemsOf({ "probe-period": 5 })).toEqual([
       "probe-period: must be one of advisory, mandatory, remediate, disabled, or an object with enforcementLevel and the rule's limits, not the number 5",

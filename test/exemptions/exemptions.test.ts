@@ -63,7 +63,7 @@ describe("exemptions file", () => {
     { name: "missing expiry", raw: { exemptions: [{ ...entry(), expires: undefined }] }, problem: /^exemptions\.0\.expires: is missing$/ },
     { name: "unknown top-level key", raw: { exemptions: [], version: 1 }, problem: /^version: unknown key; valid keys: exemptions$/ },
     { name: "date without day", raw: { exemptions: [entry({ expires: "2026-12" })] }, problem: /exemptions\.0\.expires: must be a date in the form YYYY-MM-DD/ },
-    { name: "impossible date", raw: { exemptions: [entry({ expires: "2026-02-30" })] }, problem: /exemptions\.0\.expires: must be a real calendar date, not 2026-02-30/ },
+    { name: "impossible date", raw: { exemptions: [entry({ expires: "2026-02-30" })] }, problem: /^exemptions\.0\.expires: must be a real calendar date \(got "2026-02-30"\)$/ },
     { name: "empty reason", raw: { exemptions: [entry({ reason: " " })] }, problem: /exemptions\.0\.reason: must say why/ },
     { name: "missing owner", raw: { exemptions: [{ ...entry(), owner: undefined }] }, problem: /exemptions\.0\.owner/ },
     { name: "empty rule list", raw: { exemptions: [entry({ rules: [] })] }, problem: /exemptions\.0\.rules/ },
@@ -80,9 +80,42 @@ describe("exemptions file", () => {
     const problems = problemsOf(() => parseExemptionsFile({ exemptions: [entry({ rules: ["request-timout"], expires: "2027-13-01" })] }, RULE_IDS, "exemptions file test.yaml"));
 
     expect(problems).toEqual([
-      "exemptions.0.expires: must be a real calendar date, not 2027-13-01",
+      'exemptions.0.expires: must be a real calendar date (got "2027-13-01")',
       'exemptions.0.rules: unknown rule id "request-timout"; did you mean "request-timeout"?',
     ]);
+  });
+
+  test.each([
+    {
+      name: "date without leading zeros",
+      expires: "2027-3-31",
+      problem: 'exemptions.0.expires: must be a date in the form YYYY-MM-DD, with two-digit month and day; write 2027-03-31 (got "2027-3-31")',
+    },
+    {
+      name: "date with a time",
+      expires: "2099-01-01T10:00:00",
+      problem:
+        "exemptions.0.expires: must be a date in the form YYYY-MM-DD, without a time; write 2099-01-01, " +
+        'and the entry stays valid through the end of that day in UTC (got "2099-01-01T10:00:00")',
+    },
+    { name: "date as a word", expires: "tomorrow", problem: 'exemptions.0.expires: must be a date in the form YYYY-MM-DD (got "tomorrow")' },
+    { name: "date as a number", expires: 2099, problem: "exemptions.0.expires: must be a date in the form YYYY-MM-DD, written as a string (got 2099)" },
+  ])("$name gives one error with the form", ({ expires, problem }) => {
+    const problems = problemsOf(() => parseExemptionsFile({ exemptions: [entry({ expires })] }, RULE_IDS, "exemptions file test.yaml"));
+
+    expect(problems).toEqual([problem]);
+  });
+
+  test("rules as a string suggest a list", () => {
+    const problems = problemsOf(() => parseExemptionsFile({ exemptions: [entry({ rules: "instance-count" })] }, RULE_IDS, "exemptions file test.yaml"));
+
+    expect(problems).toEqual(['exemptions.0.rules: must be a list of rule ids, or "*" for every rule; write rules: ["instance-count"] (got "instance-count")']);
+  });
+
+  test("star inside a list is rejected", () => {
+    const problems = problemsOf(() => parseExemptionsFile({ exemptions: [entry({ rules: ["*"] })] }, RULE_IDS, "exemptions file test.yaml"));
+
+    expect(problems).toEqual(['exemptions.0.rules: "*" in a list is not a rule id; write rules: "*", not in a list, to waive every rule']);
   });
 
   test.each([

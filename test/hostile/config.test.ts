@@ -86,12 +86,12 @@ describe("exemptions file", () => {
   test.each([
     ["every resource and rule", `exemptions: [{${ENTRY}, rules: "*", expires: "2099-01-01"}]`, 'exemptions.0: resource "**" matches deployments of subscriptions, stacks or files it does not name'],
     ["unknown key", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: "2099-01-01", approvedBy: me}]`, "exemptions.0.approvedBy: unknown key; valid keys: resource, rules, reason, owner, expires"],
-    ["wrong type", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: 2099}]`, "exemptions.0.expires: Invalid input: expected string, received number"],
+    ["wrong type", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: 2099}]`, "exemptions.0.expires: must be a date in the form YYYY-MM-DD, written as a string (got 2099)"],
     ["huge year", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: "99999-01-01"}]`, "exemptions.0.expires: must be a date in the form YYYY-MM-DD"],
-    ["impossible date", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: "2099-02-30"}]`, "exemptions.0.expires: must be a real calendar date, not 2099-02-30"],
+    ["impossible date", `exemptions: [{${ENTRY}, rules: [request-timeout], expires: "2099-02-30"}]`, 'exemptions.0.expires: must be a real calendar date (got "2099-02-30")'],
     ["unknown rule", `exemptions: [{${ENTRY}, rules: [request-timout], expires: "2099-01-01"}]`, 'exemptions.0.rules: unknown rule id "request-timout"; did you mean "request-timeout"?'],
     ["blank reason", 'exemptions: [{resource: "**", reason: "  ", owner: o, rules: [request-timeout], expires: "2099-01-01"}]', "exemptions.0.reason: must say why the resource is exempt"],
-    ["not a list", "exemptions: {}", "exemptions: Invalid input: expected array, received object"],
+    ["not a list", "exemptions: {}", "exemptions: must be a list, not an object"],
     ["__proto__ key", "__proto__: {exemptions: []}", "__proto__: unknown key; valid keys: exemptions"],
   ])("%s exits 2 naming it", async (_name, content, message) => {
     const exemptions = write("exemptions.yaml", content);
