@@ -27,7 +27,7 @@ export function durationField(lookup: Lookup, path: string, defaultMs: number | 
     return fieldWithoutValue(lookup, path, defaultMs);
   }
   if (typeof lookup.value !== "string") {
-    return invalidField(path, lookup.value, `must be an ISO 8601 duration string such as PT30S, not a ${describeType(lookup.value)}`);
+    return invalidField(path, lookup.value, `must be an ISO 8601 duration string such as PT30S, not ${describeType(lookup.value)}`);
   }
   const parsed = parseIsoDuration(lookup.value);
   return parsed.ok ? setField(path, parsed.milliseconds) : invalidField(path, lookup.value, parsed.reason);
@@ -52,7 +52,7 @@ export function integerField(lookup: Lookup, path: string, defaultValue: number 
   }
   const value = lookup.value;
   if (typeof value !== "number") {
-    return invalidField(path, value, `must be a whole number, not a ${describeType(value)}`);
+    return invalidField(path, value, `must be a whole number, not ${describeType(value)}`);
   }
   if (!Number.isFinite(value)) {
     return invalidField(path, value, "must be a finite whole number");
@@ -110,19 +110,22 @@ export function quantityField(lookup: Lookup, path: string): Field<number> {
     return Number.isFinite(value) && value >= 0 ? setField(path, value) : invalidField(path, value, "must be a finite quantity of zero or more");
   }
   if (typeof value !== "string") {
-    return invalidField(path, value, `must be a Kubernetes quantity string such as "500m" or "4Gi", not a ${describeType(value)}`);
+    return invalidField(path, value, `must be a Kubernetes quantity string such as "500m" or "4Gi", not ${describeType(value)}`);
   }
   const parsed = parseQuantity(value);
   return parsed.ok ? setField(path, parsed.value) : invalidField(path, value, parsed.reason);
 }
 
-/** Names the JSON type of a value for messages. */
+/** Names the JSON type of a value for messages, with its article: "a number", "an array", "an empty string". */
 export function describeType(value: unknown): string {
   if (value === null) {
     return "null";
   }
-  if (Array.isArray(value)) {
-    return "array";
+  if (value === "") {
+    return "an empty string";
   }
-  return typeof value;
+  if (Array.isArray(value)) {
+    return "an array";
+  }
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

@@ -1,4 +1,4 @@
-import { defaultConfig } from "../../src/config/limits";
+import { defaultConfig, resolveConfig } from "../../src/config/limits";
 import { evaluateItems } from "../../src/engine/evaluate";
 import { RULES } from "../../src/rules/index";
 import { readInputFile } from "../../src/sources/files";
@@ -26,5 +26,17 @@ describe("messages on CLI YAML", () => {
 
     expect(messages).toContain("Request timeout is 120000 ms, above the maximum of 90000 ms. Set request_settings.request_timeout_ms to 90000 or less.");
     expect(messages.some((message) => message.startsWith("Public egress is enabled (Azure default, not set), expected disabled."))).toBe(true);
+  });
+
+  test("empty instance type is named as empty", async () => {
+    const file = write("empty-type.yml", YAML.replace("instance_type: Standard_DS3_v2", 'instance_type: ""'));
+    const config = resolveConfig({ "instance-type-allowlist": { allowedManagedInstanceTypes: ["Standard_DS3_v2"] } }, RULES);
+
+    const [result] = evaluateItems(await readInputFile(file), RULES, config);
+    const finding = result.findings.find((candidate) => candidate.ruleId === "instance-type-allowlist");
+
+    expect(finding?.message).toBe(
+      'instance_type is "", which must be a non-empty string, not an empty string. Set a valid value: amlguard does not pass a value it cannot read.',
+    );
   });
 });
