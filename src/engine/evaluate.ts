@@ -172,8 +172,16 @@ export type FindingDraft = Pick<Finding, "path" | "actual" | "actualIsDefault" |
 
 /** Builds the finding for a field a rule needs whose value cannot be read, so it never passes. */
 export function invalidFieldDraft(field: InvalidField): FindingDraft {
-  // A field without a value has a reason that reads on its own: "is missing; …", "cannot be read because …".
-  const problem = field.raw === null ? `${field.path} ${field.reason}` : `${field.path} is ${field.raw}, which ${field.reason}`;
+  // A field without its own value has a reason that reads on its own: "is missing; …", "cannot be read because …".
+  // The reason of a key problem describes the key, so the value under it goes beside the key.
+  let problem: string;
+  if (field.raw === null || field.rawOf === "parent") {
+    problem = `${field.path} ${field.reason}`;
+  } else if (field.rawOf === "key") {
+    problem = `${field.path} (${field.raw}) ${field.reason}`;
+  } else {
+    problem = `${field.path} is ${field.raw}, which ${field.reason}`;
+  }
   // A reason may end in a question, such as "did you mean request_timeout_ms?".
   const sentence = problem.endsWith("?") ? problem : `${problem}.`;
   return {

@@ -29,8 +29,7 @@ export interface UnknownField {
 
 /**
  * A value that cannot be read: `raw` is a short, printable rendering of it, and `reason` explains the problem.
- * `raw` is null when there is no value to show, because the field is absent where Azure requires it, its parent
- * is not an object, or its key is spelled in a way amlguard does not read.
+ * `raw` is null when there is no value to show, such as for a field that is absent where Azure requires it.
  */
 export interface InvalidField {
   readonly state: "invalid";
@@ -39,6 +38,11 @@ export interface InvalidField {
   readonly path: string;
   /** The fix to state in the finding when setting a valid value is not it, such as for a request that failed. */
   readonly fix?: string;
+  /**
+   * Set when `raw` is not the field's own value and `reason` describes something else: the value under a key that
+   * amlguard does not read ("key"), or a parent that is not an object ("parent"), whose value the reason names.
+   */
+  readonly rawOf?: "key" | "parent";
 }
 
 /** The value a rule judges: what the source set, or Azure's default when it is unset. */
@@ -64,6 +68,21 @@ export function unknownField(path: string, reason?: string): UnknownField {
 export function invalidField(path: string, raw: unknown, reason: string, fix?: string): InvalidField {
   const field: InvalidField = { state: "invalid", raw: raw === undefined ? null : renderRaw(raw), reason, path };
   return fix === undefined ? field : { ...field, fix };
+}
+
+/**
+ * Builds the invalid field of a key that amlguard does not read where it is. `raw` is the value under the key,
+ * shown beside the key because `reason` describes the key, not the value.
+ */
+export function invalidKeyField(path: string, raw: unknown, reason: string): InvalidField {
+  const field = invalidField(path, raw, reason);
+  return field.raw === null ? field : { ...field, rawOf: "key" };
+}
+
+/** Builds the invalid field under a parent that is not an object. `reason` names the parent's value, which `raw` renders. */
+export function invalidParentField(path: string, parentValue: unknown, reason: string, fix?: string): InvalidField {
+  const field = invalidField(path, parentValue, reason, fix);
+  return field.raw === null ? field : { ...field, rawOf: "parent" };
 }
 
 /** Returns the effective value of a set or unset field, or undefined when it is unknown, invalid or has no default. */
@@ -92,7 +111,7 @@ export function renderRaw(raw: unknown): string {
   } else if (typeof raw === "number" || typeof raw === "boolean" || raw === null) {
     text = String(raw);
   } else if (Array.isArray(raw)) {
-    text = `an array of ${raw.length} items`;
+    text = `an array of ${raw.length} ${raw.length === 1 ? "item" : "items"}`;
   } else if (typeof raw === "object") {
     text = "an object";
   } else {

@@ -1,5 +1,5 @@
 import type { ContainerResources, OnlineDeployment, Probe } from "../model/deployment";
-import { type Field, invalidField } from "../model/field";
+import { type Field, invalidKeyField } from "../model/field";
 import type { KeyProblem } from "./key-check";
 
 /**
@@ -12,7 +12,7 @@ export function applyKeyProblems(deployment: OnlineDeployment, problems: readonl
   }
   const replace = <T>(field: Field<T>): Field<T> => {
     const problem = problems.find((candidate) => candidate.targets.some((target) => field.path === target || field.path.startsWith(`${target}.`)));
-    return problem === undefined ? field : invalidField(problem.keyPath, undefined, problem.reason);
+    return problem === undefined ? field : invalidKeyField(problem.keyPath, problem.value, problem.reason);
   };
 
   return {

@@ -1,5 +1,5 @@
 import { parseIsoDuration } from "../model/duration";
-import { type Field, invalidField, setField, unknownField, unsetField } from "../model/field";
+import { type Field, invalidField, invalidParentField, setField, unknownField, unsetField } from "../model/field";
 import { parseQuantity } from "../model/quantity";
 import type { Lookup } from "./property-access";
 
@@ -13,7 +13,7 @@ function fieldWithoutValue<T>(lookup: EmptyLookup, path: string, defaultValue: T
     case "unknown":
       return unknownField(path, lookup.reason);
     case "unreadable":
-      return invalidField(path, undefined, lookup.reason, lookup.fix);
+      return invalidParentField(path, lookup.parentValue, lookup.reason, lookup.fix);
   }
 }
 

@@ -40,6 +40,12 @@ export interface KeyProblem {
   /** Path of the key as the source spells it. */
   readonly keyPath: string;
   readonly reason: string;
+  /**
+   * The value written under a key that was likely meant for a judged field, so that a message can show it. Absent
+   * for a key of unknown meaning, a value not known yet, or a key cut for display, because the pack redacts a
+   * secret by the finding's path, which must then be the key's own.
+   */
+  readonly value?: unknown;
 }
 
 const MAX_KEY_LENGTH = 80;
@@ -84,7 +90,7 @@ export function findKeyProblems(root: Lookup, schema: KeySchema, access: Propert
       }
       const problem = classifyKey(key, node, compiled.placed, matching);
       if (problem !== undefined) {
-        problems.push(problem);
+        problems.push(problem.judged ? withWrittenValue(problem.problem, access.get(lookup.value, key), key) : problem.problem);
       }
     }
   };
@@ -93,8 +99,24 @@ export function findKeyProblems(root: Lookup, schema: KeySchema, access: Propert
   return problems;
 }
 
-/** Decides whether a key that the schema does not judge in `node` is a problem, and for which fields. */
-function classifyKey(key: string, node: CompiledNode, placed: CompiledSchema["placed"], matching: KeyMatching): KeyProblem | undefined {
+/**
+ * Adds the value written under a key that was likely meant for a judged field, whose value is a duration, count or
+ * enum. A key of unknown meaning keeps its value out of messages, because it may hold anything.
+ */
+function withWrittenValue(problem: KeyProblem, written: Lookup, key: string): KeyProblem {
+  return written.kind === "present" && key.length <= MAX_KEY_LENGTH ? { ...problem, value: written.value } : problem;
+}
+
+/**
+ * Decides whether a key that the schema does not judge in `node` is a problem, and for which fields. `judged` tells
+ * whether the key was matched to a judged key, rather than only being unknown in an object with a closed schema.
+ */
+function classifyKey(
+  key: string,
+  node: CompiledNode,
+  placed: CompiledSchema["placed"],
+  matching: KeyMatching,
+): { readonly problem: KeyProblem; readonly judged: boolean } | undefined {
   const normalized = normalize(key, matching.style);
   if (node.others.has(normalized)) {
     return undefined;
@@ -105,13 +127,13 @@ function classifyKey(key: string, node: CompiledNode, placed: CompiledSchema["pl
   // The key in another spelling, in this object.
   const spelled = node.spellings.get(normalized);
   if (spelled !== undefined) {
-    return { targets: targetsOf(node, spelled), keyPath: keyPathOf(node, key), reason: misspellingReason(spelled, objectName, matching) };
+    return { problem: { targets: targetsOf(node, spelled), keyPath: keyPathOf(node, key), reason: misspellingReason(spelled, objectName, matching) }, judged: true };
   }
 
   // A judged key of another object: one of this object would have matched above.
   const elsewhere = placed.get(normalized);
   if (elsewhere !== undefined) {
-    return { targets: elsewhere, keyPath: keyPathOf(node, key), reason: `is in the wrong place: it belongs at ${listWords(elsewhere, "or")}` };
+    return { problem: { targets: elsewhere, keyPath: keyPathOf(node, key), reason: `is in the wrong place: it belongs at ${listWords(elsewhere, "or")}` }, judged: true };
   }
 
   if (matching.style === "case") {
@@ -121,11 +143,13 @@ function classifyKey(key: string, node: CompiledNode, placed: CompiledSchema["pl
   const nearest = nearestSpelling(normalized, [...node.spellings.keys(), ...node.others]);
   const nearestJudged = nearest === undefined ? undefined : node.spellings.get(nearest);
   if (nearestJudged !== undefined) {
-    return { targets: targetsOf(node, nearestJudged), keyPath: keyPathOf(node, key), reason: misspellingReason(nearestJudged, objectName, matching) };
+    const reason = misspellingReason(nearestJudged, objectName, matching);
+    return { problem: { targets: targetsOf(node, nearestJudged), keyPath: keyPathOf(node, key), reason }, judged: true };
   }
   if (node.schema.closed) {
     const keys = listWords(Object.keys(node.schema.judged), "and");
-    return { targets: [node.path], keyPath: keyPathOf(node, key), reason: `is not a key of ${objectName} in ${matching.schemaName}, whose keys there are ${keys}` };
+    const reason = `is not a key of ${objectName} in ${matching.schemaName}, whose keys there are ${keys}`;
+    return { problem: { targets: [node.path], keyPath: keyPathOf(node, key), reason }, judged: false };
   }
   return undefined;
 }

@@ -1,9 +1,11 @@
+import { renderRaw } from "../model/field";
+
 /** The result of looking up one key of a source object. */
 export type Lookup =
   | { readonly kind: "present"; readonly value: unknown }
   | { readonly kind: "absent" }
   | { readonly kind: "unknown"; readonly reason?: string }
-  | { readonly kind: "unreadable"; readonly reason: string; readonly fix?: string };
+  | { readonly kind: "unreadable"; readonly reason: string; readonly parentValue?: unknown; readonly fix?: string };
 
 /** The lookup of a key that is not there. Lookups are never changed, so every absent key shares this one. */
 export const ABSENT: Lookup = Object.freeze({ kind: "absent" });
@@ -45,7 +47,7 @@ export function createChildLookup(access: PropertyAccess, objectTerm = "an objec
       return parent;
     }
     if (!isPlainObject(parent.value)) {
-      return { kind: "unreadable", reason: `cannot be read because its parent is not ${objectTerm}` };
+      return { kind: "unreadable", reason: `cannot be read because its parent is ${renderRaw(parent.value)}, not ${objectTerm}`, parentValue: parent.value };
     }
     return access.get(parent.value, key);
   };

@@ -1,5 +1,5 @@
 import type { ManagedNetworkIsolationMode } from "../model/deployment";
-import { type Field, invalidField, setField, unknownField } from "../model/field";
+import { type Field, invalidField, invalidParentField, setField, unknownField } from "../model/field";
 import { enumField } from "./field-readers";
 import { type Lookup, type PropertyAccess, createChildLookup } from "./property-access";
 
@@ -46,7 +46,7 @@ export function capacityCountField(lookup: Lookup, path: string, options: Capaci
     case "unknown":
       return unknownField(path, lookup.reason);
     case "unreadable":
-      return invalidField(path, undefined, lookup.reason);
+      return invalidParentField(path, lookup.parentValue, lookup.reason);
   }
 
   const value = lookup.value;

@@ -84,13 +84,13 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
   },
   "azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/test_configs/deployments/online/online_deployment_pe_1.yaml": one(MANAGED_MINIMAL),
   // scale_settings spells the scale type with the 2021 key scale_type, which the CLI v2 schema does not define, so
-  // every rule that reads the scale type reports the key as invalid.
+  // every rule that reads the scale type reports the key as invalid, with the value written under it.
   "azure-sdk-for-python/sdk/ml/azure-ai-ml/tests/test_configs/deployments/online/online_deployment_schema.yaml": one({
     ...MANAGED_MINIMAL,
-    "scale-type": ["invalid scale_settings.scale_type"],
-    "scale-instance-bounds": ["invalid scale_settings.scale_type"],
-    "scale-polling-interval": ["invalid scale_settings.scale_type"],
-    "scale-target-utilization": ["invalid scale_settings.scale_type"],
+    "scale-type": ['"default"'],
+    "scale-instance-bounds": ['"default"'],
+    "scale-polling-interval": ['"default"'],
+    "scale-target-utilization": ['"default"'],
   }),
 
   "azureml-examples-history/1dbb0c1/cli/endpoints/online/kubernetes/kubernetes-green-deployment.yml": one({ "probe-required": [false, false] }),
@@ -206,7 +206,7 @@ function corpusFiles(): string[] {
 
 /**
  * Actual values of violation and invalid findings by rule, limited to rules that exist, in a stable order. An
- * invalid finding without a value, such as one for a misspelled key, is listed as `invalid <path>`.
+ * invalid finding without a value, such as one for a missing field that Azure requires, is listed as `invalid <path>`.
  */
 function failuresOf(result: ResourceResult): Record<string, (string | number | boolean)[]> {
   const failures: Record<string, (string | number | boolean)[]> = {};

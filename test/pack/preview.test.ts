@@ -169,6 +169,27 @@ describe("pack in preview", () => {
     }
   });
 
+  test("value under a miscased key is shown", async () => {
+    const props = managedProps(undefined, { requestSettings: { RequestTimeout: "PT7M" } });
+
+    const { diagnostics } = await pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props });
+
+    const timeout = diagnostics.find((diagnostic) => diagnostic.policyName === "request-timeout");
+    expect(timeout?.message).toContain('properties.requestSettings.RequestTimeout ("PT7M") differs from requestTimeout only in case');
+  });
+
+  test.each([
+    ["a miscased key", { requestSettings: { RequestTimeout: secret("PT7M") } }],
+    ["a parent that is not an object", { requestSettings: secret("PT7M") }],
+  ])("secret under %s stays out of messages", async (_name, extra) => {
+    const { diagnostics } = await pack.analyze({ type: DEPLOYMENT_TYPE, name: "blue", props: managedProps(undefined, extra) });
+
+    expect(diagnostics.map((diagnostic) => diagnostic.policyName)).toContain("request-timeout");
+    for (const diagnostic of diagnostics) {
+      expect(diagnostic.message).not.toContain("PT7M");
+    }
+  });
+
   test("stack check reports autoscale bounds", async () => {
     const deployment = { type: DEPLOYMENT_TYPE, name: "blue", props: managedProps("PT30S") };
     const deploymentUrn = pack.urnOf(deployment);

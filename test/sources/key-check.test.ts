@@ -56,6 +56,7 @@ describe("CLI YAML keys", () => {
       text: "request_settings: {request_timout_ms: 500000}\n",
       read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
       path: "request_settings.request_timout_ms",
+      raw: "500000",
       reason: "is not a key of request_settings in the Azure ML CLI deployment schema; did you mean request_timeout_ms?",
     },
     {
@@ -63,6 +64,7 @@ describe("CLI YAML keys", () => {
       text: "request_timeout_ms: 500000\n",
       read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
       path: "request_timeout_ms",
+      raw: "500000",
       reason: "is in the wrong place: it belongs at request_settings.request_timeout_ms",
     },
     {
@@ -70,6 +72,7 @@ describe("CLI YAML keys", () => {
       text: "requestSettings: {requestTimeout: PT10M}\n",
       read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
       path: "requestSettings",
+      raw: "an object",
       reason: "is not a key of the deployment in the Azure ML CLI deployment schema; did you mean request_settings?",
     },
     {
@@ -77,6 +80,7 @@ describe("CLI YAML keys", () => {
       text: "Request_Settings: {request_timeout_ms: 500000}\n",
       read: (d: OnlineDeployment) => d.requestSettings.maxQueueWaitMs,
       path: "Request_Settings",
+      raw: "an object",
       reason: "is not a key of the deployment in the Azure ML CLI deployment schema; did you mean request_settings?",
     },
     {
@@ -84,6 +88,7 @@ describe("CLI YAML keys", () => {
       text: "request_settings: {requestTimeout: 500000}\n",
       read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
       path: "request_settings.requestTimeout",
+      raw: "500000",
       reason: "is not a key of request_settings in the Azure ML CLI deployment schema; did you mean request_timeout_ms?",
     },
     {
@@ -91,6 +96,7 @@ describe("CLI YAML keys", () => {
       text: "liveness_probe: {failure_treshold: 100}\n",
       read: (d: OnlineDeployment) => d.probes.liveness.failureThreshold,
       path: "liveness_probe.failure_treshold",
+      raw: "100",
       reason: "is not a key of liveness_probe in the Azure ML CLI deployment schema; did you mean failure_threshold?",
     },
     {
@@ -98,6 +104,7 @@ describe("CLI YAML keys", () => {
       text: "failure_threshold: 100\n",
       read: (d: OnlineDeployment) => d.probes.readiness.failureThreshold,
       path: "failure_threshold",
+      raw: "100",
       reason: "is in the wrong place: it belongs at liveness_probe.failure_threshold, readiness_probe.failure_threshold or startup_probe.failure_threshold",
     },
     {
@@ -105,6 +112,7 @@ describe("CLI YAML keys", () => {
       text: "request_settings: {timeout_budget: 1}\n",
       read: (d: OnlineDeployment) => d.requestSettings.maxConcurrentRequestsPerInstance,
       path: "request_settings.timeout_budget",
+      raw: null,
       reason:
         "is not a key of request_settings in the Azure ML CLI deployment schema, whose keys there are request_timeout_ms, max_queue_wait_ms and max_concurrent_requests_per_instance",
     },
@@ -113,6 +121,7 @@ describe("CLI YAML keys", () => {
       text: "scale_settings: {scale_type: target_utilization, max_instances: 30}\n",
       read: (d: OnlineDeployment) => d.scaleSettings.scaleType,
       path: "scale_settings.scale_type",
+      raw: '"target_utilization"',
       reason: "is not a key of scale_settings in the Azure ML CLI deployment schema; did you mean type?",
     },
     {
@@ -120,6 +129,7 @@ describe("CLI YAML keys", () => {
       text: "capacity: 30\n",
       read: (d: OnlineDeployment) => d.instanceCount,
       path: "capacity",
+      raw: "30",
       reason: "is not a key of the deployment in the Azure ML CLI deployment schema; did you mean instance_count?",
     },
     {
@@ -127,6 +137,7 @@ describe("CLI YAML keys", () => {
       text: "type: kubernetes\nresources: {requests: {GPU: 4}}\n",
       read: (d: OnlineDeployment) => d.containerRequests.gpuCount,
       path: "resources.requests.GPU",
+      raw: "4",
       reason: "is not a key of resources.requests in the Azure ML CLI deployment schema; did you mean gpu?",
     },
     {
@@ -134,10 +145,11 @@ describe("CLI YAML keys", () => {
       text: "typ: kubernetes\n",
       read: (d: OnlineDeployment) => d.computeType,
       path: "typ",
+      raw: '"kubernetes"',
       reason: "is not a key of the deployment in the Azure ML CLI deployment schema; did you mean type?",
     },
-  ])("$name is invalid", ({ text, read, path, reason }) => {
-    expect(read(cli(text))).toEqual({ state: "invalid", raw: null, path, reason });
+  ])("$name is invalid", ({ text, read, path, raw, reason }) => {
+    expect(read(cli(text))).toEqual(raw === null ? { state: "invalid", raw, path, reason } : { state: "invalid", raw, path, reason, rawOf: "key" });
   });
 
   test("misspelled object makes each field invalid", () => {
@@ -168,10 +180,32 @@ describe("CLI YAML keys", () => {
     expect(allFields(deployment).filter((field) => field.state === "invalid")).toEqual([]);
   });
 
-  test("value of a misspelled key is not echoed", () => {
-    const [result] = evaluateItems([{ kind: "deployment", deployment: cli("request_settings: {request_timout_ms: s3cr3t}\n") }], RULES, defaultConfig(RULES));
+  test("value of an unknown key is not echoed", () => {
+    const [result] = evaluateItems([{ kind: "deployment", deployment: cli("request_settings: {api_token: s3cr3t}\n") }], RULES, defaultConfig(RULES));
 
+    expect(result.findings.map((finding) => finding.path)).toContain("request_settings.api_token");
     expect(JSON.stringify(result)).not.toContain("s3cr3t");
+  });
+
+  test("value of a misspelled key is shown", () => {
+    const [result] = evaluateItems([{ kind: "deployment", deployment: cli("request_settings: {request_timout_ms: 300000}\n") }], RULES, defaultConfig(RULES));
+    const finding = result.findings.find((candidate) => candidate.ruleId === "request-timeout");
+
+    expect(finding?.actual).toBe("300000");
+    expect(finding?.message).toBe(
+      "request_settings.request_timout_ms (300000) is not a key of request_settings in the Azure ML CLI deployment schema; did you mean request_timeout_ms? " +
+        "Set a valid value: amlguard does not pass a value it cannot read.",
+    );
+  });
+
+  test("parent that is not a mapping is shown", () => {
+    const [result] = evaluateItems([{ kind: "deployment", deployment: cli('request_settings: "PT5M"\n') }], RULES, defaultConfig(RULES));
+    const finding = result.findings.find((candidate) => candidate.ruleId === "request-timeout");
+
+    expect(finding?.actual).toBe('"PT5M"');
+    expect(finding?.message).toBe(
+      'request_settings.request_timeout_ms cannot be read because its parent is "PT5M", not a mapping. Set a valid value: amlguard does not pass a value it cannot read.',
+    );
   });
 
   test.each([
@@ -212,6 +246,7 @@ describe("ARM JSON keys", () => {
       resource: { properties: { ...BODY, requestSettings: { RequestTimeout: "PT10M" } } },
       read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
       path: "properties.requestSettings.RequestTimeout",
+      raw: '"PT10M"',
       reason: "differs from requestTimeout only in case, and Azure may read it as requestTimeout; rename it to requestTimeout",
     },
     {
@@ -220,6 +255,7 @@ describe("ARM JSON keys", () => {
       resource: { properties: { ...BODY, requestSettings: { requestT\u0131meout: "PT10M" } } },
       read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
       path: "properties.requestSettings.requestT\u0131meout",
+      raw: '"PT10M"',
       reason: "differs from requestTimeout only in case, and Azure may read it as requestTimeout; rename it to requestTimeout",
     },
     {
@@ -227,6 +263,7 @@ describe("ARM JSON keys", () => {
       resource: { properties: { ...BODY, \u017FcaleSettings: { scaleType: "Default" } } },
       read: (d: OnlineDeployment) => d.scaleSettings.scaleType,
       path: "properties.\u017FcaleSettings",
+      raw: "an object",
       reason: "differs from scaleSettings only in case, and Azure may read it as scaleSettings; rename it to scaleSettings",
     },
     {
@@ -234,6 +271,7 @@ describe("ARM JSON keys", () => {
       resource: { Properties: BODY },
       read: (d: OnlineDeployment) => d.egressPublicNetworkAccess,
       path: "Properties",
+      raw: "an object",
       reason: "differs from properties only in case, and Azure may read it as properties; rename it to properties",
     },
     {
@@ -241,6 +279,7 @@ describe("ARM JSON keys", () => {
       resource: { properties: BODY, SKU: { capacity: 10 } },
       read: (d: OnlineDeployment) => d.instanceCount,
       path: "SKU",
+      raw: "an object",
       reason: "differs from sku only in case, and Azure may read it as sku; rename it to sku",
     },
     {
@@ -248,6 +287,7 @@ describe("ARM JSON keys", () => {
       resource: { properties: BODY, sku: { Capacity: 10 } },
       read: (d: OnlineDeployment) => d.instanceCount,
       path: "sku.Capacity",
+      raw: "10",
       reason: "differs from capacity only in case, and Azure may read it as capacity; rename it to capacity",
     },
     {
@@ -255,6 +295,7 @@ describe("ARM JSON keys", () => {
       resource: { properties: { ...BODY, requestTimeout: "PT10M" } },
       read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
       path: "properties.requestTimeout",
+      raw: '"PT10M"',
       reason: "is in the wrong place: it belongs at properties.requestSettings.requestTimeout",
     },
     {
@@ -262,6 +303,7 @@ describe("ARM JSON keys", () => {
       resource: { properties: BODY, requestSettings: { requestTimeout: "PT10M" } },
       read: (d: OnlineDeployment) => d.requestSettings.requestTimeoutMs,
       path: "requestSettings",
+      raw: "an object",
       reason: "is in the wrong place: it belongs at properties.requestSettings",
     },
     {
@@ -269,10 +311,11 @@ describe("ARM JSON keys", () => {
       resource: { properties: { ...BODY, capacity: 10 } },
       read: (d: OnlineDeployment) => d.instanceCount,
       path: "properties.capacity",
+      raw: "10",
       reason: "is in the wrong place: it belongs at sku.capacity",
     },
-  ])("$name is invalid", ({ resource, read, path, reason }) => {
-    expect(read(arm(resource))).toEqual({ state: "invalid", raw: null, path, reason });
+  ])("$name is invalid", ({ resource, read, path, raw, reason }) => {
+    expect(read(arm(resource))).toEqual({ state: "invalid", raw, path, reason, rawOf: "key" });
   });
 
   // Azure ignores a property it does not know, so the field takes its default, as amlguard judges it.

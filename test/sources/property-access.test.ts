@@ -18,7 +18,8 @@ describe("createChildLookup", () => {
   test("non-object parent is unreadable", () => {
     expect(child({ kind: "present", value: ["PT10S"] }, "period")).toEqual({
       kind: "unreadable",
-      reason: "cannot be read because its parent is not an object",
+      reason: "cannot be read because its parent is an array of 1 item, not an object",
+      parentValue: ["PT10S"],
     });
   });
 
@@ -27,7 +28,8 @@ describe("createChildLookup", () => {
 
     expect(yamlChild({ kind: "present", value: "fast" }, "request_timeout_ms")).toEqual({
       kind: "unreadable",
-      reason: "cannot be read because its parent is not a mapping",
+      reason: 'cannot be read because its parent is "fast", not a mapping',
+      parentValue: "fast",
     });
   });
 });
