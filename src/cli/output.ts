@@ -22,7 +22,7 @@ import {
 } from "../findings/run-report";
 import { jsonReportChunks, renderJson } from "../reporters/json";
 import { renderJunit } from "../reporters/junit";
-import { renderMarkdown } from "../reporters/markdown";
+import { type CompleteReport, renderMarkdown } from "../reporters/markdown";
 import { renderSarif } from "../reporters/sarif";
 import { renderTable } from "../reporters/table";
 import { RULES, RULE_CATALOGUE_VERSION } from "../rules/index";
@@ -125,6 +125,8 @@ export async function exemptResults(
 export interface RenderOptions {
   readonly includePasses?: boolean;
   readonly cwd?: string;
+  /** The JSON and SARIF reports of the run, which the Markdown report names for the rows it leaves out. */
+  readonly completeReports?: readonly CompleteReport[];
 }
 
 /** Renders a run in one format. */
@@ -139,7 +141,7 @@ export function renderReport(run: RunReport, format: OutputFormat, options: Rend
     case "junit":
       return renderJunit(run);
     case "markdown":
-      return renderMarkdown(run);
+      return renderMarkdown(run, { completeReports: options.completeReports });
   }
 }
 
@@ -171,9 +173,18 @@ export async function writeReports(run: RunReport, options: WriteReportsOptions 
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const targets = options.output ?? [];
-  const renderOptions = { includePasses: options.includePasses, cwd: options.cwd };
-
   const stdoutFormat = options.format ?? (targets.length > 0 ? "table" : defaultFormat());
+  const completeReports: CompleteReport[] = [];
+  if (stdoutFormat === "json" || stdoutFormat === "sarif") {
+    completeReports.push({ format: stdoutFormat });
+  }
+  for (const target of targets) {
+    if (target.format === "json" || target.format === "sarif") {
+      completeReports.push({ format: target.format, file: target.file });
+    }
+  }
+  const renderOptions = { includePasses: options.includePasses, cwd: options.cwd, completeReports };
+
   await writeChunks(stdout, reportChunks(run, stdoutFormat, renderOptions));
 
   let written = true;

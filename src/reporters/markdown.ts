@@ -8,11 +8,23 @@ import { escapePlainText } from "./plain-text";
 // rows and states how many it left out. The JSON and SARIF reports keep every finding.
 const MAX_ROWS_PER_RULE = 50;
 
+/** A JSON or SARIF report that the same run writes, which lists every finding. */
+export interface CompleteReport {
+  readonly format: "json" | "sarif";
+  /** The report's file, or undefined for stdout. */
+  readonly file?: string;
+}
+
+export interface MarkdownOptions {
+  /** The JSON and SARIF reports the run writes, which the text names for the findings a table leaves out. */
+  readonly completeReports?: readonly CompleteReport[];
+}
+
 /**
  * Renders a run as GitHub-flavoured Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY: the counts,
  * then open findings grouped by rule, waived findings, resources not evaluated, exemption problems and the evidence.
  */
-export function renderMarkdown(run: RunReport): string {
+export function renderMarkdown(run: RunReport, options: MarkdownOptions = {}): string {
   const { summary, checks } = run;
   const lines: string[] = [
     `## amlguard: ${verdict(run)}`,
@@ -41,7 +53,7 @@ export function renderMarkdown(run: RunReport): string {
       lines.push(row([level, resourceCell(result, finding), valueCell(finding.path), valueCell(finding.actual), valueCell(finding.limit), finding.message]));
     }
     if (rows.length > MAX_ROWS_PER_RULE) {
-      lines.push("", `${rows.length - MAX_ROWS_PER_RULE} more ${rows.length - MAX_ROWS_PER_RULE === 1 ? "finding" : "findings"} of this rule are in the JSON and SARIF reports.`);
+      lines.push("", leftOutFindings(rows.length - MAX_ROWS_PER_RULE, options.completeReports ?? []));
     }
     lines.push("");
   }
@@ -75,6 +87,16 @@ export function renderMarkdown(run: RunReport): string {
 
   lines.push("<details><summary>Evidence</summary>", "", ...describeEvidence(run.evidence).map((line) => `- ${escapeInline(line)}`), "", "</details>");
   return `${lines.join("\n")}\n`;
+}
+
+/** States how many findings a rule's table left out, and where to find them: a report of this run, or how to write one. */
+function leftOutFindings(count: number, reports: readonly CompleteReport[]): string {
+  const findings = count === 1 ? "1 more finding of this rule is" : `${count} more findings of this rule are`;
+  if (reports.length === 0) {
+    return `${findings} not shown here. To list every finding, write a JSON report with \`--output json=FILE\`.`;
+  }
+  const names = reports.map((report) => `the ${report.format === "json" ? "JSON" : "SARIF"} report ${report.file === undefined ? "on stdout" : code(report.file).markdown}`);
+  return `${findings} in ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`}.`;
 }
 
 /**

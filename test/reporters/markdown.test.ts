@@ -122,7 +122,17 @@ describe("Markdown report", () => {
 
     const rows = markdown.split("\n").filter((line) => line.startsWith("| mandatory |") && line.includes("request"));
     expect(rows).toHaveLength(50);
-    expect(markdown).toContain("10 more findings of this rule are in the JSON and SARIF reports.");
+    expect(markdown).toContain("10 more findings of this rule are not shown here. To list every finding, write a JSON report with `--output json=FILE`.");
+  });
+
+  test("cut table names the run's reports", async () => {
+    const [first, ...rest] = await fileResults();
+    const many = Array.from({ length: 51 }, (_, index) => ({ ...first.findings[0], path: `path${index}` }));
+    const results: ResourceResult[] = [{ ...first, findings: many }, ...rest];
+
+    const markdown = renderMarkdown(runOf(results), { completeReports: [{ format: "json", file: "out/amlguard.json" }, { format: "sarif" }] });
+
+    expect(markdown).toContain("1 more finding of this rule is in the JSON report `out/amlguard.json` and the SARIF report on stdout.");
   });
 
   test("backticks in a name stay text", async () => {
