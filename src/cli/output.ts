@@ -23,7 +23,7 @@ import {
 import { jsonReportChunks, renderJson } from "../reporters/json";
 import { renderJunit } from "../reporters/junit";
 import { type CompleteReport, renderMarkdown } from "../reporters/markdown";
-import { renderSarif } from "../reporters/sarif";
+import { countResultsWithoutFile, renderSarif } from "../reporters/sarif";
 import { renderTable } from "../reporters/table";
 import { RULES, RULE_CATALOGUE_VERSION } from "../rules/index";
 import type { Rule } from "../rules/rule";
@@ -197,7 +197,31 @@ export async function writeReports(run: RunReport, options: WriteReportsOptions 
       writeError(`cannot write the ${target.format} report to ${target.file}: ${(error as Error).message}`, stderr);
     }
   }
+  if (stdoutFormat === "sarif" || targets.some((target) => target.format === "sarif")) {
+    warnOfResultsWithoutFile(run, renderOptions, stderr);
+  }
   return written;
+}
+
+/**
+ * Warns when the SARIF report has results without a physicalLocation, which GitHub code scanning rejects, with
+ * the option that gives them one. The exit code stays as it is, because the report is valid SARIF.
+ */
+function warnOfResultsWithoutFile(run: RunReport, options: RenderOptions, stderr: NodeJS.WritableStream): void {
+  const count = countResultsWithoutFile(run, options);
+  if (count === 0) {
+    return;
+  }
+  let fix: string;
+  if (run.evidence.shards !== undefined) {
+    fix = "Run the shards with --policy-pack-config LIMITS_FILE and merge them again, so that their results point at the limits file.";
+  } else if (run.evidence.command === "report") {
+    fix = "Pass --policy-pack-config with the limits file the preview used, so that the results point at it.";
+  } else {
+    fix = "Pass --policy-pack-config LIMITS_FILE, so that the results point at the limits file.";
+  }
+  const results = count === 1 ? "1 result has" : `${count} results have`;
+  writeError(`warning: ${results} no physicalLocation in the SARIF report, and GitHub code scanning rejects an upload with such results. ${fix}`, stderr);
 }
 
 /**

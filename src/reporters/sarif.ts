@@ -101,6 +101,27 @@ export function renderSarif(run: RunReport, options: SarifOptions = {}): string 
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
+/**
+ * Counts the results that renderSarif writes without a physicalLocation: those of a resource read from no file,
+ * when the run names no limits file to point them at. GitHub code scanning rejects an upload with such results.
+ */
+export function countResultsWithoutFile(run: RunReport, options: SarifOptions = {}): number {
+  if (run.evidence.limits.file !== undefined) {
+    return 0;
+  }
+  let count = 0;
+  for (const result of run.results) {
+    if (result.status === "not-evaluated" || result.resource.file !== undefined) {
+      continue;
+    }
+    count += result.findings.length;
+    if (options.includePasses === true) {
+      count += result.rules.filter((rule) => rule.outcome === "passed" || rule.outcome === "not-applicable").length;
+    }
+  }
+  return count;
+}
+
 function ruleDescriptor(rule: ReportRule): Sarif.ReportingDescriptor {
   const fact = `${rule.azureFact.statement} Source: ${rule.azureFact.source}.`;
   return {

@@ -79,6 +79,27 @@ describe("audit against the ARM emulator", () => {
     expect(arm.countRequests(`${wsPath("ws-a")}/onlineEndpoints`)).toBe(2);
   });
 
+  test("SARIF without a limits file warns once", async () => {
+    const arm = await start();
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION, "--format", "sarif"), env);
+
+    expect(run.code).toBe(1);
+    const warnings = run.stderr.split("\n").filter((line) => line.includes("physicalLocation"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^amlguard: warning: \d+ results have no physicalLocation in the SARIF report, and GitHub code scanning rejects an upload/);
+    expect(warnings[0]).toContain("Pass --policy-pack-config LIMITS_FILE, so that the results point at the limits file.");
+  });
+
+  test("SARIF with a limits file does not warn", async () => {
+    const arm = await start();
+
+    const run = await runCli(auditArgs(arm.url, "--subscription", SUBSCRIPTION, "--format", "sarif", "--policy-pack-config", "examples/limits.json"), env);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toContain("physicalLocation");
+  });
+
   test("deployment listed twice, changed", async () => {
     const listing = `${endpointPath("ws-a", "ep-1")}/deployments`;
     const arm = await start({ faults: [{ path: listing, kind: "changed-duplicate", properties: { requestSettings: { requestTimeout: "PT10M" } } }] });

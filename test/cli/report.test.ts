@@ -57,6 +57,23 @@ describe("amlguard report", () => {
     expect(await readFile(file("report.md"), "utf8")).toContain("## amlguard: limits violated");
   });
 
+  test("SARIF without a limits file warns", async () => {
+    const run = await runCli(["report", "--from-pulumi-events", PREVIEW, "--format", "sarif"]);
+
+    expect(run.code).toBe(EXIT_CODES.failed);
+    expect(run.stderr).toBe(
+      "amlguard: warning: 2 results have no physicalLocation in the SARIF report, and GitHub code scanning rejects an upload with such results. " +
+        "Pass --policy-pack-config with the limits file the preview used, so that the results point at it.\n",
+    );
+  });
+
+  test("SARIF with a limits file does not warn", async () => {
+    const run = await runCli(["report", "--from-pulumi-events", PREVIEW, "--format", "sarif", "--policy-pack-config", join("examples", "limits.json")]);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toContain("physicalLocation");
+  });
+
   test("exemption waives the failure", async () => {
     const directory = await scratch();
     const exemptions = join(directory, "exemptions.yaml");

@@ -5,7 +5,7 @@ import addFormats from "ajv-formats";
 import type * as Sarif from "sarif";
 import { applyExemptions } from "../../src/exemptions/apply";
 import { parseExemptionEntries } from "../../src/exemptions/parse";
-import { renderSarif } from "../../src/reporters/sarif";
+import { countResultsWithoutFile, renderSarif } from "../../src/reporters/sarif";
 import { RULES } from "../../src/rules/index";
 import { BLUE_ID, FIXED_EVIDENCE, eventResults, fileResults, runOf, unknownValueResults } from "./run-fixtures";
 
@@ -148,6 +148,21 @@ describe("SARIF report", () => {
 
     const result = run.results?.find((candidate) => candidate.ruleId === "request-timeout");
     expect(result?.locations?.[0].physicalLocation?.artifactLocation).toEqual({ uri: "policy/limits.json", uriBaseId: "%SRCROOT%" });
+  });
+
+  test.each([
+    { name: "file results", results: fileResults, limitsFile: undefined, includePasses: true },
+    { name: "preview results", results: eventResults, limitsFile: undefined, includePasses: false },
+    { name: "preview results with passes", results: eventResults, limitsFile: undefined, includePasses: true },
+    { name: "preview results with a limits file", results: eventResults, limitsFile: "policy/limits.json", includePasses: true },
+  ])("count without file matches $name", async ({ results, limitsFile, includePasses }) => {
+    const limits = limitsFile === undefined ? FIXED_EVIDENCE.limits : { source: "file" as const, file: limitsFile, sha256: "0".repeat(64) };
+    const run = runOf(await results(), undefined, { ...FIXED_EVIDENCE, limits });
+
+    const rendered = parse(renderSarif(run, { includePasses })).runs[0].results ?? [];
+    const withoutFile = rendered.filter((result) => !(result.locations ?? []).some((location) => location.physicalLocation !== undefined));
+
+    expect(countResultsWithoutFile(run, { includePasses })).toBe(withoutFile.length);
   });
 
   test("passes appear only on request", async () => {
