@@ -1,20 +1,10 @@
 import type { OnlineDeployment } from "../../src/model/deployment";
-import { ParametersFileError, isArmTemplate, readArmTemplate, readParametersFile } from "../../src/sources/arm-template";
+import { ParametersFileError, isArmTemplate, readParametersFile } from "../../src/sources/arm-template";
 import { readInputFile, readTemplateParameters } from "../../src/sources/files";
-import { parsePositioned } from "../../src/sources/locator";
 import type { SourceItem } from "../../src/sources/source-item";
+import { DEPLOYMENT_TYPE, TEMPLATE_SCHEMA as SCHEMA, readTemplate as read, template } from "../support/arm-templates";
 import { useTemporaryDirectory } from "../support/temporary-directory";
 
-const SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
-const DEPLOYMENT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
-
-function template(resources: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { $schema: SCHEMA, contentVersion: "1.0.0.0", ...extra, resources };
-}
-
-function read(value: unknown, parameters: ReadonlyMap<string, unknown> = new Map()): SourceItem[] {
-  return readArmTemplate(parsePositioned(JSON.stringify(value, null, 2)), "template.json", parameters);
-}
 
 function only(items: SourceItem[]): OnlineDeployment {
   expect(items).toHaveLength(1);

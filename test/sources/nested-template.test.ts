@@ -1,32 +1,10 @@
 import type { OnlineDeployment } from "../../src/model/deployment";
-import { readArmTemplate } from "../../src/sources/arm-template";
-import { parsePositioned } from "../../src/sources/locator";
 import type { SourceItem } from "../../src/sources/source-item";
-
-const SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
-const DEPLOYMENT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
-
-function template(resources: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { $schema: SCHEMA, contentVersion: "1.0.0.0", ...extra, resources };
-}
+import { deploymentResource, readTemplate as read, template } from "../support/arm-templates";
 
 /** Wraps an inline template in a `Microsoft.Resources/deployments` resource. */
 function nested(inner: Record<string, unknown>, properties: Record<string, unknown> = {}, name = "nested"): Record<string, unknown> {
   return { type: "Microsoft.Resources/deployments", apiVersion: "2022-09-01", name, properties: { mode: "Incremental", ...properties, template: inner } };
-}
-
-function deploymentResource(timeout: string, name = "ws/fraud/blue"): Record<string, unknown> {
-  return {
-    type: DEPLOYMENT_TYPE,
-    apiVersion: "2025-06-01",
-    name,
-    sku: { name: "Default", capacity: 3 },
-    properties: { endpointComputeType: "Managed", requestSettings: { requestTimeout: timeout } },
-  };
-}
-
-function read(value: unknown): SourceItem[] {
-  return readArmTemplate(parsePositioned(JSON.stringify(value, null, 2)), "template.json");
 }
 
 function only(items: SourceItem[]): OnlineDeployment {

@@ -1,19 +1,8 @@
 import type { OnlineDeployment } from "../../src/model/deployment";
-import { readArmTemplate } from "../../src/sources/arm-template";
-import { parsePositioned } from "../../src/sources/locator";
 import type { SourceItem } from "../../src/sources/source-item";
+import { deploymentResource, readTemplate as read, template } from "../support/arm-templates";
 
-const SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
-const DEPLOYMENT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
 const TIMEOUT_PATH = "properties.requestSettings.requestTimeout";
-
-function template(resources: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { $schema: SCHEMA, contentVersion: "1.0.0.0", ...extra, resources };
-}
-
-function read(value: unknown, parameters: ReadonlyMap<string, unknown> = new Map()): SourceItem[] {
-  return readArmTemplate(parsePositioned(JSON.stringify(value, null, 2)), "template.json", parameters);
-}
 
 function deployments(items: SourceItem[]): OnlineDeployment[] {
   return items.map((item) => {
@@ -28,20 +17,9 @@ function reasons(items: SourceItem[]): string[] {
   return items.map((item) => (item.kind === "not-evaluated" ? item.reason : "deployment"));
 }
 
-/** Builds a deployment resource without a copy loop. */
-function single(timeout: string, name: string): Record<string, unknown> {
-  return {
-    type: DEPLOYMENT_TYPE,
-    apiVersion: "2025-06-01",
-    name,
-    sku: { name: "Default", capacity: 3 },
-    properties: { endpointComputeType: "Managed", requestSettings: { requestTimeout: timeout } },
-  };
-}
-
 /** Builds a deployment resource with a copy loop. `timeout` and `name` may use copyIndex(). */
 function looped(copy: unknown, timeout: string, name = "[format('ws1/ep1/d{0}', copyIndex())]"): Record<string, unknown> {
-  return { ...single(timeout, name), copy };
+  return { ...deploymentResource(timeout, name), copy };
 }
 
 const TIMEOUTS = { timeouts: ["PT30S", "PT30S", "PT3M"] };
@@ -104,7 +82,7 @@ describe("template copy loop", () => {
   });
 
   test("copyIndex outside a loop is unknown", () => {
-    const value = template([single("[variables('timeouts')[copyIndex()]]", "ws1/ep1/blue")], { variables: TIMEOUTS });
+    const value = template([deploymentResource("[variables('timeouts')[copyIndex()]]", "ws1/ep1/blue")], { variables: TIMEOUTS });
 
     const [deployment] = deployments(read(value));
 
@@ -213,7 +191,7 @@ describe("template copy loop", () => {
   });
 
   test("child of a copied endpoint is not evaluated", () => {
-    const child = { ...single("PT30S", "blue"), type: "deployments" };
+    const child = { ...deploymentResource("PT30S", "blue"), type: "deployments" };
     const endpoint = { type: "Microsoft.MachineLearningServices/workspaces/onlineEndpoints", name: "[format('ws1/ep{0}', copyIndex())]", copy: { name: "e", count: 2 }, resources: [child] };
 
     expect(reasons(read(template([endpoint])))).toEqual([expect.stringContaining("is a child resource of a resource with a copy loop")]);
@@ -232,7 +210,7 @@ describe("template copy loop of a nested deployment", () => {
   }
 
   test("inner scope reads each copy's parameters", () => {
-    const inner = template([single("[parameters('timeout')]", "[format('ws1/ep1/d{0}', parameters('index'))]")], {
+    const inner = template([deploymentResource("[parameters('timeout')]", "[format('ws1/ep1/d{0}', parameters('index'))]")], {
       parameters: { timeout: { type: "string" }, index: { type: "int" } },
     });
     const value = template([nestedLoop("inner", inner, { timeout: { value: "[variables('timeouts')[copyIndex()]]" }, index: { value: "[copyIndex()]" } })], { variables: TIMEOUTS });
@@ -247,7 +225,7 @@ describe("template copy loop of a nested deployment", () => {
   });
 
   test("outer scope reads the inner template once", () => {
-    const inner = template([single("[variables('timeouts')[copyIndex()]]", "ws1/ep1/blue")]);
+    const inner = template([deploymentResource("[variables('timeouts')[copyIndex()]]", "ws1/ep1/blue")]);
 
     const items = deployments(read(template([nestedLoop("outer", inner)], { variables: TIMEOUTS })));
 
@@ -256,7 +234,7 @@ describe("template copy loop of a nested deployment", () => {
   });
 
   test("outer scope read by the first deployed copy", () => {
-    const inner = template([single("PT30S", "ws1/ep1/blue")]);
+    const inner = template([deploymentResource("PT30S", "ws1/ep1/blue")]);
     const loop = { ...nestedLoop("outer", inner), condition: "[variables('enabled')[copyIndex()]]" };
 
     const items = read(template([loop], { variables: { enabled: [false, true, true] } }));
@@ -275,7 +253,7 @@ describe("template copy loop of a nested deployment", () => {
 
 describe("template property copy loop", () => {
   test("loop building a judged property makes it invalid", () => {
-    const resource = single("PT30S", "ws1/ep1/blue");
+    const resource = deploymentResource("PT30S", "ws1/ep1/blue");
     const properties = {
       endpointComputeType: "Managed",
       copy: [
@@ -295,7 +273,7 @@ describe("template property copy loop", () => {
   });
 
   test("loop inside a judged object makes its field invalid", () => {
-    const resource = single("PT30S", "ws1/ep1/blue");
+    const resource = deploymentResource("PT30S", "ws1/ep1/blue");
     const properties = { endpointComputeType: "Managed", requestSettings: { copy: [{ name: "RequestTimeout", count: 1, input: "PT5M" }] } };
 
     const [deployment] = deployments(read(template([{ ...resource, properties }])));
@@ -305,7 +283,7 @@ describe("template property copy loop", () => {
   });
 
   test("loop without a readable name makes its object invalid", () => {
-    const resource = single("PT30S", "ws1/ep1/blue");
+    const resource = deploymentResource("PT30S", "ws1/ep1/blue");
     const properties = { endpointComputeType: "Managed", requestSettings: { requestTimeout: "PT30S", copy: [{ name: "[reference('x').name]", count: 1, input: "PT5M" }] } };
 
     const [deployment] = deployments(read(template([{ ...resource, properties }])));
