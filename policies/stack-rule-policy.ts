@@ -34,8 +34,8 @@ export function stackRulePolicy(rule: StackRule): StackValidationPolicy {
         stack,
       );
 
-      // A finding on the whole stack quotes the instance types and counts of every deployment, so a secret in
-      // any of those fields, or in an object that contains them, hides the values.
+      // A finding on the whole stack quotes the names, instance types and counts of every deployment, so a secret
+      // in any of those fields, or in an object that contains them, hides the values.
       const allSecrets = secretsOf(args.resources.filter((resource) => isOnlineDeploymentType(resource.type) || isAutoscaleSettingType(resource.type)));
       const stackSecrets = allSecrets === undefined || allSecrets.some(holdsQuotaInput) ? undefined : [];
       for (const finding of findings) {
@@ -46,7 +46,8 @@ export function stackRulePolicy(rule: StackRule): StackValidationPolicy {
   };
 }
 
-const QUOTA_INPUT = /^(properties|onlineDeploymentProperties|sku|profiles)$|^(properties|onlineDeploymentProperties)\.(instanceType|endpointComputeType)$|^sku\.capacity$|^profiles\[/;
+// The message names each deployment, which `deploymentName`, or the `name` output after apply, holds.
+const QUOTA_INPUT = /^(properties|onlineDeploymentProperties|sku|profiles|deploymentName|name)$|^(properties|onlineDeploymentProperties)\.(instanceType|endpointComputeType)$|^sku\.capacity$|^profiles\[/;
 
 function holdsQuotaInput(secretPath: string): boolean {
   return QUOTA_INPUT.test(secretPath);

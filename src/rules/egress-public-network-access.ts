@@ -39,7 +39,10 @@ export const egressPublicNetworkAccess = defineRule({
     const isolation = deployment.related?.workspaceIsolationMode;
     const flag = deployment.egressPublicNetworkAccess;
     if (isolation?.state === "set" && isolation.value === "AllowInternetOutbound") {
-      const setting = flag.state === "set" ? ` (${enumSettingAt(flag.path, flag.value)} here)` : "";
+      // The flag does not change this verdict. A set flag is read all the same, because the message shows it, and
+      // the pack hides a value the rule read when it is secret.
+      const shown = flag.state === "set" ? context.read(flag) : undefined;
+      const setting = shown === undefined ? "" : ` (${enumSettingAt(flag.path, shown.value)} here)`;
       context.report({
         path: isolation.path,
         actual: isolation.value,
@@ -58,9 +61,10 @@ export const egressPublicNetworkAccess = defineRule({
       return;
     }
     // Only the audit and the stack check know the workspace. A mode they cannot read fails either flag, because in
-    // AllowInternetOutbound even a deployment with Disabled reaches the internet.
+    // AllowInternetOutbound even a deployment with Disabled reaches the internet. A mode not known yet leaves
+    // either flag unverified, because AllowOnlyApprovedOutbound would excuse Enabled.
     const mode = isolation === undefined ? undefined : context.read(isolation);
-    if (egress.value === "Disabled" || (limits.acceptWorkspaceManagedNetwork && mode?.value === "AllowOnlyApprovedOutbound")) {
+    if (egress.value === "Disabled" || (limits.acceptWorkspaceManagedNetwork && (mode?.value === "AllowOnlyApprovedOutbound" || isolation?.state === "unknown"))) {
       return;
     }
 

@@ -3,7 +3,7 @@ import { effectiveValue, invalidField, unknownField } from "../model/field";
 import { parseDeploymentId } from "./arm-id";
 import { createChildLookup } from "./property-access";
 import { type PulumiResource, knownString, pulumiAccess, readPulumiDeployment } from "./pulumi-inputs";
-import { isAutoscaleSettingType, isOnlineDeploymentType, isWorkspaceType } from "./pulumi-types";
+import { isAutoscaleSettingType, isDeploymentParentType, isOnlineDeploymentType, isWorkspaceType, typeOfUrn } from "./pulumi-types";
 import { type CapacityCountOptions, capacityCountField, isolationModeField } from "./related-fields";
 import type { SourceItem } from "./source-item";
 
@@ -22,25 +22,32 @@ const CAPACITY_OPTIONS: CapacityCountOptions = { trimSpaces: true };
  * autoscale settings that target it and its workspace's managed network isolation mode.
  */
 export function readStackDeployments(resources: readonly PulumiStackResource[]): SourceItem[] {
-  const workspaces = resources.filter((resource) => isWorkspaceType(resource.type));
-  const settings = resources.filter((resource) => isAutoscaleSettingType(resource.type));
+  const neighbours: StackNeighbours = {
+    workspaces: resources.filter((resource) => isWorkspaceType(resource.type)),
+    settings: resources.filter((resource) => isAutoscaleSettingType(resource.type)),
+    deployments: resources.filter((resource) => isOnlineDeploymentType(resource.type)),
+  };
 
-  return resources
-    .filter((resource) => isOnlineDeploymentType(resource.type))
-    .map((resource) => {
-      const item = readPulumiDeployment(resource);
-      if (item.kind !== "deployment") {
-        return item;
-      }
-      return { kind: "deployment", deployment: withRelated(item.deployment, resource, workspaces, settings) };
-    });
+  return neighbours.deployments.map((resource) => {
+    const item = readPulumiDeployment(resource);
+    if (item.kind !== "deployment") {
+      return item;
+    }
+    return { kind: "deployment", deployment: withRelated(item.deployment, resource, neighbours) };
+  });
+}
+
+/** The resources of a stack whose facts a deployment's judgement needs, by kind. */
+interface StackNeighbours {
+  readonly workspaces: readonly PulumiStackResource[];
+  readonly settings: readonly PulumiStackResource[];
+  readonly deployments: readonly PulumiStackResource[];
 }
 
 function withRelated(
   deployment: OnlineDeployment,
   resource: PulumiStackResource,
-  workspaces: readonly PulumiStackResource[],
-  settings: readonly PulumiStackResource[],
+  { workspaces, settings, deployments }: StackNeighbours,
 ): OnlineDeployment {
   const related: { -readonly [K in keyof RelatedResources]: RelatedResources[K] } = {};
 
@@ -49,7 +56,13 @@ function withRelated(
     related.workspaceIsolationMode = isolationMode;
   }
 
-  const profiles = settings.filter((setting) => targetsDeployment(setting, resource)).flatMap(autoscaleProfiles);
+  const profiles = settings.flatMap((setting) => {
+    const target = targetOf(setting, resource, deployments);
+    if (target === "no") {
+      return [];
+    }
+    return target === "yes" ? autoscaleProfiles(setting) : unknownTargetProfiles(setting);
+  });
   if (profiles.length > 0) {
     related.autoscaleProfiles = profiles;
   }
@@ -69,7 +82,7 @@ const ISOLATION_PATH = "managedNetwork.isolationMode";
 
 /**
  * Returns the isolation mode of the deployment's workspace, or undefined when the stack has no such workspace. The
- * workspace is the one `workspaceName` was taken from, unless both names are known and differ; without such a
+ * workspace is the one `workspaceName` was taken from, unless its name or resource group is known and differs; without such a
  * dependency, the one whose names match. The names leave out the subscription, which deployment inputs do not
  * carry, and in a preview a name may not be known yet, so several workspaces may be the one. Their mode then
  * counts when they agree, is unknown while one is unknown or may match only by a name not known yet, and is
@@ -77,7 +90,7 @@ const ISOLATION_PATH = "managedNetwork.isolationMode";
  */
 function workspaceIsolationMode(deployment: PulumiStackResource, workspaces: readonly PulumiStackResource[]): RelatedResources["workspaceIsolationMode"] {
   const sources = workspaces.filter(
-    (workspace) => dependsOn(deployment, "workspaceName", workspace.urn) && compareName(deployment.props, "workspaceName", workspace.props, workspaceNameKey(workspace)) !== "differ",
+    (workspace) => dependsOn(deployment, "workspaceName", workspace.urn) && compareNames(deployment, workspace) !== "differ",
   );
   if (sources.length > 0) {
     return agreedMode(sources);
@@ -137,13 +150,27 @@ function workspaceNameKey(workspace: PulumiStackResource): "workspaceName" | "na
 }
 
 /**
- * Decides whether the setting targets the deployment: true when its `targetResourceUri` was built from the deployment's outputs, or
- * when the URI names the deployment's resource group, workspace, endpoint and deployment.
+ * Decides whether the setting targets the deployment: "yes" when its `targetResourceUri` was built from the
+ * deployment's outputs, or when the URI names the deployment's resource group, workspace, endpoint and deployment.
+ * "unknown" when the URI is not known yet and was built from no deployment of the stack, so it may name any of
+ * them, and the setting's bounds are not known for each.
  */
-function targetsDeployment(setting: PulumiStackResource, deployment: PulumiStackResource): boolean {
+function targetOf(setting: PulumiStackResource, deployment: PulumiStackResource, deployments: readonly PulumiStackResource[]): "yes" | "no" | "unknown" {
   if (dependsOn(setting, "targetResourceUri", deployment.urn)) {
-    return true;
+    return "yes";
   }
+  const uri = pulumiAccess.get(setting.props, "targetResourceUri");
+  if (uri.kind === "unknown") {
+    // A target built from another deployment, or from a resource that is no parent of a deployment (a scale set),
+    // names that resource.
+    const sources = setting.propertyDependencies.targetResourceUri ?? [];
+    const namesOther = deployments.some((other) => sources.includes(other.urn)) || sources.some((urn) => !isDeploymentParentType(typeOfUrn(urn)));
+    return namesOther ? "no" : "unknown";
+  }
+  return targetsByNames(setting, deployment) ? "yes" : "no";
+}
+
+function targetsByNames(setting: PulumiStackResource, deployment: PulumiStackResource): boolean {
   const target = knownString(setting.props, "targetResourceUri");
   const parts = target === undefined ? undefined : parseDeploymentId(target);
   if (parts === undefined) {
@@ -170,10 +197,13 @@ function autoscaleProfiles(setting: PulumiStackResource): AutoscaleProfile[] {
   if (enabled.kind === "absent" || (enabled.kind === "present" && enabled.value === false)) {
     return [];
   }
+  if (enabled.kind === "unknown") {
+    return [unknownProfile(setting, "enabled", "the setting may be disabled, as its enabled flag is not known yet")];
+  }
 
   const profiles = pulumiAccess.get(setting.props, "profiles");
   if (profiles.kind === "unknown") {
-    return [{ settingId: setting.urn, profileName: "profiles", minimum: unknownField("profiles"), maximum: unknownField("profiles"), default: unknownField("profiles") }];
+    return [unknownProfile(setting, "profiles")];
   }
   if (profiles.kind !== "present" || !Array.isArray(profiles.value)) {
     return [];
@@ -191,4 +221,19 @@ function autoscaleProfiles(setting: PulumiStackResource): AutoscaleProfile[] {
       default: capacityCountField(child(capacity, "default"), `${path}.default`, CAPACITY_OPTIONS),
     };
   });
+}
+
+/** Returns one profile whose bounds are unknown, so the scale rules report the setting unverified instead of passing it. */
+function unknownProfile(setting: PulumiStackResource, path: string, reason?: string): AutoscaleProfile {
+  const field = unknownField(path, reason);
+  return { settingId: setting.urn, profileName: path, minimum: field, maximum: field, default: field };
+}
+
+/** Returns the profiles of a setting that may target the deployment, as a target not known yet allows. */
+function unknownTargetProfiles(setting: PulumiStackResource): AutoscaleProfile[] {
+  const enabled = pulumiAccess.get(setting.props, "enabled");
+  if (enabled.kind === "absent" || (enabled.kind === "present" && enabled.value === false)) {
+    return [];
+  }
+  return [unknownProfile(setting, "targetResourceUri", "the autoscale setting may target this deployment, and its target is not known yet")];
 }

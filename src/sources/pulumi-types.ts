@@ -17,6 +17,8 @@ function tokenPattern(modules: readonly string[], resource: string): RegExp {
 
 const ONLINE_DEPLOYMENT = tokenPattern(["machinelearningservices"], "OnlineDeployment");
 const WORKSPACE = tokenPattern(["machinelearningservices"], "Workspace");
+const ONLINE_ENDPOINT = tokenPattern(["machinelearningservices"], "OnlineEndpoint");
+const RESOURCE_GROUP = tokenPattern(["resources"], "ResourceGroup");
 // azure-native v3 moved autoscale settings from the `insights` module to `monitor`.
 const AUTOSCALE_SETTING = tokenPattern(["monitor", "insights"], "AutoscaleSetting");
 
@@ -33,4 +35,15 @@ export function isWorkspaceType(type: string): boolean {
 
 export function isAutoscaleSettingType(type: string): boolean {
   return AUTOSCALE_SETTING.test(type);
+}
+
+/** Reports whether a resource of this type can name the path of an online deployment's id: its resource group, workspace or endpoint. */
+export function isDeploymentParentType(type: string): boolean {
+  return WORKSPACE.test(type) || ONLINE_ENDPOINT.test(type) || RESOURCE_GROUP.test(type);
+}
+
+/** Returns the type token in a Pulumi URN (`urn:pulumi:stack::project::parent$type::name`), without its parents' types. */
+export function typeOfUrn(urn: string): string {
+  const qualifiedType = urn.split("::")[2] ?? "";
+  return qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1);
 }

@@ -220,6 +220,16 @@ describe("pack in preview", () => {
     expect(quota[0].message).toContain("reserve 144 vCPU cores");
   });
 
+  test("secret deployment name stays out of the core budget", async () => {
+    const big = { type: DEPLOYMENT_TYPE, name: "big", props: { ...managedProps("PT30S"), deploymentName: secret("topsecret-name"), sku: { capacity: 30 } } };
+
+    const { diagnostics } = await pack.analyzeStack([big]);
+
+    const quota = diagnostics.filter((diagnostic) => diagnostic.policyName === "quota-core-budget");
+    expect(quota).toHaveLength(1);
+    expect(quota[0].message).not.toContain("topsecret-name");
+  });
+
   test("unlisted instance type is reported", async () => {
     const odd = { type: DEPLOYMENT_TYPE, name: "odd", props: managedProps("PT30S", { instanceType: "Standard_X9_v9" }) };
 

@@ -1,5 +1,5 @@
 import { PULUMI_UNKNOWN_VALUES } from "../../src/sources/pulumi-inputs";
-import { DEPLOYMENT_TYPE, type EngineResource, type PackHarness, startPack } from "../support/pack-harness";
+import { DEPLOYMENT_TYPE, type EngineResource, type PackHarness, secret, startPack } from "../support/pack-harness";
 
 const WORKSPACE_TYPE = "azure-native:machinelearningservices:Workspace";
 
@@ -32,7 +32,7 @@ function autoscale(targetResourceUri: string, maximum: string): EngineResource {
 
 const TARGET = "/subscriptions/0000/resourceGroups/rg-scoring/providers/Microsoft.MachineLearningServices/workspaces/mlw-fraud/onlineEndpoints/FRAUD/deployments/blue";
 
-function policyDiagnostics(diagnostics: { policyName: string }[], policyName: string) {
+function policyDiagnostics<T extends { policyName: string }>(diagnostics: T[], policyName: string): T[] {
   return diagnostics.filter((diagnostic) => diagnostic.policyName === policyName);
 }
 
@@ -172,6 +172,64 @@ describe("stack check in preview", () => {
     const { diagnostics } = await pack.analyzeStack([named, unnamed, deployment("blue", { egressPublicNetworkAccess: "Disabled" })]);
 
     expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([expect.objectContaining({ enforcementLevel: "advisory" })]);
+  });
+
+  test("secret flag stays out of the isolation finding", async () => {
+    const { diagnostics } = await pack.analyzeStack([workspace("AllowInternetOutbound"), deployment("blue", { egressPublicNetworkAccess: secret("Disabled") })]);
+
+    const egress = policyDiagnostics(diagnostics, "egress-public-network-access");
+    expect(egress).toHaveLength(1);
+    expect(egress[0].message).not.toContain("Disabled");
+  });
+
+  test("dependency in another resource group does not excuse", async () => {
+    const elsewhere = { ...workspace("AllowOnlyApprovedOutbound"), props: { resourceGroupName: "rg-other", workspaceName: "mlw-fraud", managedNetwork: { isolationMode: "AllowOnlyApprovedOutbound" } } };
+    const blue = { ...deployment("blue", { egressPublicNetworkAccess: "Enabled" }), propertyDependencies: { workspaceName: [pack.urnOf(elsewhere)] } };
+
+    const { diagnostics } = await pack.analyzeStack([elsewhere, blue]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([expect.objectContaining({ enforcementLevel: "mandatory" })]);
+  });
+
+  test("Enabled with unknown mode: unverified", async () => {
+    const unknownMode = workspace(PULUMI_UNKNOWN_VALUES.string);
+
+    const { diagnostics } = await pack.analyzeStack([unknownMode, deployment("blue", { egressPublicNetworkAccess: "Enabled" })]);
+
+    expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([expect.objectContaining({ enforcementLevel: "advisory" })]);
+  });
+
+  test.each([
+    ["without dependencies", []],
+    ["built from the endpoint", [{ type: "azure-native:machinelearningservices:OnlineEndpoint", name: "fraud", props: { endpointName: "fraud" } }]],
+  ])("unknown target %s: unverified", async (_case, sources: EngineResource[]) => {
+    const setting = { ...autoscale(PULUMI_UNKNOWN_VALUES.string, "30"), propertyDependencies: { targetResourceUri: sources.map((source) => pack.urnOf(source)) } };
+
+    const { diagnostics } = await pack.analyzeStack([...sources, deployment("blue"), setting]);
+
+    expect(policyDiagnostics(diagnostics, "scale-instance-bounds")).toEqual([
+      expect.objectContaining({ enforcementLevel: "advisory", message: expect.stringContaining("may target this deployment") }),
+    ]);
+  });
+
+  test("unknown target built from a scale set: ignored", async () => {
+    const scaleSet: EngineResource = { type: "azure-native:compute:VirtualMachineScaleSet", name: "vmss", props: { vmScaleSetName: "vmss" } };
+    const setting = { ...autoscale(PULUMI_UNKNOWN_VALUES.string, "30"), propertyDependencies: { targetResourceUri: [pack.urnOf(scaleSet)] } };
+
+    const { diagnostics } = await pack.analyzeStack([scaleSet, deployment("blue"), setting]);
+
+    expect(policyDiagnostics(diagnostics, "scale-instance-bounds")).toEqual([]);
+  });
+
+  test("unknown enabled flag: unverified", async () => {
+    const setting = autoscale(TARGET, "30");
+    const maybeEnabled = { ...setting, props: { ...setting.props, enabled: PULUMI_UNKNOWN_VALUES.boolean } };
+
+    const { diagnostics } = await pack.analyzeStack([deployment("blue"), maybeEnabled]);
+
+    expect(policyDiagnostics(diagnostics, "scale-instance-bounds")).toEqual([
+      expect.objectContaining({ enforcementLevel: "advisory", message: expect.stringContaining("enabled flag is not known yet") }),
+    ]);
   });
 
   test("known violation not repeated", async () => {

@@ -57,6 +57,22 @@ describeRuleCases(
       expected: [{ kind: "unknown", path: ISOLATION, actual: null, limit: null, enforcementLevel: "advisory" }],
     },
     {
+      name: "Enabled in a workspace of unknown mode",
+      properties: { egressPublicNetworkAccess: "Enabled" },
+      related: { workspaceIsolationMode: unknownField(ISOLATION) },
+      expected: [{ kind: "unknown", path: ISOLATION, actual: null, limit: null, enforcementLevel: "advisory" }],
+    },
+    {
+      name: "Enabled, unknown mode, workspace not accepted",
+      limits: { acceptWorkspaceManagedNetwork: false },
+      properties: { egressPublicNetworkAccess: "Enabled" },
+      related: { workspaceIsolationMode: unknownField(ISOLATION) },
+      expected: [
+        { path: PATH, actual: "Enabled", limit: "Disabled", actualIsDefault: false },
+        { kind: "unknown", path: ISOLATION, actual: null, limit: null, enforcementLevel: "advisory" },
+      ],
+    },
+    {
       name: "workspace not accepted",
       limits: { acceptWorkspaceManagedNetwork: false },
       related: { workspaceIsolationMode: setField(ISOLATION, "AllowOnlyApprovedOutbound") },
