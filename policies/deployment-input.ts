@@ -7,6 +7,7 @@ import type { Rule } from "../src/rules/rule";
 import { readPulumiDeployment } from "../src/sources/pulumi-inputs";
 import { ONLINE_DEPLOYMENT_TYPE, isOnlineDeploymentType } from "../src/sources/pulumi-types";
 import type { SourceItem } from "../src/sources/source-item";
+import { rememberPathNames } from "./path-names";
 import { sharedPropsOf, sharedTargetOf } from "./secret-paths";
 import { stopAsNotApplicable } from "./not-applicable";
 import type { HandledRequest } from "./type-filter";
@@ -41,6 +42,9 @@ function readOncePerRequest(args: Pick<ResourceValidationArgs, "type" | "name" |
   const item = readPulumiDeployment({ type: args.type, name: args.name, urn: args.urn, props });
   if (target !== undefined) {
     readsByTarget.set(target, { urn: args.urn, item });
+  }
+  if (item.kind === "deployment") {
+    rememberPathNames(item.deployment.ref);
   }
   return item;
 }

@@ -1,7 +1,8 @@
 import type { PolicyResource } from "@pulumi/policy";
 import type { OnlineDeployment } from "../src/model/deployment";
-import { isAutoscaleSettingType, isWorkspaceType } from "../src/sources/pulumi-types";
+import { isAutoscaleSettingType, isOnlineDeploymentType, isWorkspaceType } from "../src/sources/pulumi-types";
 import { type PulumiStackResource, readStackDeployments } from "../src/sources/pulumi-stack";
+import { withPathNames } from "./path-names";
 import { secretPathsOf, sharedTargetOf } from "./secret-paths";
 
 export interface StackDeployment {
@@ -37,7 +38,7 @@ function readDeployments(resources: readonly PolicyResource[]): StackDeployment[
     type: resource.type,
     name: resource.name,
     urn: resource.urn,
-    props: resource.props,
+    props: isOnlineDeploymentType(resource.type) ? withPathNames(resource.urn, resource.props) : resource.props,
     propertyDependencies: Object.fromEntries(
       Object.entries(resource.propertyDependencies).map(([property, dependencies]) => [property, dependencies.map((dependency) => dependency.urn)]),
     ),

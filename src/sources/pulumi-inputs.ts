@@ -88,7 +88,7 @@ function pulumiRef(resource: PulumiResource): ResourceRef {
   const resourceGroupName = knownString(props, "resourceGroupName");
   return {
     urn: resource.urn,
-    name: knownString(props, "deploymentName") ?? resource.name,
+    name: knownString(props, "deploymentName") ?? knownString(props, "name") ?? resource.name,
     ...(endpointName === undefined ? {} : { endpointName }),
     ...(workspaceName === undefined ? {} : { workspaceName }),
     ...(resourceGroupName === undefined ? {} : { resourceGroupName }),

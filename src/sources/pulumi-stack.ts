@@ -1,7 +1,7 @@
 import type { AutoscaleProfile, OnlineDeployment, RelatedResources } from "../model/deployment";
 import { effectiveValue, invalidField, unknownField } from "../model/field";
 import { parseDeploymentId } from "./arm-id";
-import { createChildLookup } from "./property-access";
+import { type Lookup, createChildLookup } from "./property-access";
 import { type PulumiResource, knownString, pulumiAccess, readPulumiDeployment } from "./pulumi-inputs";
 import { isAutoscaleSettingType, isDeploymentParentType, isOnlineDeploymentType, isWorkspaceType, typeOfUrn } from "./pulumi-types";
 import { type CapacityCountOptions, capacityCountField, isolationModeField } from "./related-fields";
@@ -167,24 +167,36 @@ function targetOf(setting: PulumiStackResource, deployment: PulumiStackResource,
     const namesOther = deployments.some((other) => sources.includes(other.urn)) || sources.some((urn) => !isDeploymentParentType(typeOfUrn(urn)));
     return namesOther ? "no" : "unknown";
   }
-  return targetsByNames(setting, deployment) ? "yes" : "no";
+  return targetByNames(setting, deployment);
 }
 
-function targetsByNames(setting: PulumiStackResource, deployment: PulumiStackResource): boolean {
+/**
+ * Compares the names in the setting's target URI with the deployment's: "yes" when all match, "no" when a known
+ * name differs, and "unknown" when a name of the deployment is not known yet and the others match.
+ */
+function targetByNames(setting: PulumiStackResource, deployment: PulumiStackResource): "yes" | "no" | "unknown" {
   const target = knownString(setting.props, "targetResourceUri");
   const parts = target === undefined ? undefined : parseDeploymentId(target);
   if (parts === undefined) {
-    return false;
+    return "no";
   }
   // NOTE: the subscription is not compared, because deployment inputs do not carry it. A stack that deploys
   // the same names to two subscriptions pairs both deployments with the setting.
   const props = deployment.props;
-  return (
-    sameName(parts.deploymentName, knownString(props, "deploymentName") ?? knownString(props, "name")) &&
-    sameName(parts.endpointName, knownString(props, "endpointName")) &&
-    sameName(parts.workspaceName, knownString(props, "workspaceName")) &&
-    sameName(parts.resourceGroupName, knownString(props, "resourceGroupName"))
-  );
+  const deploymentKey = pulumiAccess.get(props, "deploymentName").kind === "absent" ? "name" : "deploymentName";
+  const pairs: [string, Lookup][] = [
+    [parts.deploymentName, pulumiAccess.get(props, deploymentKey)],
+    [parts.endpointName, pulumiAccess.get(props, "endpointName")],
+    [parts.workspaceName, pulumiAccess.get(props, "workspaceName")],
+    [parts.resourceGroupName, pulumiAccess.get(props, "resourceGroupName")],
+  ];
+  if (pairs.some(([name, lookup]) => lookup.kind === "present" && (typeof lookup.value !== "string" || !sameName(name, lookup.value)))) {
+    return "no";
+  }
+  if (pairs.some(([, lookup]) => lookup.kind === "absent")) {
+    return "no";
+  }
+  return pairs.some(([, lookup]) => lookup.kind === "unknown") ? "unknown" : "yes";
 }
 
 /**
@@ -229,11 +241,11 @@ function unknownProfile(setting: PulumiStackResource, path: string, reason?: str
   return { settingId: setting.urn, profileName: path, minimum: field, maximum: field, default: field };
 }
 
-/** Returns the profiles of a setting that may target the deployment, as a target not known yet allows. */
+/** Returns the profiles of a setting that may target the deployment, while its target or the deployment's names are unknown. */
 function unknownTargetProfiles(setting: PulumiStackResource): AutoscaleProfile[] {
   const enabled = pulumiAccess.get(setting.props, "enabled");
   if (enabled.kind === "absent" || (enabled.kind === "present" && enabled.value === false)) {
     return [];
   }
-  return [unknownProfile(setting, "targetResourceUri", "the autoscale setting may target this deployment, and its target is not known yet")];
+  return [unknownProfile(setting, "targetResourceUri", "the autoscale setting may target this deployment, but its target or the deployment's names are not known yet")];
 }

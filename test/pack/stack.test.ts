@@ -212,6 +212,15 @@ describe("stack check in preview", () => {
     ]);
   });
 
+  test("known target, unknown deployment names: unverified", async () => {
+    const blue = deployment("blue");
+    const unnamed = { ...blue, props: { ...blue.props, workspaceName: PULUMI_UNKNOWN_VALUES.string } };
+
+    const { diagnostics } = await pack.analyzeStack([unnamed, autoscale(TARGET, "30")]);
+
+    expect(policyDiagnostics(diagnostics, "scale-instance-bounds")).toEqual([expect.objectContaining({ enforcementLevel: "advisory" })]);
+  });
+
   test("unknown target built from a scale set: ignored", async () => {
     const scaleSet: EngineResource = { type: "azure-native:compute:VirtualMachineScaleSet", name: "vmss", props: { vmScaleSetName: "vmss" } };
     const setting = { ...autoscale(PULUMI_UNKNOWN_VALUES.string, "30"), propertyDependencies: { targetResourceUri: [pack.urnOf(scaleSet)] } };
@@ -266,6 +275,19 @@ describe("stack check after apply", () => {
     expect(policyDiagnostics(diagnostics, "egress-public-network-access")).toEqual([
       expect.objectContaining({ enforcementLevel: "mandatory", message: expect.stringContaining("isolation modes differ") }),
     ]);
+  });
+
+  test("outputs without path names pair by the inputs Analyze saw", async () => {
+    const inputs = deployment("blue");
+    const { resourceGroupName: _group, workspaceName: _workspace, endpointName: _endpoint, deploymentName, ...kept } = inputs.props;
+    const outputs = { ...inputs, props: { ...kept, name: deploymentName } };
+
+    const before = await pack.analyzeStack([outputs, autoscale(TARGET, "30")]);
+    await pack.analyze(inputs);
+    const after = await pack.analyzeStack([outputs, autoscale(TARGET, "30")]);
+
+    expect(policyDiagnostics(before.diagnostics, "scale-instance-bounds")).toEqual([]);
+    expect(policyDiagnostics(after.diagnostics, "scale-instance-bounds")).toEqual([expect.objectContaining({ enforcementLevel: "mandatory" })]);
   });
 
   test("unknown outputs are not reported twice", async () => {
