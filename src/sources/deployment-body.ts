@@ -162,8 +162,8 @@ function readScaleSettings(child: ChildLookup, scale: Lookup, path: string, comp
   };
 }
 
-const LEGACY_RESOURCE_KEYS = ["cpu", "cpuLimit", "memoryInGB", "memoryInGBLimit"] as const;
-const CURRENT_RESOURCE_KEYS = ["containerResourceRequests", "containerResourceLimits"] as const;
+const LEGACY_RESOURCE_KEYS: ReadonlySet<string> = new Set(["cpu", "cpulimit", "memoryingb", "memoryingblimit", "gpu"]);
+const CURRENT_RESOURCE_KEYS: ReadonlySet<string> = new Set(["containerresourcerequests", "containerresourcelimits"]);
 
 function readContainerResources(
   child: ChildLookup,
@@ -175,9 +175,12 @@ function readContainerResources(
   const requestsPath = `${path}.containerResourceRequests`;
   const limitsPath = `${path}.containerResourceLimits`;
 
-  // api-version 2021-03-01-preview used flat numbers: cpu, cpuLimit, memoryInGB, memoryInGBLimit.
-  const legacyKeys = LEGACY_RESOURCE_KEYS.filter((key) => child(resources, key).kind !== "absent");
-  const currentKeys = CURRENT_RESOURCE_KEYS.filter((key) => child(resources, key).kind !== "absent");
+  // api-version 2021-03-01-preview used flat numbers: cpu, cpuLimit, memoryInGB, memoryInGBLimit and gpu. Keys are
+  // matched in any case, as Azure's readers may, so that a key in another case decides the layout as well, and the
+  // key check makes its field invalid.
+  const keys = resources.kind === "present" && isPlainObject(resources.value) ? Object.keys(resources.value).filter((key) => child(resources, key).kind !== "absent") : [];
+  const legacyKeys = keys.filter((key) => LEGACY_RESOURCE_KEYS.has(key.toLowerCase()));
+  const currentKeys = keys.filter((key) => CURRENT_RESOURCE_KEYS.has(key.toLowerCase()));
   // Azure reads only the layout of the request's api-version, which a body alone does not show, so judging either
   // layout could pass the one Azure applies.
   if (legacyKeys.length > 0 && currentKeys.length > 0) {
@@ -188,7 +191,7 @@ function readContainerResources(
         `cannot be read because ${path} mixes ${listWords(legacyKeys, "and")} of api-version 2021-03-01-preview with ` +
           `${listWords(currentKeys, "and")} of later api-versions, and Azure applies only one of them`,
         `Keep one layout in ${path}: containerResourceRequests and containerResourceLimits for api-version 2022-02-01-preview ` +
-          "and later, or cpu, cpuLimit, memoryInGB and memoryInGBLimit for 2021-03-01-preview",
+          "and later, or cpu, cpuLimit, memoryInGB, memoryInGBLimit and gpu for 2021-03-01-preview",
       );
     return {
       containerRequests: { cpuCores: mixed(`${requestsPath}.cpu`), memoryBytes: mixed(`${requestsPath}.memory`), gpuCount: mixed(`${requestsPath}.gpu`) },

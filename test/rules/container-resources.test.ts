@@ -37,6 +37,13 @@ describeRuleCases(
     { name: "junk quantity", computeType: K8S, properties: resources({ cpu: "lots" }, {}), expected: [invalid(`${REQUESTS}.cpu`, '"lots"')] },
     { name: "negative quantity", computeType: K8S, properties: resources({}, { memory: "-1Gi" }), expected: [invalid(`${LIMITS}.memory`, '"-1Gi"')] },
     { name: "object quantity", computeType: K8S, properties: resources({ gpu: { count: 1 } }, {}), expected: [invalid(`${REQUESTS}.gpu`, "an object")] },
+    { name: "legacy gpu alone", computeType: K8S, properties: { containerResourceRequirements: { gpu: 8 } }, expected: [{ path: "properties.containerResourceRequirements.gpu", actual: "8", limit: "1" }] },
+    {
+      name: "legacy key in other case beside current layout",
+      computeType: K8S,
+      properties: { containerResourceRequirements: { Cpu: 100, containerResourceRequests: { cpu: "1" }, containerResourceLimits: { cpu: "2" } } },
+      expected: ["cpu", "memory", "gpu"].flatMap((key) => [REQUESTS, LIMITS].map((parent) => ({ path: `${parent}.${key}`, actual: null, limit: null, kind: "invalid" as const }))),
+    },
     {
       name: "legacy key beside current layout",
       computeType: K8S,
