@@ -70,9 +70,14 @@ export function readArmTemplate(document: PositionedDocument, file: string | und
   const template = document.value as Record<string, unknown>;
   const known = new Map<string, Evaluation>([...parameterValues].map(([name, value]) => [name, { ok: true, value }]));
   const items: SourceItem[] = [];
-  readTemplateResources({ evaluator: new TemplateEvaluator(template, known), document, file, items }, template.resources, ["resources"], 0);
+  readTemplateResources({ evaluator: new TemplateEvaluator(template, known), document, file, items, cap: { reached: false } }, template.resources, ["resources"], 0);
   return items;
 }
+
+// Azure ML allows 500 online deployments per subscription and region by default, and this is twenty times as many.
+// Copy loops of nested templates multiply: 800 copies of a nested template with 200 copies each make 160,000
+// deployments, which would exhaust memory before they were judged.
+const MAX_TEMPLATE_ITEMS = 10_000;
 
 // Bounds the recursion, so a template nested without end cannot exhaust the stack; a deeper chain is reported.
 const MAX_NESTED_TEMPLATE_DEPTH = 10;
@@ -83,6 +88,8 @@ interface TemplateScope {
   readonly document: PositionedDocument;
   readonly file: string | undefined;
   readonly items: SourceItem[];
+  /** Whether the items reached MAX_TEMPLATE_ITEMS, shared with nested templates, which add to the same items. */
+  readonly cap: { reached: boolean };
 }
 
 /** The resource that contains a child resource: its full type, its name segments and whether it has a copy loop. */
@@ -101,6 +108,9 @@ function readTemplateResources(scope: TemplateScope, resources: unknown, resourc
         continue;
       }
       const path = [...prefix, key];
+      if (capReached(scope, path)) {
+        return;
+      }
       // Every resource that Resource Manager could deploy is in the result: one whose type amlguard cannot read,
       // or whose child resources sit under a key in another case, is reported instead of skipped.
       const unread = unreadResourceReason(resource);
@@ -115,6 +125,9 @@ function readTemplateResources(scope: TemplateScope, resources: unknown, resourc
       if (kind === DEPLOYMENT_TYPE || kind === NESTED_DEPLOYMENT_TYPE) {
         const instances = readResourceInstances(scope, resource, type, parent, path);
         for (const instance of instances) {
+          if (capReached(scope, path)) {
+            return;
+          }
           if (kind === DEPLOYMENT_TYPE) {
             scope.items.push(readDeploymentResource(resource, type, instance, scope.document, path, scope.file));
           } else {
@@ -128,6 +141,28 @@ function readTemplateResources(scope: TemplateScope, resources: unknown, resourc
   };
 
   visit(resources, resourcesPath, undefined);
+}
+
+/**
+ * Reports whether the template's items reached MAX_TEMPLATE_ITEMS, adding once a not-evaluated item for the rest
+ * at the resource where reading stops, so the run cannot pass.
+ */
+function capReached(scope: TemplateScope, path: readonly (string | number)[]): boolean {
+  if (scope.cap.reached) {
+    return true;
+  }
+  if (scope.items.length < MAX_TEMPLATE_ITEMS) {
+    return false;
+  }
+  scope.cap.reached = true;
+  scope.items.push({
+    kind: "not-evaluated",
+    ref: templateResourceRef(scope.file, path),
+    reason:
+      `is where amlguard stopped reading the template, after ${MAX_TEMPLATE_ITEMS.toLocaleString("en-US")} deployments, more than a ` +
+      "subscription can hold in a region; the copy loops of its nested templates expand further. Split the template",
+  });
+  return true;
 }
 
 /** One instance of a template resource: its name segments, the evaluator of its expressions, and its copy loop. */
@@ -281,7 +316,6 @@ function readNestedDeployment(scope: TemplateScope, resource: Record<string, unk
   readTemplateResources({ ...scope, evaluator }, template.resources, [...path, "properties", "template", "resources"], depth + 1);
 }
 
-/** Evaluates the `{ "value": … }` entries a nested deployment passes to an inner-scope template, in the outer scope. */
 /**
  * Returns the first key of a nested deployment that amlguard reads, spelled in another case (`Scope`, `Value`),
  * as `properties.Key`, or undefined. Read as absent, such a key would change which parameter values apply.
@@ -307,6 +341,7 @@ function nestedKeyInAnotherCase(properties: Record<string, unknown>, options: Re
   return undefined;
 }
 
+/** Evaluates the `{ "value": … }` entries a nested deployment passes to an inner-scope template, in the outer scope. */
 function innerParameterValues(parameters: unknown, outer: TemplateEvaluator): Map<string, Evaluation> {
   const values = new Map<string, Evaluation>();
   if (!isPlainObject(parameters)) {

@@ -146,7 +146,10 @@ function rejectDuplicateKeys(document: Document, lineCounter: LineCounter): void
         pending.push(pair.value);
       }
     } else if (isSeq(node)) {
-      pending.push(...node.items);
+      // A loop, because spreading a sequence of a few hundred thousand items overflows the call stack.
+      for (const item of node.items) {
+        pending.push(item);
+      }
     }
   }
 }
@@ -255,7 +258,10 @@ function forEachPair(document: Document, check: (pair: Pair) => void): void {
         pending.push(pair.value);
       }
     } else if (isSeq(node)) {
-      pending.push(...node.items);
+      // A loop, because spreading a sequence of a few hundred thousand items overflows the call stack.
+      for (const item of node.items) {
+        pending.push(item);
+      }
     }
   }
 }

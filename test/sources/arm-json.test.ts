@@ -255,6 +255,12 @@ describe("readArmResource fields", () => {
 });
 
 describe("locator", () => {
+  test("array of 300,000 items", () => {
+    const text = JSON.stringify({ ...armDeployment({}), tags: Array.from({ length: 300_000 }, (_, index) => index) });
+
+    expect(readArmJson(parsePositioned(text), "input.json").map((item) => item.kind)).toEqual(["deployment"]);
+  });
+
   test("points at the field", () => {
     const text = JSON.stringify(armDeployment({ properties: { requestSettings: { requestTimeout: "PT5M" } } }), null, 2);
     const [item] = readArmJson(parsePositioned(text), "input.json");

@@ -251,6 +251,25 @@ describe("template copy loop of a nested deployment", () => {
   });
 });
 
+describe("template that expands without bound", () => {
+  test("reading stops after 10,000 deployments", () => {
+    const inner = template([looped({ name: "d", count: 200 }, "PT30S", "[format('ws/ep/d{0}-{1}', parameters('outer'), copyIndex())]")], { parameters: { outer: { type: "int" } } });
+    const nested = {
+      type: "Microsoft.Resources/deployments",
+      apiVersion: "2022-09-01",
+      name: "[format('nested{0}', copyIndex())]",
+      copy: { name: "n", count: 800 },
+      properties: { mode: "Incremental", expressionEvaluationOptions: { scope: "inner" }, parameters: { outer: { value: "[copyIndex()]" } }, template: inner },
+    };
+
+    const items = read(template([nested]));
+
+    expect(items).toHaveLength(10_001);
+    expect(items.slice(0, 10_000).every((item) => item.kind === "deployment")).toBe(true);
+    expect(reasons(items.slice(10_000))).toEqual([expect.stringContaining("stopped reading the template, after 10,000 deployments")]);
+  });
+});
+
 describe("template property copy loop", () => {
   test("loop building a judged property makes it invalid", () => {
     const resource = deploymentResource("PT30S", "ws1/ep1/blue");

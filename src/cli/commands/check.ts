@@ -60,7 +60,10 @@ async function runCheck(named: readonly string[], options: CheckOptions): Promis
   let unreadable = false;
   for (const file of files) {
     try {
-      items.push(...(await readInputFile(file, { templateParameters })));
+      // A loop, because a template's copy loops can expand into more items than a spread can pass.
+      for (const item of await readInputFile(file, { templateParameters })) {
+        items.push(item);
+      }
     } catch (error) {
       if (!(error instanceof InputError)) {
         throw error;
