@@ -214,13 +214,23 @@ function readResourceInstances(
   }
 
   const shared = { outerTemplateRead: false };
-  return Array.from({ length: loop.count }, (_, index) => {
+  const instances = Array.from({ length: loop.count }, (_, index) => {
     const evaluator = scope.evaluator.withCopyIteration({ loopName: loop.loopName, index });
     const names = resourceNames(evaluator, resource.name);
     // A name amlguard cannot evaluate is the same expression in every copy, so it gets the copy index appended.
     const evaluated = evaluator.resolve(resource.name).ok;
     return { names: evaluated ? names : names.map((name) => `${name} (copy ${index})`), evaluator, loop: shared };
   });
+  // Each copy is a resource of its own, and Resource Manager rejects a template that defines one resource twice.
+  const spelled = instances.map((instance) => instance.names.join("/").toLowerCase());
+  const repeated = spelled.find((name, index) => spelled.indexOf(name) !== index);
+  if (repeated !== undefined) {
+    return notEvaluated(
+      `has a copy loop whose copies share the name ${instances[spelled.indexOf(repeated)].names.join("/")}, and Resource Manager rejects a ` +
+        "template that defines one resource more than once; use copyIndex() in the name",
+    );
+  }
+  return instances;
 }
 
 /** Builds the ref of an online deployment or nested deployment from its name segments. */

@@ -177,6 +177,12 @@ describe("template copy loop", () => {
     expect(names).toEqual(["[concat('ws1/ep1/', parameters('prefix'), copyIndex())] (copy 0)", "[concat('ws1/ep1/', parameters('prefix'), copyIndex())] (copy 1)"]);
   });
 
+  test("copies of one name are not evaluated", () => {
+    const items = read(template([looped({ name: "d", count: 3 }, "PT5M", "ws1/ep1/blue")]));
+
+    expect(reasons(items)).toEqual([expect.stringContaining("copies share the name ws1/ep1/blue")]);
+  });
+
   test("condition is read per copy", () => {
     const value = template([{ ...looped({ name: "d", count: 2 }, "PT30S"), condition: "[variables('enabled')[copyIndex()]]" }], { variables: { enabled: [true, false] } });
 
