@@ -34,13 +34,17 @@ function withFormat<Schema extends object>(schema: Schema, format: LimitFormat):
 export function durationLimit(description: string, defaultValue: string) {
   const schema = z
     .string()
-    .regex(/^P(?!$)(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/, {
-      message: "must be an ISO 8601 duration such as PT30S or PT1M30S, without years or months",
+    // The same form parseIsoDuration reads: days, hours, minutes and seconds, a fraction on seconds only.
+    .regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, {
+      error: (issue) => {
+        const parsed = typeof issue.input === "string" ? parseIsoDuration(issue.input) : undefined;
+        return parsed?.ok === false ? parsed.reason : "must be an ISO 8601 duration such as PT30S or PT1M30S";
+      },
     })
     .transform((text, context) => {
       const parsed = parseIsoDuration(text);
       if (!parsed.ok) {
-        context.addIssue({ code: "custom", message: `${JSON.stringify(text)} ${parsed.reason}` });
+        context.addIssue({ code: "custom", message: parsed.reason });
         return z.NEVER;
       }
       return parsed.milliseconds;
@@ -65,7 +69,8 @@ export function quantityLimit(description: string, defaultValue: string) {
     .transform((text, context) => {
       const parsed = parseQuantity(text);
       if (!parsed.ok) {
-        context.addIssue({ code: "custom", message: `${JSON.stringify(text)} ${parsed.reason}` });
+        // The message names no value: the limits file's error adds it, as "(got …)".
+        context.addIssue({ code: "custom", message: parsed.reason });
         return z.NEVER;
       }
       return parsed.value;

@@ -23,7 +23,7 @@ export function describeValueProblem(issue: z.core.$ZodIssue, value: unknown, fo
   }
   switch (issue.code) {
     case "invalid_type":
-      return wrongTypeProblem(issue.expected, value, format);
+      return wrongTypeProblem(issue.expected, value, format, String(issue.path.at(-1) ?? ""));
     case "invalid_value":
       return enumValueProblem(value, issue.values.filter((option): option is string => typeof option === "string"));
     case "too_small":
@@ -46,7 +46,7 @@ export function enumValueProblem(value: unknown, options: readonly string[]): st
   return `${truncatedJson(value)} is not a valid value; ${hint}`;
 }
 
-function wrongTypeProblem(expected: string, value: unknown, format: LimitFormat | undefined): string {
+function wrongTypeProblem(expected: string, value: unknown, format: LimitFormat | undefined, key: string): string {
   const actual = describeJsonValue(value);
   if (value === undefined) {
     return "is missing";
@@ -55,7 +55,7 @@ function wrongTypeProblem(expected: string, value: unknown, format: LimitFormat 
     return `must be an ISO 8601 duration string such as "PT30S", not ${actual}${durationSuggestion(value)}`;
   }
   if (format === "quantity") {
-    const suggestion = typeof value === "number" && Number.isFinite(value) ? `; write "${String(value)}"` : "";
+    const suggestion = typeof value === "number" && Number.isFinite(value) ? `; ${quantitySuggestion(value, key)}` : "";
     return `must be a Kubernetes quantity string such as "500m" or "32Gi", not ${actual}${suggestion}`;
   }
   switch (expected) {
@@ -73,6 +73,14 @@ function wrongTypeProblem(expected: string, value: unknown, format: LimitFormat 
     default:
       return `must be of type ${expected}, not ${actual}`;
   }
+}
+
+// A bare memory quantity is a count of bytes, and a number small enough to be a memory size more likely means gibibytes.
+function quantitySuggestion(value: number, key: string): string {
+  if (/memory/i.test(key) && value < 1024) {
+    return `write "${value}Gi" if ${value} means gibibytes; a quantity without a suffix is bytes`;
+  }
+  return `write "${String(value)}"`;
 }
 
 // A bare number in a duration field may mean seconds, or milliseconds as Azure ML CLI YAML writes request_timeout_ms.

@@ -39,6 +39,13 @@ function rulesProblem(input: unknown): string {
     return 'must be a list of rule ids, or "*" for every rule';
   }
   const ids = input.split(/[\s,]+/).filter((id) => id !== "");
+  if (ids.length === 0) {
+    return 'must be a list of rule ids, or "*" for every rule; an entry waives at least one rule';
+  }
+  // "*" waives every rule only on its own, not in a list.
+  if (ids.includes("*")) {
+    return 'must be a list of rule ids, or "*" for every rule; write rules: "*"';
+  }
   const list = `[${ids.map((id) => JSON.stringify(id)).join(", ")}]`;
   return `must be a list of rule ids, or "*" for every rule; write rules: ${list}`;
 }

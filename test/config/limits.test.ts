@@ -50,6 +50,11 @@ describe("limits file errors", () => {
       { "container-resources": { maxCpu: 8 } },
       'container-resources.maxCpu: must be a Kubernetes quantity string such as "500m" or "32Gi", not the number 8; write "8"',
     ],
+    [
+      "memory as a number",
+      { "container-resources": { maxMemory: 32 } },
+      'container-resources.maxMemory: must be a Kubernetes quantity string such as "500m" or "32Gi", not the number 32; write "32Gi" if 32 means gibibytes; a quantity without a suffix is bytes',
+    ],
     ["fractional integer", { "instance-count": { minInstanceCount: 2.5 } }, "instance-count.minInstanceCount: must be a whole number, not the number 2.5"],
     ["integer below its minimum", { "instance-count": { minInstanceCount: 0 } }, "instance-count.minInstanceCount: must be at least 1, not the number 0"],
     [
@@ -79,13 +84,13 @@ describe("limits file errors", () => {
 
   test("bad duration names the field", () => {
     expect(problemsOf({ "request-timeout": { maxRequestTimeout: "P1M" } })).toEqual([
-      'request-timeout.maxRequestTimeout: must be an ISO 8601 duration such as PT30S or PT1M30S, without years or months (got "P1M")',
+      'request-timeout.maxRequestTimeout: uses years or months, which have no fixed length; use days, hours, minutes or seconds (PT30S) (got "P1M")',
     ]);
   });
 
   test("bad quantity names the field", () => {
     expect(problemsOf({ "container-resources": { maxMemory: "32 gigs" } })).toEqual([
-      'container-resources.maxMemory: "32 gigs" is not a Kubernetes quantity such as 500m, 2, or 4Gi (got "32 gigs")',
+      'container-resources.maxMemory: is not a Kubernetes quantity such as 500m, 2, or 4Gi (got "32 gigs")',
     ]);
   });
 

@@ -112,6 +112,16 @@ describe("exemptions file", () => {
     expect(problems).toEqual(['exemptions.0.rules: must be a list of rule ids, or "*" for every rule; write rules: ["instance-count"] (got "instance-count")']);
   });
 
+  test.each([
+    ["", 'an entry waives at least one rule (got "")'],
+    ["*,", 'write rules: "*" (got "*,")'],
+    [" * ", 'write rules: "*" (got " * ")'],
+  ])("rules string %j gets advice that parses", (rules, advice) => {
+    const problems = problemsOf(() => parseExemptionsFile({ exemptions: [entry({ rules })] }, RULE_IDS, "exemptions file test.yaml"));
+
+    expect(problems).toEqual([`exemptions.0.rules: must be a list of rule ids, or "*" for every rule; ${advice}`]);
+  });
+
   test("star inside a list is rejected", () => {
     const problems = problemsOf(() => parseExemptionsFile({ exemptions: [entry({ rules: ["*"] })] }, RULE_IDS, "exemptions file test.yaml"));
 
