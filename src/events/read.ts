@@ -7,18 +7,21 @@ export interface EventLog {
   readonly sha256: string;
   /** Events in sequence order. */
   readonly events: readonly EngineEvent[];
+  /** Whether the last line was cut off: not valid JSON and not ended by a line break, as when the engine stopped while writing it. */
+  readonly truncated: boolean;
 }
 
 /** Reads a Pulumi event log (newline-delimited JSON). Throws an InputError naming the line of the first bad event. */
 export async function readEventLog(file: string): Promise<EventLog> {
   const { bytes, text } = await readTextFile(file, `Pulumi event log ${file}`);
-  return { file, sha256: createHash("sha256").update(bytes).digest("hex"), events: parseEventLog(text, file) };
+  return { file, sha256: createHash("sha256").update(bytes).digest("hex"), ...parseEventLog(text, file) };
 }
 
 /** Parses the text of an event log. `file` names the log in errors. */
-export function parseEventLog(text: string, file: string): EngineEvent[] {
+export function parseEventLog(text: string, file: string): { events: EngineEvent[]; truncated: boolean } {
   const events: EngineEvent[] = [];
   const lines = text.split(/\r?\n/);
+  let truncated = false;
   for (const [index, line] of lines.entries()) {
     if (line.trim() === "") {
       continue;
@@ -27,6 +30,12 @@ export function parseEventLog(text: string, file: string): EngineEvent[] {
     try {
       raw = JSON.parse(line);
     } catch (error) {
+      // The engine writes one event per line, so a log it stopped writing ends in part of a line. That log ended
+      // early, and the events before it still count.
+      if (index === lines.length - 1) {
+        truncated = true;
+        continue;
+      }
       throw new InputError(`${file} line ${index + 1} is not valid JSON (${(error as Error).message}); is it the file pulumi preview --event-log wrote?`);
     }
     const parsed = EngineEventSchema.safeParse(raw);
@@ -36,5 +45,5 @@ export function parseEventLog(text: string, file: string): EngineEvent[] {
     }
     events.push(parsed.data);
   }
-  return events.sort((a, b) => a.sequence - b.sequence);
+  return { events: events.sort((a, b) => a.sequence - b.sequence), truncated };
 }

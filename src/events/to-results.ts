@@ -55,10 +55,10 @@ export function policyEventsToResults(events: readonly EngineEvent[], policyPack
   for (const event of events) {
     const policy = event.policyEvent;
     if (policy !== undefined && policy.policyPackName === policyPackName) {
-      const level = findingLevel(policy.enforcementLevel);
-      if (level !== undefined) {
+      // A disabled policy enforces nothing, so an event at that level would not count; the engine sends none.
+      if (policy.enforcementLevel !== "disabled") {
         const target = entry(policy.resourceUrn ?? STACK_KEY);
-        target.findings.push(findingOf(policy, level, target.ref, rules));
+        target.findings.push(findingOf(policy, target.ref, rules));
       }
     }
 
@@ -100,8 +100,19 @@ export function policyEventsToResults(events: readonly EngineEvent[], policyPack
 
 // The engine sends no step of these kinds to policy packs, so no policy summary follows them. A deletion has no
 // resource registration, and a read (`get`) skips analysis: in pulumi/pulumi v3 pkg/resource/deploy/step_generator.go,
-// generateSteps calls the analyzers and GenerateReadSteps does not. A deployment seen only in such steps is left out.
-const UNANALYZED_OPS: ReadonlySet<string> = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace", "read", "read-replacement"]);
+// generateSteps calls the analyzers and GenerateReadSteps does not. A deployment seen only in such steps is left out,
+// as is one that `preview --refresh` only refreshes and then deletes.
+// NOTE: that refresh steps skip analysis is inferred from the step generator's separate refresh mode, not confirmed.
+const UNANALYZED_OPS: ReadonlySet<string> = new Set([
+  "delete",
+  "delete-replaced",
+  "discard",
+  "discard-replaced",
+  "remove-pending-replace",
+  "read",
+  "read-replacement",
+  "refresh",
+]);
 
 // Stack policies report without a resource URN; their findings gather under this key.
 const STACK_KEY = "(stack)";
@@ -131,7 +142,10 @@ function resultOf(urn: string, resource: ResourceEntry, policyPackName: string, 
   }
 
   const passed = resource.passed ?? new Set<string>();
-  const failed = new Set([...(resource.failed ?? []), ...resource.findings.map((finding) => finding.ruleId)]);
+  const reported = new Set(resource.findings.map((finding) => finding.ruleId));
+  const lost = [...(resource.failed ?? [])].filter((ruleId) => !reported.has(ruleId)).map((ruleId) => lostViolation(ruleId, resource.ref, policyPackName, rules));
+  const findings = [...resource.findings, ...lost];
+  const failed = new Set([...(resource.failed ?? []), ...reported]);
 
   const ruleIds = [...new Set([...rules.map((rule) => rule.id), ...passed, ...failed])];
   const outcomes: RuleResult[] = ruleIds.map((ruleId) => {
@@ -151,14 +165,14 @@ function resultOf(urn: string, resource: ResourceEntry, policyPackName: string, 
   });
 
   if (urn === STACK_KEY) {
-    return { resource: resource.ref, status: "evaluated", findings: resource.findings, rules: outcomes.filter((outcome) => failed.has(outcome.ruleId)) };
+    return { resource: resource.ref, status: "evaluated", findings, rules: outcomes.filter((outcome) => failed.has(outcome.ruleId)) };
   }
   // As in check and audit, a deployment that no rule judged has not passed anything. The pack's own policies, such
   // as limits-file, pass on every deployment and judge none of its fields.
   if (failed.size === 0 && !rules.some((rule) => passed.has(rule.id))) {
-    return { resource: resource.ref, status: "not-evaluated", reason: NO_RULE_JUDGED, findings: resource.findings, rules: outcomes };
+    return { resource: resource.ref, status: "not-evaluated", reason: NO_RULE_JUDGED, findings, rules: outcomes };
   }
-  return { resource: resource.ref, status: "evaluated", findings: resource.findings, rules: outcomes };
+  return { resource: resource.ref, status: "evaluated", findings, rules: outcomes };
 }
 
 // The pack analyzes every resource of the stack. A resource that is not an online deployment and that no policy
@@ -172,15 +186,19 @@ function isRelevant(resource: ResourceEntry): boolean {
   );
 }
 
-function findingOf(policy: PolicyEvent, level: FindingLevel, resource: ResourceRef, rules: readonly RuleMetadata[]): Finding {
+/**
+ * Builds the finding of a policy event. A level that amlguard does not read counts as mandatory, with the level
+ * named in the message, because a violation whose level cannot be read must not pass.
+ */
+function findingOf(policy: PolicyEvent, resource: ResourceRef, rules: readonly RuleMetadata[]): Finding {
   const rule = rules.find((candidate) => candidate.id === policy.policyName);
-  // Older engines record no severity, so it comes from the rule or the pack's other policies.
-  const known = rule?.severity ?? packPolicySeverity(policy.policyName);
-  const severity = policy.severity !== undefined && SEVERITIES.includes(policy.severity) ? (policy.severity as Severity) : (known ?? "medium");
+  const level = findingLevel(policy.enforcementLevel);
+  const levelNote =
+    level === undefined ? `The event log gives its enforcement level as ${JSON.stringify(policy.enforcementLevel)}, which is not a Pulumi level, so it counts as mandatory.` : undefined;
   return {
     ruleId: policy.policyName,
-    severity,
-    enforcementLevel: level,
+    severity: severityOf(policy.policyName, policy.severity, rules),
+    enforcementLevel: level ?? "mandatory",
     // NOTE: a policy event does not record whether the value broke a limit or was unknown. Every event becomes a
     // violation here, and the pack's message states which it was.
     kind: "violation",
@@ -189,7 +207,41 @@ function findingOf(policy: PolicyEvent, level: FindingLevel, resource: ResourceR
     actual: null,
     actualIsDefault: false,
     limit: null,
-    message: violationMessage(policy, rule),
+    message: withSentence(violationMessage(policy, rule), levelNote),
+  };
+}
+
+function withSentence(message: string, sentence: string | undefined): string {
+  if (sentence === undefined) {
+    return message;
+  }
+  return /[.?!]$/.test(message) ? `${message} ${sentence}` : `${message}. ${sentence}`;
+}
+
+// Older engines record no severity, so it comes from the rule or the pack's other policies.
+function severityOf(policyName: string, recorded: string | undefined, rules: readonly RuleMetadata[]): Severity {
+  const known = rules.find((candidate) => candidate.id === policyName)?.severity ?? packPolicySeverity(policyName);
+  return recorded !== undefined && SEVERITIES.includes(recorded) ? (recorded as Severity) : (known ?? "medium");
+}
+
+/**
+ * Builds the finding of a rule that the engine's summary lists as failed, for which the log holds no policy
+ * event: its level and message are lost, so it counts as mandatory rather than pass.
+ */
+function lostViolation(ruleId: string, resource: ResourceRef, policyPackName: string, rules: readonly RuleMetadata[]): Finding {
+  return {
+    ruleId,
+    severity: severityOf(ruleId, undefined, rules),
+    enforcementLevel: "mandatory",
+    kind: "violation",
+    resource,
+    path: "",
+    actual: null,
+    actualIsDefault: false,
+    limit: null,
+    message:
+      `The engine's summary lists ${ruleId} of policy pack ${policyPackName} as failed on this resource, but the event log has no ` +
+      "policy event for it, so its level and message are not known and it counts as mandatory. Run pulumi preview --event-log again to record it.",
   };
 }
 

@@ -238,7 +238,11 @@ async function readBytes(file: string, description: string): Promise<Buffer> {
 function decodeUtf8(bytes: Uint8Array, description: string): string {
   try {
     return UTF8.decode(bytes);
-  } catch {
+  } catch (error) {
+    // V8 strings hold at most about 512 MiB, and decoding a larger file fails with a RangeError, not an encoding error.
+    if (error instanceof RangeError) {
+      throw new InputError(`Cannot read ${description}: at ${bytes.length} bytes it is too large to read as one text; split it into smaller files.`);
+    }
     throw new InputError(`Cannot read ${description}: it is not valid UTF-8 text; save it as UTF-8.`);
   }
 }

@@ -44,7 +44,7 @@ interface JsonReport {
 /** The parts of a shard's resource that the consistency tests edit. */
 interface EditableResource {
   status: string;
-  findings: { ruleId: string }[];
+  findings: { ruleId: string; enforcementLevel?: string }[];
   rules: { ruleId: string; outcome: string }[];
 }
 
@@ -1408,9 +1408,9 @@ describe("report --merge", () => {
     const { code, stderr, report } = await merge(eventShard);
 
     expect(stderr).toBe("");
-    expect(blue?.findings.map((finding) => finding.ruleId)).not.toContain("request-timeout");
-    // The log's canary deployment has no policy summary, so the report is incomplete.
-    expect(code).toBe(EXIT_CODES.incomplete);
+    // The rule that failed without its policy event counts as a mandatory finding, which the merge keeps.
+    expect(blue?.findings.map((finding) => [finding.ruleId, finding.enforcementLevel])).toContainEqual(["request-timeout", "mandatory"]);
+    expect(code).toBe(EXIT_CODES.failed);
     expect(report?.resources).toHaveLength(shard.resources.length);
   });
 

@@ -131,6 +131,19 @@ describe("amlguard report", () => {
     expect(run.stderr).toContain("has no summary event");
   });
 
+  test("log cut off mid-line is incomplete", async () => {
+    const directory = await scratch();
+    const stopped = await readFile(join(EVENTS, "preview-stopped.ndjson"), "utf8");
+    const log = join(directory, "cut.ndjson");
+    await writeFile(log, `${stopped.trimEnd()}\n{"sequence":999,"timestamp":17`);
+
+    const run = await runCli(["report", "--from-pulumi-events", log, "--format", "json", "--fail-on", "critical"]);
+
+    expect(run.code).toBe(EXIT_CODES.incomplete);
+    const report = JSON.parse(run.stdout) as { evidence: { incomplete?: string[] } };
+    expect(report.evidence.incomplete).toContain(`${log} ends in a line that is cut off, so the engine stopped writing it early`);
+  });
+
   test("stopped preview records why", async () => {
     const log = join(EVENTS, "preview-stopped.ndjson");
     const run = await runCli(["report", "--from-pulumi-events", log, "--format", "json", "--fail-on", "critical"]);

@@ -4,7 +4,6 @@ import type { EngineEvent } from "../../src/events/engine-event";
 import { parseEventLog, readEventLog } from "../../src/events/read";
 import { policyEventsToResults } from "../../src/events/to-results";
 import { RULES } from "../../src/rules/index";
-import { InputError } from "../../src/sources/files";
 
 const FIXTURES = join(__dirname, "fixtures");
 const BLUE_URN = "urn:pulumi:dev::fraud-scoring::azure-native:machinelearningservices:OnlineDeployment::blue";
@@ -34,7 +33,7 @@ describe("event log reader", () => {
   test("reads events in sequence order", () => {
     const text = ['{"sequence":2,"timestamp":2,"cancelEvent":{}}', "", '{"sequence":1,"timestamp":1,"stdoutEvent":{"message":"m","color":"never"}}'].join("\n");
 
-    const events = parseEventLog(text, "log.ndjson");
+    const { events } = parseEventLog(text, "log.ndjson");
 
     expect(events.map((event) => event.sequence)).toEqual([1, 2]);
   });
@@ -44,7 +43,14 @@ describe("event log reader", () => {
   });
 
   test("names the line of invalid JSON", () => {
-    expect(() => parseEventLog('{"sequence":1,"timestamp":1}\n{"sequence":', "log.ndjson")).toThrow(InputError);
+    expect(() => parseEventLog('{"sequence":1,"timestamp":1}\n{"sequence":\n{"sequence":2,"timestamp":2}', "log.ndjson")).toThrow(/line 2 is not valid JSON/);
+  });
+
+  test("last line cut off ends the log early", () => {
+    const { events, truncated } = parseEventLog('{"sequence":1,"timestamp":1,"cancelEvent":{}}\n{"sequence":', "log.ndjson");
+
+    expect(events.map((event) => event.sequence)).toEqual([1]);
+    expect(truncated).toBe(true);
   });
 });
 
@@ -115,7 +121,7 @@ describe("policyEventsToResults", () => {
     expect(canary.reason).toContain("no policy summary from policy pack amlguard");
   });
 
-  test.each(["delete", "delete-replaced", "read"])("%s step is left out", async (op) => {
+  test.each(["delete", "delete-replaced", "read", "refresh"])("%s step is left out", async (op) => {
     const log = await readEventLog(join(FIXTURES, "preview.ndjson"));
     const type = "azure-native:machinelearningservices:OnlineDeployment";
     const urn = `urn:pulumi:dev::fraud-scoring::${type}::retired`;
@@ -172,7 +178,7 @@ describe("policyEventsToResults", () => {
   test.each([
     { name: "warning is advisory", overrides: { enforcementLevel: "warning" }, level: "advisory" },
     { name: "remediate is mandatory", overrides: { enforcementLevel: "remediate" }, level: "mandatory" },
-    { name: "none is dropped", overrides: { enforcementLevel: "none" }, level: undefined },
+    { name: "disabled is dropped", overrides: { enforcementLevel: "disabled" }, level: undefined },
   ])("level $name", ({ overrides, level }) => {
     const { results } = policyEventsToResults([policyEvent(1, overrides)], "amlguard", RULES);
 
@@ -189,6 +195,28 @@ describe("policyEventsToResults", () => {
     const { results } = policyEventsToResults([policyEvent(1, { severity: "critical" })], "amlguard", RULES);
 
     expect(results[0].findings[0].severity).toBe("critical");
+  });
+
+  test.each(["Mandatory", "none"])("level %j counts as mandatory", (enforcementLevel) => {
+    const { results } = policyEventsToResults([policyEvent(1, { enforcementLevel, message: "Request timeout is PT5M" })], "amlguard", RULES);
+
+    expect(results[0].findings[0].enforcementLevel).toBe("mandatory");
+    expect(results[0].findings[0].message).toBe(
+      `Request timeout is PT5M. The event log gives its enforcement level as "${enforcementLevel}", which is not a Pulumi level, so it counts as mandatory.`,
+    );
+  });
+
+  test("failed rule without its event counts as mandatory", () => {
+    const summary = {
+      sequence: 2,
+      timestamp: 1764878400,
+      policyAnalyzeSummaryEvent: { resourceUrn: BLUE_URN, policyPackName: "amlguard", policyPackVersion: "0.1.0", passed: ["instance-count"], failed: ["request-timeout"] },
+    } as unknown as EngineEvent;
+
+    const { results } = policyEventsToResults([summary], "amlguard", RULES);
+
+    expect(results[0].findings.map((finding) => [finding.ruleId, finding.enforcementLevel])).toEqual([["request-timeout", "mandatory"]]);
+    expect(results[0].findings[0].message).toContain("lists request-timeout of policy pack amlguard as failed on this resource, but the event log has no policy event for it");
   });
 
   test("pack policy without severity keeps its own", () => {

@@ -91,7 +91,10 @@ async function runReport(options: ReportOptions): Promise<number> {
 
   const converted = policyEventsToResults(log.events, options.policyPack, REPORTED_RULES);
   // The reason is kept on one line, so the name is escaped as stderr would show it.
-  const incomplete = converted.complete ? [] : [`${escapePlainText(log.file)} has no summary event, so the preview stopped early and resources may be missing`];
+  const incomplete = [
+    ...(log.truncated ? [`${escapePlainText(log.file)} ends in a line that is cut off, so the engine stopped writing it early`] : []),
+    ...(converted.complete ? [] : [`${escapePlainText(log.file)} has no summary event, so the preview stopped early and resources may be missing`]),
+  ];
   for (const reason of incomplete) {
     writeError(`${reason}; the run counts as incomplete.`);
   }
