@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import type { OnlineDeployment } from "../src/model/deployment";
 import { isAutoscaleSettingType, isOnlineDeploymentType, isWorkspaceType } from "../src/sources/pulumi-types";
-import { type PulumiStackResource, readStackDeployments } from "../src/sources/pulumi-stack";
+import { type PulumiStackResource, readStackDeployments, settingPathPrefix } from "../src/sources/pulumi-stack";
 import { withPathNames } from "./path-names";
 import { secretPathsOf, sharedTargetOf } from "./secret-paths";
 
@@ -43,7 +43,9 @@ function readDeployments(resources: readonly PolicyResource[]): StackDeployment[
       Object.entries(resource.propertyDependencies).map(([property, dependencies]) => [property, dependencies.map((dependency) => dependency.urn)]),
     ),
   }));
-  const relatedSecrets = secretsOf(resources.filter((resource) => isWorkspaceType(resource.type) || isAutoscaleSettingType(resource.type)));
+  const workspaceSecrets = secretsOf(resources.filter((resource) => isWorkspaceType(resource.type)));
+  const settingSecrets = secretsOf(resources.filter((resource) => isAutoscaleSettingType(resource.type)), settingPathPrefix);
+  const relatedSecrets = workspaceSecrets === undefined || settingSecrets === undefined ? undefined : [...workspaceSecrets, ...settingSecrets];
 
   const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
   return readStackDeployments(stackResources).flatMap((item) => {
@@ -57,15 +59,21 @@ function readDeployments(resources: readonly PolicyResource[]): StackDeployment[
   });
 }
 
-/** Secret paths of several resources together, or undefined when any of them is not known. */
-export function secretsOf(resources: readonly PolicyResource[]): string[] | undefined {
+/**
+ * Secret paths of several resources together, each with the prefix its findings' paths carry, or undefined when
+ * any of them is not known.
+ */
+export function secretsOf(resources: readonly PolicyResource[], prefixOf: (resource: PolicyResource) => string = () => ""): string[] | undefined {
   const paths: string[] = [];
   for (const resource of resources) {
     const own = secretPathsOf(resource.props);
     if (own === undefined) {
       return undefined;
     }
-    paths.push(...own);
+    const prefix = prefixOf(resource);
+    for (const path of own) {
+      paths.push(`${prefix}${path}`);
+    }
   }
   return paths;
 }

@@ -222,7 +222,7 @@ function autoscaleProfiles(setting: PulumiStackResource): AutoscaleProfile[] {
   }
 
   return profiles.value.map((profile: unknown, index: number) => {
-    const path = `profiles[${index}].capacity`;
+    const path = `${settingPathPrefix(setting)}profiles[${index}].capacity`;
     const capacity = pulumiAccess.get(profile, "capacity");
     const name = pulumiAccess.get(profile, "name");
     return {
@@ -235,9 +235,18 @@ function autoscaleProfiles(setting: PulumiStackResource): AutoscaleProfile[] {
   });
 }
 
+/**
+ * Returns the prefix that names the autoscale setting in its fields' paths, `blue-autoscale:profiles[0].capacity`,
+ * because a finding on the deployment may come from any of several settings. The pack prefixes the setting's
+ * secret paths the same way.
+ */
+export function settingPathPrefix(setting: { readonly name: string }): string {
+  return `${setting.name}:`;
+}
+
 /** Returns one profile whose bounds are unknown, so the scale rules report the setting unverified instead of passing it. */
 function unknownProfile(setting: PulumiStackResource, path: string, reason?: string): AutoscaleProfile {
-  const field = unknownField(path, reason);
+  const field = unknownField(`${settingPathPrefix(setting)}${path}`, reason);
   return { settingId: setting.urn, profileName: path, minimum: field, maximum: field, default: field };
 }
 

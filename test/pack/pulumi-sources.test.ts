@@ -105,7 +105,7 @@ describe("stack related resources", () => {
 
     const [deployment] = deploymentsOf([blue, setting]);
 
-    expect(deployment.related?.autoscaleProfiles?.[0].maximum).toEqual({ state: "set", value: 7, path: "profiles[0].capacity.maximum" });
+    expect(deployment.related?.autoscaleProfiles?.[0].maximum).toEqual({ state: "set", value: 7, path: "scale:profiles[0].capacity.maximum" });
   });
 
   test.each([

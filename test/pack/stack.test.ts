@@ -53,6 +53,23 @@ describe("stack check in preview", () => {
     expect(policyDiagnostics(diagnostics, "scale-instance-bounds")).toHaveLength(1);
   });
 
+  test("finding names its setting", async () => {
+    const { diagnostics } = await pack.analyzeStack([deployment("blue"), autoscale(TARGET, "30")]);
+
+    expect(policyDiagnostics(diagnostics, "scale-instance-bounds")[0]?.message).toContain("scale:profiles[0].capacity.maximum");
+  });
+
+  test("secret setting capacity stays out of messages", async () => {
+    const setting = autoscale(TARGET, "30");
+    const secretProfiles = { ...setting, props: { ...setting.props, profiles: [{ name: "day", capacity: { minimum: "2", maximum: secret("31"), default: "3" } }] } };
+
+    const { diagnostics } = await pack.analyzeStack([deployment("blue"), secretProfiles]);
+
+    const bounds = policyDiagnostics(diagnostics, "scale-instance-bounds");
+    expect(bounds).toHaveLength(1);
+    expect(bounds[0].message).not.toContain("31");
+  });
+
   test("setting for another deployment ignored", async () => {
     const { diagnostics } = await pack.analyzeStack([deployment("green"), autoscale(TARGET, "30")]);
 
