@@ -27,6 +27,12 @@ function withFormat<Schema extends object>(schema: Schema, format: LimitFormat):
   return schema;
 }
 
+// The form parseIsoDuration reads: days, then after T hours, minutes and seconds, at least one part, a fraction on
+// seconds only. The Pulumi engine compiles JSON Schema patterns with Go's regexp package (RE2), which has no
+// lookahead, so each way to give at least one part is spelled out.
+const TIME_PART = String.raw`T(\d+H(\d+M)?(\d+(\.\d+)?S)?|\d+M(\d+(\.\d+)?S)?|\d+(\.\d+)?S)`;
+const DURATION_PATTERN = new RegExp(String.raw`^P(\d+D(${TIME_PART})?|${TIME_PART})$`);
+
 /**
  * Builds an ISO 8601 duration limit (`PT60S`), parsed to milliseconds. The pattern reaches the JSON Schema, so the
  * Pulumi engine rejects a malformed duration before the pack starts; the refinement gives the exact reason.
@@ -34,8 +40,7 @@ function withFormat<Schema extends object>(schema: Schema, format: LimitFormat):
 export function durationLimit(description: string, defaultValue: string) {
   const schema = z
     .string()
-    // The same form parseIsoDuration reads: days, hours, minutes and seconds, a fraction on seconds only.
-    .regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, {
+    .regex(DURATION_PATTERN, {
       error: (issue) => {
         const parsed = typeof issue.input === "string" ? parseIsoDuration(issue.input) : undefined;
         return parsed?.ok === false ? parsed.reason : "must be an ISO 8601 duration such as PT30S or PT1M30S";

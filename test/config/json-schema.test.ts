@@ -1,5 +1,7 @@
 import Ajv from "ajv";
+import fc from "fast-check";
 import { ruleConfigSchema } from "../../src/config/json-schema";
+import { parseIsoDuration } from "../../src/model/duration";
 import { RULES } from "../../src/rules/index";
 
 function validatorFor(ruleId: string) {
@@ -38,6 +40,27 @@ describe("ruleConfigSchema", () => {
   test("duration pattern rejects bare T", () => {
     const validate = validatorFor("request-timeout");
     expect(validate({ maxRequestTimeout: "PT" })).toBe(false);
+  });
+
+  // The Pulumi engine compiles patterns with Go's regexp package (RE2), which rejects lookarounds and
+  // backreferences, and a pattern it cannot compile fails the policy pack's config.
+  test.each(RULES.map((rule) => [rule.id, rule] as const))("%s patterns compile in RE2", (_id, rule) => {
+    const patterns = [...JSON.stringify(ruleConfigSchema(rule)).matchAll(/"pattern":("(?:[^"\\]|\\.)*")/g)].map((match) => JSON.parse(match[1]) as string);
+    for (const pattern of patterns) {
+      expect(pattern).not.toMatch(/\(\?[=!<]|\\[1-9]/);
+    }
+  });
+
+  test("duration pattern agrees with the parser", () => {
+    const { pattern } = ruleConfigSchema(RULES.find((rule) => rule.id === "request-timeout")!).properties.maxRequestTimeout as { pattern: string };
+    const matcher = new RegExp(pattern);
+    fc.assert(
+      fc.property(fc.stringMatching(/^-?P[0-9.,YMWDTHS]{0,10}$/), (text) => {
+        const parsed = parseIsoDuration(text);
+        expect(matcher.test(text)).toBe(parsed.ok || parsed.reason.includes("too large"));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test("unknown key rejected", () => {
