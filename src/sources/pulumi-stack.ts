@@ -125,9 +125,13 @@ function agreedMode(candidates: readonly PulumiStackResource[]): NonNullable<Rel
  * and match, "differ" when a known pair differs, "unknown" when a name is not known yet and no known pair differs.
  */
 function compareNames(deployment: PulumiStackResource, workspace: PulumiStackResource): "same" | "differ" | "unknown" {
+  // A workspace's outputs, which the stack check gets after apply and for unchanged resources, have no
+  // resourceGroupName: azure-native returns none for the inputs that form a resource's path. Such a workspace is
+  // compared by name alone, as no later step will tell its resource group.
+  const groupRecorded = pulumiAccess.get(workspace.props, "resourceGroupName").kind !== "absent";
   const pairs = [
     compareName(deployment.props, "workspaceName", workspace.props, workspaceNameKey(workspace)),
-    compareName(deployment.props, "resourceGroupName", workspace.props, "resourceGroupName"),
+    groupRecorded ? compareName(deployment.props, "resourceGroupName", workspace.props, "resourceGroupName") : "same",
   ];
   if (pairs.includes("differ")) {
     return "differ";

@@ -307,6 +307,22 @@ describe("stack check after apply", () => {
     expect(policyDiagnostics(after.diagnostics, "scale-instance-bounds")).toEqual([expect.objectContaining({ enforcementLevel: "mandatory" })]);
   });
 
+  test.each([
+    ["AllowInternetOutbound", "Disabled", "mandatory"],
+    ["AllowOnlyApprovedOutbound", "Enabled", undefined],
+  ])("workspace outputs in %s with %s egress", async (isolationMode, egress, expected) => {
+    const inputs = deployment("green", { egressPublicNetworkAccess: egress });
+    const { resourceGroupName: _group, workspaceName: _workspace, endpointName: _endpoint, deploymentName, ...kept } = inputs.props;
+    const outputs = { ...inputs, props: { ...kept, name: deploymentName } };
+    const workspaceOutputs = { ...workspace(isolationMode), props: { name: "mlw-fraud", managedNetwork: { isolationMode } } };
+
+    await pack.analyze(inputs);
+    const { diagnostics } = await pack.analyzeStack([workspaceOutputs, outputs]);
+
+    const egressFindings = policyDiagnostics(diagnostics, "egress-public-network-access");
+    expect(egressFindings.map((diagnostic) => diagnostic.enforcementLevel)).toEqual(expected === undefined ? [] : [expected]);
+  });
+
   test("unknown outputs are not reported twice", async () => {
     const { diagnostics } = await pack.analyzeStack([deployment("blue", { requestSettings: { requestTimeout: PULUMI_UNKNOWN_VALUES.string } })]);
 
