@@ -75,10 +75,12 @@ function wrongTypeProblem(expected: string, value: unknown, format: LimitFormat 
   }
 }
 
-// A bare memory quantity is a count of bytes, and a number small enough to be a memory size more likely means gibibytes.
+// A bare memory quantity is a count of bytes, which no memory cap means: a small number more likely means
+// gibibytes, and a larger one mebibytes.
 function quantitySuggestion(value: number, key: string): string {
-  if (/memory/i.test(key) && value < 1024) {
-    return `write "${value}Gi" if ${value} means gibibytes; a quantity without a suffix is bytes`;
+  if (/memory/i.test(key)) {
+    const [suffix, unit] = value < 1024 ? ["Gi", "gibibytes"] : ["Mi", "mebibytes"];
+    return `write "${value}${suffix}" if ${value} means ${unit}; a quantity without a suffix is bytes`;
   }
   return `write "${String(value)}"`;
 }

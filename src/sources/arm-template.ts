@@ -70,14 +70,15 @@ export function readArmTemplate(document: PositionedDocument, file: string | und
   const template = document.value as Record<string, unknown>;
   const known = new Map<string, Evaluation>([...parameterValues].map(([name, value]) => [name, { ok: true, value }]));
   const items: SourceItem[] = [];
-  readTemplateResources({ evaluator: new TemplateEvaluator(template, known), document, file, items, cap: { reached: false } }, template.resources, ["resources"], 0);
+  readTemplateResources({ evaluator: new TemplateEvaluator(template, known), document, file, items, cap: { instances: 0, reached: false } }, template.resources, ["resources"], 0);
   return items;
 }
 
 // Azure ML allows 500 online deployments per subscription and region by default, and this is twenty times as many.
 // Copy loops of nested templates multiply: 800 copies of a nested template with 200 copies each make 160,000
-// deployments, which would exhaust memory before they were judged.
-const MAX_TEMPLATE_ITEMS = 10_000;
+// deployments, which would exhaust memory before they were judged, and three levels of 800 nested copies make
+// 512 million instances to visit even when none is a deployment.
+const MAX_TEMPLATE_INSTANCES = 10_000;
 
 // Bounds the recursion, so a template nested without end cannot exhaust the stack; a deeper chain is reported.
 const MAX_NESTED_TEMPLATE_DEPTH = 10;
@@ -88,8 +89,8 @@ interface TemplateScope {
   readonly document: PositionedDocument;
   readonly file: string | undefined;
   readonly items: SourceItem[];
-  /** Whether the items reached MAX_TEMPLATE_ITEMS, shared with nested templates, which add to the same items. */
-  readonly cap: { reached: boolean };
+  /** The deployment and nested deployment instances read so far, shared with nested templates, and whether they reached MAX_TEMPLATE_INSTANCES. */
+  readonly cap: { instances: number; reached: boolean };
 }
 
 /** The resource that contains a child resource: its full type, its name segments and whether it has a copy loop. */
@@ -128,6 +129,7 @@ function readTemplateResources(scope: TemplateScope, resources: unknown, resourc
           if (capReached(scope, path)) {
             return;
           }
+          scope.cap.instances++;
           if (kind === DEPLOYMENT_TYPE) {
             scope.items.push(readDeploymentResource(resource, type, instance, scope.document, path, scope.file));
           } else {
@@ -144,14 +146,14 @@ function readTemplateResources(scope: TemplateScope, resources: unknown, resourc
 }
 
 /**
- * Reports whether the template's items reached MAX_TEMPLATE_ITEMS, adding once a not-evaluated item for the rest
- * at the resource where reading stops, so the run cannot pass.
+ * Reports whether the template's instances reached MAX_TEMPLATE_INSTANCES, adding once a not-evaluated item for the
+ * rest at the resource where reading stops, so the run cannot pass.
  */
 function capReached(scope: TemplateScope, path: readonly (string | number)[]): boolean {
   if (scope.cap.reached) {
     return true;
   }
-  if (scope.items.length < MAX_TEMPLATE_ITEMS) {
+  if (scope.cap.instances < MAX_TEMPLATE_INSTANCES) {
     return false;
   }
   scope.cap.reached = true;
@@ -159,8 +161,8 @@ function capReached(scope: TemplateScope, path: readonly (string | number)[]): b
     kind: "not-evaluated",
     ref: templateResourceRef(scope.file, path),
     reason:
-      `is where amlguard stopped reading the template, after ${MAX_TEMPLATE_ITEMS.toLocaleString("en-US")} deployments, more than a ` +
-      "subscription can hold in a region; the copy loops of its nested templates expand further. Split the template",
+      `is where amlguard stopped reading the template, after ${MAX_TEMPLATE_INSTANCES.toLocaleString("en-US")} deployments and nested ` +
+      "deployments, more than a subscription can hold in a region; the copy loops of its nested templates expand further. Split the template",
   });
   return true;
 }

@@ -270,9 +270,26 @@ describe("template that expands without bound", () => {
 
     const items = read(template([nested]));
 
-    expect(items).toHaveLength(10_001);
-    expect(items.slice(0, 10_000).every((item) => item.kind === "deployment")).toBe(true);
-    expect(reasons(items.slice(10_000))).toEqual([expect.stringContaining("stopped reading the template, after 10,000 deployments")]);
+    // 50 nested deployments and 9,950 online deployments make the 10,000 instances read.
+    expect(items).toHaveLength(9_951);
+    expect(items.slice(0, 9_950).every((item) => item.kind === "deployment")).toBe(true);
+    expect(reasons(items.slice(9_950))).toEqual([expect.stringContaining("stopped reading the template, after 10,000 deployments and nested deployments")]);
+  });
+
+  test("reading stops in nested loops without deployments", () => {
+    const storage = { type: "Microsoft.Storage/storageAccounts", apiVersion: "2023-01-01", name: "[uniqueString('x')]" };
+    const nest = (inner: Record<string, unknown>, level: number): Record<string, unknown> => ({
+      type: "Microsoft.Resources/deployments",
+      apiVersion: "2022-09-01",
+      name: `[format('level${level}-{0}', copyIndex())]`,
+      copy: { name: `n${level}`, count: 800 },
+      properties: { mode: "Incremental", expressionEvaluationOptions: { scope: "inner" }, template: inner },
+    });
+    const bomb = template([nest(template([nest(template([nest(template([storage]), 3)]), 2)]), 1)]);
+
+    const items = read(bomb);
+
+    expect(reasons(items)).toEqual([expect.stringContaining("stopped reading the template")]);
   });
 });
 
