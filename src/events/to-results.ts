@@ -195,20 +195,14 @@ function findingOf(policy: PolicyEvent, resource: ResourceRef, rules: readonly R
   const level = findingLevel(policy.enforcementLevel);
   const levelNote =
     level === undefined ? `The event log gives its enforcement level as ${JSON.stringify(policy.enforcementLevel)}, which is not a Pulumi level, so it counts as mandatory.` : undefined;
-  return {
-    ruleId: policy.policyName,
-    severity: severityOf(policy.policyName, policy.severity, rules),
-    enforcementLevel: level ?? "mandatory",
-    // NOTE: a policy event does not record whether the value broke a limit or was unknown. Every event becomes a
-    // violation here, and the pack's message states which it was.
-    kind: "violation",
-    resource,
-    path: "",
-    actual: null,
-    actualIsDefault: false,
-    limit: null,
-    message: withSentence(violationMessage(policy, rule), levelNote),
-  };
+  // NOTE: a policy event does not record whether the value broke a limit or was unknown. Every event becomes a
+  // violation here, and the pack's message states which it was.
+  return eventViolation(policy.policyName, severityOf(policy.policyName, policy.severity, rules), level ?? "mandatory", resource, withSentence(violationMessage(policy, rule), levelNote));
+}
+
+/** Builds a violation from an event log, which records no property path, value or limit, only the message. */
+function eventViolation(ruleId: string, severity: Severity, enforcementLevel: FindingLevel, resource: ResourceRef, message: string): Finding {
+  return { ruleId, severity, enforcementLevel, kind: "violation", resource, path: "", actual: null, actualIsDefault: false, limit: null, message };
 }
 
 function withSentence(message: string, sentence: string | undefined): string {
@@ -229,20 +223,10 @@ function severityOf(policyName: string, recorded: string | undefined, rules: rea
  * event: its level and message are lost, so it counts as mandatory rather than pass.
  */
 function lostViolation(ruleId: string, resource: ResourceRef, policyPackName: string, rules: readonly RuleMetadata[]): Finding {
-  return {
-    ruleId,
-    severity: severityOf(ruleId, undefined, rules),
-    enforcementLevel: "mandatory",
-    kind: "violation",
-    resource,
-    path: "",
-    actual: null,
-    actualIsDefault: false,
-    limit: null,
-    message:
-      `The engine's summary lists ${ruleId} of policy pack ${policyPackName} as failed on this resource, but the event log has no ` +
-      "policy event for it, so its level and message are not known and it counts as mandatory. Run pulumi preview --event-log again to record it.",
-  };
+  const message =
+    `The engine's summary lists ${ruleId} of policy pack ${policyPackName} as failed on this resource, but the event log has no ` +
+    "policy event for it, so its level and message are not known and it counts as mandatory. Run pulumi preview --event-log again to record it.";
+  return eventViolation(ruleId, severityOf(ruleId, undefined, rules), "mandatory", resource, message);
 }
 
 /**
