@@ -113,7 +113,11 @@ function validateStack(rule: Rule, args: StackValidationArgs, reportViolation: R
   }
   for (const { deployment, urn, secretPaths } of deployments) {
     const withStack = runRule(rule, deployment, limits.limits, "mandatory");
-    const reported = isPreview ? stackOnlyFindings(rule, deployment, limits.limits, withStack) : withStack.filter((finding) => finding.kind !== "unknown");
+    // After apply a value not known yet was known to the resource check, so an unknown finding repeats it, unless
+    // the limits make it mandatory: a fact that stays unknown after apply then fails closed.
+    const reported = isPreview
+      ? stackOnlyFindings(rule, deployment, limits.limits, withStack)
+      : withStack.filter((finding) => finding.kind !== "unknown" || finding.enforcementLevel === "mandatory");
     const readPaths = reported.length === 0 ? undefined : fieldsReadWithSecrets(rule, deployment, limits.limits, secretPaths);
     for (const finding of reported) {
       reportFinding(reportViolation, finding, { urn, secretPaths, readPaths });

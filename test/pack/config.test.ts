@@ -50,6 +50,22 @@ describe("pack config", () => {
     expect(timeout[0].enforcementLevel).toBe("mandatory");
   });
 
+  test("unknownValues mandatory fails closed after apply", async () => {
+    const config = { "egress-public-network-access": { unknownValues: "mandatory" } };
+    const workspace = { type: "azure-native:machinelearningservices:Workspace", name: "ws", props: { resourceGroupName: "rg", workspaceName: "ws", managedNetwork: { isolationMode: PULUMI_UNKNOWN_VALUES.string } } };
+    const resource = deployment("properties", { egressPublicNetworkAccess: "Enabled" });
+
+    const pack = await startPack({ config, dryRun: false });
+    try {
+      const { diagnostics } = await pack.analyzeStack([workspace, resource]);
+
+      const egress = diagnostics.filter((diagnostic) => diagnostic.policyName === "egress-public-network-access");
+      expect(egress.map((diagnostic) => diagnostic.enforcementLevel)).toEqual(["mandatory"]);
+    } finally {
+      await pack.stop();
+    }
+  });
+
   test("typo in a limit is rejected by name", async () => {
     const config = { "request-timeout": { maxRequestTimout: "PT60S" } };
     const resource = deployment("properties", { requestSettings: { requestTimeout: "PT30S" } });
