@@ -113,8 +113,8 @@ function validateStack(rule: Rule, args: StackValidationArgs, reportViolation: R
   }
   for (const { deployment, urn, secretPaths } of deployments) {
     const withStack = runRule(rule, deployment, limits.limits, "mandatory");
-    // After apply a value not known yet was known to the resource check, so an unknown finding repeats it, unless
-    // the limits make it mandatory: a fact that stays unknown after apply then fails closed.
+    // After apply the resource check has judged the inputs that the preview did not know, so an unknown finding here
+    // repeats one. Limits that make unknowns mandatory keep it, so a fact that stays unknown after apply fails closed.
     const reported = isPreview
       ? stackOnlyFindings(rule, deployment, limits.limits, withStack)
       : withStack.filter((finding) => finding.kind !== "unknown" || finding.enforcementLevel === "mandatory");
