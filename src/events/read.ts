@@ -22,10 +22,13 @@ export function parseEventLog(text: string, file: string): { events: EngineEvent
   const events: EngineEvent[] = [];
   const lines = text.split(/\r?\n/);
   let truncated = false;
+  // The engine numbers every event, so a line repeated word for word, as when logs are joined twice, is one event.
+  const seen = new Set<string>();
   for (const [index, line] of lines.entries()) {
-    if (line.trim() === "") {
+    if (line.trim() === "" || seen.has(line)) {
       continue;
     }
+    seen.add(line);
     let raw: unknown;
     try {
       raw = JSON.parse(line);

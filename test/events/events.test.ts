@@ -46,6 +46,14 @@ describe("event log reader", () => {
     expect(() => parseEventLog('{"sequence":1,"timestamp":1}\n{"sequence":\n{"sequence":2,"timestamp":2}', "log.ndjson")).toThrow(/line 2 is not valid JSON/);
   });
 
+  test("repeated line is one event", () => {
+    const line = '{"sequence":1,"timestamp":1,"cancelEvent":{}}';
+
+    const { events } = parseEventLog([line, line, '{"sequence":2,"timestamp":2,"cancelEvent":{}}'].join("\n"), "log.ndjson");
+
+    expect(events.map((event) => event.sequence)).toEqual([1, 2]);
+  });
+
   test("last line cut off ends the log early", () => {
     const { events, truncated } = parseEventLog('{"sequence":1,"timestamp":1,"cancelEvent":{}}\n{"sequence":', "log.ndjson");
 
