@@ -75,10 +75,10 @@ function wrongTypeProblem(expected: string, value: unknown, format: LimitFormat 
   }
 }
 
-// A bare memory quantity is a count of bytes, which no memory cap means: a small number more likely means
-// gibibytes, and a larger one mebibytes.
+// A bare memory quantity is a count of bytes. A number below 1024 more likely means gibibytes and one below 1024²
+// mebibytes, as no memory cap is that few bytes; a larger number may well be bytes.
 function quantitySuggestion(value: number, key: string): string {
-  if (/memory/i.test(key)) {
+  if (/memory/i.test(key) && value < 1024 * 1024) {
     const [suffix, unit] = value < 1024 ? ["Gi", "gibibytes"] : ["Mi", "mebibytes"];
     return `write "${value}${suffix}" if ${value} means ${unit}; a quantity without a suffix is bytes`;
   }

@@ -60,6 +60,11 @@ describe("limits file errors", () => {
       { "container-resources": { maxMemory: 4096 } },
       'container-resources.maxMemory: must be a Kubernetes quantity string such as "500m" or "32Gi", not the number 4096; write "4096Mi" if 4096 means mebibytes; a quantity without a suffix is bytes',
     ],
+    [
+      "memory in bytes as a number",
+      { "container-resources": { maxMemory: 17179869184 } },
+      'container-resources.maxMemory: must be a Kubernetes quantity string such as "500m" or "32Gi", not the number 17179869184; write "17179869184"',
+    ],
     ["fractional integer", { "instance-count": { minInstanceCount: 2.5 } }, "instance-count.minInstanceCount: must be a whole number, not the number 2.5"],
     ["integer below its minimum", { "instance-count": { minInstanceCount: 0 } }, "instance-count.minInstanceCount: must be at least 1, not the number 0"],
     [
