@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { ruleConfigSchema } from "../../src/config/json-schema";
 import { parseIsoDuration } from "../../src/model/duration";
 import { RULES } from "../../src/rules/index";
+import { STACK_RULES } from "../../src/rules/stack/index";
 
 function validatorFor(ruleId: string) {
   const rule = RULES.find((candidate) => candidate.id === ruleId);
@@ -44,7 +45,7 @@ describe("ruleConfigSchema", () => {
 
   // The Pulumi engine compiles patterns with Go's regexp package (RE2), which rejects lookarounds and
   // backreferences, and a pattern it cannot compile fails the policy pack's config.
-  test.each(RULES.map((rule) => [rule.id, rule] as const))("%s patterns compile in RE2", (_id, rule) => {
+  test.each([...RULES, ...STACK_RULES].map((rule) => [rule.id, rule] as const))("%s patterns compile in RE2", (_id, rule) => {
     const patterns = [...JSON.stringify(ruleConfigSchema(rule)).matchAll(/"pattern":("(?:[^"\\]|\\.)*")/g)].map((match) => JSON.parse(match[1]) as string);
     for (const pattern of patterns) {
       expect(pattern).not.toMatch(/\(\?[=!<]|\\[1-9]/);
