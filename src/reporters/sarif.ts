@@ -106,20 +106,27 @@ export function renderSarif(run: RunReport, options: SarifOptions = {}): string 
  * when the run names no limits file to point them at. GitHub code scanning rejects an upload with such results.
  */
 export function countResultsWithoutFile(run: RunReport, options: SarifOptions = {}): number {
-  if (run.evidence.limits.file !== undefined) {
-    return 0;
-  }
   let count = 0;
   for (const result of run.results) {
-    if (result.status === "not-evaluated" || result.resource.file !== undefined) {
+    if (result.status === "not-evaluated" || locatedFile(result, run.evidence.limits.file) !== undefined) {
       continue;
     }
     count += result.findings.length;
     if (options.includePasses === true) {
-      count += result.rules.filter((rule) => rule.outcome === "passed" || rule.outcome === "not-applicable").length;
+      count += result.rules.filter(isOutcomeResult).length;
     }
   }
   return count;
+}
+
+/** Reports whether `includePasses` writes a rule's outcome as a result: a pass or a rule that does not apply. */
+function isOutcomeResult(rule: RuleResult): boolean {
+  return rule.outcome === "passed" || rule.outcome === "not-applicable";
+}
+
+/** Returns the file a resource's results point at: its own, or the limits file for a resource read from none. */
+function locatedFile(result: ResourceResult, anchor: string | undefined): string | undefined {
+  return result.resource.file ?? anchor;
 }
 
 function ruleDescriptor(rule: ReportRule): Sarif.ReportingDescriptor {
@@ -201,7 +208,7 @@ function findingResult(
 }
 
 function outcomeResult(result: ResourceResult, rule: RuleResult, location: Sarif.Location, ruleIndex: ReadonlyMap<string, number>): Sarif.Result | undefined {
-  if (rule.outcome !== "passed" && rule.outcome !== "not-applicable") {
+  if (!isOutcomeResult(rule)) {
     return undefined;
   }
   const label = capitalize(resourceLabel(result));
@@ -233,7 +240,7 @@ function locationOf(result: ResourceResult, cwd: string, anchor: string | undefi
   const fullyQualifiedName = resource.id ?? resource.urn;
   const logical: Sarif.LogicalLocation[] =
     fullyQualifiedName === undefined ? [] : [{ name: resource.name, fullyQualifiedName, kind: "resource" }];
-  const file = resource.file ?? anchor;
+  const file = locatedFile(result, anchor);
   return {
     ...(file === undefined ? {} : { physicalLocation: { artifactLocation: artifactLocation(file, cwd) } }),
     ...(logical.length === 0 ? {} : { logicalLocations: logical }),

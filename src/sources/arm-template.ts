@@ -75,9 +75,9 @@ export function readArmTemplate(document: PositionedDocument, file: string | und
 }
 
 // Azure ML allows 500 online deployments per subscription and region by default, and this is twenty times as many.
-// Copy loops of nested templates multiply: 800 copies of a nested template with 200 copies each make 160,000
-// deployments, which would exhaust memory before they were judged, and three levels of 800 nested copies make
-// 512 million instances to visit even when none is a deployment.
+// Copy loops of nested templates multiply. 800 copies of a nested template with 200 copies each make 160,000
+// deployments, which would exhaust memory before they were judged. Three levels of 800 nested copies make 512
+// million instances to visit, even when none is a deployment.
 const MAX_TEMPLATE_INSTANCES = 10_000;
 
 // Bounds the recursion, so a template nested without end cannot exhaust the stack; a deeper chain is reported.
@@ -124,7 +124,7 @@ function readTemplateResources(scope: TemplateScope, resources: unknown, resourc
       const kind = type.toLowerCase();
 
       if (kind === DEPLOYMENT_TYPE || kind === NESTED_DEPLOYMENT_TYPE) {
-        const instances = readResourceInstances(scope, resource, type, parent, path);
+        const instances = readResourceInstances(scope, resource, type, parent, names, path);
         for (const instance of instances) {
           if (capReached(scope, path)) {
             return;
@@ -185,11 +185,10 @@ function readResourceInstances(
   resource: Record<string, unknown>,
   type: string,
   parent: ParentResource | undefined,
+  names: readonly string[],
   path: (string | number)[],
 ): ResourceInstance[] {
-  const parentNames = parent?.names ?? [];
   const notEvaluated = (reason: string): ResourceInstance[] => {
-    const names = [...parentNames, ...resourceNames(scope.evaluator, resource.name)];
     scope.items.push({ kind: "not-evaluated", ref: instanceRef(type, names, scope.file, path), reason });
     return [];
   };
@@ -203,7 +202,7 @@ function readResourceInstances(
   }
   const loop = readCopyLoop(scope.evaluator, resource);
   if (loop.kind === "none") {
-    return [{ names: [...parentNames, ...resourceNames(scope.evaluator, resource.name)], evaluator: scope.evaluator }];
+    return [{ names, evaluator: scope.evaluator }];
   }
   if (loop.kind === "not-read") {
     return notEvaluated(loop.reason);
@@ -224,11 +223,16 @@ function readResourceInstances(
     return { names: evaluated ? names : names.map((name) => `${name} (copy ${index})`), evaluator, loop: shared };
   });
   // Each copy is a resource of its own, and Resource Manager rejects a template that defines one resource twice.
-  const spelled = instances.map((instance) => instance.names.join("/").toLowerCase());
-  const repeated = spelled.find((name, index) => spelled.indexOf(name) !== index);
+  const spelled = new Set<string>();
+  const repeated = instances.find((instance) => {
+    const name = instance.names.join("/").toLowerCase();
+    const seen = spelled.has(name);
+    spelled.add(name);
+    return seen;
+  });
   if (repeated !== undefined) {
     return notEvaluated(
-      `has a copy loop whose copies share the name ${instances[spelled.indexOf(repeated)].names.join("/")}, and Resource Manager rejects a ` +
+      `has a copy loop whose copies share the name ${repeated.names.join("/")}, and Resource Manager rejects a ` +
         "template that defines one resource more than once; use copyIndex() in the name",
     );
   }

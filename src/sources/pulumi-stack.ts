@@ -194,10 +194,9 @@ function targetByNames(setting: PulumiStackResource, deployment: PulumiStackReso
     [parts.workspaceName, pulumiAccess.get(props, "workspaceName")],
     [parts.resourceGroupName, pulumiAccess.get(props, "resourceGroupName")],
   ];
-  if (pairs.some(([name, lookup]) => lookup.kind === "present" && (typeof lookup.value !== "string" || !sameName(name, lookup.value)))) {
-    return "no";
-  }
-  if (pairs.some(([, lookup]) => lookup.kind === "absent")) {
+  const differs = ([name, lookup]: [string, Lookup]) =>
+    lookup.kind === "absent" || (lookup.kind === "present" && (typeof lookup.value !== "string" || !sameName(name, lookup.value)));
+  if (pairs.some(differs)) {
     return "no";
   }
   return pairs.some(([, lookup]) => lookup.kind === "unknown") ? "unknown" : "yes";
@@ -209,11 +208,10 @@ function targetByNames(setting: PulumiStackResource, deployment: PulumiStackReso
  * bounds are unknown, so the scale rules report them instead of passing.
  */
 function autoscaleProfiles(setting: PulumiStackResource): AutoscaleProfile[] {
-  const enabled = pulumiAccess.get(setting.props, "enabled");
-  if (enabled.kind === "absent" || (enabled.kind === "present" && enabled.value === false)) {
+  if (isDisabled(setting)) {
     return [];
   }
-  if (enabled.kind === "unknown") {
+  if (pulumiAccess.get(setting.props, "enabled").kind === "unknown") {
     return [unknownProfile(setting, "enabled", "the setting may be disabled, as its enabled flag is not known yet")];
   }
 
@@ -239,6 +237,12 @@ function autoscaleProfiles(setting: PulumiStackResource): AutoscaleProfile[] {
   });
 }
 
+// `enabled` defaults to false in the Azure Monitor API, so an absent flag disables the setting too.
+function isDisabled(setting: PulumiStackResource): boolean {
+  const enabled = pulumiAccess.get(setting.props, "enabled");
+  return enabled.kind === "absent" || (enabled.kind === "present" && enabled.value === false);
+}
+
 /**
  * Returns the prefix that names the autoscale setting in its fields' paths, `blue-autoscale:profiles[0].capacity`,
  * because a finding on the deployment may come from any of several settings. The pack prefixes the setting's
@@ -256,8 +260,7 @@ function unknownProfile(setting: PulumiStackResource, path: string, reason?: str
 
 /** Returns the profiles of a setting that may target the deployment, while its target or the deployment's names are unknown. */
 function unknownTargetProfiles(setting: PulumiStackResource): AutoscaleProfile[] {
-  const enabled = pulumiAccess.get(setting.props, "enabled");
-  if (enabled.kind === "absent" || (enabled.kind === "present" && enabled.value === false)) {
+  if (isDisabled(setting)) {
     return [];
   }
   return [unknownProfile(setting, "targetResourceUri", "the autoscale setting may target this deployment, but its target or the deployment's names are not known yet")];
