@@ -79,7 +79,7 @@ function messageWithoutSecrets(finding: Finding, options: ReportOptions): string
   return otherSecret === undefined ? finding.message : redactedMessage(finding, `values are not shown because the rule also reads the secret ${otherSecret}`, false);
 }
 
-function redactedMessage(finding: Finding, why: string, showLimit: boolean): string {
+function redactedMessage(finding: Finding, reason: string, showLimit: boolean): string {
   const limit = finding.limit === null || !showLimit ? "" : ` The limit is ${String(finding.limit)}.`;
-  return `${finding.path} breaks rule ${finding.ruleId}; ${why}.${limit} Change ${finding.path} to comply.`;
+  return `${finding.path} breaks rule ${finding.ruleId}; ${reason}.${limit} Change ${finding.path} to comply.`;
 }

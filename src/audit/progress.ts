@@ -6,8 +6,8 @@ export class AuditProgress {
   private endpoints = 0;
   private deployments = 0;
   private lastDraw = 0;
-  // Whether the terminal's current line holds a status that a log line would be printed over.
-  private shown = false;
+  // Whether the terminal's current line shows a status that a log line would be printed over.
+  private statusShown = false;
 
   /**
    * @param mode `tty` redraws one line in place, `lines` writes a line per update (for --verbose in CI logs),
@@ -38,16 +38,16 @@ export class AuditProgress {
    * the status and keep its tail. The next update draws the status again below that line.
    */
   clearLine(): void {
-    if (this.mode === "tty" && this.shown) {
+    if (this.mode === "tty" && this.statusShown) {
       this.write("\r\x1b[K");
-      this.shown = false;
+      this.statusShown = false;
       this.lastDraw = 0;
     }
   }
 
   /** Ends the status line, so later output starts on a new line. */
   finish(): void {
-    this.shown = false;
+    this.statusShown = false;
     if (this.mode === "tty") {
       this.write(`\r${this.status()}\n`);
     } else if (this.mode === "lines") {
@@ -62,7 +62,7 @@ export class AuditProgress {
       return;
     }
     this.lastDraw = now;
-    this.shown = this.mode === "tty";
+    this.statusShown = this.mode === "tty";
     this.write(this.mode === "tty" ? `\r${this.status()}` : `${this.status()}\n`);
   }
 

@@ -75,8 +75,8 @@ function wrongTypeProblem(expected: string, value: unknown, format: LimitFormat 
   }
 }
 
-// A bare memory quantity is a count of bytes. A number below 1024 more likely means gibibytes and one below 1024²
-// mebibytes, as no memory cap is that few bytes; a larger number may well be bytes.
+// A bare memory quantity is a count of bytes, and no memory cap is that small. So a number below 1024 more likely
+// means gibibytes, and one below 1024² mebibytes. A larger number may well be bytes.
 function quantitySuggestion(value: number, key: string): string {
   if (/memory/i.test(key) && value < 1024 * 1024) {
     const [suffix, unit] = value < 1024 ? ["Gi", "gibibytes"] : ["Mi", "mebibytes"];
@@ -105,8 +105,8 @@ function boundProblem(relation: "at least" | "at most", bound: number | bigint, 
   if (origin === "array") {
     return `must list ${relation} ${String(bound)} ${Number(bound) === 1 ? "item" : "items"}`;
   }
-  const shown = typeof value === "number" ? `, not ${describeJsonValue(value)}` : "";
-  return `must be ${relation} ${String(bound)}${shown}`;
+  const actualText = typeof value === "number" ? `, not ${describeJsonValue(value)}` : "";
+  return `must be ${relation} ${String(bound)}${actualText}`;
 }
 
 /** Describes a parsed JSON or YAML value with its type, as "the number 60" or "the string \"16\"". */

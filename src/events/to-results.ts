@@ -219,8 +219,8 @@ function severityOf(policyName: string, recorded: string | undefined, rules: rea
 }
 
 /**
- * Builds the finding of a rule that the engine's summary lists as failed, for which the log holds no policy
- * event: its level and message are lost, so it counts as mandatory rather than pass.
+ * Builds the finding of a rule that the engine's summary lists as failed but that has no policy event in the log.
+ * Its level and message are lost, so it counts as mandatory rather than pass.
  */
 function lostViolation(ruleId: string, resource: ResourceRef, policyPackName: string, rules: readonly RuleMetadata[]): Finding {
   const message =

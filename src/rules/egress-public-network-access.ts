@@ -41,8 +41,8 @@ export const egressPublicNetworkAccess = defineRule({
     if (isolation?.state === "set" && isolation.value === "AllowInternetOutbound") {
       // The flag does not change this verdict. A set flag is read all the same, because the message shows it, and
       // the pack hides a value the rule read when it is secret.
-      const shown = flag.state === "set" ? context.read(flag) : undefined;
-      const setting = shown === undefined ? "" : ` (${enumSettingAt(flag.path, shown.value)} here)`;
+      const flagValue = flag.state === "set" ? context.read(flag) : undefined;
+      const setting = flagValue === undefined ? "" : ` (${enumSettingAt(flag.path, flagValue.value)} here)`;
       context.report({
         path: isolation.path,
         actual: isolation.value,

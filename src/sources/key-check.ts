@@ -108,8 +108,8 @@ function withWrittenValue(problem: KeyProblem, written: Lookup, key: string): Ke
 }
 
 /**
- * Decides whether a key that the schema does not judge in `node` is a problem, and for which fields. `judged` tells
- * whether the key was matched to a judged key, rather than only being unknown in an object with a closed schema.
+ * Decides whether a key that the schema does not judge in `node` is a problem, and for which fields. `judged` is
+ * true when the key was matched to a judged key, and false when it is only unknown in an object with a closed schema.
  */
 function classifyKey(
   key: string,

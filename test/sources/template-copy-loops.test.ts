@@ -148,7 +148,8 @@ describe("template copy loop", () => {
 
     const [item] = read(value);
 
-    expect(item.kind === "not-evaluated" && item.ref).toMatchObject({ name: "blue", endpointName: "ep1", workspaceName: "ws1", file: "template.json" });
+    expect(item.kind).toBe("not-evaluated");
+    expect(item.kind === "not-evaluated" ? item.ref : undefined).toMatchObject({ name: "blue", endpointName: "ep1", workspaceName: "ws1", file: "template.json" });
   });
 
   test.each([

@@ -236,8 +236,8 @@ interface AuditedPart {
  * Returns why two shards audited overlapping scopes, or undefined when they did not. Two audits overlap when they
  * read one Resource Manager endpoint and one's scope contains the other's. Examples are a subscription and one of
  * its resource groups, a resource group and a workspace in it, or a listing and a `--id` deployment in it. findOverlap
- * rejects a deployment that both list; this check also rejects an overlap that happened to hold none, because the
- * next run of the same split may count one twice.
+ * rejects a deployment that both list. This check also rejects an overlap that happened to contain none, because
+ * the next run of the same split may count one twice.
  */
 export function findScopeOverlap(shards: readonly ShardScopes[]): string | undefined {
   const parts = shards.flatMap((shard, index) => shard.scopes.flatMap((scope) => auditedParts(scope, index)));
