@@ -7,6 +7,7 @@ import { installConfigKeyTracking } from "./config-keys";
 import { deploymentPolicy } from "./deployment-policy";
 import { exemptionsPolicy } from "./exemptions-policy";
 import { limitsFilePolicy } from "./limits-file-policy";
+import { installRequestDecoding } from "./request-decoding";
 import { installSecretTracking } from "./secret-paths";
 import { stackRulePolicy } from "./stack-rule-policy";
 import { installTypeFilter, trackPolicyLoops } from "./type-filter";
@@ -14,6 +15,7 @@ import { installTypeFilter, trackPolicyLoops } from "./type-filter";
 // The Pulumi CLI reads the pack's port from the first line of stdout, so nothing here may write to stdout.
 
 // Before the pack serves, so that every request passes through the tracking.
+installRequestDecoding();
 installSecretTracking();
 installConfigKeyTracking();
 installTypeFilter();

@@ -1,4 +1,6 @@
 import { isPlainObject } from "../src/sources/property-access";
+import { isUnsignedWireStruct } from "./request-decoding";
+import { SIGNATURE_KEY } from "./struct-wire";
 
 /**
  * In `Analyze` and `AnalyzeStack`, @pulumi/policy 1.21.0 unwraps secret values to plain values before a policy
@@ -9,8 +11,7 @@ import { isPlainObject } from "../src/sources/property-access";
  * secret, and messages show no values at all.
  */
 
-// Wire format of a secret: `{ [SIG_KEY]: SECRET_SIG, value }` (`runtime/rpc.js` in @pulumi/pulumi).
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
+// The signature that marks a secret under SIGNATURE_KEY (`runtime/rpc.js` in @pulumi/pulumi).
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 // Property of the SDK's proxies that returns the object they wrap (`proxy.js` `getSpecialProxyTarget`).
 const PROXY_TARGET = "__getSpecialProxyTarget";
@@ -47,7 +48,8 @@ export function installSecretTracking(): boolean {
     // wrapper converts once and hands the SDK the result.
     const wire = struct.toJavaScript();
     const paths: string[] = [];
-    const plain = collectSecretPaths(wire, [], paths);
+    // A Struct that request-decoding.ts decoded without meeting the signature key contains no secret to look for.
+    const plain = isUnsignedWireStruct(struct) || collectSecretPaths(wire, [], paths);
     // For plain JSON the SDK's deserializer returns a copy equal to its input. In Analyze that copy is only read,
     // so the policies get the converted Struct itself, and the request touches one tree of objects instead of two.
     const props = !proxySecrets && plain && isPlainObject(wire) ? wire : original({ toJavaScript: () => wire }, proxySecrets);
@@ -129,7 +131,7 @@ function collectSecretPaths(value: unknown, trail: (string | number)[], paths: s
   }
   const record = value as Record<string, unknown>;
   // Read as the SDK reads it, inherited and truthy, so that both see the same signatures.
-  const signature = record[SIG_KEY];
+  const signature = record[SIGNATURE_KEY];
   if (signature === SECRET_SIG) {
     paths.push(spellPath(trail));
     return false;

@@ -1,0 +1,216 @@
+import { Reader } from "protobufjs/minimal";
+
+// Tags (field number << 3 | wire type) of google/protobuf/struct.proto.
+const STRUCT_FIELDS = (1 << 3) | 2;
+const ENTRY_KEY = (1 << 3) | 2;
+const ENTRY_VALUE = (2 << 3) | 2;
+const LIST_VALUES = (1 << 3) | 2;
+const NULL_VALUE = (1 << 3) | 0;
+const NUMBER_VALUE = (2 << 3) | 1;
+const STRING_VALUE = (3 << 3) | 2;
+const BOOL_VALUE = (4 << 3) | 0;
+const STRUCT_VALUE = (5 << 3) | 2;
+const LIST_VALUE = (6 << 3) | 2;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * The key with which Pulumi's property wire format marks a secret, asset, archive or resource reference:
+ * `{ [SIGNATURE_KEY]: SECRET_SIGNATURE, value }` for a secret (`runtime/rpc.js` in @pulumi/pulumi).
+ */
+export const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
+
+/** The values of a decoded Struct, and whether any object among them has Pulumi's signature key. */
+export interface DecodedStruct {
+  readonly value: Record<string, unknown>;
+  readonly signed: boolean;
+}
+
+/** Bytes that this reader leaves to google-protobuf: valid protobuf, perhaps, but not as Go's encoder writes it. */
+export class NotCanonical extends Error {}
+
+/** Whether any object read so far has Pulumi's signature key. */
+export interface SignatureState {
+  signed: boolean;
+}
+
+/**
+ * Decodes a google.protobuf.Struct from its wire bytes to the plain object that google-protobuf 3.21.4 returns
+ * from `Struct.deserializeBinary(bytes).toJavaScript()`: keys in sorted order, numbers as doubles, the last entry
+ * of a repeated key. It also reports whether any object of the Struct has Pulumi's signature key, so that a
+ * caller can skip looking for secrets in a Struct that has none.
+ *
+ * Returns undefined for bytes that Go's protobuf encoder, which the Pulumi engine uses, does not write for a
+ * Struct. Such bytes are a map entry without its key or value, a value of no kind or of two, an unknown field, a
+ * string that is not valid UTF-8, a bool or null longer than one byte, the key `__proto__`, or lengths that do
+ * not fit. The caller hands those bytes to google-protobuf, so that it decides them as before, error or value.
+ */
+export function decodeStruct(bytes: Uint8Array): DecodedStruct | undefined {
+  const reader = wireReader(bytes);
+  const state = { signed: false };
+  try {
+    return { value: readStruct(reader, bytes.length, state), signed: state.signed };
+  } catch (error) {
+    if (isNotCanonical(error)) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** Returns a protobufjs reader over a Buffer that shares the bytes' memory, so that strings decode fast. */
+export function wireReader(bytes: Uint8Array): Reader {
+  return Reader.create(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+/** Reports whether a read failed on bytes that google-protobuf must decide. */
+export function isNotCanonical(error: unknown): boolean {
+  // RangeError covers protobufjs's reads past the end and a nesting deeper than the call stack.
+  return error instanceof NotCanonical || error instanceof RangeError;
+}
+
+/** Reads a Struct's entries up to `end` into a plain object, as `Struct.toJavaScript` returns them. */
+export function readStruct(reader: Reader, end: number, state: SignatureState): Record<string, unknown> {
+  const struct: Record<string, unknown> = {};
+  let previousKey: string | undefined;
+  let sorted = true;
+  while (reader.pos < end) {
+    expectTag(reader, STRUCT_FIELDS);
+    const entryEnd = lengthEnd(reader, end);
+    expectTag(reader, ENTRY_KEY);
+    const key = readString(reader, entryEnd);
+    expectTag(reader, ENTRY_VALUE);
+    const value = readValue(reader, lengthEnd(reader, entryEnd), state);
+    expectEnd(reader, entryEnd);
+
+    // Assigning `__proto__` would set the object's prototype, which google-protobuf's own conversion also does.
+    if (key === "__proto__") {
+      throw new NotCanonical();
+    }
+    if (key === SIGNATURE_KEY) {
+      state.signed = true;
+    }
+    if (previousKey !== undefined && key <= previousKey) {
+      sorted = false;
+    }
+    previousKey = key;
+    struct[key] = value;
+  }
+  expectEnd(reader, end);
+
+  // Go writes map entries in random order, and google-protobuf's map hands them over sorted by key.
+  return sorted ? struct : sortedByKey(struct);
+}
+
+function readValue(reader: Reader, end: number, state: SignatureState): unknown {
+  let value: unknown;
+  switch (reader.uint32()) {
+    case NULL_VALUE:
+      readSmallVarint(reader);
+      value = null;
+      break;
+    case NUMBER_VALUE:
+      value = reader.double();
+      break;
+    case STRING_VALUE:
+      value = readString(reader, end);
+      break;
+    case BOOL_VALUE:
+      value = readBool(reader);
+      break;
+    case STRUCT_VALUE:
+      value = readStruct(reader, lengthEnd(reader, end), state);
+      break;
+    case LIST_VALUE:
+      value = readList(reader, lengthEnd(reader, end), state);
+      break;
+    default:
+      throw new NotCanonical();
+  }
+  // A second kind after the first would replace it in google-protobuf, so the value ends after one.
+  expectEnd(reader, end);
+  return value;
+}
+
+function readList(reader: Reader, end: number, state: SignatureState): unknown[] {
+  const list: unknown[] = [];
+  while (reader.pos < end) {
+    expectTag(reader, LIST_VALUES);
+    list.push(readValue(reader, lengthEnd(reader, end), state));
+  }
+  expectEnd(reader, end);
+  return list;
+}
+
+/** Reads a length-prefixed string that must be valid UTF-8 and end by `end`. */
+export function readString(reader: Reader, end: number): string {
+  const stringEnd = lengthEnd(reader, end);
+  const start = reader.pos;
+  reader.pos = stringEnd;
+  const buffer = reader.buf as Buffer;
+  if (isAscii(buffer, start, stringEnd)) {
+    // Latin-1 reads ASCII bytes as UTF-8 does, and Buffer decodes it without TextDecoder's cost per call.
+    return buffer.toString("latin1", start, stringEnd);
+  }
+  try {
+    return utf8.decode(buffer.subarray(start, stringEnd));
+  } catch {
+    // google-protobuf decodes invalid UTF-8 in its own way, so such bytes go to it.
+    throw new NotCanonical();
+  }
+}
+
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    if (bytes[index] >= 0x80) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Reads a bool written in one byte, as Go writes it. A longer varint is left to google-protobuf, so that this
+ * reader need not repeat how google-protobuf reads varints of up to ten bytes.
+ */
+export function readBool(reader: Reader): boolean {
+  return readSmallVarint(reader) !== 0;
+}
+
+function readSmallVarint(reader: Reader): number {
+  const byte = reader.buf[reader.pos];
+  if (byte === undefined || byte >= 0x80) {
+    throw new NotCanonical();
+  }
+  reader.pos++;
+  return byte;
+}
+
+/** Reads a length and returns where the field it prefixes ends, which must lie within its parent. */
+export function lengthEnd(reader: Reader, parentEnd: number): number {
+  const end = reader.uint32() + reader.pos;
+  if (end > parentEnd) {
+    throw new NotCanonical();
+  }
+  return end;
+}
+
+function expectTag(reader: Reader, tag: number): void {
+  if (reader.uint32() !== tag) {
+    throw new NotCanonical();
+  }
+}
+
+export function expectEnd(reader: Reader, end: number): void {
+  if (reader.pos !== end) {
+    throw new NotCanonical();
+  }
+}
+
+function sortedByKey(struct: Record<string, unknown>): Record<string, unknown> {
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(struct).sort()) {
+    sorted[key] = struct[key];
+  }
+  return sorted;
+}
