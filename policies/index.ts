@@ -8,6 +8,7 @@ import { deploymentPolicy } from "./deployment-policy";
 import { exemptionsPolicy } from "./exemptions-policy";
 import { limitsFilePolicy } from "./limits-file-policy";
 import { installRequestDecoding } from "./request-decoding";
+import { installResponseEncoding } from "./response-encoding";
 import { installSecretTracking } from "./secret-paths";
 import { stackRulePolicy } from "./stack-rule-policy";
 import { installTypeFilter, trackPolicyLoops } from "./type-filter";
@@ -16,6 +17,7 @@ import { installTypeFilter, trackPolicyLoops } from "./type-filter";
 
 // Before the pack serves, so that every request passes through the tracking.
 installRequestDecoding();
+installResponseEncoding();
 installSecretTracking();
 installConfigKeyTracking();
 installTypeFilter();
