@@ -1,6 +1,6 @@
 import type { Reader } from "protobufjs/minimal";
 import { hasExactGetters } from "./generated-messages";
-import { type DecodedStruct, expectEnd, isNotCanonical, lengthEnd, NotCanonical, readBool, readString, readStruct, wireReader } from "./struct-wire";
+import { type DecodedStruct, decodeStruct, expectEnd, isNotCanonical, lengthEnd, NotCanonical, readBool, readString, readStruct, readVarint, wireReader } from "./struct-wire";
 
 /**
  * grpc-js decodes every Analyze and Remediate request with the generated `AnalyzeRequest.deserializeBinary` of
@@ -11,8 +11,8 @@ import { type DecodedStruct, expectEnd, isNotCanonical, lengthEnd, NotCanonical,
  * The decoder installed here reads the request with protobufjs, fills the generated messages through their
  * setters as the generated decoder does, and decodes the properties straight to the plain values that
  * `Struct.toJavaScript` returns. `getProperties()` returns a Struct whose `toJavaScript()` hands over those values
- * once, and decodes its bytes again on a later call, as google-protobuf returns a new tree on every call. Any
- * other read of the Struct decodes it with google-protobuf first.
+ * once, and decodes its bytes again on a later call, as google-protobuf returns a new tree on every call. Its
+ * `getFieldsMap`, which google-protobuf's serializer and toObject read, decodes it with google-protobuf first.
  *
  * Bytes that are not written as Go's protobuf encoder writes this request go to google-protobuf whole: an
  * unknown field, a field of another wire type, a string that is not valid UTF-8, a bool longer than one byte,
@@ -72,7 +72,9 @@ interface GeneratedClasses {
 }
 
 // The getters of each message this decoder fills (proto/analyzer_pb.js of @pulumi/pulumi 3.248.0). A message
-// with another field makes the installer keep the generated decoder.
+// with another field makes the installer keep the generated decoder. The names do not show a field's number or
+// type. NOTE: the tags below are those of @pulumi/pulumi 3.248.0 and google-protobuf 3.21.4, which package.json
+// and package-lock.json pin, and test/pack/request-decoding.test.ts checks them against the generated code of the installed versions.
 const KNOWN_GETTERS: readonly [string, (classes: GeneratedClasses) => { prototype: object } | undefined, readonly string[]][] = [
   ["AnalyzeRequest", (classes) => classes.AnalyzeRequest, ["getType", "getProperties", "getUrn", "getName", "getOptions", "getProvider"]],
   [
@@ -167,7 +169,7 @@ class RequestDecoder {
     const end = bytes.length;
     try {
       while (reader.pos < end) {
-        switch (reader.uint32()) {
+        switch (readVarint(reader)) {
           case REQUEST_TYPE:
             request.setType(readString(reader, end));
             break;
@@ -203,7 +205,7 @@ class RequestDecoder {
   private readStruct(reader: Reader, bytes: Uint8Array, parentEnd: number): StructMessage {
     const end = lengthEnd(reader, parentEnd);
     const start = reader.pos;
-    const state = { signed: false };
+    const state = { signed: false, depth: 0 };
     const value = readStruct(reader, end, state);
     return new this.WireStruct(bytes.subarray(start, end), { value, signed: state.signed });
   }
@@ -211,7 +213,7 @@ class RequestDecoder {
   private readOptions(reader: Reader, end: number): ResourceOptionsMessage {
     const options = new this.classes.AnalyzerResourceOptions();
     while (reader.pos < end) {
-      switch (reader.uint32()) {
+      switch (readVarint(reader)) {
         case OPTIONS_PROTECT:
           options.setProtect(readBool(reader));
           break;
@@ -247,7 +249,7 @@ class RequestDecoder {
   private readCustomTimeouts(reader: Reader, end: number): CustomTimeoutsMessage {
     const timeouts = new this.classes.AnalyzerResourceOptions.CustomTimeouts();
     while (reader.pos < end) {
-      switch (reader.uint32()) {
+      switch (readVarint(reader)) {
         case TIMEOUTS_CREATE:
           timeouts.setCreate(reader.double());
           break;
@@ -271,7 +273,7 @@ class RequestDecoder {
   private readProvider(reader: Reader, bytes: Uint8Array, end: number): ProviderResourceMessage {
     const provider = new this.classes.AnalyzerProviderResource();
     while (reader.pos < end) {
-      switch (reader.uint32()) {
+      switch (readVarint(reader)) {
         case PROVIDER_TYPE:
           provider.setType(readString(reader, end));
           break;
@@ -317,11 +319,12 @@ function wireStructClass(Struct: StructClass): new (bytes: Uint8Array, decoded: 
         this.#plain = undefined;
         return plain;
       }
-      return readStruct(wireReader(this.#bytes), this.#bytes.length, { signed: false });
+      // These bytes were decoded once already, so they decode again.
+      return decodeStruct(this.#bytes)?.value;
     }
 
-    // google-protobuf's serializer and toObject read the fields through this getter.
-    // NOTE: jspb.Message.cloneMessage and equals read the message's internal array, which is empty here.
+    // NOTE: jspb.Message.cloneMessage, equals and toArray read the message's internal array, which is empty
+    // here. @pulumi/policy 1.21.0 calls none of them on a request.
     override getFieldsMap(noLazyCreate?: boolean): unknown {
       return this.decoded().getFieldsMap(noLazyCreate);
     }

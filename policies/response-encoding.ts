@@ -10,8 +10,10 @@ import { hasExactGetters } from "./generated-messages";
  * The encoder installed here writes the same bytes with protobufjs: each field that google-protobuf writes, in
  * field-number order, and, as proto3 does, no string that is empty and no enum that is zero. It is installed only
  * when the generated messages have exactly the fields below, so that a newer @pulumi/pulumi with another field
- * keeps google-protobuf's encoder instead of losing the field. A response with a string that is not well-formed
- * UTF-16 (a lone surrogate, which the two libraries encode differently) goes to google-protobuf as well.
+ * keeps google-protobuf's encoder instead of losing the field. A response goes to google-protobuf as well when a
+ * string field has a string that is not well-formed UTF-16 (a lone surrogate, which the two libraries encode
+ * differently) or a value of another type, or an enum field a value that is not a 32-bit integer, which
+ * google-protobuf skips or rejects.
  */
 
 interface AnalyzeDiagnosticMessage {
@@ -84,15 +86,16 @@ export function installResponseEncoding(): boolean {
 }
 
 /**
- * Encodes the response as google-protobuf's `serializeBinary` does, byte for byte. Returns undefined when a string
- * of the response is not well-formed UTF-16.
+ * Encodes the response as google-protobuf's `serializeBinary` does, byte for byte. Returns undefined for a value
+ * that google-protobuf must decide: a string that is not well-formed UTF-16, a string field that is not a string,
+ * or an enum that is not a 32-bit integer.
  */
 export function encodeAnalyzeResponse(response: AnalyzeResponseMessage): Uint8Array | undefined {
   const writer = Writer.create();
   try {
     writeResponse(writer, response);
   } catch (error) {
-    if (error instanceof IllFormedString) {
+    if (error instanceof UnsupportedValue) {
       return undefined;
     }
     throw error;
@@ -100,7 +103,7 @@ export function encodeAnalyzeResponse(response: AnalyzeResponseMessage): Uint8Ar
   return writer.finish();
 }
 
-class IllFormedString extends Error {}
+class UnsupportedValue extends Error {}
 
 function writeResponse(writer: Writer, response: AnalyzeResponseMessage): void {
   for (const diagnostic of response.getDiagnosticsList()) {
@@ -124,8 +127,8 @@ function writeResponse(writer: Writer, response: AnalyzeResponseMessage): void {
 }
 
 function writeString(writer: Writer, tag: number, value: string): void {
-  if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) {
-    throw new IllFormedString();
+  if (typeof value !== "string" || !(value as string & { isWellFormed(): boolean }).isWellFormed()) {
+    throw new UnsupportedValue();
   }
   if (value.length > 0) {
     writer.uint32(tag).string(value);
@@ -133,6 +136,9 @@ function writeString(writer: Writer, tag: number, value: string): void {
 }
 
 function writeEnum(writer: Writer, tag: number, value: number): void {
+  if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) {
+    throw new UnsupportedValue();
+  }
   if (value !== 0) {
     writer.uint32(tag).int32(value);
   }

@@ -29,10 +29,16 @@ export interface DecodedStruct {
 /** Bytes that this reader leaves to google-protobuf: valid protobuf, perhaps, but not as Go's encoder writes it. */
 export class NotCanonical extends Error {}
 
-/** Whether any object read so far has Pulumi's signature key. */
+/** What a read has met so far: whether any object has Pulumi's signature key, and how deep it is nested. */
 export interface SignatureState {
   signed: boolean;
+  depth: number;
 }
+
+// google-protobuf decodes each level of nesting in several nested calls and runs out of stack at some depth, about
+// 3,000 levels of lists on Node.js 20. This reader nests fewer calls per level, so deeper values go to
+// google-protobuf, which succeeds or fails as before. Pulumi property values come nowhere near this depth.
+const MAX_DEPTH = 100;
 
 /**
  * Decodes a google.protobuf.Struct from its wire bytes to the plain object that google-protobuf 3.21.4 returns
@@ -42,12 +48,12 @@ export interface SignatureState {
  *
  * Returns undefined for bytes that Go's protobuf encoder, which the Pulumi engine uses, does not write for a
  * Struct. Such bytes are a map entry without its key or value, a value of no kind or of two, an unknown field, a
- * string that is not valid UTF-8, a bool or null longer than one byte, the key `__proto__`, or lengths that do
- * not fit. The caller hands those bytes to google-protobuf, so that it decides them as before, error or value.
+ * string that is not valid UTF-8, a tag, length, bool or null not in its shortest form, the key `__proto__`,
+ * nesting deeper than 100 levels, or lengths that do not fit. The caller hands those bytes to google-protobuf, so that it decides them as before, error or value.
  */
 export function decodeStruct(bytes: Uint8Array): DecodedStruct | undefined {
   const reader = wireReader(bytes);
-  const state = { signed: false };
+  const state = { signed: false, depth: 0 };
   try {
     return { value: readStruct(reader, bytes.length, state), signed: state.signed };
   } catch (error) {
@@ -65,12 +71,13 @@ export function wireReader(bytes: Uint8Array): Reader {
 
 /** Reports whether a read failed on bytes that google-protobuf must decide. */
 export function isNotCanonical(error: unknown): boolean {
-  // RangeError covers protobufjs's reads past the end and a nesting deeper than the call stack.
+  // RangeError covers protobufjs's reads past the end.
   return error instanceof NotCanonical || error instanceof RangeError;
 }
 
 /** Reads a Struct's entries up to `end` into a plain object, as `Struct.toJavaScript` returns them. */
 export function readStruct(reader: Reader, end: number, state: SignatureState): Record<string, unknown> {
+  enter(state);
   const struct: Record<string, unknown> = {};
   let previousKey: string | undefined;
   let sorted = true;
@@ -83,7 +90,7 @@ export function readStruct(reader: Reader, end: number, state: SignatureState): 
     const value = readValue(reader, lengthEnd(reader, entryEnd), state);
     expectEnd(reader, entryEnd);
 
-    // Assigning `__proto__` would set the object's prototype, which google-protobuf's own conversion also does.
+    // google-protobuf's conversion assigns `__proto__` like any other key, which creates no own key.
     if (key === "__proto__") {
       throw new NotCanonical();
     }
@@ -98,13 +105,14 @@ export function readStruct(reader: Reader, end: number, state: SignatureState): 
   }
   expectEnd(reader, end);
 
+  state.depth--;
   // Go writes map entries in random order, and google-protobuf's map hands them over sorted by key.
   return sorted ? struct : sortedByKey(struct);
 }
 
 function readValue(reader: Reader, end: number, state: SignatureState): unknown {
   let value: unknown;
-  switch (reader.uint32()) {
+  switch (readVarint(reader)) {
     case NULL_VALUE:
       readSmallVarint(reader);
       value = null;
@@ -133,13 +141,22 @@ function readValue(reader: Reader, end: number, state: SignatureState): unknown 
 }
 
 function readList(reader: Reader, end: number, state: SignatureState): unknown[] {
+  enter(state);
   const list: unknown[] = [];
   while (reader.pos < end) {
     expectTag(reader, LIST_VALUES);
     list.push(readValue(reader, lengthEnd(reader, end), state));
   }
   expectEnd(reader, end);
+  state.depth--;
   return list;
+}
+
+function enter(state: SignatureState): void {
+  state.depth++;
+  if (state.depth > MAX_DEPTH) {
+    throw new NotCanonical();
+  }
 }
 
 /** Reads a length-prefixed string that must be valid UTF-8 and end by `end`. */
@@ -170,8 +187,8 @@ function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
 }
 
 /**
- * Reads a bool written in one byte, as Go writes it. A longer varint is left to google-protobuf, so that this
- * reader need not repeat how google-protobuf reads varints of up to ten bytes.
+ * Reads a bool written in one byte, as Go writes it. google-protobuf reads a bool from its first byte alone and
+ * the next byte as a tag, so a longer varint is left to it.
  */
 export function readBool(reader: Reader): boolean {
   return readSmallVarint(reader) !== 0;
@@ -186,9 +203,35 @@ function readSmallVarint(reader: Reader): number {
   return byte;
 }
 
+/**
+ * Reads a tag or length as Go writes it: a varint of at most five bytes, in its shortest form. protobufjs's
+ * `uint32` skips the bytes of a longer varint without reading them, where google-protobuf reads them, so any
+ * other form is left to google-protobuf.
+ */
+export function readVarint(reader: Reader): number {
+  const buffer = reader.buf;
+  let value = 0;
+  for (let index = 0; index < 5; index++) {
+    const byte = buffer[reader.pos + index];
+    if (byte === undefined) {
+      throw new NotCanonical();
+    }
+    value += (byte & 0x7f) * 2 ** (7 * index);
+    if (byte < 0x80) {
+      // A last byte of zero after others pads the varint, which Go does not write.
+      if ((byte === 0 && index > 0) || value > 0xffffffff) {
+        throw new NotCanonical();
+      }
+      reader.pos += index + 1;
+      return value;
+    }
+  }
+  throw new NotCanonical();
+}
+
 /** Reads a length and returns where the field it prefixes ends, which must lie within its parent. */
 export function lengthEnd(reader: Reader, parentEnd: number): number {
-  const end = reader.uint32() + reader.pos;
+  const end = readVarint(reader) + reader.pos;
   if (end > parentEnd) {
     throw new NotCanonical();
   }
@@ -196,7 +239,7 @@ export function lengthEnd(reader: Reader, parentEnd: number): number {
 }
 
 function expectTag(reader: Reader, tag: number): void {
-  if (reader.uint32() !== tag) {
+  if (readVarint(reader) !== tag) {
     throw new NotCanonical();
   }
 }

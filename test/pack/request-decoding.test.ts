@@ -165,6 +165,13 @@ describe("Analyze request decoding", () => {
     expect(readingOf(deserialize, bytes)).toEqual(readingOf(generatedDeserialize, bytes));
   });
 
+  // protobufjs's uint32 skips the bytes of a varint longer than five bytes without reading them.
+  test("tag written in six bytes", () => {
+    const bytes = Buffer.from("8a808080800003616263" + "0a09414243444546474849", "hex");
+
+    expect(readingOf(deserialize, bytes)).toEqual(readingOf(generatedDeserialize, bytes));
+  });
+
   test("properties converted afresh on each call", () => {
     const request = deserialize(requestBytes({ type: "t", urn: "u", name: "n", properties: { sku: { name: "Default", capacity: 3 } } }));
     const properties = request.getProperties() as Struct;

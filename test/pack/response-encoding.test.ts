@@ -46,6 +46,17 @@ function responseOf(diagnostics: readonly DiagnosticFields[], notApplicable: rea
   return response;
 }
 
+const EMPTY_DIAGNOSTIC: DiagnosticFields = {
+  policyName: "",
+  policyPackName: "",
+  policyPackVersion: "",
+  description: "",
+  message: "",
+  enforcementLevel: 0,
+  urn: "",
+  severity: 0,
+};
+
 // Strings of any UTF-16 code units, lone surrogates included, and long enough for Buffer's own UTF-8 writer.
 const text = fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "binary", minLength: 40, maxLength: 200 }), fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code)) }));
 const diagnosticFields: fc.Arbitrary<DiagnosticFields> = fc.record({
@@ -78,6 +89,19 @@ describe("Analyze response encoding", () => {
 
   test("lone surrogate encoded by google-protobuf", () => {
     const response = responseOf([], [["request-timeout", "a\ud800b"]]);
+
+    expect(Buffer.from(response.serializeBinary())).toEqual(Buffer.from(generatedSerialize.call(response)));
+  });
+
+  test.each([2 ** 31, 2 ** 32, 1.5, Number.NaN])("enum %p left to google-protobuf", (severity) => {
+    const response = responseOf([{ ...EMPTY_DIAGNOSTIC, severity }], []);
+
+    expect(() => generatedSerialize.call(response)).toThrow("Assertion failed");
+    expect(() => response.serializeBinary()).toThrow("Assertion failed");
+  });
+
+  test("non-string message left to google-protobuf", () => {
+    const response = responseOf([{ ...EMPTY_DIAGNOSTIC, message: 5 as unknown as string }], []);
 
     expect(Buffer.from(response.serializeBinary())).toEqual(Buffer.from(generatedSerialize.call(response)));
   });
