@@ -14,9 +14,9 @@ import { type DecodedStruct, decodeStruct, expectEnd, isNotCanonical, lengthEnd,
  * once, and decodes its bytes again on a later call, as google-protobuf returns a new tree on every call. Its
  * `getFieldsMap`, which google-protobuf's serializer and toObject read, decodes it with google-protobuf first.
  *
- * Bytes that are not written as Go's protobuf encoder writes this request go to google-protobuf whole: an
- * unknown field, a field of another wire type, a string that is not valid UTF-8, a bool longer than one byte,
- * and the cases struct-wire.ts lists. So a request from a newer engine with a new field is decoded as before.
+ * Bytes that Go's protobuf encoder does not write for this request go to google-protobuf whole. Such bytes are
+ * an unknown field, a field of another wire type, and the cases struct-wire.ts lists, among them invalid UTF-8
+ * and varints not in their shortest form. So a request from a newer engine with a new field is decoded as before.
  */
 
 interface StructMessage {

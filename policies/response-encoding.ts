@@ -10,10 +10,9 @@ import { hasExactGetters } from "./generated-messages";
  * The encoder installed here writes the same bytes with protobufjs: each field that google-protobuf writes, in
  * field-number order, and, as proto3 does, no string that is empty and no enum that is zero. It is installed only
  * when the generated messages have exactly the fields below, so that a newer @pulumi/pulumi with another field
- * keeps google-protobuf's encoder instead of losing the field. A response goes to google-protobuf as well when a
- * string field has a string that is not well-formed UTF-16 (a lone surrogate, which the two libraries encode
- * differently) or a value of another type, or an enum field a value that is not a 32-bit integer, which
- * google-protobuf skips or rejects.
+ * keeps google-protobuf's encoder instead of losing the field. A response also goes to google-protobuf when a
+ * string field has a lone surrogate, which the two libraries encode differently. So does a string field with a
+ * value of another type, or an enum that is not a 32-bit integer, which google-protobuf skips or rejects.
  */
 
 interface AnalyzeDiagnosticMessage {

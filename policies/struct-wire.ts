@@ -47,9 +47,9 @@ const MAX_DEPTH = 100;
  * caller can skip looking for secrets in a Struct that has none.
  *
  * Returns undefined for bytes that Go's protobuf encoder, which the Pulumi engine uses, does not write for a
- * Struct. Such bytes are a map entry without its key or value, a value of no kind or of two, an unknown field, a
- * string that is not valid UTF-8, a tag, length, bool or null not in its shortest form, the key `__proto__`,
- * nesting deeper than 100 levels, or lengths that do not fit. The caller hands those bytes to google-protobuf, so that it decides them as before, error or value.
+ * Struct: a map entry without its key or value, a value of no kind or of two, or an unknown field. So are a
+ * string that is not valid UTF-8, and a tag, length, bool or null not in its shortest form. So are the key
+ * `__proto__`, nesting deeper than 100 levels, and lengths that do not fit. The caller hands those bytes to google-protobuf, so that it decides them as before, error or value.
  */
 export function decodeStruct(bytes: Uint8Array): DecodedStruct | undefined {
   const reader = wireReader(bytes);
