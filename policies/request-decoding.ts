@@ -121,7 +121,7 @@ export function isUnsignedWireStruct(struct: object): boolean {
   return wireStruct !== undefined && struct instanceof wireStruct && !struct.signed;
 }
 
-/** Wraps the generated decoder once. Returns false when the generated code no longer has the expected shape. */
+/** Installs the decoder once, in place of the generated one. Returns false when the generated code has another shape. */
 export function installRequestDecoding(): boolean {
   if (installed) {
     return true;
