@@ -312,7 +312,8 @@ function renderDoc(machine: Machine, plan: Plan, results: Results, totalSeconds:
       `${analyze.resources} OnlineDeployment resources, each sent to all four packs over gRPC; amlguard returned ${analyze.entries} diagnostics and not-applicable entries in all. ` +
         `The no-op pack has ${analyze.policies} policies that do nothing, as many as amlguard has resource policies, so it shows what @pulumi/policy costs per policy. Each of its policies gets its own deserialization of the properties, as the SDK does by default, while amlguard shares one. ` +
         "The replay pack has amlguard's policies, and each sends for every resource what amlguard sent (its not-applicable reason or its violations) " +
-        "without reading the resource. Like amlguard, and through amlguard's own code, it decodes requests and encodes responses with protobufjs, shares the deserialized properties across policies (with the walk that finds secret values) " +
+        "without reading the resource. Like amlguard, and through amlguard's own code, it decodes requests and encodes responses with protobufjs. " +
+          "It also shares the deserialized properties across policies (with the walk that finds secret values) " +
           "and lets @pulumi/policy skip the policies that do not apply without calling them, so amlguard's cost above it is the cost of reading the deployment and judging it.",
       "",
       ...analyzeTable([

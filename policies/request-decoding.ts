@@ -1,6 +1,6 @@
 import type { Reader } from "protobufjs/minimal";
 import { hasExactGetters } from "./generated-messages";
-import { type DecodedStruct, decodeStruct, expectEnd, isNotCanonical, lengthEnd, NotCanonical, readBool, readString, readStruct, readVarint, wireReader } from "./struct-wire";
+import { type DecodedStruct, decodeStruct, expectEnd, isNotCanonical, lengthEnd, NotCanonical, readBool, readDecodedStruct, readString, readVarint, wireReader } from "./struct-wire";
 
 /**
  * grpc-js decodes every Analyze and Remediate request with the generated `AnalyzeRequest.deserializeBinary` of
@@ -74,17 +74,20 @@ interface GeneratedClasses {
 // The getters of each message this decoder fills (proto/analyzer_pb.js of @pulumi/pulumi 3.248.0). A message
 // with another field makes the installer keep the generated decoder. The names do not show a field's number or
 // type. NOTE: the tags below are those of @pulumi/pulumi 3.248.0 and google-protobuf 3.21.4, which package.json
-// and package-lock.json pin, and test/pack/request-decoding.test.ts checks them against the generated code of the installed versions.
-const KNOWN_GETTERS: readonly [string, (classes: GeneratedClasses) => { prototype: object } | undefined, readonly string[]][] = [
-  ["AnalyzeRequest", (classes) => classes.AnalyzeRequest, ["getType", "getProperties", "getUrn", "getName", "getOptions", "getProvider"]],
-  [
-    "AnalyzerResourceOptions",
-    (classes) => classes.AnalyzerResourceOptions,
-    ["getProtect", "getIgnorechangesList", "getDeletebeforereplace", "getDeletebeforereplacedefined", "getAdditionalsecretoutputsList", "getAliasesList", "getCustomtimeouts", "getParent"],
-  ],
-  ["CustomTimeouts", (classes) => classes.AnalyzerResourceOptions?.CustomTimeouts, ["getCreate", "getUpdate", "getDelete", "getRead"]],
-  ["AnalyzerProviderResource", (classes) => classes.AnalyzerProviderResource, ["getType", "getProperties", "getUrn", "getName"]],
+// and package-lock.json pin. test/pack/request-decoding.test.ts checks them against the installed versions.
+const REQUEST_GETTERS = ["getType", "getProperties", "getUrn", "getName", "getOptions", "getProvider"];
+const OPTIONS_GETTERS = [
+  "getProtect",
+  "getIgnorechangesList",
+  "getDeletebeforereplace",
+  "getDeletebeforereplacedefined",
+  "getAdditionalsecretoutputsList",
+  "getAliasesList",
+  "getCustomtimeouts",
+  "getParent",
 ];
+const TIMEOUTS_GETTERS = ["getCreate", "getUpdate", "getDelete", "getRead"];
+const PROVIDER_GETTERS = ["getType", "getProperties", "getUrn", "getName"];
 
 // Tags (field number << 3 | wire type) of pulumirpc.AnalyzeRequest and the messages it contains.
 const REQUEST_TYPE = (1 << 3) | 2;
@@ -126,14 +129,17 @@ export function installRequestDecoding(): boolean {
   if (installed) {
     return true;
   }
-  const classes = require("@pulumi/pulumi/proto/analyzer_pb") as GeneratedClasses;
-  for (const [, classOf, getters] of KNOWN_GETTERS) {
-    const generated = classOf(classes);
-    if (generated === undefined || !hasExactGetters(generated.prototype, getters)) {
-      return false;
-    }
+  const classes = require("@pulumi/pulumi/proto/analyzer_pb") as Partial<GeneratedClasses>;
+  const shapes: [object | undefined, readonly string[]][] = [
+    [classes.AnalyzeRequest?.prototype, REQUEST_GETTERS],
+    [classes.AnalyzerResourceOptions?.prototype, OPTIONS_GETTERS],
+    [classes.AnalyzerResourceOptions?.CustomTimeouts?.prototype, TIMEOUTS_GETTERS],
+    [classes.AnalyzerProviderResource?.prototype, PROVIDER_GETTERS],
+  ];
+  if (!shapes.every(([prototype, getters]) => hasExactGetters(prototype, getters))) {
+    return false;
   }
-  const requestClass = classes.AnalyzeRequest;
+  const requestClass = classes.AnalyzeRequest as GeneratedClasses["AnalyzeRequest"];
   const original = requestClass.deserializeBinary;
   if (typeof original !== "function") {
     return false;
@@ -149,7 +155,7 @@ export function installRequestDecoding(): boolean {
   const WireStruct = wireStructClass(probe.constructor as StructClass);
   wireStruct = WireStruct;
 
-  const decoder = new RequestDecoder(classes, WireStruct);
+  const decoder = new RequestDecoder(classes as GeneratedClasses, WireStruct);
   requestClass.deserializeBinary = (bytes: Uint8Array) => decoder.decode(bytes) ?? deserialize(bytes);
   installed = true;
   return true;
@@ -205,9 +211,7 @@ class RequestDecoder {
   private readStruct(reader: Reader, bytes: Uint8Array, parentEnd: number): StructMessage {
     const end = lengthEnd(reader, parentEnd);
     const start = reader.pos;
-    const state = { signed: false, depth: 0 };
-    const value = readStruct(reader, end, state);
-    return new this.WireStruct(bytes.subarray(start, end), { value, signed: state.signed });
+    return new this.WireStruct(bytes.subarray(start, end), readDecodedStruct(reader, end));
   }
 
   private readOptions(reader: Reader, end: number): ResourceOptionsMessage {

@@ -65,11 +65,8 @@ export function installResponseEncoding(): boolean {
     return true;
   }
   const analyzer = require("@pulumi/pulumi/proto/analyzer_pb") as Record<string, { prototype: object } | undefined>;
-  for (const [name, getters] of Object.entries(KNOWN_GETTERS)) {
-    const prototype = analyzer[name]?.prototype;
-    if (prototype === undefined || !hasExactGetters(prototype, getters)) {
-      return false;
-    }
+  if (!Object.entries(KNOWN_GETTERS).every(([name, getters]) => hasExactGetters(analyzer[name]?.prototype, getters))) {
+    return false;
   }
   const response = analyzer.AnalyzeResponse?.prototype as { serializeBinary?: () => Uint8Array } | undefined;
   if (response === undefined || typeof response.serializeBinary !== "function") {

@@ -15,8 +15,8 @@ const LIST_VALUE = (6 << 3) | 2;
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
- * The key with which Pulumi's property wire format marks a secret, asset, archive or resource reference:
- * `{ [SIGNATURE_KEY]: SECRET_SIGNATURE, value }` for a secret (`runtime/rpc.js` in @pulumi/pulumi).
+ * The key with which Pulumi's property wire format marks a secret, asset, archive or resource reference, as in
+ * `{ [SIGNATURE_KEY]: "<secret signature>", value }` for a secret (`runtime/rpc.js` in @pulumi/pulumi).
  */
 export const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
 
@@ -29,8 +29,8 @@ export interface DecodedStruct {
 /** Bytes that this reader leaves to google-protobuf: valid protobuf, perhaps, but not as Go's encoder writes it. */
 export class NotCanonical extends Error {}
 
-/** What a read has met so far: whether any object has Pulumi's signature key, and how deep it is nested. */
-export interface SignatureState {
+/** The state of one Struct read: whether any object so far has Pulumi's signature key, and the nesting depth. */
+interface ReadState {
   signed: boolean;
   depth: number;
 }
@@ -49,13 +49,12 @@ const MAX_DEPTH = 100;
  * Returns undefined for bytes that Go's protobuf encoder, which the Pulumi engine uses, does not write for a
  * Struct: a map entry without its key or value, a value of no kind or of two, or an unknown field. So are a
  * string that is not valid UTF-8, and a tag, length, bool or null not in its shortest form. So are the key
- * `__proto__`, nesting deeper than 100 levels, and lengths that do not fit. The caller hands those bytes to google-protobuf, so that it decides them as before, error or value.
+ * `__proto__`, nesting deeper than 100 levels, and lengths that do not fit. The caller hands those bytes to
+ * google-protobuf, so that it decides them as before, error or value.
  */
 export function decodeStruct(bytes: Uint8Array): DecodedStruct | undefined {
-  const reader = wireReader(bytes);
-  const state = { signed: false, depth: 0 };
   try {
-    return { value: readStruct(reader, bytes.length, state), signed: state.signed };
+    return readDecodedStruct(wireReader(bytes), bytes.length);
   } catch (error) {
     if (isNotCanonical(error)) {
       return undefined;
@@ -75,8 +74,17 @@ export function isNotCanonical(error: unknown): boolean {
   return error instanceof NotCanonical || error instanceof RangeError;
 }
 
-/** Reads a Struct's entries up to `end` into a plain object, as `Struct.toJavaScript` returns them. */
-export function readStruct(reader: Reader, end: number, state: SignatureState): Record<string, unknown> {
+/**
+ * Reads a Struct's entries up to `end` as decodeStruct does, and throws where decodeStruct returns undefined, so
+ * that a reader of the message around the Struct can leave the whole message to google-protobuf.
+ */
+export function readDecodedStruct(reader: Reader, end: number): DecodedStruct {
+  const state = { signed: false, depth: 0 };
+  const value = readStruct(reader, end, state);
+  return { value, signed: state.signed };
+}
+
+function readStruct(reader: Reader, end: number, state: ReadState): Record<string, unknown> {
   enter(state);
   const struct: Record<string, unknown> = {};
   let previousKey: string | undefined;
@@ -110,7 +118,7 @@ export function readStruct(reader: Reader, end: number, state: SignatureState): 
   return sorted ? struct : sortedByKey(struct);
 }
 
-function readValue(reader: Reader, end: number, state: SignatureState): unknown {
+function readValue(reader: Reader, end: number, state: ReadState): unknown {
   let value: unknown;
   switch (readVarint(reader)) {
     case NULL_VALUE:
@@ -140,7 +148,7 @@ function readValue(reader: Reader, end: number, state: SignatureState): unknown 
   return value;
 }
 
-function readList(reader: Reader, end: number, state: SignatureState): unknown[] {
+function readList(reader: Reader, end: number, state: ReadState): unknown[] {
   enter(state);
   const list: unknown[] = [];
   while (reader.pos < end) {
@@ -152,7 +160,7 @@ function readList(reader: Reader, end: number, state: SignatureState): unknown[]
   return list;
 }
 
-function enter(state: SignatureState): void {
+function enter(state: ReadState): void {
   state.depth++;
   if (state.depth > MAX_DEPTH) {
     throw new NotCanonical();
