@@ -1,7 +1,15 @@
 import * as fc from "fast-check";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Writer } from "protobufjs/minimal";
 import { SIGNATURE_KEY, decodeStruct } from "../../policies/struct-wire";
+import { CORPUS_DIR } from "../support/corpus";
+
+// Every Azure REST API example of the corpus: request and response bodies of online deployments and endpoints.
+const REST_EXAMPLES = readdirSync(path.join(CORPUS_DIR, "rest-api-specs"), { recursive: true, encoding: "utf8" })
+  .filter((file) => file.endsWith(".json"))
+  .sort();
 
 /** Spells a value with its keys in order and numbers by Object.is, so key order, -0 and NaN count. */
 function shapeOf(value: unknown): unknown {
@@ -69,6 +77,23 @@ function writeValue(writer: Writer, value: WireValue): void {
   }
 }
 
+/** Converts parsed JSON to the wire form above, with each object's keys in reverse order. */
+function wireValueOf(value: unknown): WireValue {
+  if (value === null) {
+    return { null: true };
+  }
+  if (Array.isArray(value)) {
+    return { list: value.map(wireValueOf) };
+  }
+  if (typeof value === "object") {
+    return { struct: Object.entries(value).reverse().map(([key, entry]): [string, WireValue] => [key, wireValueOf(entry)]) };
+  }
+  if (typeof value === "number") {
+    return { number: value };
+  }
+  return typeof value === "string" ? { string: value } : { bool: value as boolean };
+}
+
 /** Encodes `{ deep: [[[…null…]]] }` with `depth` lists, from the inside out, without recursion. */
 function nestedLists(depth: number): Uint8Array {
   const chunks: Uint8Array[] = [Uint8Array.of(0x08, 0x00)];
@@ -113,6 +138,14 @@ describe("Struct wire decoding", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  // Written with every object's keys in reverse order, as Go's encoder may write a map.
+  test.each(REST_EXAMPLES)("REST example %s equals google-protobuf", (file) => {
+    const example = JSON.parse(readFileSync(path.join(CORPUS_DIR, "rest-api-specs", file), "utf8")) as unknown;
+    const bytes = encodeStruct((wireValueOf(example) as { struct: [string, WireValue][] }).struct);
+
+    expect({ value: shapeOf(decodeStruct(bytes)?.value) }).toEqual(googleProtobufReading(bytes));
   });
 
   test("unsorted and repeated keys", () => {
