@@ -60,6 +60,8 @@ interface CompiledNode {
   readonly others: ReadonlySet<string>;
   /** The node of each judged key whose value is an object amlguard reads into. */
   readonly children: ReadonlyMap<string, CompiledNode | null>;
+  /** Keys, as written, that an earlier check found to be no problem here (see rememberSound). */
+  readonly sound: Set<string>;
 }
 
 interface CompiledSchema {
@@ -88,8 +90,13 @@ export function findKeyProblems(root: Lookup, schema: KeySchema, access: Propert
         }
         continue;
       }
+      if (node.sound.has(key)) {
+        continue;
+      }
       const problem = classifyKey(key, node, compiled.placed, matching);
-      if (problem !== undefined) {
+      if (problem === undefined) {
+        rememberSound(node, key);
+      } else {
         problems.push(problem.judged ? withWrittenValue(problem.problem, access.get(lookup.value, key), key) : problem.problem);
       }
     }
@@ -97,6 +104,16 @@ export function findKeyProblems(root: Lookup, schema: KeySchema, access: Propert
 
   visit(root, compiled.root);
   return problems;
+}
+
+// Deployments of one program share their keys, most of them unjudged, such as `model`. A key's verdict depends only
+// on the key and the node, so a node remembers the keys it found sound, up to a bound that hostile keys cannot pass.
+const MAX_SOUND_KEYS = 256;
+
+function rememberSound(node: CompiledNode, key: string): void {
+  if (node.sound.size < MAX_SOUND_KEYS) {
+    node.sound.add(key);
+  }
 }
 
 /**
@@ -206,7 +223,7 @@ function compile(schema: KeySchema, style: KeyMatching["style"]): CompiledSchema
   const compileNode = (node: KeySchema, path: string): CompiledNode => {
     const spellings = new Map<string, string>();
     const children = new Map<string, CompiledNode | null>();
-    const compiled: CompiledNode = { schema: node, path, spellings, others: new Set((node.others ?? []).map((key) => normalize(key, style))), children };
+    const compiled: CompiledNode = { schema: node, path, spellings, others: new Set((node.others ?? []).map((key) => normalize(key, style))), children, sound: new Set() };
     for (const [key, child] of Object.entries(node.judged)) {
       for (const spelling of [key, ...(node.misspellings?.[key] ?? [])]) {
         spellings.set(normalize(spelling, style), key);

@@ -18,10 +18,12 @@ export const PULUMI_UNKNOWN_VALUES = {
 } as const;
 
 const UNKNOWN_SENTINELS: ReadonlySet<unknown> = new Set(Object.values(PULUMI_UNKNOWN_VALUES));
+// Every sentinel is a UUID of 36 characters.
+const SENTINEL_LENGTH = PULUMI_UNKNOWN_VALUES.string.length;
 
 export function isPulumiUnknown(value: unknown): boolean {
-  // The sentinels are strings, and most values are not: they need no lookup.
-  return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
+  // Most values are not strings of a sentinel's length, and those need no lookup, which would hash the string.
+  return typeof value === "string" && value.length === SENTINEL_LENGTH && UNKNOWN_SENTINELS.has(value);
 }
 
 /**

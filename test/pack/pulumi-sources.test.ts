@@ -81,6 +81,13 @@ describe("pulumi inputs", () => {
     expect(deploymentOf(item).instanceCount.state).toBe("unknown");
   });
 
+  // Every sentinel is recognized, not only the one of the kind a field has, and the check compares lengths first.
+  test.each(Object.entries(PULUMI_UNKNOWN_VALUES))("%s sentinel is unknown", (_, sentinel) => {
+    const item = readPulumiDeployment({ ...deploymentResource("blue", sentinel) });
+
+    expect(deploymentOf(item).instanceCount.state).toBe("unknown");
+  });
+
   test("ref carries URN and deployment name", () => {
     const resource = deploymentResource("blue", 3);
     const item = readPulumiDeployment({ ...resource, props: { ...resource.props, deploymentName: "blue-azure" } });

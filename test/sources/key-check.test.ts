@@ -342,6 +342,24 @@ describe("ARM JSON keys", () => {
     expect(allFields(arm(resource)).filter((field) => field.state === "invalid")).toEqual([]);
   });
 
+  // The key check remembers the keys it found sound, so a second deployment is checked partly from memory. The
+  // spellings here are in no other test, so the first check meets them first.
+  test("second check finds the same", () => {
+    const resource = { properties: { ...BODY, scoringNote: "x", requestSettings: { requestTIMEOUT: "PT10M", requestNote: "x" } } };
+
+    expect(allFields(arm(resource))).toEqual(allFields(arm(resource)));
+  });
+
+  test("misspelling among many sound keys", () => {
+    const notes = Object.fromEntries(Array.from({ length: 300 }, (_, index) => [`note${index}`, index]));
+    for (let round = 0; round < 2; round++) {
+      expect(arm({ properties: { ...BODY, ...notes, requestSettings: { RequestTimeout: "PT10M" } } }).requestSettings.requestTimeoutMs).toMatchObject({
+        state: "invalid",
+        path: "properties.requestSettings.RequestTimeout",
+      });
+    }
+  });
+
   test("Pulumi inputs are checked", () => {
     const props = { endpointName: "ep", workspaceName: "ws", properties: { ...BODY, requestSettings: { RequestTimeout: "PT10M" } } };
     const deployment = only([readPulumiDeployment({ type: "azure-native:machinelearningservices:OnlineDeployment", name: "blue", urn: "urn:pulumi:dev::p::t::blue", props })]);
