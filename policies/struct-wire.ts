@@ -173,6 +173,12 @@ export function readString(reader: Reader, end: number): string {
   const start = reader.pos;
   reader.pos = stringEnd;
   const buffer = reader.buf as Buffer;
+  if (stringEnd - start <= MAX_RECENT_LENGTH) {
+    const recent = shortAscii(buffer, start, stringEnd);
+    if (recent !== undefined) {
+      return recent;
+    }
+  }
   if (isAscii(buffer, start, stringEnd)) {
     // Latin-1 reads ASCII bytes as UTF-8 does, and Buffer decodes it without TextDecoder's cost per call.
     return buffer.toString("latin1", start, stringEnd);
@@ -183,6 +189,46 @@ export function readString(reader: Reader, end: number): string {
     // google-protobuf decodes invalid UTF-8 in its own way, so such bytes go to it.
     throw new NotCanonical();
   }
+}
+
+// Most short strings of a request came in the one before: keys such as `livenessProbe`, values such as `PT30S`.
+// Buffer decodes each in a call to C++, so a short ASCII string is hashed here and taken from a table of strings
+// read before when its bytes match. The table contains at most 2,048 strings of 64 characters, whatever the input.
+const MAX_RECENT_LENGTH = 64;
+const RECENT_SLOTS = 2048;
+const recentStrings: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+
+/** Returns the string of bytes `start` to `end` when all are ASCII, from the table when it has them, else undefined. */
+function shortAscii(buffer: Buffer, start: number, end: number): string | undefined {
+  let hash = end - start;
+  for (let index = start; index < end; index++) {
+    const byte = buffer[index];
+    if (byte >= 0x80) {
+      return undefined;
+    }
+    hash = (Math.imul(hash, 31) + byte) | 0;
+  }
+  const slot = hash & (RECENT_SLOTS - 1);
+  const recent = recentStrings[slot];
+  if (recent !== undefined && sameAscii(recent, buffer, start, end)) {
+    return recent;
+  }
+  // Latin-1 reads ASCII bytes as UTF-8 does, and Buffer decodes it without TextDecoder's cost per call.
+  const text = buffer.toString("latin1", start, end);
+  recentStrings[slot] = text;
+  return text;
+}
+
+function sameAscii(text: string, bytes: Uint8Array, start: number, end: number): boolean {
+  if (text.length !== end - start) {
+    return false;
+  }
+  for (let index = 0; index < text.length; index++) {
+    if (text.charCodeAt(index) !== bytes[start + index]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
