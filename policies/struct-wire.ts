@@ -93,7 +93,7 @@ function readStruct(reader: Reader, end: number, state: ReadState): Record<strin
     expectTag(reader, STRUCT_FIELDS);
     const entryEnd = lengthEnd(reader, end);
     expectTag(reader, ENTRY_KEY);
-    const key = readString(reader, entryEnd);
+    const key = readKey(reader, entryEnd);
     expectTag(reader, ENTRY_VALUE);
     const value = readValue(reader, lengthEnd(reader, entryEnd), state);
     expectEnd(reader, entryEnd);
@@ -169,37 +169,52 @@ function enter(state: ReadState): void {
 
 /** Reads a length-prefixed string that must be valid UTF-8 and end by `end`. */
 export function readString(reader: Reader, end: number): string {
-  const stringEnd = lengthEnd(reader, end);
-  const start = reader.pos;
-  reader.pos = stringEnd;
-  const buffer = reader.buf as Buffer;
-  if (stringEnd - start <= MAX_RECENT_LENGTH) {
-    const recent = shortAscii(buffer, start, stringEnd);
+  return decodeText(reader, lengthEnd(reader, end));
+}
+
+/** Reads a Struct's key as readString does, taking a short ASCII key from the table of recent keys. */
+function readKey(reader: Reader, end: number): string {
+  const keyEnd = lengthEnd(reader, end);
+  if (keyEnd - reader.pos <= MAX_RECENT_KEY_LENGTH) {
+    const recent = recentAsciiKey(reader.buf as Buffer, reader.pos, keyEnd);
     if (recent !== undefined) {
+      reader.pos = keyEnd;
       return recent;
     }
   }
-  if (isAscii(buffer, start, stringEnd)) {
+  return decodeText(reader, keyEnd);
+}
+
+/** Decodes the bytes from the reader's position to `textEnd`, which must be valid UTF-8, and moves past them. */
+function decodeText(reader: Reader, textEnd: number): string {
+  const start = reader.pos;
+  reader.pos = textEnd;
+  const buffer = reader.buf as Buffer;
+  if (isAscii(buffer, start, textEnd)) {
     // Latin-1 reads ASCII bytes as UTF-8 does, and Buffer decodes it without TextDecoder's cost per call.
-    return buffer.toString("latin1", start, stringEnd);
+    return buffer.toString("latin1", start, textEnd);
   }
   try {
-    return utf8.decode(buffer.subarray(start, stringEnd));
+    return utf8.decode(buffer.subarray(start, textEnd));
   } catch {
     // google-protobuf decodes invalid UTF-8 in its own way, so such bytes go to it.
     throw new NotCanonical();
   }
 }
 
-// Most short strings of a request came in the one before: keys such as `livenessProbe`, values such as `PT30S`.
-// Buffer decodes each in a call to C++, so a short ASCII string is hashed here and taken from a table of strings
-// read before when its bytes match. The table contains at most 2,048 strings of 64 characters, whatever the input.
-const MAX_RECENT_LENGTH = 64;
-const RECENT_SLOTS = 2048;
-const recentStrings: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+// Deployments of one program share most of their keys, such as `livenessProbe`, and Buffer decodes each key in a
+// call to C++. So a short ASCII key is hashed here, and a table of keys read before returns the one whose bytes
+// match. Only keys go in the table: Pulumi marks values secret, never keys, and a secret must not outlive its
+// request. The table contains at most 2,048 keys of at most 64 characters.
+const MAX_RECENT_KEY_LENGTH = 64;
+const RECENT_KEY_SLOTS = 2048;
+const recentKeys: (string | undefined)[] = new Array<string | undefined>(RECENT_KEY_SLOTS).fill(undefined);
 
-/** Returns the string of bytes `start` to `end` when all are ASCII, from the table when it has them, else undefined. */
-function shortAscii(buffer: Buffer, start: number, end: number): string | undefined {
+/**
+ * Returns the key of bytes `start` to `end` when all are ASCII: from the table when it has the same bytes, else
+ * decoded and put in the table in place of the key in the same slot. Returns undefined when a byte is not ASCII.
+ */
+function recentAsciiKey(buffer: Buffer, start: number, end: number): string | undefined {
   let hash = end - start;
   for (let index = start; index < end; index++) {
     const byte = buffer[index];
@@ -208,15 +223,14 @@ function shortAscii(buffer: Buffer, start: number, end: number): string | undefi
     }
     hash = (Math.imul(hash, 31) + byte) | 0;
   }
-  const slot = hash & (RECENT_SLOTS - 1);
-  const recent = recentStrings[slot];
+  const slot = hash & (RECENT_KEY_SLOTS - 1);
+  const recent = recentKeys[slot];
   if (recent !== undefined && sameAscii(recent, buffer, start, end)) {
     return recent;
   }
-  // Latin-1 reads ASCII bytes as UTF-8 does, and Buffer decodes it without TextDecoder's cost per call.
-  const text = buffer.toString("latin1", start, end);
-  recentStrings[slot] = text;
-  return text;
+  const key = buffer.toString("latin1", start, end);
+  recentKeys[slot] = key;
+  return key;
 }
 
 function sameAscii(text: string, bytes: Uint8Array, start: number, end: number): boolean {

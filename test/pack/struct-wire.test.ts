@@ -169,9 +169,9 @@ describe("Struct wire decoding", () => {
     expect({ value: shapeOf(decodeStruct(bytes)?.value) }).toEqual(googleProtobufReading(bytes));
   });
 
-  // More distinct short strings than the table of recent strings has slots, so many share a slot with another of
-  // the same length, and the second decoding finds most of them in the table.
-  test("strings sharing a table slot", () => {
+  // More distinct short keys than the table of recent keys has slots, so many share a slot with another of the
+  // same length, and the second decoding finds most of them in the table.
+  test("keys sharing a table slot", () => {
     const bytes = encodeStruct(Array.from({ length: 5000 }, (_, index): [string, WireValue] => [`k${index}`, { string: `v${index % 3000}` }]));
 
     for (let round = 0; round < 2; round++) {
