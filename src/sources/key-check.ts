@@ -107,11 +107,11 @@ export function findKeyProblems(root: Lookup, schema: KeySchema, access: Propert
 }
 
 // Deployments of one program share their keys, most of them unjudged, such as `model`. A key's verdict depends only
-// on the key and the node, so a node remembers the keys it found sound, up to a bound that hostile keys cannot pass.
+// on the key and the node, so a node remembers up to 256 keys it found sound, each of at most 80 characters.
 const MAX_SOUND_KEYS = 256;
 
 function rememberSound(node: CompiledNode, key: string): void {
-  if (node.sound.size < MAX_SOUND_KEYS) {
+  if (node.sound.size < MAX_SOUND_KEYS && key.length <= MAX_KEY_LENGTH) {
     node.sound.add(key);
   }
 }
