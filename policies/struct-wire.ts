@@ -202,17 +202,16 @@ function decodeText(reader: Reader, textEnd: number): string {
   }
 }
 
-// Deployments of one program share most of their keys, such as `livenessProbe`, and Buffer decodes each key in a
-// call to C++. So a short ASCII key is hashed here, and a table of keys read before returns the one whose bytes
-// match. Only keys go in the table: Pulumi marks values secret, never keys, and a secret must not outlive its
-// request. The table contains at most 2,048 keys of at most 64 characters.
+// Deployments of one program share most of their keys, and Buffer decodes each string in a call to C++, so short
+// ASCII keys come from a table of keys read before. Values stay out, because Pulumi marks values secret, not keys,
+// and a secret must not stay in memory after its request.
 const MAX_RECENT_KEY_LENGTH = 64;
 const RECENT_KEY_SLOTS = 2048;
 const recentKeys: (string | undefined)[] = new Array<string | undefined>(RECENT_KEY_SLOTS).fill(undefined);
 
 /**
- * Returns the key of bytes `start` to `end` when all are ASCII: from the table when it has the same bytes, else
- * decoded and put in the table in place of the key in the same slot. Returns undefined when a byte is not ASCII.
+ * Returns the key of bytes `start` to `end`, from the table when its slot has the same bytes and decoded into that
+ * slot otherwise, or undefined when a byte is not ASCII.
  */
 function recentAsciiKey(buffer: Buffer, start: number, end: number): string | undefined {
   let hash = end - start;

@@ -352,6 +352,7 @@ describe("ARM JSON keys", () => {
 
   test("misspelling among many sound keys", () => {
     const notes = Object.fromEntries(Array.from({ length: 300 }, (_, index) => [`note${index}`, index]));
+
     for (let round = 0; round < 2; round++) {
       expect(arm({ properties: { ...BODY, ...notes, requestSettings: { RequestTimeout: "PT10M" } } }).requestSettings.requestTimeoutMs).toMatchObject({
         state: "invalid",
